@@ -1,0 +1,1 @@
+"""The pure core: the post-mortem document and the rules over it. No I/O here."""

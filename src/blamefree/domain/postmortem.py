@@ -1,0 +1,363 @@
+"""The post-mortem document: every section and field of the template, typed.
+
+Conventions, kept throughout:
+- A field the writer left as the template's placeholder, or wrote as unknown (N/A, TBD, ...),
+  is ``None``: unknown, never content and never 0.
+- A typed field ``x`` (time, date, duration, count, percentage) has a sibling ``x_text`` that keeps
+  the text as written when it differs from how Blamefree would write the value; ``None`` otherwise.
+- Times are timezone-aware and normalised to UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from blamefree.domain.enums import Horizon, Phase, Priority, Severity
+
+
+def _to_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamps must carry a time zone")
+    return value.astimezone(dt.UTC)
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_to_utc)]
+
+
+class Model(BaseModel):
+    """Base of every document part: strict about unknown keys, compares by value."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+# --- header ---------------------------------------------------------------------------------
+
+
+class ExecutiveSummary(Model):
+    what_happened: str | None = None
+    impact: str | None = None
+    root_cause: str | None = None
+    resolution: str | None = None
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+class PhaseBlock(Model):
+    """One of the six phase blocks of the Timeline; subclasses name its two labelled fields."""
+
+    labels: ClassVar[tuple[tuple[str, str], ...]] = ()
+    phase: ClassVar[Phase]
+
+    time: UtcDatetime | None = None
+    time_text: str | None = None
+    extra: list[str] = Field(default_factory=list, description="Bullets the writer added")
+
+    def field_values(self) -> list[tuple[str, str, str | None]]:
+        """(label, field name, value) for the block's labelled text fields, in template order."""
+        return [(label, name, getattr(self, name)) for label, name in self.labels]
+
+    @property
+    def actor(self) -> str | None:
+        """The person or team of the block (its first labelled field)."""
+        value: str | None = getattr(self, self.labels[0][1])
+        return value
+
+
+class DetectionBlock(PhaseBlock):
+    phase: ClassVar[Phase] = Phase.DETECTION
+    labels: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Detected By", "detected_by"),
+        ("Detection Method", "detection_method"),
+    )
+    detected_by: str | None = None
+    detection_method: str | None = None
+
+
+class ResponseBlock(PhaseBlock):
+    phase: ClassVar[Phase] = Phase.RESPONSE
+    labels: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Acknowledged By", "acknowledged_by"),
+        ("Initial Assessment", "initial_assessment"),
+    )
+    acknowledged_by: str | None = None
+    initial_assessment: str | None = None
+
+
+class InvestigationBlock(PhaseBlock):
+    phase: ClassVar[Phase] = Phase.INVESTIGATION
+    labels: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Investigated By", "investigated_by"),
+        ("Key Findings", "key_findings"),
+    )
+    investigated_by: str | None = None
+    key_findings: str | None = None
+
+
+class MitigationBlock(PhaseBlock):
+    phase: ClassVar[Phase] = Phase.MITIGATION
+    labels: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Mitigation Applied", "mitigation_applied"),
+        ("Effectiveness", "effectiveness"),
+    )
+    mitigation_applied: str | None = None
+    effectiveness: str | None = None
+
+    @property
+    def actor(self) -> str | None:
+        return None
+
+
+class ResolutionBlock(PhaseBlock):
+    phase: ClassVar[Phase] = Phase.RESOLUTION
+    labels: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Resolved By", "resolved_by"),
+        ("Resolution Method", "resolution_method"),
+    )
+    resolved_by: str | None = None
+    resolution_method: str | None = None
+
+
+class PostResolutionBlock(PhaseBlock):
+    phase: ClassVar[Phase] = Phase.POST_RESOLUTION
+    labels: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Verification", "verification"),
+        ("Monitoring", "monitoring"),
+    )
+    verification: str | None = None
+    monitoring: str | None = None
+
+    @property
+    def actor(self) -> str | None:
+        return None
+
+
+class Timeline(Model):
+    detection: DetectionBlock = Field(default_factory=DetectionBlock)
+    response: ResponseBlock = Field(default_factory=ResponseBlock)
+    investigation: InvestigationBlock = Field(default_factory=InvestigationBlock)
+    mitigation: MitigationBlock = Field(default_factory=MitigationBlock)
+    resolution: ResolutionBlock = Field(default_factory=ResolutionBlock)
+    post_resolution: PostResolutionBlock = Field(default_factory=PostResolutionBlock)
+
+    def blocks(self) -> list[PhaseBlock]:
+        """The six phase blocks in template order."""
+        return [
+            self.detection,
+            self.response,
+            self.investigation,
+            self.mitigation,
+            self.resolution,
+            self.post_resolution,
+        ]
+
+
+# --- impact ---------------------------------------------------------------------------------
+
+
+class UsersAffected(Model):
+    total_users: int | None = Field(default=None, ge=0)
+    total_users_text: str | None = None
+    affected_users: int | None = Field(default=None, ge=0)
+    affected_users_text: str | None = None
+    percentage: float | None = Field(default=None, ge=0)
+    percentage_text: str | None = None
+
+
+class BusinessImpact(Model):
+    revenue_impact: str | None = None
+    support_tickets: int | None = Field(default=None, ge=0)
+    support_tickets_text: str | None = None
+    customer_complaints: int | None = Field(default=None, ge=0)
+    customer_complaints_text: str | None = None
+    reputation_impact: str | None = None
+
+
+class ImpactAssessment(Model):
+    users_affected: UsersAffected = Field(default_factory=UsersAffected)
+    features_affected: list[str] = Field(default_factory=list)
+    business_impact: BusinessImpact = Field(default_factory=BusinessImpact)
+
+
+# --- analysis -------------------------------------------------------------------------------
+
+
+class RootCauseAnalysis(Model):
+    primary_cause: str | None = None
+    contributing_factors: list[str] = Field(default_factory=list)
+    why_it_happened: str | None = None
+    why_we_didnt_catch_it: str | None = None
+
+
+class Reflection(Model):
+    """What went well, or what went wrong: numbered points and their lessons."""
+
+    items: list[str] = Field(default_factory=list)
+    lessons: str | None = None
+
+
+# --- follow-through -------------------------------------------------------------------------
+
+
+class ActionItem(Model):
+    text: str
+    done: bool = False
+    owner: str | None = None
+    due_date: dt.date | None = None
+    due_date_text: str | None = None
+    priority: Priority | None = None
+    extra: list[str] = Field(default_factory=list, description="Sub-bullets the writer added")
+
+
+class ActionItems(Model):
+    immediate: list[ActionItem] = Field(default_factory=list)
+    short_term: list[ActionItem] = Field(default_factory=list)
+    long_term: list[ActionItem] = Field(default_factory=list)
+
+    def by_horizon(self) -> list[tuple[Horizon, list[ActionItem]]]:
+        """The three horizons in template order with their items."""
+        return [
+            (Horizon.IMMEDIATE, self.immediate),
+            (Horizon.SHORT_TERM, self.short_term),
+            (Horizon.LONG_TERM, self.long_term),
+        ]
+
+    def all(self) -> list[ActionItem]:
+        return [*self.immediate, *self.short_term, *self.long_term]
+
+
+class CheckItem(Model):
+    """A checklist line: `- [x] text`."""
+
+    text: str
+    done: bool = False
+
+
+class PreventionMeasures(Model):
+    technical: list[CheckItem] = Field(default_factory=list)
+    process: list[CheckItem] = Field(default_factory=list)
+    monitoring: list[CheckItem] = Field(default_factory=list)
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+
+class IncidentMetrics(Model):
+    """The durations as the writer stated them, in seconds."""
+
+    detection_time: int | None = Field(default=None, ge=0)
+    detection_time_text: str | None = None
+    response_time: int | None = Field(default=None, ge=0)
+    response_time_text: str | None = None
+    resolution_time: int | None = Field(default=None, ge=0)
+    resolution_time_text: str | None = None
+    total_duration: int | None = Field(default=None, ge=0)
+    total_duration_text: str | None = None
+
+
+class Measurement(Model):
+    """A number with its unit, e.g. 45 %, 2.3 s, 120 ms."""
+
+    value: float | None = None
+    unit: str | None = None
+    text: str | None = None
+
+
+class BeforeDuringAfter(Model):
+    before: Measurement | None = None
+    during: Measurement | None = None
+    after: Measurement | None = None
+
+
+class PerformanceImpact(Model):
+    error_rate: BeforeDuringAfter = Field(default_factory=BeforeDuringAfter)
+    response_time: BeforeDuringAfter = Field(default_factory=BeforeDuringAfter)
+    uptime: BeforeDuringAfter = Field(default_factory=BeforeDuringAfter)
+
+
+class Metrics(Model):
+    incident_metrics: IncidentMetrics = Field(default_factory=IncidentMetrics)
+    performance_impact: PerformanceImpact = Field(default_factory=PerformanceImpact)
+
+
+class ReviewSchedule(Model):
+    one_week: dt.date | None = Field(default=None, alias="1_week_follow_up")
+    one_week_text: str | None = Field(default=None, alias="1_week_follow_up_text")
+    one_month: dt.date | None = Field(default=None, alias="1_month_follow_up")
+    one_month_text: str | None = Field(default=None, alias="1_month_follow_up_text")
+    three_month: dt.date | None = Field(default=None, alias="3_month_follow_up")
+    three_month_text: str | None = Field(default=None, alias="3_month_follow_up_text")
+
+
+class FollowUp(Model):
+    review_schedule: ReviewSchedule = Field(default_factory=ReviewSchedule)
+    success_criteria: list[CheckItem] = Field(default_factory=list)
+
+
+class Appendix(Model):
+    logs_and_evidence: list[str] = Field(default_factory=list)
+    related_incidents: list[str] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
+
+
+class SignOff(Model):
+    prepared_by: str | None = None
+    reviewed_by: str | None = None
+    approved_by: str | None = None
+    date: dt.date | None = None
+    date_text: str | None = None
+
+
+class ExtraSection(Model):
+    """A section the template does not have; kept so that nothing the writer wrote is lost."""
+
+    heading: str
+    level: int = Field(ge=2, le=6)
+    parent: str | None = Field(default=None, description="Template section it was found under")
+    body: str = ""
+
+
+# --- the aggregate --------------------------------------------------------------------------
+
+
+class Postmortem(Model):
+    """A whole post-mortem, section by section in template order."""
+
+    incident_id: str | None = None
+    date: dt.date | None = None
+    severity: Severity | None = None
+    duration: int | None = Field(default=None, ge=0, description="Seconds")
+    executive_summary: ExecutiveSummary = Field(default_factory=ExecutiveSummary)
+    timeline: Timeline = Field(default_factory=Timeline)
+    impact_assessment: ImpactAssessment = Field(default_factory=ImpactAssessment)
+    root_cause_analysis: RootCauseAnalysis = Field(default_factory=RootCauseAnalysis)
+    what_went_well: Reflection = Field(default_factory=Reflection)
+    what_went_wrong: Reflection = Field(default_factory=Reflection)
+    action_items: ActionItems = Field(default_factory=ActionItems)
+    prevention_measures: PreventionMeasures = Field(default_factory=PreventionMeasures)
+    metrics: Metrics = Field(default_factory=Metrics)
+    follow_up: FollowUp = Field(default_factory=FollowUp)
+    appendix: Appendix = Field(default_factory=Appendix)
+    sign_off: SignOff = Field(default_factory=SignOff)
+    # Header extras: each is rendered only when set.
+    title: str | None = Field(default=None, description="The `# ` title line")
+    impact_start: UtcDatetime | None = Field(
+        default=None, description="When impact began (header `**Impact Start:**`)"
+    )
+    impact_start_text: str | None = None
+    date_text: str | None = None
+    severity_text: str | None = None
+    duration_text: str | None = None
+    timezone: str | None = Field(
+        default=None, description="IANA zone for times written without one; None means UTC"
+    )
+    extra_sections: list[ExtraSection] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The document as JSON-ready data with the template's snake_case keys."""
+        return self.model_dump(mode="json", by_alias=True)

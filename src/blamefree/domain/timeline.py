@@ -1,0 +1,52 @@
+"""Timeline events: the phase-tagged event log behind the Timeline section."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from blamefree.domain.enums import Phase
+from blamefree.domain.postmortem import Model, UtcDatetime
+
+
+class EventKind(StrEnum):
+    ALERT_FIRED = "alert_fired"
+    ALERT_RESOLVED = "alert_resolved"
+    PAGE_TRIGGERED = "page_triggered"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    ESCALATED = "escalated"
+    ASSIGNED = "assigned"
+    NOTIFIED = "notified"
+    ANNOTATION = "annotation"
+    MESSAGE = "message"
+    CHANNEL_EVENT = "channel_event"
+    STATUS_UPDATE = "status_update"
+    DEPLOY = "deploy"
+    CUSTOM = "custom"
+
+
+class EventSource(Model):
+    """Where an event came from: the tool and a stable id of the original record."""
+
+    tool: str
+    id: str | None = None
+
+
+class TimelineEvent(Model):
+    """One thing that happened, normalised from any source."""
+
+    time: UtcDatetime
+    time_text: str | None = Field(default=None, description="The time as the source wrote it")
+    phase: Phase | None = None
+    kind: EventKind = EventKind.CUSTOM
+    actor: str | None = None
+    text: str = ""
+    source: EventSource = Field(default_factory=lambda: EventSource(tool="manual"))
+    key: bool = False
+    link: str | None = None
+
+    def dedupe_key(self) -> tuple[str, str] | None:
+        """(tool, id) when the source gave a stable id; re-imports with the same key add nothing."""
+        return (self.source.tool, self.source.id) if self.source.id is not None else None
