@@ -1,0 +1,30 @@
+"""The store: post-mortems in SQLite or PostgreSQL, through SQLAlchemy 2 and Alembic.
+
+Build an engine with ``make_engine(settings.database_url)`` and work inside
+``with UnitOfWork(engine) as uow:``; the schema is migrated on first use.
+"""
+
+from __future__ import annotations
+
+from blamefree.store.engine import make_engine, safe_url
+from blamefree.store.migrate import ensure_schema
+from blamefree.store.repository import (
+    PostmortemRepository,
+    PostmortemSummary,
+    Revision,
+    RevisionInfo,
+    StoredPostmortem,
+)
+from blamefree.store.unit_of_work import UnitOfWork
+
+__all__ = [
+    "PostmortemRepository",
+    "PostmortemSummary",
+    "Revision",
+    "RevisionInfo",
+    "StoredPostmortem",
+    "UnitOfWork",
+    "ensure_schema",
+    "make_engine",
+    "safe_url",
+]

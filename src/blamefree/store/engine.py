@@ -1,0 +1,90 @@
+"""Engines for the store: SQLite in WAL mode, or PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, exc, make_url
+
+from blamefree.errors import ConfigError, StoreError
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite writer waits for another one before giving up."""
+
+
+def normalise_url(url: str | URL) -> URL:
+    """The URL parsed, with bare ``postgresql://`` mapped to the psycopg 3 driver."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except exc.ArgumentError as error:
+        raise ConfigError(f"not a database URL: {url!s}: {error}") from error
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL as text with the password hidden, for messages."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except exc.ArgumentError:
+        return "<unparseable database URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def make_engine(url: str | URL, **options: Any) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys on."""
+    parsed = normalise_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        connect_args.update(options.pop("connect_args", {}))
+        engine = _create(parsed, connect_args=connect_args, **options)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+    if backend == "postgresql":
+        options.setdefault("pool_pre_ping", True)
+        return _create(parsed, **options)
+    raise ConfigError(
+        f"unsupported database {safe_url(parsed)}: use sqlite:///path or postgresql://..."
+    )
+
+
+def _create(url: URL, **options: Any) -> Engine:
+    try:
+        return create_engine(url, **options)
+    except (exc.ArgumentError, exc.NoSuchModuleError) as error:
+        raise ConfigError(f"cannot use database URL {safe_url(url)}: {error}") from error
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def store_error(url: str | URL, error: exc.SQLAlchemyError) -> StoreError:
+    """A StoreError for a driver failure, naming the URL without its password."""
+    original = getattr(error, "orig", None) or error
+    detail = " ".join(str(original).split())
+    return StoreError(f"the store at {safe_url(url)} failed: {detail}")
+
+
+@contextmanager
+def store_errors(url: str | URL) -> Iterator[None]:
+    """Turn database driver errors raised inside the block into StoreError."""
+    try:
+        yield
+    except (exc.DBAPIError, exc.TimeoutError, exc.ResourceClosedError) as error:
+        raise store_error(url, error) from error

@@ -1,0 +1,102 @@
+"""Schema migrations: Alembic, driven from code, applied on first use.
+
+``ensure_schema(engine)`` reads the database's revision (one cheap query) and upgrades to head
+only when it differs. Two processes starting at once serialise on a lock: a PostgreSQL advisory
+lock, or SQLite's write lock (``BEGIN IMMEDIATE``); whoever comes second finds the schema at head.
+"""
+
+from __future__ import annotations
+
+import weakref
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, text
+
+from blamefree.errors import StoreError
+from blamefree.store.engine import safe_url, store_errors
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# An arbitrary constant: the advisory lock id that serialises Blamefree migrations on PostgreSQL.
+_PG_LOCK_ID = 0x626C616D65
+
+_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for the packaged migrations, optionally bound to a connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest revision of the packaged migrations."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise StoreError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at; None for an empty database."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring the database to the newest schema if it is not there yet; cheap when it is."""
+    if engine in _ready:
+        return
+    head = head_revision()
+    with store_errors(engine.url):
+        with engine.connect() as connection:
+            current = current_revision(connection)
+        if current != head:
+            _upgrade(engine, head)
+    _ready.add(engine)
+
+
+def _upgrade(engine: Engine, head: str) -> None:
+    with engine.connect() as connection:
+        _lock(connection)
+        current = current_revision(connection)
+        if current == head:
+            connection.rollback()
+            return
+        _check_known(engine, current)
+        command.upgrade(alembic_config(connection), "head")
+        connection.commit()
+
+
+def _lock(connection: Connection) -> None:
+    """Take a lock held until the transaction ends, so one process migrates at a time."""
+    backend = connection.dialect.name
+    if backend == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_LOCK_ID})
+    elif backend == "sqlite":
+        # Takes the write lock now; a second process waits (busy timeout), then sees head.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _check_known(engine: Engine, current: str | None) -> None:
+    if current is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = script.get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise StoreError(
+            f"the store at {safe_url(engine.url)} has schema revision {current!r}, which this "
+            "version of Blamefree does not know; it was written by a newer Blamefree, so upgrade"
+        )

@@ -1,0 +1,607 @@
+"""The post-mortem repository: a whole document in and out in one call, with versions.
+
+A ``Postmortem`` is decomposed into the tables of ``tables.py`` and composed back so that
+``get`` returns a value equal to what was saved. Every write bumps ``version`` with an UPDATE
+that is conditional on the version the caller read, so a stale edit fails instead of
+overwriting. The repository never commits; ``UnitOfWork`` does.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import (
+    CursorResult,
+    Result,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from blamefree.domain.enums import Horizon, Severity
+from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem
+from blamefree.domain.timeline import EventSource, TimelineEvent
+from blamefree.errors import (
+    DuplicatePostmortem,
+    PostmortemNotFound,
+    RevisionNotFound,
+    StaleEdit,
+    ValidationFailed,
+)
+from blamefree.store.tables import (
+    PREVENTION_CATEGORIES,
+    ActionItemRow,
+    ContributingFactorRow,
+    PostmortemRow,
+    PreventionMeasureRow,
+    RevisionRow,
+    TimelineEventRow,
+)
+
+Clock = Callable[[], dt.datetime]
+
+# Document fields that live in columns or child tables rather than in ``postmortems.body``.
+_HEADER_FIELDS = ("incident_id", "title", "severity", "date", "impact_start", "duration")
+_CHILD_FIELDS = ("action_items", "prevention_measures")
+
+
+def utc_now() -> dt.datetime:
+    """The current time, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class StoredPostmortem:
+    """A post-mortem as stored: the document and its bookkeeping."""
+
+    doc: Postmortem
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def incident_id(self) -> str:
+        """The user-facing id the document is stored under."""
+        return self.doc.incident_id or ""
+
+
+@dataclass(frozen=True)
+class PostmortemSummary:
+    """One line of a listing."""
+
+    incident_id: str
+    title: str | None
+    severity: Severity | None
+    date: dt.date | None
+    version: int
+    updated_at: dt.datetime
+    action_items_total: int
+    action_items_done: int
+
+    @property
+    def action_items_open(self) -> int:
+        """Action items not done yet."""
+        return self.action_items_total - self.action_items_done
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """One entry of a post-mortem's history."""
+
+    version: int
+    created_at: dt.datetime
+    message: str | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A saved version of a post-mortem, as Markdown."""
+
+    incident_id: str
+    version: int
+    created_at: dt.datetime
+    message: str | None
+    markdown: str
+
+
+class PostmortemRepository:
+    """Post-mortems, their revisions and timeline events, on one session."""
+
+    def __init__(self, session: Session, *, clock: Clock = utc_now) -> None:
+        self.session = session
+        self._clock = clock
+
+    # --- documents ------------------------------------------------------------------------
+
+    def create(
+        self, doc: Postmortem, *, markdown: str, message: str | None = None
+    ) -> StoredPostmortem:
+        """Store a new post-mortem as version 1; DuplicatePostmortem if its id is taken."""
+        incident_id = _required_id(doc)
+        if self._row_id(incident_id) is not None:
+            raise DuplicatePostmortem(f"a post-mortem with incident id {incident_id!r} exists")
+        now = self._now()
+        values = {**_header_values(doc), "version": 1, "created_at": now, "updated_at": now}
+        try:
+            row_id = self.session.execute(
+                insert(PostmortemRow).values(values).returning(PostmortemRow.id)
+            ).scalar_one()
+        except IntegrityError as error:
+            # Lost a race with another process creating the same id.
+            raise DuplicatePostmortem(
+                f"a post-mortem with incident id {incident_id!r} exists"
+            ) from error
+        self._write_children(row_id, doc, replace=False)
+        self._add_revision(row_id, 1, markdown, message, now)
+        return StoredPostmortem(doc=doc, version=1, created_at=now, updated_at=now)
+
+    def get(self, incident_id: str) -> StoredPostmortem:
+        """The stored post-mortem with that id; PostmortemNotFound if there is none."""
+        row = self.session.execute(
+            select(PostmortemRow)
+            .where(PostmortemRow.incident_id == incident_id)
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if row is None:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        return StoredPostmortem(
+            doc=self._compose(row),
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    def exists(self, incident_id: str) -> bool:
+        """Whether a post-mortem with that id is stored."""
+        return self._row_id(incident_id) is not None
+
+    def list(
+        self,
+        *,
+        severity: Severity | Iterable[Severity] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[PostmortemSummary]:
+        """Summaries, newest incident date first; optionally only some severities."""
+        counts = (
+            select(
+                ActionItemRow.postmortem_id.label("pid"),
+                func.count().label("total"),
+                func.sum(case((ActionItemRow.done, 1), else_=0)).label("done"),
+            )
+            .group_by(ActionItemRow.postmortem_id)
+            .subquery()
+        )
+        query = select(
+            PostmortemRow.incident_id,
+            PostmortemRow.title,
+            PostmortemRow.severity,
+            PostmortemRow.date,
+            PostmortemRow.version,
+            PostmortemRow.updated_at,
+            func.coalesce(counts.c.total, 0),
+            func.coalesce(counts.c.done, 0),
+        ).outerjoin(counts, counts.c.pid == PostmortemRow.id)
+        if severity is not None:
+            wanted = [severity] if isinstance(severity, Severity) else list(severity)
+            query = query.where(PostmortemRow.severity.in_([s.value for s in wanted]))
+        query = query.order_by(
+            PostmortemRow.date.is_(None),
+            PostmortemRow.date.desc(),
+            PostmortemRow.incident_id,
+        ).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            PostmortemSummary(
+                incident_id=r[0],
+                title=r[1],
+                severity=Severity(r[2]) if r[2] is not None else None,
+                date=r[3],
+                version=r[4],
+                updated_at=r[5],
+                action_items_total=int(r[6]),
+                action_items_done=int(r[7]),
+            )
+            for r in self.session.execute(query)
+        ]
+
+    def save(
+        self,
+        doc: Postmortem,
+        *,
+        expected_version: int,
+        markdown: str,
+        message: str | None = None,
+        incident_id: str | None = None,
+    ) -> StoredPostmortem:
+        """Replace the stored document if it is still at ``expected_version``; else StaleEdit.
+
+        ``incident_id`` names the stored post-mortem when the document renames it; by default
+        it is the document's own id.
+        """
+        new_id = _required_id(doc)
+        current_id = incident_id if incident_id is not None else new_id
+        found = self.session.execute(
+            select(PostmortemRow.id, PostmortemRow.version, PostmortemRow.created_at).where(
+                PostmortemRow.incident_id == current_id
+            )
+        ).one_or_none()
+        if found is None:
+            raise PostmortemNotFound(f"no post-mortem with incident id {current_id!r}")
+        row_id, stored_version, created_at = found
+        if stored_version != expected_version:
+            raise _stale(current_id, expected_version, stored_version)
+        if new_id != current_id and self._row_id(new_id) is not None:
+            raise DuplicatePostmortem(
+                f"cannot rename {current_id!r} to {new_id!r}: that incident id is taken"
+            )
+        now = self._now()
+        version = expected_version + 1
+        statement = (
+            update(PostmortemRow)
+            .where(PostmortemRow.id == row_id, PostmortemRow.version == expected_version)
+            .values(**_header_values(doc), version=version, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        try:
+            changed = _rowcount(self.session.execute(statement))
+        except IntegrityError as error:
+            raise DuplicatePostmortem(
+                f"cannot rename {current_id!r} to {new_id!r}: that incident id is taken"
+            ) from error
+        if changed != 1:
+            # Someone saved between our read and our write; their version stands.
+            latest = self.session.execute(
+                select(PostmortemRow.version).where(PostmortemRow.id == row_id)
+            ).scalar_one_or_none()
+            raise _stale(current_id, expected_version, latest)
+        self._write_children(row_id, doc, replace=True)
+        self._add_revision(row_id, version, markdown, message, now)
+        self.session.expire_all()
+        return StoredPostmortem(doc=doc, version=version, created_at=created_at, updated_at=now)
+
+    def delete(self, incident_id: str) -> None:
+        """Remove a post-mortem with its revisions, events and parts; PostmortemNotFound if none."""
+        result = self.session.execute(
+            delete(PostmortemRow)
+            .where(PostmortemRow.incident_id == incident_id)
+            .execution_options(synchronize_session=False)
+        )
+        if _rowcount(result) == 0:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        self.session.expire_all()
+
+    # --- revisions ------------------------------------------------------------------------
+
+    def history(self, incident_id: str) -> builtins.list[RevisionInfo]:
+        """Every saved version, oldest first; PostmortemNotFound if the id is unknown."""
+        row_id = self._require_row_id(incident_id)
+        rows = self.session.execute(
+            select(RevisionRow.version, RevisionRow.created_at, RevisionRow.message)
+            .where(RevisionRow.postmortem_id == row_id)
+            .order_by(RevisionRow.version)
+        )
+        return [RevisionInfo(version=v, created_at=c, message=m) for v, c, m in rows]
+
+    def revision(self, incident_id: str, version: int) -> Revision:
+        """The Markdown of one saved version; RevisionNotFound if there is no such version."""
+        row_id = self._require_row_id(incident_id)
+        row = self.session.execute(
+            select(RevisionRow).where(
+                RevisionRow.postmortem_id == row_id, RevisionRow.version == version
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            raise RevisionNotFound(f"post-mortem {incident_id!r} has no version {version}")
+        return Revision(
+            incident_id=incident_id,
+            version=row.version,
+            created_at=row.created_at,
+            message=row.message,
+            markdown=row.markdown,
+        )
+
+    # --- timeline events ------------------------------------------------------------------
+
+    def add_events(self, incident_id: str, events: Iterable[TimelineEvent]) -> int:
+        """Add events to a post-mortem, skipping any whose (tool, id) is there; returns added."""
+        row_id = self._require_row_id(incident_id)
+        existing = {
+            (tool, source_id)
+            for tool, source_id in self.session.execute(
+                select(TimelineEventRow.source_tool, TimelineEventRow.source_id).where(
+                    TimelineEventRow.postmortem_id == row_id,
+                    TimelineEventRow.source_id.is_not(None),
+                )
+            )
+        }
+        fresh: list[dict[str, Any]] = []
+        for event in events:
+            key = event.dedupe_key()
+            if key is not None:
+                if key in existing:
+                    continue
+                existing.add(key)
+            fresh.append(_event_values(row_id, event))
+        if not fresh:
+            return 0
+        # ON CONFLICT DO NOTHING covers another process importing the same events meanwhile.
+        statement = self._insert_ignoring_duplicates().returning(TimelineEventRow.id)
+        return len(self.session.execute(statement, fresh).all())
+
+    def list_events(self, incident_id: str) -> builtins.list[TimelineEvent]:
+        """The post-mortem's timeline events in time order."""
+        row_id = self._require_row_id(incident_id)
+        rows = self.session.execute(
+            select(TimelineEventRow)
+            .where(TimelineEventRow.postmortem_id == row_id)
+            .order_by(TimelineEventRow.time, TimelineEventRow.id)
+        ).scalars()
+        return [
+            TimelineEvent.model_validate(
+                {
+                    "time": r.time,
+                    "time_text": r.time_text,
+                    "phase": r.phase,
+                    "kind": r.kind,
+                    "actor": r.actor,
+                    "text": r.text,
+                    "source": EventSource(tool=r.source_tool, id=r.source_id),
+                    "key": r.key,
+                    "link": r.link,
+                }
+            )
+            for r in rows
+        ]
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _now(self) -> dt.datetime:
+        return self._clock().astimezone(dt.UTC)
+
+    def _row_id(self, incident_id: str) -> int | None:
+        return self.session.execute(
+            select(PostmortemRow.id).where(PostmortemRow.incident_id == incident_id)
+        ).scalar_one_or_none()
+
+    def _require_row_id(self, incident_id: str) -> int:
+        row_id = self._row_id(incident_id)
+        if row_id is None:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        return row_id
+
+    def _insert_ignoring_duplicates(self) -> Any:
+        dialect = self.session.get_bind().dialect.name
+        where = TimelineEventRow.source_id.is_not(None)
+        elements = ["postmortem_id", "source_tool", "source_id"]
+        if dialect == "postgresql":
+            return pg_insert(TimelineEventRow).on_conflict_do_nothing(
+                index_elements=elements, index_where=where
+            )
+        if dialect == "sqlite":
+            return sqlite_insert(TimelineEventRow).on_conflict_do_nothing(
+                index_elements=elements, index_where=where
+            )
+        return insert(TimelineEventRow)
+
+    def _add_revision(
+        self, row_id: int, version: int, markdown: str, message: str | None, now: dt.datetime
+    ) -> None:
+        self.session.execute(
+            insert(RevisionRow).values(
+                postmortem_id=row_id,
+                version=version,
+                markdown=markdown,
+                created_at=now,
+                message=message,
+            )
+        )
+
+    def _write_children(self, row_id: int, doc: Postmortem, *, replace: bool) -> None:
+        if replace:
+            for table in (ContributingFactorRow, PreventionMeasureRow):
+                self.session.execute(delete(table).where(table.postmortem_id == row_id))
+        factors = [
+            {"postmortem_id": row_id, "position": i, "text": text}
+            for i, text in enumerate(doc.root_cause_analysis.contributing_factors)
+        ]
+        if factors:
+            self.session.execute(insert(ContributingFactorRow), factors)
+        measures = [
+            {
+                "postmortem_id": row_id,
+                "category": category,
+                "position": i,
+                "text": item.text,
+                "done": item.done,
+            }
+            for category in PREVENTION_CATEGORIES
+            for i, item in enumerate(_check_items(doc, category))
+        ]
+        if measures:
+            self.session.execute(insert(PreventionMeasureRow), measures)
+        self._write_action_items(row_id, doc, replace=replace)
+
+    def _write_action_items(self, row_id: int, doc: Postmortem, *, replace: bool) -> None:
+        """Update action items in place by (horizon, position) so their ids stay stable."""
+        existing: dict[tuple[str, int], int] = {}
+        if replace:
+            existing = {
+                (horizon, position): item_id
+                for item_id, horizon, position in self.session.execute(
+                    select(ActionItemRow.id, ActionItemRow.horizon, ActionItemRow.position).where(
+                        ActionItemRow.postmortem_id == row_id
+                    )
+                )
+            }
+        new_rows: list[dict[str, Any]] = []
+        for horizon, items in doc.action_items.by_horizon():
+            for position, item in enumerate(items):
+                values = _action_values(item)
+                item_id = existing.pop((horizon.value, position), None)
+                if item_id is None:
+                    new_rows.append(
+                        {
+                            "postmortem_id": row_id,
+                            "horizon": horizon.value,
+                            "position": position,
+                            **values,
+                        }
+                    )
+                else:
+                    self.session.execute(
+                        update(ActionItemRow)
+                        .where(ActionItemRow.id == item_id)
+                        .values(**values)
+                        .execution_options(synchronize_session=False)
+                    )
+        if existing:
+            self.session.execute(
+                delete(ActionItemRow)
+                .where(ActionItemRow.id.in_(list(existing.values())))
+                .execution_options(synchronize_session=False)
+            )
+        if new_rows:
+            self.session.execute(insert(ActionItemRow), new_rows)
+
+    def _compose(self, row: PostmortemRow) -> Postmortem:
+        data: dict[str, Any] = dict(row.body)
+        data.update(
+            incident_id=row.incident_id,
+            title=row.title,
+            severity=row.severity,
+            date=row.date,
+            impact_start=row.impact_start,
+            duration=row.duration_seconds,
+        )
+        factors = self.session.execute(
+            select(ContributingFactorRow.text)
+            .where(ContributingFactorRow.postmortem_id == row.id)
+            .order_by(ContributingFactorRow.position)
+        ).scalars()
+        data["root_cause_analysis"] = {
+            **data.get("root_cause_analysis", {}),
+            "contributing_factors": list(factors),
+        }
+        actions: dict[str, list[dict[str, Any]]] = {h.value: [] for h in Horizon}
+        for item in self.session.execute(
+            select(ActionItemRow)
+            .where(ActionItemRow.postmortem_id == row.id)
+            .order_by(ActionItemRow.horizon, ActionItemRow.position)
+        ).scalars():
+            actions[item.horizon].append(
+                {
+                    "text": item.text,
+                    "done": item.done,
+                    "owner": item.owner,
+                    "due_date": item.due_date,
+                    "due_date_text": item.due_date_text,
+                    "priority": item.priority,
+                    "extra": list(item.extra),
+                }
+            )
+        data["action_items"] = actions
+        measures: dict[str, list[dict[str, Any]]] = {c: [] for c in PREVENTION_CATEGORIES}
+        for measure in self.session.execute(
+            select(PreventionMeasureRow)
+            .where(PreventionMeasureRow.postmortem_id == row.id)
+            .order_by(PreventionMeasureRow.category, PreventionMeasureRow.position)
+        ).scalars():
+            measures[measure.category].append({"text": measure.text, "done": measure.done})
+        data["prevention_measures"] = measures
+        return Postmortem.model_validate(data)
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE (Session.execute types it as a plain Result)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
+def _required_id(doc: Postmortem) -> str:
+    if not doc.incident_id:
+        raise ValidationFailed(
+            "a post-mortem needs an incident id to be stored", field="incident_id"
+        )
+    return doc.incident_id
+
+
+def _stale(incident_id: str, expected: int, stored: int | None) -> StaleEdit:
+    if stored is None:
+        return StaleEdit(
+            f"post-mortem {incident_id!r} was deleted or renamed since version {expected} "
+            "was read; nothing was saved"
+        )
+    return StaleEdit(
+        f"post-mortem {incident_id!r} is at version {stored}, but this edit is based on "
+        f"version {expected}; nothing was saved. Reload it and apply the edit again."
+    )
+
+
+def _header_values(doc: Postmortem) -> dict[str, Any]:
+    """The ``postmortems`` columns of a document, ``body`` included."""
+    body = doc.model_dump(mode="json", by_alias=True, exclude=set(_HEADER_FIELDS + _CHILD_FIELDS))
+    body["root_cause_analysis"].pop("contributing_factors", None)
+    return {
+        "incident_id": doc.incident_id,
+        "title": doc.title,
+        "severity": doc.severity.value if doc.severity is not None else None,
+        "date": doc.date,
+        "impact_start": doc.impact_start,
+        "duration_seconds": doc.duration,
+        "body": body,
+    }
+
+
+def _check_items(doc: Postmortem, category: str) -> Sequence[CheckItem]:
+    items: list[CheckItem] = getattr(doc.prevention_measures, category)
+    return items
+
+
+def _action_values(item: ActionItem) -> dict[str, Any]:
+    return {
+        "text": item.text,
+        "done": item.done,
+        "owner": item.owner,
+        "due_date": item.due_date,
+        "due_date_text": item.due_date_text,
+        "priority": item.priority.value if item.priority is not None else None,
+        "extra": list(item.extra),
+    }
+
+
+def _event_values(row_id: int, event: TimelineEvent) -> dict[str, Any]:
+    return {
+        "postmortem_id": row_id,
+        "time": event.time,
+        "time_text": event.time_text,
+        "phase": event.phase.value if event.phase is not None else None,
+        "kind": event.kind.value,
+        "actor": event.actor,
+        "text": event.text,
+        "source_tool": event.source.tool,
+        "source_id": event.source.id,
+        "key": event.key,
+        "link": event.link,
+    }
+
+
+__all__ = [
+    "PostmortemRepository",
+    "PostmortemSummary",
+    "Revision",
+    "RevisionInfo",
+    "StoredPostmortem",
+    "utc_now",
+]

@@ -1,0 +1,206 @@
+"""The store's tables as typed SQLAlchemy 2 declarative classes.
+
+The queryable parts of a post-mortem are real columns and tables; the rest of the document sits in
+``postmortems.body`` as JSON. The schema itself is created by the Alembic migrations in
+``migrations/versions``; a test checks that these classes and the migrations agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+HORIZONS = ("immediate", "short_term", "long_term")
+PREVENTION_CATEGORIES = ("technical", "process", "monitoring")
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored in UTC with microseconds; always read back as aware UTC.
+
+    PostgreSQL keeps it as ``timestamptz``; SQLite as naive UTC text with six fractional digits,
+    which also sorts correctly as text.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored; give it a time zone")
+        utc = value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"expected a datetime from the database, got {value!r}")
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class PostmortemRow(Base):
+    """One post-mortem: its header as columns, the remaining sections in ``body``."""
+
+    __tablename__ = "postmortems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[str | None] = mapped_column(String(16), index=True)
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    impact_start: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    body: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+def _postmortem_fk() -> Any:
+    return ForeignKey("postmortems.id", ondelete="CASCADE")
+
+
+class ContributingFactorRow(Base):
+    """A contributing factor of the root-cause analysis, in document order."""
+
+    __tablename__ = "contributing_factors"
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ActionItemRow(Base):
+    """An action item; ``(horizon, position)`` is its place in the document."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (
+        UniqueConstraint("postmortem_id", "horizon", "position"),
+        CheckConstraint(
+            "horizon IN ('immediate', 'short_term', 'long_term')", name="horizon_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk())
+    horizon: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(Boolean)
+    owner: Mapped[str | None] = mapped_column(Text, index=True)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    due_date_text: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[str | None] = mapped_column(String(16))
+    extra: Mapped[list[str]] = mapped_column(JsonType)
+
+
+class PreventionMeasureRow(Base):
+    """A prevention checklist line under technical, process or monitoring."""
+
+    __tablename__ = "prevention_measures"
+    __table_args__ = (
+        CheckConstraint(
+            "category IN ('technical', 'process', 'monitoring')", name="category_known"
+        ),
+    )
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(Boolean)
+
+
+class TimelineEventRow(Base):
+    """A timeline event; (tool, id) of its source is unique per post-mortem when known."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (
+        Index(
+            "uq_timeline_events_source",
+            "postmortem_id",
+            "source_tool",
+            "source_id",
+            unique=True,
+            sqlite_where=text("source_id IS NOT NULL"),
+            postgresql_where=text("source_id IS NOT NULL"),
+        ),
+        Index("ix_timeline_events_postmortem_id_time", "postmortem_id", "time"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk())
+    time: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    time_text: Mapped[str | None] = mapped_column(Text)
+    phase: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    source_tool: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[str | None] = mapped_column(Text)
+    key: Mapped[bool] = mapped_column(Boolean)
+    link: Mapped[str | None] = mapped_column(Text)
+
+
+class RevisionRow(Base):
+    """The Markdown of one saved version of a post-mortem."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("postmortem_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk())
+    version: Mapped[int] = mapped_column(Integer)
+    markdown: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class PersonRow(Base):
+    """Someone who appears in post-mortems, with how to reach them."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(Text)
+    slack: Mapped[str | None] = mapped_column(Text)

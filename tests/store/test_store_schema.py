@@ -1,0 +1,174 @@
+"""Engines, migrations and driver errors."""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from blamefree.errors import ConfigError, StoreError
+from blamefree.store import UnitOfWork, ensure_schema, make_engine
+from blamefree.store.migrate import alembic_config, current_revision, head_revision
+from blamefree.store.tables import Base
+
+TABLES = {
+    "action_items",
+    "alembic_version",
+    "contributing_factors",
+    "people",
+    "postmortems",
+    "prevention_measures",
+    "revisions",
+    "timeline_events",
+}
+
+
+def test_ensure_schema_creates_the_tables_and_is_idempotent(engine: Engine) -> None:
+    assert set(inspect(engine).get_table_names()) == set()
+    ensure_schema(engine)
+    ensure_schema(engine)
+    # A second engine on the same database takes the cheap path: already at head.
+    other = make_engine(engine.url)
+    try:
+        ensure_schema(other)
+        with other.connect() as connection:
+            assert current_revision(connection) == head_revision()
+    finally:
+        other.dispose()
+    assert set(inspect(engine).get_table_names()) == TABLES
+    with engine.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    assert [v[0] for v in versions] == [head_revision()]
+
+
+def test_unit_of_work_migrates_on_first_use(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        assert uow.postmortems.list() == []
+    with engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+
+
+def test_migrations_match_the_table_classes(engine: Engine) -> None:
+    ensure_schema(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_migrations_downgrade_and_upgrade_again(engine: Engine) -> None:
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert set(inspect(engine).get_table_names()) == TABLES
+
+
+def test_two_processes_migrating_at_once(store_url: str) -> None:
+    engines = [make_engine(store_url), make_engine(store_url)]
+    barrier = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+
+    def start(engine: Engine) -> None:
+        try:
+            barrier.wait()
+            ensure_schema(engine)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        with engines[0].connect() as connection:
+            assert current_revision(connection) == head_revision()
+            count = connection.execute(text("SELECT count(*) FROM alembic_version")).scalar()
+        assert count == 1
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_a_schema_newer_than_this_code_is_refused(engine: Engine) -> None:
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    fresh = make_engine(engine.url)
+    try:
+        with pytest.raises(StoreError, match="9999_future"):
+            ensure_schema(fresh)
+    finally:
+        fresh.dispose()
+
+
+def test_migration_files_ship_inside_the_package() -> None:
+    root = resources.files("blamefree.store") / "migrations"
+    assert root.joinpath("env.py").is_file()
+    assert root.joinpath("script.py.mako").is_file()
+    assert root.joinpath("versions", "0001_initial.py").is_file()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'a' / 'b' / 'pm.sqlite3'}")
+    try:
+        with engine.connect() as connection:
+            journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            foreign = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    finally:
+        engine.dispose()
+    assert (journal, busy, foreign) == ("wal", 10_000, 1)
+    assert (tmp_path / "a" / "b" / "pm.sqlite3").is_file()
+
+
+def test_postgresql_urls_use_psycopg_3() -> None:
+    engine = make_engine("postgresql://u:secret@db.example:5432/pm")
+    try:
+        assert engine.url.drivername == "postgresql+psycopg"
+        assert engine.dialect.driver == "psycopg"
+    finally:
+        engine.dispose()
+
+
+def test_unsupported_or_malformed_urls_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="unsupported"):
+        make_engine("mysql://u@h/db")
+    with pytest.raises(ConfigError, match="not a database URL"):
+        make_engine("::not a url::")
+
+
+def test_an_unreachable_server_is_a_store_error_without_the_password() -> None:
+    engine = make_engine(
+        "postgresql://blame:hunter2@127.0.0.1:1/pm", connect_args={"connect_timeout": 2}
+    )
+    try:
+        with pytest.raises(StoreError) as caught, UnitOfWork(engine):
+            pass
+    finally:
+        engine.dispose()
+    message = str(caught.value)
+    assert "hunter2" not in message
+    assert "postgresql+psycopg://blame:***@127.0.0.1:1/pm" in message
+    assert caught.value.exit_code == 7
+
+
+def test_an_unopenable_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
+    directory = tmp_path / "is-a-directory.sqlite3"
+    directory.mkdir()
+    engine = make_engine(f"sqlite:///{directory}")
+    try:
+        with pytest.raises(StoreError, match="is-a-directory"), UnitOfWork(engine):
+            pass
+    finally:
+        engine.dispose()
