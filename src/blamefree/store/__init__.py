@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from blamefree.store.engine import make_engine, safe_url
 from blamefree.store.migrate import ensure_schema
-from blamefree.store.repository import (
-    PostmortemRepository,
-    PostmortemSummary,
-    Revision,
-    RevisionInfo,
-    StoredPostmortem,
-)
+from blamefree.store.records import PostmortemSummary, Revision, RevisionInfo, StoredPostmortem
+from blamefree.store.repository import PostmortemRepository
 from blamefree.store.unit_of_work import UnitOfWork
 
 __all__ = [

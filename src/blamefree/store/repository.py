@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -39,6 +38,12 @@ from blamefree.errors import (
     StaleEdit,
     ValidationFailed,
 )
+from blamefree.store.records import (
+    PostmortemSummary,
+    Revision,
+    RevisionInfo,
+    StoredPostmortem,
+)
 from blamefree.store.tables import (
     PREVENTION_CATEGORIES,
     ActionItemRow,
@@ -59,60 +64,6 @@ _CHILD_FIELDS = ("action_items", "prevention_measures")
 def utc_now() -> dt.datetime:
     """The current time, aware, in UTC."""
     return dt.datetime.now(dt.UTC)
-
-
-@dataclass(frozen=True)
-class StoredPostmortem:
-    """A post-mortem as stored: the document and its bookkeeping."""
-
-    doc: Postmortem
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    @property
-    def incident_id(self) -> str:
-        """The user-facing id the document is stored under."""
-        return self.doc.incident_id or ""
-
-
-@dataclass(frozen=True)
-class PostmortemSummary:
-    """One line of a listing."""
-
-    incident_id: str
-    title: str | None
-    severity: Severity | None
-    date: dt.date | None
-    version: int
-    updated_at: dt.datetime
-    action_items_total: int
-    action_items_done: int
-
-    @property
-    def action_items_open(self) -> int:
-        """Action items not done yet."""
-        return self.action_items_total - self.action_items_done
-
-
-@dataclass(frozen=True)
-class RevisionInfo:
-    """One entry of a post-mortem's history."""
-
-    version: int
-    created_at: dt.datetime
-    message: str | None
-
-
-@dataclass(frozen=True)
-class Revision:
-    """A saved version of a post-mortem, as Markdown."""
-
-    incident_id: str
-    version: int
-    created_at: dt.datetime
-    message: str | None
-    markdown: str
 
 
 class PostmortemRepository:
