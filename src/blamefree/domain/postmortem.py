@@ -294,9 +294,21 @@ class ReviewSchedule(Model):
     three_month_text: str | None = Field(default=None, alias="3_month_follow_up_text")
 
 
+DEFAULT_SUCCESS_CRITERIA: tuple[str, ...] = (
+    "All action items completed",
+    "Prevention measures implemented",
+    "Monitoring improved",
+    "Team trained on new procedures",
+)
+
+
+def _default_criteria() -> list[CheckItem]:
+    return [CheckItem(text=text) for text in DEFAULT_SUCCESS_CRITERIA]
+
+
 class FollowUp(Model):
     review_schedule: ReviewSchedule = Field(default_factory=ReviewSchedule)
-    success_criteria: list[CheckItem] = Field(default_factory=list)
+    success_criteria: list[CheckItem] = Field(default_factory=_default_criteria)
 
 
 class Appendix(Model):
@@ -314,11 +326,16 @@ class SignOff(Model):
 
 
 class ExtraSection(Model):
-    """A section the template does not have; kept so that nothing the writer wrote is lost."""
+    """Content the template has no place for; kept so that nothing the writer wrote is lost.
 
-    heading: str
-    level: int = Field(ge=2, le=6)
-    parent: str | None = Field(default=None, description="Template section it was found under")
+    ``parent`` is the template section it was found in (``"Metrics"``, ``"Metrics/Incident
+    Metrics"``; ``None`` at the top level). With a ``heading`` it is a section of its own,
+    rendered at the end of its parent; without one it is loose text inside the parent.
+    """
+
+    heading: str | None = None
+    level: int = Field(default=3, ge=2, le=6)
+    parent: str | None = None
     body: str = ""
 
 

@@ -1,0 +1,390 @@
+"""Postmortem -> Markdown in the template's layout; unknown values render as the placeholders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from blamefree.domain import values
+from blamefree.domain.postmortem import (
+    ActionItem,
+    BeforeDuringAfter,
+    CheckItem,
+    Measurement,
+    PhaseBlock,
+    Postmortem,
+)
+from blamefree.markdown import layout
+
+HARD_BREAK = "  "
+
+
+def _indent(text: str, width: int) -> str:
+    """Continuation lines of a list item, indented under its marker."""
+    pad = " " * width
+    return "\n".join(
+        line if not line or i == 0 else pad + line for i, line in enumerate(text.split("\n"))
+    )
+
+
+def _or(value: str | None, placeholder: str) -> str:
+    return value if value is not None else placeholder
+
+
+def _typed(text: str | None, value: object, formatted: str | None, placeholder: str) -> str:
+    """A typed field: the text as written if kept, else the canonical form, else the placeholder."""
+    if text is not None:
+        return text
+    if value is not None and formatted is not None:
+        return formatted
+    return placeholder
+
+
+def _date(value: dt.date | None, text: str | None, placeholder: str = "[Date]") -> str:
+    return _typed(text, value, values.format_date(value) if value else None, placeholder)
+
+
+def _time(value: dt.datetime | None, text: str | None) -> str:
+    return _typed(text, value, values.format_datetime(value) if value else None, "[Time]")
+
+
+def _duration(value: int | None, text: str | None, placeholder: str) -> str:
+    formatted = values.format_duration(value) if value is not None else None
+    return _typed(text, value, formatted, placeholder)
+
+
+def _count(value: int | None, text: str | None) -> str:
+    formatted = values.format_count(value) if value is not None else None
+    return _typed(text, value, formatted, "[Number]")
+
+
+def _paragraph_fields(rows: list[tuple[str, str]]) -> list[str]:
+    """``**Label:** value`` lines of one paragraph, joined by hard breaks."""
+    lines = [f"**{label}:** {value}" for label, value in rows]
+    return [line + HARD_BREAK for line in lines[:-1]] + lines[-1:]
+
+
+def _bullet(text: str) -> str:
+    return "- " + _indent(text, 2)
+
+
+def _checkbox(item: CheckItem | ActionItem) -> str:
+    return f"- [{'x' if item.done else ' '}] " + _indent(item.text, 6)
+
+
+def _numbered(items: list[str], placeholder: str) -> list[str]:
+    rows = items or [f"[{placeholder} {n}]" for n in (1, 2, 3)]
+    return [f"{n}. " + _indent(text, len(str(n)) + 2) for n, text in enumerate(rows, start=1)]
+
+
+def _extras(
+    doc: Postmortem, parent: str | None, *, loose: bool = True, headed: bool = True
+) -> list[str]:
+    """Loose text and extra subsections the writer put under ``parent``."""
+    out: list[str] = []
+    for extra in doc.extra_sections:
+        if extra.parent != parent or (extra.heading is None and not loose):
+            continue
+        if extra.heading is not None and not headed:
+            continue
+        out.append("")
+        if extra.heading is not None:
+            out.append(f"{'#' * extra.level} {extra.heading}")
+            if extra.body:
+                out.append("")
+        if extra.body:
+            out.append(extra.body)
+    return out
+
+
+def _leading_extras(doc: Postmortem, parent: str | None) -> list[str]:
+    """Loose text of an h2 section, rendered right under its heading where it was found."""
+    lines = _extras(doc, parent, headed=False)
+    return [*lines[1:], ""] if lines else []
+
+
+def _header(doc: Postmortem) -> list[str]:
+    duration = _duration(doc.duration, doc.duration_text, "[Duration]")
+    rows = [
+        ("Incident ID", _or(doc.incident_id, "[ID]")),
+        ("Date", _date(doc.date, doc.date_text)),
+        ("Severity", doc.severity_text or (doc.severity.value if doc.severity else "P0/P1/P2/P3")),
+        ("Duration", duration),
+    ]
+    if doc.impact_start is not None and not _impact_start_implied(doc):
+        rows.append(("Impact Start", _time(doc.impact_start, doc.impact_start_text)))
+    if doc.timezone is not None:
+        rows.append(("Time Zone", doc.timezone))
+    return _paragraph_fields(rows)
+
+
+def _impact_start_implied(doc: Postmortem) -> bool:
+    """True when the Date line already carries the impact start, so it needs no line of its own."""
+    if doc.impact_start_text is not None or doc.date_text is None:
+        return False
+    try:
+        implied = values.date_time_of_day(doc.date_text, tz=values.zone(doc.timezone))
+    except ValueError:
+        return False
+    return implied == doc.impact_start
+
+
+def _executive_summary(doc: Postmortem) -> list[str]:
+    summary = doc.executive_summary
+    rows = [
+        (label, _or(getattr(summary, name), placeholder))
+        for label, name, placeholder in layout.EXECUTIVE_SUMMARY_LABELS
+    ]
+    return _paragraph_fields(rows)
+
+
+def _phase(block: PhaseBlock) -> list[str]:
+    lines = [_bullet(f"**Time:** {_time(block.time, block.time_text)}")]
+    for label, name, value in block.field_values():
+        lines.append(_bullet(f"**{label}:** {_or(value, layout.PHASE_PLACEHOLDERS[name])}"))
+    lines.extend(_bullet(extra) for extra in block.extra)
+    return lines
+
+
+def _timeline(doc: Postmortem) -> list[str]:
+    out: list[str] = []
+    for (heading, _key), block in zip(layout.PHASE_HEADINGS, doc.timeline.blocks(), strict=True):
+        if out:
+            out.append("")
+        out += [f"### {heading}", *_phase(block)]
+        out += _extras(doc, f"Timeline/{heading}")
+    return out
+
+
+def _impact(doc: Postmortem) -> list[str]:
+    users = doc.impact_assessment.users_affected
+    business = doc.impact_assessment.business_impact
+    percentage = users.percentage
+    out = [
+        "### Users Affected",
+        _bullet(f"**Total Users:** {_count(users.total_users, users.total_users_text)}"),
+        _bullet(f"**Affected Users:** {_count(users.affected_users, users.affected_users_text)}"),
+        _bullet(
+            "**Percentage:** "
+            + _typed(
+                users.percentage_text,
+                percentage,
+                values.format_percentage(percentage) if percentage is not None else None,
+                "[%]",
+            )
+        ),
+        *_extras(doc, "Impact Assessment/Users Affected"),
+        "",
+        "### Features Affected",
+    ]
+    features = doc.impact_assessment.features_affected
+    out += [_bullet(f) for f in features] or ["- [Feature 1]", "- [Feature 2]", "- [Feature 3]"]
+    out += _extras(doc, "Impact Assessment/Features Affected")
+    out += [
+        "",
+        "### Business Impact",
+        _bullet(f"**Revenue Impact:** {_or(business.revenue_impact, '[Estimate]')}"),
+        _bullet(
+            "**Support Tickets:** "
+            + _count(business.support_tickets, business.support_tickets_text)
+        ),
+        _bullet(
+            "**Customer Complaints:** "
+            + _count(business.customer_complaints, business.customer_complaints_text)
+        ),
+        _bullet(f"**Reputation Impact:** {_or(business.reputation_impact, '[Assessment]')}"),
+        *_extras(doc, "Impact Assessment/Business Impact"),
+    ]
+    return out
+
+
+def _root_cause(doc: Postmortem) -> list[str]:
+    rca = doc.root_cause_analysis
+    return [
+        "### Primary Cause",
+        _or(rca.primary_cause, "[Detailed description of root cause]"),
+        *_extras(doc, "Root Cause Analysis/Primary Cause"),
+        "",
+        "### Contributing Factors",
+        *_numbered(rca.contributing_factors, "Factor"),
+        *_extras(doc, "Root Cause Analysis/Contributing Factors"),
+        "",
+        "### Why It Happened",
+        _or(rca.why_it_happened, "[Analysis of why the root cause occurred]"),
+        *_extras(doc, "Root Cause Analysis/Why It Happened"),
+        "",
+        "### Why We Didn't Catch It",
+        _or(rca.why_we_didnt_catch_it, "[Analysis of why it wasn't prevented]"),
+        *_extras(doc, "Root Cause Analysis/Why We Didn't Catch It"),
+    ]
+
+
+def _reflection(doc: Postmortem, key: str) -> list[str]:
+    reflection = doc.what_went_well if key == "what_went_well" else doc.what_went_wrong
+    placeholder = "Positive aspect" if key == "what_went_well" else "Issue"
+    lessons_placeholder = (
+        "[What we learned from what went well]"
+        if key == "what_went_well"
+        else "[What we learned from what went wrong]"
+    )
+    return [
+        *_numbered(reflection.items, placeholder),
+        "",
+        f"**Lessons:** {_or(reflection.lessons, lessons_placeholder)}",
+    ]
+
+
+def _action_item(item: ActionItem) -> list[str]:
+    return [
+        _checkbox(item),
+        "  " + _bullet(f"**Owner:** {_or(item.owner, '[Name]')}"),
+        "  " + _bullet(f"**Due Date:** {_date(item.due_date, item.due_date_text)}"),
+        "  "
+        + _bullet(f"**Priority:** {item.priority.value if item.priority else 'High/Medium/Low'}"),
+        *("  " + _indent(_bullet(extra), 2) for extra in item.extra),
+    ]
+
+
+def _placeholder_item(number: int) -> list[str]:
+    return [
+        f"- [ ] [Action item {number}]",
+        "  - **Owner:** [Name]",
+        "  - **Due Date:** [Date]",
+        "  - **Priority:** High/Medium/Low",
+    ]
+
+
+def _action_items(doc: Postmortem) -> list[str]:
+    out: list[str] = []
+    placeholder_numbers = {"immediate": (1, 2), "short_term": (3,), "long_term": (4,)}
+    for (heading, key), (_horizon, items) in zip(
+        layout.HORIZON_HEADINGS, doc.action_items.by_horizon(), strict=True
+    ):
+        if out:
+            out.append("")
+        out.append(f"### {heading}")
+        blocks = [_action_item(item) for item in items] or [
+            _placeholder_item(n) for n in placeholder_numbers[key]
+        ]
+        for i, block in enumerate(blocks):
+            if i:
+                out.append("")
+            out += block
+        out += _extras(doc, f"Action Items/{heading}")
+    return out
+
+
+def _prevention(doc: Postmortem) -> list[str]:
+    out: list[str] = []
+    for heading, key, placeholder in layout.PREVENTION_HEADINGS:
+        if out:
+            out.append("")
+        items: list[CheckItem] = getattr(doc.prevention_measures, key)
+        out.append(f"### {heading}")
+        out += [_checkbox(item) for item in items] or [
+            f"- [ ] [{placeholder} {n}]" for n in (1, 2, 3)
+        ]
+        out += _extras(doc, f"Prevention Measures/{heading}")
+    return out
+
+
+def _measurement(value: Measurement | None, placeholder: str) -> str:
+    if value is None:
+        return placeholder
+    if value.text is not None:
+        return value.text
+    formatted = values.format_measurement(value.value, value.unit)
+    return formatted or placeholder
+
+
+def _before_during_after(row: BeforeDuringAfter) -> str:
+    return layout.ARROW.join(
+        [
+            _measurement(row.before, "[Before]"),
+            _measurement(row.during, "[During]"),
+            _measurement(row.after, "[After]"),
+        ]
+    )
+
+
+def _metrics(doc: Postmortem) -> list[str]:
+    stated = doc.metrics.incident_metrics
+    performance = doc.metrics.performance_impact
+    out = ["### Incident Metrics"]
+    for label, name in layout.INCIDENT_METRIC_LABELS:
+        value = getattr(stated, name)
+        text = getattr(stated, f"{name}_text")
+        out.append(_bullet(f"**{label}:** {_duration(value, text, '[Time]')}"))
+    out += _extras(doc, "Metrics/Incident Metrics")
+    out += ["", "### Performance Impact"]
+    for label, name in layout.PERFORMANCE_LABELS:
+        out.append(_bullet(f"**{label}:** {_before_during_after(getattr(performance, name))}"))
+    out += _extras(doc, "Metrics/Performance Impact")
+    return out
+
+
+def _follow_up(doc: Postmortem) -> list[str]:
+    schedule = doc.follow_up.review_schedule
+    out = ["### Review Schedule"]
+    for label, name in layout.REVIEW_LABELS:
+        value = getattr(schedule, name)
+        text = getattr(schedule, f"{name}_text")
+        out.append(_bullet(f"**{label}:** {_date(value, text)}"))
+    out += _extras(doc, "Follow-Up/Review Schedule")
+    out += ["", "### Success Criteria"]
+    out += [_checkbox(item) for item in doc.follow_up.success_criteria]
+    out += _extras(doc, "Follow-Up/Success Criteria")
+    return out
+
+
+def _appendix(doc: Postmortem) -> list[str]:
+    out: list[str] = []
+    for heading, key, placeholders in layout.APPENDIX_HEADINGS:
+        if out:
+            out.append("")
+        items: list[str] = getattr(doc.appendix, key)
+        out.append(f"### {heading}")
+        out += [_bullet(item) for item in items] or [f"- {p}" for p in placeholders]
+        out += _extras(doc, f"Appendix/{heading}")
+    return out
+
+
+def _sign_off(doc: Postmortem) -> list[str]:
+    sign_off = doc.sign_off
+    rows = [
+        ("Prepared By", _or(sign_off.prepared_by, "[Name]")),
+        ("Reviewed By", _or(sign_off.reviewed_by, "[Name]")),
+        ("Approved By", _or(sign_off.approved_by, "[Name]")),
+        ("Date", _date(sign_off.date, sign_off.date_text)),
+    ]
+    return _paragraph_fields(rows)
+
+
+_SECTION_RENDERERS = {
+    "executive_summary": _executive_summary,
+    "timeline": _timeline,
+    "impact_assessment": _impact,
+    "root_cause_analysis": _root_cause,
+    "action_items": _action_items,
+    "prevention_measures": _prevention,
+    "metrics": _metrics,
+    "follow_up": _follow_up,
+    "appendix": _appendix,
+    "sign_off": _sign_off,
+}
+
+
+def render(doc: Postmortem) -> str:
+    """The document as Markdown in the template's layout; an empty document is the template."""
+    out = [f"# {doc.title or layout.TEMPLATE_TITLE}", "", *_header(doc)]
+    out += _extras(doc, None, headed=False)
+    for heading, key in layout.SECTIONS:
+        out += ["", "---", "", f"## {heading}", ""]
+        out += _leading_extras(doc, heading)
+        if key in ("what_went_well", "what_went_wrong"):
+            out += _reflection(doc, key)
+        else:
+            out += _SECTION_RENDERERS[key](doc)
+        out += _extras(doc, heading, loose=False)
+    out += _extras(doc, None, loose=False)
+    out += ["", "---", "", layout.REMEMBER]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,224 @@
+"""Hypothesis strategies for whole post-mortem documents, in canonical form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from blamefree.domain.enums import Priority, Severity
+from blamefree.domain.postmortem import (
+    ActionItem,
+    ActionItems,
+    Appendix,
+    BeforeDuringAfter,
+    BusinessImpact,
+    CheckItem,
+    DetectionBlock,
+    ExecutiveSummary,
+    ExtraSection,
+    FollowUp,
+    ImpactAssessment,
+    IncidentMetrics,
+    InvestigationBlock,
+    Measurement,
+    Metrics,
+    MitigationBlock,
+    PerformanceImpact,
+    Postmortem,
+    PostResolutionBlock,
+    PreventionMeasures,
+    Reflection,
+    ResolutionBlock,
+    ResponseBlock,
+    ReviewSchedule,
+    RootCauseAnalysis,
+    SignOff,
+    Timeline,
+    UsersAffected,
+)
+
+WORDS = [
+    "database",
+    "pool",
+    "checkout",
+    "failed",
+    "config",
+    "rollback",
+    "eu-west-1",
+    "503s",
+    "latency",
+    "Priya",
+    "deploy",
+    "canary",
+    "`kubectl`",
+    "v2.3.1",
+    "#payments",
+    "alert",
+    "the",
+    "a",
+    "was",
+    "of",
+    "queue",
+    "Müller",
+    "(partial)",
+    "50%",
+    "14:05",
+    "PLAT-881",
+    "retries;",
+    "timeouts,",
+    "cache.",
+    "https://example.com/x",
+    "über",
+    "node-7",
+    "GC",
+]
+word_text = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+multi_line = st.lists(word_text, min_size=1, max_size=3).map("\n".join)
+maybe_text = st.none() | word_text
+utc_times = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2035, 1, 1), timezones=st.just(dt.UTC)
+).map(lambda t: t if t.microsecond % 2 else t.replace(microsecond=0))
+maybe_time = st.none() | utc_times
+maybe_date = st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2035, 1, 1))
+maybe_seconds = st.none() | st.integers(min_value=0, max_value=10**7)
+maybe_count = st.none() | st.integers(min_value=0, max_value=10**9)
+maybe_percentage = st.none() | st.integers(min_value=0, max_value=10000).map(lambda n: n / 100)
+measurement = st.builds(
+    Measurement,
+    value=st.integers(min_value=0, max_value=100000).map(lambda n: n / 100),
+    unit=st.sampled_from(["%", "ms", "s", None]),
+    text=st.none(),
+)
+row = st.builds(
+    BeforeDuringAfter,
+    before=st.none() | measurement,
+    during=st.none() | measurement,
+    after=st.none() | measurement,
+)
+check_items = st.lists(st.builds(CheckItem, text=word_text, done=st.booleans()), max_size=4)
+
+
+def _block(cls: type, **fields: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.builds(cls, time=maybe_time, extra=st.lists(word_text, max_size=2), **fields)
+
+
+timeline = st.builds(
+    Timeline,
+    detection=_block(DetectionBlock, detected_by=maybe_text, detection_method=maybe_text),
+    response=_block(ResponseBlock, acknowledged_by=maybe_text, initial_assessment=maybe_text),
+    investigation=_block(InvestigationBlock, investigated_by=maybe_text, key_findings=maybe_text),
+    mitigation=_block(MitigationBlock, mitigation_applied=maybe_text, effectiveness=maybe_text),
+    resolution=_block(ResolutionBlock, resolved_by=maybe_text, resolution_method=maybe_text),
+    post_resolution=_block(PostResolutionBlock, verification=maybe_text, monitoring=maybe_text),
+)
+action_item = st.builds(
+    ActionItem,
+    text=word_text,
+    done=st.booleans(),
+    owner=maybe_text,
+    due_date=maybe_date,
+    priority=st.none() | st.sampled_from(list(Priority)),
+    extra=st.lists(word_text, max_size=2),
+)
+action_items = st.builds(
+    ActionItems,
+    immediate=st.lists(action_item, max_size=3),
+    short_term=st.lists(action_item, max_size=2),
+    long_term=st.lists(action_item, max_size=2),
+)
+extra_sections = st.lists(
+    st.builds(
+        ExtraSection,
+        heading=st.sampled_from(["Glossary", "Customer Communication", "Notes"]),
+        level=st.just(2),
+        parent=st.none(),
+        body=multi_line,
+    ),
+    max_size=1,
+)
+
+postmortems = st.builds(
+    Postmortem,
+    incident_id=st.none() | st.from_regex(r"INC-[0-9]{1,6}", fullmatch=True),
+    date=maybe_date,
+    severity=st.none() | st.sampled_from(list(Severity)),
+    duration=maybe_seconds,
+    title=st.none() | word_text,
+    impact_start=maybe_time,
+    timezone=st.none() | st.sampled_from(["Europe/Berlin", "America/Los_Angeles"]),
+    executive_summary=st.builds(
+        ExecutiveSummary,
+        what_happened=maybe_text,
+        impact=maybe_text,
+        root_cause=maybe_text,
+        resolution=maybe_text,
+    ),
+    timeline=timeline,
+    impact_assessment=st.builds(
+        ImpactAssessment,
+        users_affected=st.builds(
+            UsersAffected,
+            total_users=maybe_count,
+            affected_users=maybe_count,
+            percentage=maybe_percentage,
+        ),
+        features_affected=st.lists(word_text, max_size=4),
+        business_impact=st.builds(
+            BusinessImpact,
+            revenue_impact=maybe_text,
+            support_tickets=maybe_count,
+            customer_complaints=maybe_count,
+            reputation_impact=maybe_text,
+        ),
+    ),
+    root_cause_analysis=st.builds(
+        RootCauseAnalysis,
+        primary_cause=st.none() | multi_line,
+        contributing_factors=st.lists(multi_line, max_size=6),
+        why_it_happened=st.none() | multi_line,
+        why_we_didnt_catch_it=st.none() | multi_line,
+    ),
+    what_went_well=st.builds(Reflection, items=st.lists(word_text, max_size=4), lessons=maybe_text),
+    what_went_wrong=st.builds(
+        Reflection, items=st.lists(word_text, max_size=4), lessons=maybe_text
+    ),
+    action_items=action_items,
+    prevention_measures=st.builds(
+        PreventionMeasures, technical=check_items, process=check_items, monitoring=check_items
+    ),
+    metrics=st.builds(
+        Metrics,
+        incident_metrics=st.builds(
+            IncidentMetrics,
+            detection_time=maybe_seconds,
+            response_time=maybe_seconds,
+            resolution_time=maybe_seconds,
+            total_duration=maybe_seconds,
+        ),
+        performance_impact=st.builds(
+            PerformanceImpact, error_rate=row, response_time=row, uptime=row
+        ),
+    ),
+    follow_up=st.builds(
+        FollowUp,
+        review_schedule=st.builds(
+            ReviewSchedule, one_week=maybe_date, one_month=maybe_date, three_month=maybe_date
+        ),
+        success_criteria=check_items,
+    ),
+    appendix=st.builds(
+        Appendix,
+        logs_and_evidence=st.lists(word_text, max_size=3),
+        related_incidents=st.lists(word_text, max_size=3),
+        references=st.lists(word_text, max_size=3),
+    ),
+    sign_off=st.builds(
+        SignOff,
+        prepared_by=maybe_text,
+        reviewed_by=maybe_text,
+        approved_by=maybe_text,
+        date=maybe_date,
+    ),
+    extra_sections=extra_sections,
+)
