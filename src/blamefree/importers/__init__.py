@@ -1,0 +1,159 @@
+"""Importers: turn exports and payloads of chat, paging and alerting tools into timeline events.
+
+Two ways in:
+
+- `read_batches(...)` yields one `FileBatch` per input file, each only after the whole file was
+  read and checked. Store batch by batch (or all at once): a bad file raises `SourceFormatError`
+  before any of its events are handed out, so nothing of it is stored.
+- `read_events(...)` yields the events of all files, with default phases (see `phases`). It
+  raises on the first bad file; wrap the whole import in one transaction to store all or nothing.
+
+Sources: see `SOURCES`; docs/importers.md describes each format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from blamefree.domain.enums import Phase
+from blamefree.domain.timeline import EventKind, TimelineEvent
+from blamefree.errors import UsageError
+from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
+from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
+from blamefree.importers.opsgenie import OpsgenieImporter
+from blamefree.importers.pagerduty import PagerDutyImporter
+from blamefree.importers.pagerduty_fetch import fetch_pagerduty_log_entries
+from blamefree.importers.phases import parse_phase_map, sort_events, tag_phases
+from blamefree.importers.slack import SlackImporter
+from blamefree.importers.statuspage import StatuspageImporter
+from blamefree.importers.tabular import CsvImporter, JsonlImporter
+
+__all__ = [
+    "SOURCES",
+    "FileBatch",
+    "ImportOptions",
+    "Importer",
+    "fetch_pagerduty_log_entries",
+    "get_importer",
+    "parse_phase_map",
+    "read_batches",
+    "read_events",
+    "sort_events",
+    "tag_phases",
+]
+
+SOURCES: tuple[str, ...] = (
+    "slack",
+    "pagerduty",
+    "alertmanager",
+    "grafana",
+    "opsgenie",
+    "statuspage",
+    "csv",
+    "jsonl",
+)
+
+_FACTORIES: dict[str, type] = {
+    "slack": SlackImporter,
+    "pagerduty": PagerDutyImporter,
+    "alertmanager": AlertmanagerImporter,
+    "grafana": GrafanaImporter,
+    "opsgenie": OpsgenieImporter,
+    "statuspage": StatuspageImporter,
+    "csv": CsvImporter,
+    "jsonl": JsonlImporter,
+}
+
+
+def get_importer(name: str) -> Importer:
+    """The importer for a source name (one of `SOURCES`)."""
+    factory = _FACTORIES.get(name.strip().lower())
+    if factory is None:
+        raise UsageError(f"unknown source {name!r}; use one of: {', '.join(SOURCES)}")
+    importer: Importer = factory()
+    return importer
+
+
+def _aware(value: dt.datetime | None, what: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise UsageError(f"--{what} needs a time zone (add Z or an offset)")
+    return value.astimezone(dt.UTC)
+
+
+def _channels(channel: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    if channel is None:
+        return None
+    items = channel.split(",") if isinstance(channel, str) else list(channel)
+    cleaned = tuple(c.strip() for c in items if c.strip())
+    return cleaned or None
+
+
+def read_batches(
+    source: str,
+    paths: Sequence[Path],
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    channel: str | Sequence[str] | None = None,
+    key_reaction: str = "pushpin",
+    default_tz: dt.tzinfo | None = None,
+    progress: ProgressCallback | None = None,
+) -> Iterator[FileBatch]:
+    """Batches of events, one per checked file; duplicates within the import are dropped."""
+    importer = get_importer(source)
+    if not paths:
+        raise UsageError("give at least one file or folder to import")
+    options = ImportOptions(
+        since=_aware(since, "since"),
+        until=_aware(until, "until"),
+        channel=_channels(channel),
+        key_reaction=key_reaction,
+        default_tz=default_tz,
+        progress=progress,
+    )
+    seen: set[tuple[str, str]] = set()
+    for batch in importer.batches([Path(p) for p in paths], options):
+        if importer.dedupe:
+            kept = []
+            for event in batch.events:
+                key = event.dedupe_key()
+                if key is None or key not in seen:
+                    if key is not None:
+                        seen.add(key)
+                    kept.append(event)
+            batch.events = kept
+        yield batch
+
+
+def read_events(
+    source: str,
+    paths: Sequence[Path],
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    channel: str | Sequence[str] | None = None,
+    phase_map: str | Mapping[EventKind, Phase | None] | None = None,
+    key_reaction: str = "pushpin",
+    default_tz: dt.tzinfo | None = None,
+    progress: ProgressCallback | None = None,
+) -> Iterator[TimelineEvent]:
+    """All events of the files, phase-tagged; not sorted (see `sort_events`)."""
+    mapping = (
+        parse_phase_map(phase_map) if isinstance(phase_map, str) or phase_map is None else phase_map
+    )
+    batches = read_batches(
+        source,
+        paths,
+        since=since,
+        until=until,
+        channel=channel,
+        key_reaction=key_reaction,
+        default_tz=default_tz,
+        progress=progress,
+    )
+    events = (event for batch in batches for event in batch.events)
+    return tag_phases(events, mapping)

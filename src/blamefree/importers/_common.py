@@ -1,0 +1,308 @@
+"""Shared pieces of the importers: options, per-file batches, exact time parsing, JSON reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from blamefree.domain.timeline import TimelineEvent
+from blamefree.errors import SourceFormatError
+
+ProgressCallback = Callable[[int], None]
+"""Called with a number of bytes (file sources) processed since the last call."""
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+GO_ZERO_TIME = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What a caller may ask of every importer; each importer uses the options that apply."""
+
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    channel: Sequence[str] | None = None
+    key_reaction: str = "pushpin"
+    default_tz: dt.tzinfo | None = None
+    progress: ProgressCallback | None = None
+
+    def in_range(self, when: dt.datetime) -> bool:
+        """True when the time lies within [since, until] (either bound may be open)."""
+        if self.since is not None and when < self.since:
+            return False
+        return not (self.until is not None and when > self.until)
+
+    def report(self, amount: int) -> None:
+        """Pass progress on to the caller's callback, if any."""
+        if self.progress is not None and amount:
+            self.progress(amount)
+
+
+@dataclass
+class FileBatch:
+    """Every event of one input file (or one validated part of it), ready to be committed.
+
+    A batch is handed out only after its whole file has been read and checked, so a caller that
+    stores batch by batch never stores part of a file that turns out to be bad.
+    """
+
+    file: str
+    events: list[TimelineEvent] = field(default_factory=list)
+    last_of_file: bool = True
+
+
+class Importer(Protocol):
+    """One source: turns files into batches of events."""
+
+    name: str
+    dedupe: bool
+
+    def batches(self, paths: Sequence[Path], options: ImportOptions) -> Iterator[FileBatch]:
+        """Read the files and yield one batch per file."""
+        ...
+
+
+# --- time -----------------------------------------------------------------------------------
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"\s*(?:([Zz])|([+-])(\d{2}):?(\d{2}))?"
+)
+
+
+def parse_iso_time(
+    value: object,
+    *,
+    file: str,
+    record: str | int | None,
+    field_name: str,
+    default_tz: dt.tzinfo | None = None,
+) -> dt.datetime:
+    """Parse ISO-8601/RFC 3339 text exactly: any offset, fractions past microseconds truncated."""
+    if not isinstance(value, str):
+        raise SourceFormatError(
+            f"expected an ISO-8601 time string, got {_describe(value)}",
+            file=file,
+            record=record,
+            field=field_name,
+        )
+    text = value.strip()
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise SourceFormatError(
+            f"not an ISO-8601 time: {value!r}", file=file, record=record, field=field_name
+        )
+    year, month, day, hour, minute, second, frac, zulu, sign, oh, om = match.groups()
+    micro = int((frac or "")[:6].ljust(6, "0"))
+    if zulu:
+        tz: dt.tzinfo | None = dt.UTC
+    elif sign:
+        delta = dt.timedelta(hours=int(oh), minutes=int(om))
+        tz = dt.timezone(-delta if sign == "-" else delta)
+    else:
+        tz = default_tz
+        if tz is None:
+            raise SourceFormatError(
+                f"time {value!r} has no time zone (add Z or an offset, or pass a default zone)",
+                file=file,
+                record=record,
+                field=field_name,
+            )
+    try:
+        parsed = dt.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            micro,
+        )
+        return parsed.replace(tzinfo=tz).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise SourceFormatError(
+            f"impossible time {value!r}: {exc}", file=file, record=record, field=field_name
+        ) from None
+
+
+def from_epoch(seconds: int, micros: int = 0) -> dt.datetime:
+    """UTC datetime from integer seconds and microseconds since the epoch (no float)."""
+    return EPOCH + dt.timedelta(seconds=seconds, microseconds=micros)
+
+
+def epoch_int_time(
+    value: object, *, unit: str, file: str, record: str | int | None, field_name: str
+) -> dt.datetime:
+    """An integer epoch time in 'ms' or 'ns' (or 's'), truncated to microseconds, exactly."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        else:
+            raise SourceFormatError(
+                f"expected an integer epoch time in {unit}, got {_describe(value)}",
+                file=file,
+                record=record,
+                field=field_name,
+            )
+    assert isinstance(value, int)
+    per_second = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
+    seconds, rest = divmod(value, per_second)
+    micros = rest * 1_000_000 // per_second
+    try:
+        return from_epoch(seconds, micros)
+    except OverflowError:
+        raise SourceFormatError(
+            f"epoch time {value} out of range", file=file, record=record, field=field_name
+        ) from None
+
+
+def iso_z(when: dt.datetime) -> str:
+    """UTC time as ISO-8601 with microseconds and Z, the form used inside derived ids."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    return type(value).__name__
+
+
+def require(
+    obj: dict[str, Any], key: str, kind: type | tuple[type, ...], *, file: str, record: object
+) -> Any:
+    """obj[key], which must exist and be of `kind`, else a SourceFormatError naming it."""
+    rec = record if isinstance(record, str | int) or record is None else str(record)
+    if key not in obj or obj[key] is None:
+        raise SourceFormatError("missing", file=file, record=rec, field=key)
+    value = obj[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        raise SourceFormatError(
+            f"expected {names}, got {_describe(value)}", file=file, record=rec, field=key
+        )
+    return value
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """The value when it is an object, else an empty one (for optional nested parts)."""
+    return value if isinstance(value, dict) else {}
+
+
+def optional_str(obj: dict[str, Any], key: str) -> str | None:
+    """obj[key] when it is a non-empty string, else None."""
+    value = obj.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def stable_id(*parts: object) -> str:
+    """A short stable hash of the parts, for records that carry no id of their own."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:20]
+
+
+def load_json_bytes(data: bytes, *, file: str) -> Any:
+    """Parse a whole JSON document; anything unreadable becomes a SourceFormatError."""
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(f"not UTF-8 text: {exc.reason}", file=file) from None
+    except json.JSONDecodeError as exc:
+        raise SourceFormatError(f"not JSON: {exc.msg}", file=file, line=exc.lineno) from None
+    except RecursionError:
+        raise SourceFormatError("JSON nested too deeply", file=file) from None
+
+
+def read_file_bytes(path: Path, options: ImportOptions) -> bytes:
+    """Read a file, reporting its size as progress; I/O errors become SourceFormatError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceFormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    options.report(len(data))
+    return data
+
+
+def expand_paths(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files given directly, plus the files with one of `suffixes` under given folders, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise SourceFormatError("no such file or folder", file=str(path))
+    return found
+
+
+def _documents(data: bytes, *, file: str) -> list[tuple[int | None, Any]]:
+    """One JSON document, or one per line for JSON Lines captures (e.g. logged webhook bodies)."""
+    try:
+        return [(None, json.loads(data))]
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(f"not UTF-8 text: {exc.reason}", file=file) from None
+    except RecursionError:
+        raise SourceFormatError("JSON nested too deeply", file=file) from None
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise SourceFormatError(f"not JSON: {exc.msg}", file=file, line=exc.lineno) from None
+    docs: list[tuple[int | None, Any]] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.strip():
+            try:
+                docs.append((number, json.loads(line)))
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+                raise SourceFormatError(
+                    "not JSON (nor one JSON document per line)", file=file, line=number
+                ) from None
+    return docs
+
+
+class JsonPayloadImporter:
+    """Base of the sources whose files hold JSON payloads: one document, or one per line."""
+
+    name = "json"
+    dedupe = True
+    suffixes: tuple[str, ...] = (".json", ".jsonl", ".ndjson")
+
+    def parse(self, doc: Any, *, file: str, options: ImportOptions) -> list[TimelineEvent]:
+        """Events of one parsed payload document; raises SourceFormatError on a wrong shape."""
+        raise NotImplementedError
+
+    def batches(self, paths: Sequence[Path], options: ImportOptions) -> Iterator[FileBatch]:
+        """Read each file whole, convert it, and yield its events as one batch."""
+        for path in expand_paths(paths, self.suffixes):
+            file = str(path)
+            data = read_file_bytes(path, options)
+            events: list[TimelineEvent] = []
+            for line, doc in _documents(data, file=file):
+                try:
+                    events.extend(self.parse(doc, file=file, options=options))
+                except SourceFormatError as exc:
+                    if line is None or exc.line is not None:
+                        raise
+                    raise SourceFormatError(
+                        exc.reason, file=exc.file, record=exc.record, field=exc.field, line=line
+                    ) from None
+            yield FileBatch(file, [e for e in events if options.in_range(e.time)])
