@@ -186,6 +186,13 @@ def _stream_array(tree: ExportTree, name: str, file: str) -> Iterator[Any]:
         with tree.open(name) as handle:
             yield from ijson.items(handle, "item", use_float=True)
     except ijson.JSONError as exc:
-        raise SourceFormatError(f"not JSON: {exc}", file=file) from None
+        raise SourceFormatError(f"not JSON: {_first_line(exc)}", file=file) from None
     except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise SourceFormatError(f"cannot read: {exc}", file=file) from None
+
+
+def _first_line(exc: Exception) -> str:
+    detail = exc.args[0] if exc.args else exc
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    return str(detail).strip().splitlines()[0] if str(detail).strip() else "unreadable"
