@@ -1,0 +1,1 @@
+"""Lint rules for post-mortems: blaming language, completeness, consistency."""

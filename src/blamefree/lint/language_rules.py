@@ -1,0 +1,456 @@
+"""The blaming-language patterns, one function per family, over one sentence of tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from blamefree.lint import language_words as words
+from blamefree.lint.language_parse import Clause, Kind, can_be_verb, is_base_verb, verb_lemmas
+
+PERSON, HUMAN_ERROR, COUNTERFACTUAL, JUDGEMENT, TEAM, QUESTION, BELITTLING = (
+    "BF101",
+    "BF102",
+    "BF103",
+    "BF104",
+    "BF105",
+    "BF106",
+    "BF107",
+)
+
+Add = Callable[[str, int, int], None]
+
+# Tokens on which each family's patterns start; anything else is skipped at C speed.
+_HUMAN_ERROR_FIRST = frozenset(
+    {"human", "operator", "user", "pilot", "human-error", "pebkac", "pebcak", "id10t"}
+)
+_JUDGEMENT_FIRST = words.JUDGEMENT_WORDS | {"obvious", "rookie"}
+_BELITTLING_FIRST = frozenset(
+    {"just", "simply", "merely", "trivial", "trivially", "no-brainer", "all"}
+)
+
+_BLAMED: dict[Kind | None, str] = {"person": PERSON, "team": TEAM}
+_MODALS = frozenset({"should", "could", "ought", "shouldn't", "couldn't", "might"})
+_SHOULD = frozenset({"should", "shouldn't", "ought", "should've", "shouldn't've", "ought've"})
+_MODAL_HAVE = frozenset({"should've", "could've", "shouldn't've", "ought've"})
+_ARTICLES = frozenset({"the", "a", "an", "our", "their", "his", "her", "its", "my", "your"})
+_MINIMISERS = frozenset({"easily", "simply", "just"})
+_NEGATIVE_AUX = frozenset(
+    {"didn't", "wasn't", "weren't", "hasn't", "hadn't", "isn't", "couldn't", "wouldn't"}
+    | {"won't", "doesn't", "don't", "aren't", "haven't"}
+)
+_COUNTERFACTUAL_FIRST = _MODALS | _MODAL_HAVE | {"would", "if", "had", "nobody", "no-one", "no"}
+_COPULA = frozenset({"wasn't", "weren't", "isn't", "aren't"})
+_WHO_VERBS = frozenset(
+    [
+        "approved",
+        "approve",
+        "signed",
+        "merged",
+        "thought",
+        "let",
+        "allowed",
+        "decided",
+        "pushed",
+        "broke",
+        "caused",
+        "did",
+        "dropped",
+        "deleted",
+        "ran",
+        "wrote",
+        "missed",
+        "forgot",
+        "ignored",
+        "skipped",
+    ]
+)
+_PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "be", "being", "got", "get"})
+# "Nobody bothered to verify" judges; "nobody noticed the alert" states a fact and is fine.
+_NEG_PERSON_VERBS = frozenset({"bothered", "cared", "thought"})
+
+
+def human_error(clause: Clause, add: Add) -> None:
+    """BF102: "human error", "operator error", "PEBKAC", "fat-fingered" given as a cause."""
+    for index, low in enumerate(clause.lows):
+        if low not in _HUMAN_ERROR_FIRST and not low.startswith("fat-"):
+            continue
+        if low in {"pebkac", "pebcak", "id10t"} or low.startswith("fat-finger"):
+            add(HUMAN_ERROR, index, index)
+            continue
+        if low == "human-error" or (
+            low in {"human", "operator", "user", "pilot"}
+            and clause.low(index + 1) in {"error", "mistake"}
+        ):
+            last = index if low == "human-error" else index + 1
+            if clause.low(last + 1) in words.HUMAN_ERROR_NEUTRAL_NEXT:
+                continue
+            before = {clause.low(back) for back in range(index - 4, index)}
+            if before & words.HUMAN_ERROR_MITIGATION:
+                continue
+            add(HUMAN_ERROR, index, last)
+
+
+def judgement(clause: Clause, add: Add, phrases: tuple[tuple[str, ...], ...]) -> None:
+    """BF104: words that judge people or their work ("careless", "sloppy", "obviously")."""
+    firsts = {phrase[0] for phrase in phrases}
+    for index, low in enumerate(clause.lows):
+        if low not in _JUDGEMENT_FIRST and low not in firsts:
+            continue
+        if low in words.JUDGEMENT_WORDS:
+            if low in {"lazy", "lazily"} and (
+                low == "lazily" or clause.low(index + 1) in words.LAZY_TECHNICAL
+            ):
+                continue
+            add(JUDGEMENT, index, index)
+        elif low == "obvious":
+            before = {clause.low(back) for back in range(index - 3, index)}
+            if not before & words.NEGATORS:
+                add(JUDGEMENT, index, index)
+        elif low == "rookie" and clause.low(index + 1) in {"mistake", "error", "move"}:
+            add(JUDGEMENT, index, index + 1)
+        for phrase in phrases:
+            if low == phrase[0] and all(
+                clause.low(index + offset) == part for offset, part in enumerate(phrase)
+            ):
+                add(JUDGEMENT, index, index + len(phrase) - 1)
+
+
+def belittling(clause: Clause, add: Add) -> None:
+    """BF107: "just restart it", "simply forgot", "all they had to do was", "trivial fix"."""
+    for index, low in enumerate(clause.lows):
+        if low not in _BELITTLING_FIRST:
+            continue
+        after = clause.low(index + 1)
+        if low == "just":
+            before = clause.low(index - 1)
+            after_modal = before == "have" and clause.low(index - 2) in _MODALS
+            if before in {"had", "has", "have", "'d"} and not after_modal:
+                continue  # "had just handed over": time, not minimising
+            if _minimising_verb(clause, index + 1) or (after_modal and can_be_verb(after)):
+                add(BELITTLING, index, index + 1)
+        elif low in {"simply", "merely"}:
+            if after == "put" or not after:
+                continue
+            if can_be_verb(after) or after in {"didn't", "did", "not"}:
+                add(BELITTLING, index, index + 1)
+        elif low in {"trivial", "trivially", "no-brainer"}:
+            add(BELITTLING, index, index)
+        elif low == "all" and _all_they_had_to_do(clause, index):
+            add(BELITTLING, index, index + 4)
+
+
+def _all_they_had_to_do(clause: Clause, index: int) -> bool:
+    return (
+        clause.kind(index + 1) in {"person", "team", "we"}
+        and clause.low(index + 2) in {"had", "has", "have", "needed", "need"}
+        and clause.low(index + 3) == "to"
+        and clause.low(index + 4) == "do"
+    )
+
+
+def _minimising_verb(clause: Clause, index: int) -> bool:
+    low = clause.low(index)
+    if low == "have" and clause.low(index - 2) in _MODALS:
+        return True  # "could just have reverted"
+    if low in {"had", "has", "have", "needed", "need", "needs"}:
+        return clause.low(index + 1) == "to"
+    if low in {"forgot", "ignored", "missed", "skipped", "didn't", "wanted"}:
+        return True
+    return bool(low) and low.isalpha() and is_base_verb(low)
+
+
+def counterfactual(clause: Clause, add: Add) -> None:
+    """BF103: "should have", "could have easily", "failed to notice", "if only", "had they"."""
+    lemmas = verb_lemmas()
+    for index, low in enumerate(clause.lows):
+        if low not in _COUNTERFACTUAL_FIRST and lemmas.get(low) not in {"fail", "neglect"}:
+            continue
+        if low in _MODALS or low in _MODAL_HAVE or low == "would":
+            _modal_have(clause, index, add)
+        elif low == "if" and clause.low(index + 1) == "only":
+            following = clause.low(index + 2)
+            if following not in words.NUMBER_WORDS and not following[:1].isdigit():
+                add(COUNTERFACTUAL, index, index + 1)
+        elif (
+            low == "if"
+            or (low == "had" and clause.is_initial(index))
+            or (low == "had" and clause.low(index - 1) in {",", "and", "but"})
+        ):
+            _counterfactual_condition(clause, index, add)
+        elif lemmas.get(low) in {"fail", "neglect"} and clause.low(index + 1) == "to":
+            kind, _ = clause.subject(index)
+            verb = lemmas.get(clause.low(index + 2))
+            if kind in {"person", "we"} or (kind is None and verb in words.DILIGENCE_VERBS):
+                add(COUNTERFACTUAL, index, index + 2)
+            elif kind == "team":
+                add(TEAM, index, index + 2)
+        elif low in {"nobody", "no-one"} or (low == "no" and clause.low(index + 1) == "one"):
+            verb_at = index + (2 if low == "no" else 1)
+            if clause.low(verb_at) in _NEG_PERSON_VERBS and not _is_question(clause):
+                add(COUNTERFACTUAL, index, verb_at)
+
+
+def _modal_have(clause: Clause, index: int, add: Add) -> None:
+    low = clause.low(index)
+    have = index
+    if low not in _MODAL_HAVE:
+        have = index + 1
+        while clause.low(have) in _MINIMISERS | {"not", "to", "n't"} and have < index + 4:
+            have += 1
+        if clause.low(have) != "have":
+            return
+    if low == "might":
+        return
+    minimised = any(clause.low(at) in _MINIMISERS for at in range(index + 1, have + 2))
+    kind, _ = clause.subject(index)
+    after = clause.low(have + 1)
+    lemma = verb_lemmas().get(after)
+    diligent = lemma in words.DILIGENCE_VERBS or after in words.DILIGENCE_PARTICIPLES
+    people = kind in {"person", "we", "team"}
+    if low == "would":
+        if kind == "person" and after in words.DILIGENCE_PARTICIPLES:
+            add(COUNTERFACTUAL, index, have + 1)
+    elif minimised or (people and low in _SHOULD):
+        add(COUNTERFACTUAL, index, have)
+    elif people and diligent:
+        add(COUNTERFACTUAL, index, have + 1)  # "could have checked", not "could have restored"
+    elif after == "been" and clause.low(have + 2) in words.DILIGENCE_PARTICIPLES:
+        by = have + 3
+        agent = clause.agent(by)[0] if clause.low(by) == "by" else "person"
+        if agent in {"person", "team"}:
+            add(COUNTERFACTUAL, index, have + 2)
+    elif kind is None and diligent:
+        add(COUNTERFACTUAL, index, have + 1)
+
+
+def _counterfactual_condition(clause: Clause, index: int, add: Add) -> None:
+    """ "If Maria had followed ...", "Had they read the runbook ..."."""
+    start = index + 1
+    if clause.low(index) == "had":
+        noun = start + 1 if clause.low(start) in words.DETERMINERS else start
+        if clause.kind(noun) in {"person", "we"} and clause.low(noun + 1) != "been":
+            add(COUNTERFACTUAL, index, noun)
+        return
+    for noun in range(start, min(start + 3, len(clause.tokens))):
+        if clause.low(noun + 1) in {"had", "hadn't"}:
+            if clause.kind(noun) in {"person", "we"} and clause.low(noun + 2) != "to":
+                add(COUNTERFACTUAL, index, noun + 1)
+            return
+        plain = clause.low(noun) not in words.DETERMINERS and not clause.tokens[noun].capitalised
+        if plain and clause.kind(noun) not in {"person", "we"}:
+            return
+
+
+def culprit(clause: Clause, add: Add) -> None:
+    """BF101/BF105: a person or team as the subject (or agent) of a failure."""
+    tokens = clause.tokens
+    lemmas = verb_lemmas()
+    for index, low in enumerate(clause.lows):
+        lemma = lemmas.get(low)
+        if lemma is None and low not in {"fault", "responsible", "blame"}:
+            continue
+        token = tokens[index]
+        if low == "fault":
+            _fault(clause, index, add)
+            continue
+        if low == "responsible" or (low == "blame" and clause.low(index - 1) == "to"):
+            _responsible(clause, index, add)
+            continue
+        if lemma is None or (token.capitalised and index > 0):
+            continue
+        if clause.low(index - 1) in _ARTICLES:
+            continue  # "the missing index", "a broken build": an adjective, not a verb
+        last = index
+        if lemma in words.PARTICLE_FAILURES:
+            particle = _particle(clause, index, words.PARTICLE_FAILURES[lemma])
+            if particle is None:
+                continue
+            last = particle if particle == index + 1 else index
+        elif lemma == "drop" and clause.low(index + 2) == "ball":
+            last = index + 2
+        elif lemma == "make":
+            objects = {clause.low(at) for at in range(index + 1, index + 4)}
+            if not objects & {"mistake", "error", "typo", "blunder", "mess"}:
+                continue
+        elif lemma in words.ACTION_VERBS:
+            if lemma in words.NEGLIGENCE_VERBS | words.FAILURE_VERBS:
+                pass
+            elif not _careless_action(clause, index) and clause.low(index + 1) != "by":
+                continue
+        elif lemma in words.DILIGENCE_VERBS:
+            if clause.low(index - 1) not in {"didn't", "not", "never"}:
+                continue
+            if clause.low(index - 1) == "not" and clause.low(index - 2) not in {"did", "does"}:
+                continue
+            if _is_question(clause):
+                continue
+        elif lemma not in words.FAILURE_VERBS | words.NEGLIGENCE_VERBS:
+            continue
+        _blame_subject_or_agent(clause, index, last, add)
+
+
+def _blame_subject_or_agent(clause: Clause, index: int, last: int, add: Add) -> None:
+    by = index + 1 if clause.low(index + 1) == "by" else last + 1
+    passive = clause.low(index - 1) in _PASSIVE_AUX or clause.low(by) == "by"
+    if passive:
+        if clause.low(by) == "by" and _blameworthy_passive(clause, index):
+            kind, where = clause.agent(by)
+            if kind in _BLAMED:
+                add(_BLAMED[kind], index, where)
+        return
+    kind, where = clause.subject(index)
+    if kind in _BLAMED:
+        add(_BLAMED[kind], where, last)
+    elif where >= 0 and clause.low(where) in {"that", "which"}:
+        _relative_culprit(clause, where, last, add)
+
+
+def _relative_culprit(clause: Clause, pronoun: int, last: int, add: Add) -> None:
+    """ "The mobile team shipped a release that crashed": blame goes to who shipped it."""
+    lemmas = verb_lemmas()
+    for at in range(pronoun - 1, max(pronoun - 5, -1), -1):
+        low = clause.low(at)
+        if low in words.CLAUSE_BREAKS:
+            return
+        if lemmas.get(low) in words.ACTION_VERBS and clause.low(at - 1) not in _PASSIVE_AUX:
+            kind, where = clause.subject(at)
+            if kind in _BLAMED:
+                add(_BLAMED[kind], where, last)
+            return
+
+
+def _blameworthy_passive(clause: Clause, index: int) -> bool:
+    """Whether "<X> was <verb>ed by <agent>" blames the agent."""
+    lemma = verb_lemmas().get(clause.low(index))
+    if lemma not in words.ACTION_VERBS or lemma in words.NEGLIGENCE_VERBS | words.FAILURE_VERBS:
+        return True
+    if _careless_action(clause, index):
+        return True
+    at = index - 1
+    while at >= 0 and clause.low(at) in _PASSIVE_AUX | words.SUBJECT_SKIP:
+        at -= 1
+    return clause.low(at) in words.FAILURE_NOUNS
+
+
+def _particle(clause: Clause, index: int, particles: frozenset[str]) -> int | None:
+    for at in range(index + 1, min(index + 5, len(clause.tokens))):
+        low = clause.low(at)
+        if low in particles:
+            return at
+        if low in words.CLAUSE_BREAKS or low in {".", "?", "!"}:
+            return None
+    return None
+
+
+def _careless_action(clause: Clause, index: int) -> bool:
+    in_object = True
+    for at in range(index + 1, min(index + 10, len(clause.tokens))):
+        low = clause.low(at)
+        in_object = in_object and at <= index + 4 and low not in {"for", "to", "from", "of"}
+        if in_object and (low in words.BAD_OBJECT or low in words.FAILURE_NOUNS):
+            return True  # "ran the wrong playbook", "introduced a bug"
+        if low == "without" and clause.low(at + 1) in words.WITHOUT_WHAT:
+            return True
+        if low == "by" and clause.low(at + 1) == "mistake":
+            return True
+        if low in {",", ";", ".", "because", "when", "after", "and"}:
+            break
+    before = {clause.low(index - 1), clause.low(index - 2)}
+    return bool(before & words.CARELESS_MANNER)
+
+
+def _fault(clause: Clause, index: int, add: Add) -> None:
+    for back in (index - 1, index - 2):
+        if back >= 0 and clause.tokens[back].possessive:
+            kind = clause.kind(back)
+            if kind in _BLAMED:
+                add(_BLAMED[kind], back, index)
+            return
+    if clause.low(index + 1) == "of":
+        kind, where = clause.agent(index)
+        if kind in _BLAMED:
+            add(_BLAMED[kind], index, where)
+
+
+def _responsible(clause: Clause, index: int, add: Add) -> None:
+    verb = index - 1 if clause.low(index) == "responsible" else index - 2
+    if clause.low(verb) not in {"is", "was", "are", "were", "be"}:
+        return
+    if clause.low(index) == "responsible":
+        following = {clause.low(at) for at in range(index + 1, index + 5)}
+        if clause.low(index + 1) != "for" or not following & words.FAILURE_NOUNS:
+            return
+    kind, where = clause.subject(verb)
+    if kind in _BLAMED:
+        add(_BLAMED[kind], where, index)
+
+
+def _is_question(clause: Clause) -> bool:
+    return clause.tokens[-1].low == "?" or clause.tokens[0].low in {"why", "how", "who"}
+
+
+def loaded_question(clause: Clause, add: Add) -> None:
+    """BF106: "Why didn't anyone check ...?", "Who approved this?", "How did nobody notice?"."""
+    tokens = clause.tokens
+    if tokens[-1].low != "?":
+        return
+    first = 0
+    word = clause.low(first)
+    second = clause.low(first + 1)
+    last = len(tokens) - 1
+    if word == "why" and _loaded_why(clause, first + 1):
+        add(QUESTION, first, last)
+    elif word == "how" and second in {"could", "can", "did", "do", "does", "would"}:
+        kind, at = _noun_phrase(clause, first + 2)
+        verb = clause.low(at + 1)
+        lemma = verb_lemmas().get(verb)
+        if (
+            clause.low(at) in {"nobody", "no-one"}
+            or (clause.low(at) == "one" and kind)
+            or (
+                kind in {"person", "team"}
+                and (verb in {"not", "let", "think"} or lemma in words.NEGLIGENCE_VERBS)
+            )
+        ):
+            add(QUESTION, first, last)
+    elif (
+        word == "who"
+        and (
+            second in _WHO_VERBS
+            or (second in {"is", "was"} and clause.low(first + 2) in {"responsible", "to"})
+        )
+    ) or (word == "what" and second in {"were", "was"} and clause.low(first + 3) == "thinking"):
+        add(QUESTION, first, last)
+
+
+def _loaded_why(clause: Clause, index: int) -> bool:
+    word = clause.low(index)
+    if word == "on" and clause.low(index + 1) == "earth":
+        return True
+    if word == "the" and clause.low(index + 1) == "hell":
+        return True
+    if word in {"would", "did"} and clause.low(index + 1) in {"nobody", "no", "anyone", "you"}:
+        return True
+    if word in _NEGATIVE_AUX or word in {"did", "does", "was", "were"}:
+        kind, at = _noun_phrase(clause, index + 1)
+        negated = word in _NEGATIVE_AUX or clause.low(at + 1) == "not"
+        if not negated:
+            return False
+        if kind in {"person", "team", "we"}:
+            return True
+        if word in _COPULA:
+            return clause.low(at + 1) in words.DILIGENCE_PARTICIPLES
+    return False
+
+
+def _noun_phrase(clause: Clause, index: int) -> tuple[Kind | None, int]:
+    """The kind and head index of the noun phrase starting at `index`."""
+    at = index
+    while clause.low(at) in words.DETERMINERS and at < index + 2:
+        at += 1
+    if clause.low(at) == "no" and clause.low(at + 1) == "one":
+        return "person", at + 1
+    head = at
+    while clause.low(head + 1) in words.PERSON_NOUNS | words.TEAM_HEADS and head < at + 3:
+        head += 1
+    return clause.kind(head), head
