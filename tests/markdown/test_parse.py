@@ -172,11 +172,11 @@ def test_unknown_sections_are_kept() -> None:
     [
         ("**Date:** 2024-03-12", "**Date:** 2024-02-30", 4, "date"),
         ("**Severity:** P1", "**Severity:** P7", 5, "severity"),
-        ("- **Time:** 13:58 UTC", "- **Time:** 25:61 UTC", 27, "timeline.response.time"),
+        ("- **Time:** 13:58 UTC", "- **Time:** 25:61 UTC", 28, "timeline.response.time"),
         (
             "  - **Priority:** Medium\n  - **Ticket",
             "  - **Priority:** Whenever\n  - **Ticket",
-            140,
+            141,
             "action_items.long_term[0].priority",
         ),
     ],

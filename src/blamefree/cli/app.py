@@ -1,0 +1,76 @@
+"""The root of the command line: global options and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from blamefree.cli.context import AppContext
+from blamefree.config import load_settings
+from blamefree.errors import BlamefreeError
+
+EXIT_CODES_HELP = """\
+Exit codes: 0 success; 1 error (or lint findings); 2 usage; 3 unreadable input (parse errors); \
+4 not found; 5 conflict (stale edit, duplicate id); 6 configuration; 7 store unavailable; \
+8 outside service failed.
+"""
+
+
+class BlamefreeGroup(TyperGroup):
+    """Maps every BlamefreeError raised by a command to a red message and its exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except BlamefreeError as error:
+            console = ctx.obj.err if isinstance(ctx.obj, AppContext) else None
+            message = f"[bold red]error:[/] {escape(str(error))}"
+            if console is not None:
+                console.print(message, highlight=False)
+            else:
+                typer.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        finally:
+            if isinstance(ctx.obj, AppContext):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=BlamefreeGroup,
+    name="blamefree",
+    help="Blameless incident post-mortems: write, import, store and learn from them.\n\n"
+    + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Store URL (SQLAlchemy), e.g. sqlite:///pm.db or postgresql://user@host/db. "
+        "Default: BLAMEFREE_DATABASE_URL, else a SQLite file in your user data directory.",
+        envvar=None,
+    ),
+    tz: str | None = typer.Option(
+        None,
+        "--tz",
+        help="Time zone (IANA name) for times written without one. Default: BLAMEFREE_TIMEZONE "
+        "or UTC; a document's own '**Time Zone:**' line wins.",
+    ),
+    now: str | None = typer.Option(
+        None,
+        "--now",
+        help="Pretend the current time is this ISO-8601 time (for reproducible runs).",
+    ),
+) -> None:
+    """Blamefree: post-mortems are about learning, not blame."""
+    ctx.obj = AppContext(settings=load_settings(database_url=db, timezone=tz, now=now))

@@ -1,0 +1,209 @@
+"""Rich tables and panels for the post-mortem commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from blamefree.domain import values
+from blamefree.domain.metrics import Metric, MetricName, compute_metrics
+from blamefree.domain.postmortem import Postmortem
+from blamefree.services.postmortems import ImportReport
+from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem
+
+SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
+METRIC_LABELS: dict[MetricName, str] = {
+    "detection_time": "Detection time",
+    "response_time": "Response time",
+    "mitigation_time": "Mitigation time",
+    "resolution_time": "Resolution time",
+    "total_duration": "Total duration",
+}
+
+
+def _dash(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+def _severity(value: str | None) -> Text:
+    return Text(value or "—", style=SEVERITY_STYLE.get(value or "", ""))
+
+
+def summary_json(summary: PostmortemSummary) -> dict[str, Any]:
+    return {
+        "incident_id": summary.incident_id,
+        "title": summary.title,
+        "severity": summary.severity.value if summary.severity else None,
+        "date": summary.date.isoformat() if summary.date else None,
+        "version": summary.version,
+        "updated_at": summary.updated_at.isoformat(),
+        "action_items_total": summary.action_items_total,
+        "action_items_done": summary.action_items_done,
+    }
+
+
+def summaries_table(console: Console, summaries: list[PostmortemSummary]) -> None:
+    if not summaries:
+        console.print(
+            "The store is empty. Start one with [bold]blamefree new[/] or "
+            "[bold]blamefree import FILE[/]."
+        )
+        return
+    table = Table(title=f"Post-mortems ({len(summaries)})", title_justify="left")
+    table.add_column("ID", style="bold", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Sev")
+    table.add_column("Title")
+    table.add_column("Actions done", justify="right")
+    table.add_column("Ver", justify="right")
+    for s in summaries:
+        table.add_row(
+            s.incident_id,
+            _dash(s.date),
+            _severity(s.severity.value if s.severity else None),
+            s.title or "—",
+            f"{s.action_items_done}/{s.action_items_total}",
+            str(s.version),
+        )
+    console.print(table)
+
+
+def metrics_table(console: Console, result: dict[MetricName, Metric]) -> None:
+    table = Table(title="Incident metrics", title_justify="left")
+    table.add_column("Metric")
+    table.add_column("Value", justify="right")
+    table.add_column("Seconds", justify="right")
+    table.add_column("From")
+    table.add_column("Note")
+    for name, metric in result.items():
+        note = ""
+        if metric.disagrees:
+            note = f"[yellow]document states {metric.stated_text}[/]"
+        table.add_row(
+            METRIC_LABELS[name],
+            metric.text or "unknown",
+            _dash(metric.seconds),
+            metric.source or "—",
+            note,
+        )
+    console.print(table)
+
+
+def show_document(console: Console, doc: Postmortem, *, version: int | None = None) -> None:
+    header = Table.grid(padding=(0, 2))
+    header.add_column(style="bold")
+    header.add_column()
+    header.add_row("Incident ID", _dash(doc.incident_id))
+    header.add_row("Date", doc.date_text or _dash(doc.date))
+    header.add_row("Severity", _severity(doc.severity.value if doc.severity else None))
+    duration = doc.duration_text or (
+        values.format_duration(doc.duration) if doc.duration is not None else None
+    )
+    header.add_row("Duration", _dash(duration))
+    if doc.impact_start:
+        header.add_row("Impact start", values.format_datetime(doc.impact_start))
+    if version is not None:
+        header.add_row("Version", str(version))
+    summary = doc.executive_summary
+    summary_grid = Table.grid(padding=(0, 2))
+    summary_grid.add_column(style="bold")
+    summary_grid.add_column()
+    for label, value in (
+        ("What happened", summary.what_happened),
+        ("Impact", summary.impact),
+        ("Root cause", summary.root_cause),
+        ("Resolution", summary.resolution),
+    ):
+        summary_grid.add_row(label, value or "[dim]unknown[/]")
+    console.print(
+        Panel(
+            Group(header, Text(""), summary_grid),
+            title=doc.title or "Post-mortem",
+            title_align="left",
+        )
+    )
+    timeline = Table(title="Timeline", title_justify="left")
+    timeline.add_column("Phase")
+    timeline.add_column("Time (UTC)", no_wrap=True)
+    timeline.add_column("Who")
+    timeline.add_column("What")
+    for block in doc.timeline.blocks():
+        fields = block.field_values()
+        timeline.add_row(
+            block.phase.value.replace("_", "-"),
+            values.format_datetime(block.time) if block.time else (block.time_text or "—"),
+            block.actor or "—",
+            " / ".join(v for _l, _n, v in fields[1 if block.actor is not None else 0 :] if v)
+            or "—",
+        )
+    console.print(timeline)
+    metrics_table(console, compute_metrics(doc))
+    items = Table(title="Action items", title_justify="left")
+    items.add_column("")
+    items.add_column("Horizon")
+    items.add_column("Action")
+    items.add_column("Owner")
+    items.add_column("Due")
+    items.add_column("Priority")
+    for horizon, horizon_items in doc.action_items.by_horizon():
+        for item in horizon_items:
+            items.add_row(
+                "[green]✔[/]" if item.done else "☐",
+                horizon.value.replace("_", "-"),
+                item.text,
+                item.owner or "[yellow]no owner[/]",
+                item.due_date_text or _dash(item.due_date),
+                item.priority.value if item.priority else "—",
+            )
+    if items.row_count:
+        console.print(items)
+    else:
+        console.print("[yellow]No action items yet.[/]")
+
+
+def show_postmortem(console: Console, stored: StoredPostmortem) -> None:
+    show_document(console, stored.doc, version=stored.version)
+
+
+def history_table(console: Console, incident_id: str, revisions: list[RevisionInfo]) -> None:
+    table = Table(title=f"History of {incident_id}", title_justify="left")
+    table.add_column("Version", justify="right")
+    table.add_column("Saved (UTC)")
+    table.add_column("Message")
+    for revision in revisions:
+        table.add_row(
+            str(revision.version),
+            revision.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            revision.message or "",
+        )
+    console.print(table)
+
+
+def import_report(out: Console, err: Console, report: ImportReport) -> None:
+    table = Table(title="Import", title_justify="left")
+    table.add_column("File")
+    table.add_column("ID")
+    table.add_column("Result")
+    for outcome in report.outcomes:
+        style = {"created": "green", "updated": "cyan", "unchanged": "dim"}.get(
+            outcome.action, "red"
+        )
+        table.add_row(
+            str(outcome.path),
+            outcome.incident_id or "—",
+            f"[{style}]{outcome.action}[/]" + (f" v{outcome.version}" if outcome.version else ""),
+        )
+    out.print(table)
+    for outcome in report.failed:
+        err.print(f"[bold red]error:[/] {outcome.error}", highlight=False)
+    ok = len(report.outcomes) - len(report.failed)
+    err.print(f"{ok} imported, {len(report.failed)} failed.")
+
+
+def colour_diff(console: Console, text: str) -> None:
+    console.print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))

@@ -1,0 +1,371 @@
+"""Commands over whole post-mortems: new, import, list, show, render, export, edit, delete,
+history, diff, parse, metrics, schema, template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from blamefree.cli import output
+from blamefree.cli.app import app
+from blamefree.cli.context import app_context, print_json
+from blamefree.domain import values
+from blamefree.domain.enums import Severity
+from blamefree.domain.postmortem import Postmortem
+from blamefree.errors import InputError, UsageError
+from blamefree.markdown.render import render
+from blamefree.services import postmortems as service
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
+]
+
+
+def template_text() -> str:
+    """The spec template exactly as shipped in the package."""
+    return resources.files("blamefree").joinpath("spec/postmortem-template.md").read_text("utf-8")
+
+
+def _date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return values.parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"--date: {exc}") from exc
+
+
+@app.command()
+def template() -> None:
+    """Print the post-mortem template, byte for byte."""
+    sys.stdout.write(template_text())
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a post-mortem document."""
+    print_json(Postmortem.model_json_schema(by_alias=True, mode="serialization"))
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", "-t", help="What happened, in a few words.")],
+    severity: Annotated[Severity, typer.Option("--severity", "-s", help="P0 (worst) to P3.")],
+    incident_id: Annotated[
+        str | None, typer.Option("--id", help="Incident ID. Default: INC-<date>.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Incident date (YYYY-MM-DD). Default: today.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    ] = None,
+    save: Annotated[bool, typer.Option("--save", help="Also put it into the store.")] = False,
+) -> None:
+    """Start a post-mortem from the template with its ID, date and severity filled.
+
+    Example: blamefree new --title "Checkout outage" --severity P1 -o inc-142.md
+    """
+    app_ctx = app_context(ctx)
+    doc = service.new_postmortem(
+        title=title,
+        severity=severity,
+        incident_id=incident_id,
+        date=_date_option(date),
+        today=app_ctx.today(),
+    )
+    text = render(doc)
+    if save:
+        stored = service.create_postmortem(app_ctx.engine, postmortem_in=doc, message="created")
+        app_ctx.err.print(f"Stored [bold]{stored.incident_id}[/] (version {stored.version}).")
+    if out is None:
+        sys.stdout.write(text)
+        return
+    if out.exists():
+        raise UsageError(f"{out} exists already; choose another file or remove it first")
+    out.write_text(text, encoding="utf-8")
+    app_ctx.err.print(f"Wrote [bold]{out}[/]. Fill it in, then: blamefree import {out}")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Markdown post-mortems to import.")],
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="Save a file whose ID is stored already as its next version."
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import Markdown post-mortems into the store, each file all-or-nothing.
+
+    A bad file is reported at the end and does not stop the others.
+    Example: blamefree import postmortems/*.md
+    """
+    app_ctx = app_context(ctx)
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=app_ctx.err,
+        transient=True,
+        disable=len(files) < 2 or as_json,
+    )
+    with progress:
+        task = progress.add_task("Importing", total=len(files))
+        report = service.import_files(
+            app_ctx.engine,
+            paths=files,
+            timezone=app_ctx.settings.timezone,
+            update=update,
+            today=app_ctx.today(),
+            on_file=lambda _outcome: progress.advance(task),
+        )
+    if as_json:
+        print_json(
+            [
+                {
+                    "file": str(o.path),
+                    "incident_id": o.incident_id,
+                    "action": o.action,
+                    "version": o.version,
+                    "error": str(o.error) if o.error else None,
+                }
+                for o in report.outcomes
+            ]
+        )
+    else:
+        output.import_report(app_ctx.out, app_ctx.err, report)
+    if report.failed:
+        first = report.failed[0].error
+        assert first is not None
+        raise typer.Exit(first.exit_code)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    severity: Annotated[
+        list[Severity] | None, typer.Option("--severity", "-s", help="Only these severities.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored post-mortems, newest incident first."""
+    app_ctx = app_context(ctx)
+    summaries = service.list_postmortems(app_ctx.engine, severity=severity)
+    if as_json:
+        print_json([output.summary_json(s) for s in summaries])
+    else:
+        output.summaries_table(app_ctx.out, summaries)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one stored post-mortem: header, metrics, timeline and action items."""
+    app_ctx = app_context(ctx)
+    stored = service.get_postmortem(app_ctx.engine, incident_id=incident_id)
+    if as_json:
+        print_json(
+            {
+                "incident_id": stored.incident_id,
+                "version": stored.version,
+                "created_at": stored.created_at.isoformat(),
+                "updated_at": stored.updated_at.isoformat(),
+                "document": stored.doc.to_json_dict(),
+            }
+        )
+    else:
+        output.show_postmortem(app_ctx.out, stored)
+
+
+def _document(ctx: typer.Context, file_or_id: str) -> Postmortem:
+    app_ctx = app_context(ctx)
+    return service.resolve_document(
+        lambda: app_ctx.engine, file_or_id=file_or_id, timezone=app_ctx.settings.timezone
+    )
+
+
+FileOrId = Annotated[
+    str,
+    typer.Argument(metavar="FILE_OR_ID", help="A Markdown file, '-' for stdin, or a stored ID."),
+]
+
+
+@app.command("render")
+def render_(ctx: typer.Context, file_or_id: FileOrId) -> None:
+    """Print a post-mortem as Markdown in the template's layout."""
+    sys.stdout.write(render(_document(ctx, file_or_id)))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+) -> None:
+    """Export a stored post-mortem as Markdown or JSON."""
+    app_ctx = app_context(ctx)
+    if fmt not in ("md", "json"):
+        raise UsageError(f"--format must be md or json, not {fmt!r}")
+    doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
+    text = (
+        render(doc)
+        if fmt == "md"
+        else json.dumps(doc.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+    )
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        app_ctx.err.print(f"Wrote [bold]{out}[/].")
+
+
+@app.command()
+def parse(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A Markdown file, or '-' for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the document JSON.")] = True,
+) -> None:
+    """Read a post-mortem file and print its document JSON (nothing is stored)."""
+    if file != "-" and not Path(file).is_file():
+        raise InputError("no such file", file=file)
+    doc = _document(ctx, file)
+    if as_json:
+        print_json(doc.to_json_dict())
+    else:
+        output.show_document(app_context(ctx).out, doc)
+
+
+@app.command()
+def metrics(
+    ctx: typer.Context,
+    file_or_id: FileOrId,
+    as_json: JsonOption = False,
+) -> None:
+    """Detection, response, mitigation, resolution time and total duration.
+
+    Computed from the timeline where the times are known, else taken from the Metrics section.
+    """
+    doc = _document(ctx, file_or_id)
+    result = service.metrics_of(doc)
+    if as_json:
+        print_json({name: metric.to_json() for name, metric in result.items()})
+    else:
+        output.metrics_table(app_context(ctx).out, result)
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a stored post-mortem with its history."""
+    app_ctx = app_context(ctx)
+    service.get_postmortem(app_ctx.engine, incident_id=incident_id)
+    if not yes and not typer.confirm(f"Delete {incident_id} and all its revisions?"):
+        raise typer.Exit(1)
+    service.delete_postmortem(app_ctx.engine, incident_id=incident_id)
+    app_ctx.err.print(f"Deleted [bold]{incident_id}[/].")
+
+
+@app.command("history")
+def history_(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: JsonOption = False,
+) -> None:
+    """List the saved versions of a post-mortem."""
+    app_ctx = app_context(ctx)
+    revisions = service.history(app_ctx.engine, incident_id=incident_id)
+    if as_json:
+        print_json(
+            [
+                {"version": r.version, "created_at": r.created_at.isoformat(), "message": r.message}
+                for r in revisions
+            ]
+        )
+    else:
+        output.history_table(app_ctx.out, incident_id, revisions)
+
+
+@app.command("diff")
+def diff_(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    rev_a: Annotated[int | None, typer.Argument(help="Older version (default: previous).")] = None,
+    rev_b: Annotated[int | None, typer.Argument(help="Newer version (default: latest).")] = None,
+) -> None:
+    """Show a unified diff of the Markdown of two versions."""
+    app_ctx = app_context(ctx)
+    text = service.diff(app_ctx.engine, incident_id=incident_id, rev_a=rev_a, rev_b=rev_b)
+    if not text:
+        app_ctx.err.print("No differences.")
+        return
+    if sys.stdout.isatty():
+        output.colour_diff(app_ctx.out, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _editor_command(configured: str | None) -> list[str]:
+    editor = configured or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return shlex.split(editor)
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+) -> None:
+    """Edit a stored post-mortem's Markdown in $EDITOR; it is validated before it is saved.
+
+    If the text does not parse, the editor opens again with the error at the top; close it
+    without changes to give up. A save based on an outdated version fails (exit 5) instead of
+    overwriting someone else's edit.
+    """
+    app_ctx = app_context(ctx)
+    command = _editor_command(app_ctx.settings.editor)
+
+    def run_editor(text: str) -> str:
+        with tempfile.TemporaryDirectory(prefix="blamefree-") as folder:
+            path = Path(folder) / f"{incident_id}.md"
+            path.write_text(text, encoding="utf-8")
+            try:
+                completed = subprocess.run([*command, str(path)], check=False)
+            except OSError as exc:
+                raise UsageError(f"cannot start editor {command[0]!r}: {exc}") from exc
+            if completed.returncode != 0:
+                raise UsageError(f"editor exited with status {completed.returncode}; nothing saved")
+            return path.read_text(encoding="utf-8")
+
+    saved = service.edit_postmortem(
+        app_ctx.engine,
+        incident_id=incident_id,
+        run_editor=run_editor,
+        timezone=app_ctx.settings.timezone,
+    )
+    if saved is None:
+        app_ctx.err.print("No changes; nothing saved.")
+    else:
+        app_ctx.err.print(f"Saved [bold]{saved.incident_id}[/] as version {saved.version}.")

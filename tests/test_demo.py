@@ -1,0 +1,22 @@
+from pathlib import Path
+
+import pytest
+
+from blamefree import demo
+
+
+def test_demo_runs_the_tour_on_a_fresh_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert demo.main() == 0
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "2 imported, 0 failed." in out
+    assert "Post-mortems (2)" in out
+    assert "Checkout API outage after connection-pool change" in out
+    assert (tmp_path / ".blamefree-demo" / "blamefree.sqlite3").is_file()
+    # A second run starts from a fresh store again.
+    assert demo.main() == 0
+    assert "Post-mortems (2)" in capsys.readouterr().out
