@@ -238,3 +238,44 @@ def test_progress_reports_bytes() -> None:
 def test_single_channel_folder(tmp_path: Path) -> None:
     events = list(read_events("slack", [EXPORT / "general"]))
     assert sorted(e.actor or "" for e in events) == ["Ana Lopez", "Ben Okafor"]
+
+
+def test_trusted_construction_equals_the_validated_model() -> None:
+    from blamefree.domain.timeline import EventSource, TimelineEvent
+    from blamefree.importers._common import trusted_event
+
+    when = _utc(2024, 3, 12, 14, 3, 42, 123456)
+    fast = trusted_event(
+        time=when,
+        time_text="1710252222.123456",
+        kind=EventKind.MESSAGE,
+        actor="Ana Lopez",
+        text="hi",
+        tool="slack",
+        source_id="C1:1710252222.123456",
+        key=True,
+    )
+    checked = TimelineEvent(
+        time=when,
+        time_text="1710252222.123456",
+        kind=EventKind.MESSAGE,
+        actor="Ana Lopez",
+        text="hi",
+        source=EventSource(tool="slack", id="C1:1710252222.123456"),
+        key=True,
+        phase=None,
+        link=None,
+    )
+    assert fast == checked
+    assert fast.model_dump(mode="json") == checked.model_dump(mode="json")
+    assert TimelineEvent.model_validate(fast.model_dump()) == checked
+    assert fast.dedupe_key() == ("slack", "C1:1710252222.123456")
+
+
+def test_odd_user_field_is_an_actor_lookup_miss(tmp_path: Path) -> None:
+    export = _copy_export(tmp_path)
+    (export / "general" / "2024-03-12.json").write_text(
+        json.dumps([{"type": "message", "ts": "1710252000.5", "user": ["U01ANA"], "text": "x"}])
+    )
+    events = list(read_events("slack", [export], channel="general"))
+    assert [(e.actor, e.time) for e in events] == [(None, _utc(2024, 3, 12, 14, 0, 0, 500000))]

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from blamefree.domain.timeline import TimelineEvent
+from blamefree.domain.enums import Phase
+from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
 from blamefree.errors import SourceFormatError
 
 ProgressCallback = Callable[[int], None]
@@ -165,6 +166,59 @@ def epoch_int_time(
 def iso_z(when: dt.datetime) -> str:
     """UTC time as ISO-8601 with microseconds and Z, the form used inside derived ids."""
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- fast construction -----------------------------------------------------------------------
+
+_new = object.__new__
+_set = object.__setattr__
+_SOURCE_FIELDS = frozenset({"tool", "id"})
+_EVENT_FIELDS = frozenset(TimelineEvent.model_fields)
+
+
+def trusted_event(
+    *,
+    time: dt.datetime,
+    time_text: str | None,
+    kind: EventKind,
+    actor: str | None,
+    text: str,
+    tool: str,
+    source_id: str | None,
+    key: bool = False,
+    link: str | None = None,
+    phase: Phase | None = None,
+) -> TimelineEvent:
+    """A TimelineEvent built without re-validation, for hot paths whose values are typed already.
+
+    `time` must be an aware UTC datetime. This does what pydantic's `model_construct` does, at
+    a third of the cost; tests check it equals the validated model.
+    """
+    source = _new(EventSource)
+    _set(source, "__dict__", {"tool": tool, "id": source_id})
+    _set(source, "__pydantic_fields_set__", set(_SOURCE_FIELDS))
+    _set(source, "__pydantic_extra__", None)
+    _set(source, "__pydantic_private__", None)
+    event = _new(TimelineEvent)
+    _set(
+        event,
+        "__dict__",
+        {
+            "time": time,
+            "time_text": time_text,
+            "phase": phase,
+            "kind": kind,
+            "actor": actor,
+            "text": text,
+            "source": source,
+            "key": key,
+            "link": link,
+        },
+    )
+    _set(event, "__pydantic_fields_set__", set(_EVENT_FIELDS))
+    _set(event, "__pydantic_extra__", None)
+    _set(event, "__pydantic_private__", None)
+    return event
 
 
 # --- records --------------------------------------------------------------------------------

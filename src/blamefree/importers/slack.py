@@ -13,12 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, TimelineEvent
 from blamefree.errors import SourceFormatError, UsageError
-from blamefree.importers._common import FileBatch, ImportOptions, as_dict, from_epoch
+from blamefree.importers._common import (
+    EPOCH,
+    FileBatch,
+    ImportOptions,
+    as_dict,
+    from_epoch,
+    trusted_event,
+)
 from blamefree.importers.slack_export import (
     DAY_FILE,
     STREAM_THRESHOLD,
@@ -28,6 +36,9 @@ from blamefree.importers.slack_export import (
 )
 from blamefree.importers.slack_text import attachments_text, blocks_text, plain_text
 
+_SCALE = (1_000_000, 100_000, 10_000, 1000, 100, 10)
+_MESSAGE = EventKind.MESSAGE
+_CHANNEL_EVENT = EventKind.CHANNEL_EVENT
 _TS = re.compile(r"^(\d{1,12})(?:\.(\d{1,9}))?$")
 
 CHANNEL_EVENT_SUBTYPES = frozenset(
@@ -60,6 +71,14 @@ CHUNK = 10_000
 
 def slack_ts_time(ts: str, *, file: str, record: object) -> dt.datetime:
     """A Slack `ts` ("1700000000.123456") as an exact UTC datetime."""
+    seconds, dot, frac = ts.partition(".")
+    if 0 < len(seconds) <= 12 and len(frac) <= 9 and seconds.isdecimal() and seconds.isascii():
+        if not frac:
+            if not dot:
+                return EPOCH + timedelta(seconds=int(seconds))
+        elif frac.isdecimal() and frac.isascii():
+            micros = int(frac[:6]) * _SCALE[len(frac)] if len(frac) < 6 else int(frac[:6])
+            return EPOCH + timedelta(seconds=int(seconds), microseconds=micros)
     match = _TS.match(ts)
     if match is None:
         raise SourceFormatError(
@@ -333,13 +352,14 @@ def message_event(
     if subtype in SKIPPED_SUBTYPES or msg.get("hidden") is True:
         return None
     when = slack_ts_time(ts, file=file, record=index)
-    kind = EventKind.CHANNEL_EVENT if subtype in CHANNEL_EVENT_SUBTYPES else EventKind.MESSAGE
-    return TimelineEvent(
+    uid = msg.get("user")
+    return trusted_event(
         time=when,
         time_text=ts,
-        kind=kind,
-        actor=_actor(msg, users),
+        kind=_CHANNEL_EVENT if subtype in CHANNEL_EVENT_SUBTYPES else _MESSAGE,
+        actor=users.get(uid) or _actor(msg, users) if type(uid) is str else _actor(msg, users),
         text=_text(msg, users, names, file, index),
-        source=EventSource(tool="slack", id=f"{channel_id}:{ts}"),
-        key=_is_key(msg, reaction),
+        tool="slack",
+        source_id=f"{channel_id}:{ts}",
+        key=("reactions" in msg or "pinned_to" in msg) and _is_key(msg, reaction),
     )
