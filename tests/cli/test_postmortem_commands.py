@@ -9,7 +9,7 @@ from support.cli import Invoke
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "src" / "blamefree" / "data" / "example-postmortem.md"
 MESSY = ROOT / "tests" / "data" / "postmortems" / "messy-real-world.md"
-SPEC = ROOT.parent / "shared" / "spec" / "postmortem-template.md"
+SPEC = ROOT / "src" / "blamefree" / "spec" / "postmortem-template.md"
 
 
 def test_template_is_byte_for_byte(cli: Invoke) -> None:

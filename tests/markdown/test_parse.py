@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ PACKAGED_TEMPLATE = (
 
 
 def test_packaged_template_is_the_spec_byte_for_byte() -> None:
-    assert PACKAGED_TEMPLATE.read_bytes() == SPEC.read_bytes()
+    if not SHARED_SPEC.exists() and os.environ.get("CI", "").lower() != "true":
+        pytest.skip(f"!!! the spec is not beside this checkout ({SHARED_SPEC}); not compared")
+    assert PACKAGED_TEMPLATE.read_bytes() == SHARED_SPEC.read_bytes()
 
 
 def test_template_reads_as_all_unknown_and_renders_back_exactly() -> None:
