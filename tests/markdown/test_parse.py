@@ -14,10 +14,11 @@ from blamefree.markdown.render import render
 UTC = dt.UTC
 DATA = Path(__file__).parent.parent / "data" / "postmortems"
 EXAMPLE = Path(__file__).parents[2] / "src" / "blamefree" / "data" / "example-postmortem.md"
-SPEC = Path(__file__).parents[3] / "shared" / "spec" / "postmortem-template.md"
 PACKAGED_TEMPLATE = (
     Path(__file__).parents[2] / "src" / "blamefree" / "spec" / "postmortem-template.md"
 )
+SPEC = PACKAGED_TEMPLATE
+SHARED_SPEC = Path(__file__).parents[3] / "shared" / "spec" / "postmortem-template.md"
 
 
 def test_packaged_template_is_the_spec_byte_for_byte() -> None:
