@@ -116,11 +116,21 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "BRT": -180,
 }
 
+# Generic names (no S/D) follow daylight saving time, as a reader would take them.
+GENERIC_ZONES: dict[str, str] = {
+    "PT": "America/Los_Angeles",
+    "MT": "America/Denver",
+    "CT": "America/Chicago",
+    "ET": "America/New_York",
+}
+
 
 def zone(name: str | None) -> dt.tzinfo:
     """The tzinfo for an IANA name, an abbreviation we know, or UTC when None."""
     if name is None or name.upper() in {"UTC", "Z", "GMT"}:
         return UTC
+    if name.upper() in GENERIC_ZONES:
+        return ZoneInfo(GENERIC_ZONES[name.upper()])
     if name.upper() in ZONE_ABBREVIATIONS:
         return dt.timezone(dt.timedelta(minutes=ZONE_ABBREVIATIONS[name.upper()]), name.upper())
     try:
@@ -287,10 +297,10 @@ def _read_time_match(match: re.Match[str]) -> _TimeMatch | None:
     is_utc = False
     if match["zone"]:
         if match["abbr"]:
-            if match["abbr"] not in ZONE_ABBREVIATIONS:
+            if match["abbr"] not in ZONE_ABBREVIATIONS and match["abbr"] not in GENERIC_ZONES:
                 return _TimeMatch(hour, minute, second, micro, None, False, *match.span())
             tz = zone(match["abbr"])
-            is_utc = ZONE_ABBREVIATIONS[match["abbr"]] == 0
+            is_utc = ZONE_ABBREVIATIONS.get(match["abbr"]) == 0
         elif match["os"]:
             tz = _offset_zone(match["os"], match["oh"], match["om"])
         elif match["zs"]:

@@ -35,8 +35,9 @@ T = TypeVar("T")
 _BOLD_LABEL = re.compile(
     r"^\*\*(?P<label>[^*\n]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)[ \t]*(?P<value>.*)$", re.DOTALL
 )
+# Plain labels may start with a digit ("1 Week Follow-Up: ..."); they only count when known.
 _PLAIN_LABEL = re.compile(
-    r"^(?P<label>[A-Za-z][A-Za-z0-9 /'’()-]{0,40}):[ \t]+(?P<value>.*)$", re.DOTALL
+    r"^(?P<label>[A-Za-z0-9][A-Za-z0-9 /'’()-]{0,40}):[ \t]+(?P<value>.*)$", re.DOTALL
 )
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s*(?P<text>.*)$", re.DOTALL)
 _SEVERITY = re.compile(r"^\s*(?:P|SEV(?:ERITY)?[\s-]*)(?P<n>\d)\b", re.IGNORECASE)
@@ -71,6 +72,7 @@ class Context:
     source: str | None
     lines: list[str]
     extras: list[ExtraSection] = field(default_factory=list)
+    reference: dt.date | None = None  # the document's date, for dates written without a year
 
     def fail(self, message: str, line: int, field_path: str) -> TemplateParseError:
         return TemplateParseError(
@@ -104,6 +106,15 @@ def _split_label(text: str, known: set[str]) -> tuple[str, str] | None:
     return None
 
 
+def _all_labelled(block: Block, known: set[str]) -> bool:
+    """True for a list whose every item is a ``**Label:** value`` line with a known label."""
+    for item in block.items:
+        split = None if item.children else _split_label(item.raw, known)
+        if split is None or split[0] not in known:
+            return False
+    return bool(block.items)
+
+
 def paragraph_fields(
     blocks: list[Block], known: set[str], ctx: Context, parent: str | None
 ) -> dict[str, Field]:
@@ -111,6 +122,13 @@ def paragraph_fields(
     found: dict[str, Field] = {}
     loose: list[str] = []
     for block in blocks:
+        if block.kind == "list" and _all_labelled(block, known):
+            # A writer who bulleted the labelled lines: read them the same way.
+            for item in block.items:
+                split = _split_label(item.raw, known)
+                if split and split[0] not in found:
+                    found[split[0]] = Field(split[0], split[1], item.line)
+            continue
         if block.kind != "paragraph":
             loose.append(block.raw)
             continue
@@ -142,6 +160,12 @@ def bullet_fields(
     extra: list[str] = []
     loose: list[str] = []
     for block in blocks:
+        first = _split_label(block.raw.split("\n")[0].strip(), known)
+        if block.kind == "paragraph" and first and first[0] in known:
+            # Labelled lines written as a paragraph instead of bullets.
+            for key, value in paragraph_fields([block], known, ctx, parent).items():
+                found.setdefault(key, value)
+            continue
         if block.kind != "list":
             loose.append(block.raw)
             continue
@@ -179,10 +203,26 @@ def _read_date(ctx: Context, found: Field | None, path: str) -> tuple[dt.date | 
         return None, None
     if values.is_unknown(found.value):
         return None, found.value
-    match = ctx.typed(values.find_date, found, path)
+    match = ctx.typed(_date_reader(ctx.reference), found, path)
     if match is None:
         return None, found.value
     return match.date, _kept(found.value, values.format_date(match.date))
+
+
+def _date_reader(reference: dt.date | None) -> Callable[[str], values.DateMatch | None]:
+    """Dates after the header take a missing year from the document's date: the first such
+    day on or after it (``Mar 3`` in a post-mortem of 28 Feb 2017 is 2017-03-03, ``Jan 5`` in
+    one of 28 Dec 2023 is 2024-01-05), since due dates, reviews and sign-off come later."""
+
+    def read(text: str) -> values.DateMatch | None:
+        if reference is None:
+            return values.find_date(text)
+        found = values.find_date(text, default_year=reference.year)
+        if found is None or found.has_year or found.date >= reference:
+            return found
+        return values.find_date(text, default_year=reference.year + 1)
+
+    return read
 
 
 def _read_count(ctx: Context, found: Field | None, path: str) -> tuple[int | None, str | None]:
@@ -301,6 +341,7 @@ def _read_header(doc: dict[str, Any], root: Section, ctx: Context, tz_option: st
         doc["severity_text"] = _kept(severity.value, f"P{match['n']}")
     date_field = found.get("date")
     doc["date"], doc["date_text"] = _read_date(ctx, date_field, "date")
+    ctx.reference = doc["date"]
     doc["duration"], doc["duration_text"] = _read_duration(ctx, found.get("duration"), "duration")
     clock = Clock(reference=doc["date"], tz=tz)
     start_field = found.get("impact_start")
