@@ -6,11 +6,23 @@ and pass the result down.
 
 from __future__ import annotations
 
+import os
+import tomllib
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from blamefree.errors import ConfigError
+
+CONFIG_FILE_NAME = "blamefree.toml"
+"""Read from the working directory when BLAMEFREE_CONFIG does not name another file."""
 
 
 def default_database_url() -> str:
@@ -41,6 +53,113 @@ class Settings(BaseSettings):
         default=None,
         description="Fixed current time (ISO-8601) for reproducible runs and tests.",
     )
+    config: str | None = Field(
+        default=None,
+        description="TOML file with settings in a [blamefree] table (keys are the lower-case "
+        "names without BLAMEFREE_, e.g. smtp_host); default: blamefree.toml in the working "
+        "directory if present. Environment variables win over the file.",
+    )
+    # --- trackers ---------------------------------------------------------------------------
+    github_api_url: str = Field(
+        default="https://api.github.com",
+        description="GitHub REST API base URL; for GitHub Enterprise Server https://HOST/api/v3.",
+    )
+    github_token: SecretStr | None = Field(
+        default=None,
+        description="GitHub token (fine-grained or classic) allowed to create issues in the repo.",
+    )
+    github_repo: str | None = Field(
+        default=None,
+        description="Repository for `actions push --to github`, as OWNER/NAME.",
+    )
+    jira_url: str | None = Field(
+        default=None,
+        description="Jira base URL, e.g. https://your-domain.atlassian.net or a Jira Server URL.",
+    )
+    jira_email: str | None = Field(
+        default=None,
+        description="Account email for Jira Cloud basic auth (email:API token); leave unset to "
+        "send the token as a Bearer personal access token (Jira Server / Data Center).",
+    )
+    jira_token: SecretStr | None = Field(
+        default=None,
+        description="Jira API token (Cloud) or personal access token (Server / Data Center).",
+    )
+    jira_project: str | None = Field(
+        default=None,
+        description="Key of the Jira project that `actions push --to jira` creates issues in.",
+    )
+    jira_api_version: int = Field(
+        default=3,
+        description="Jira REST API version: 3 (Cloud, description in Atlassian Document Format) "
+        "or 2 (Jira Server / Data Center, plain-text description).",
+    )
+    jira_issue_type: str = Field(
+        default="Task",
+        description="Issue type name for issues created in Jira.",
+    )
+    # --- reminders --------------------------------------------------------------------------
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for `blamefree remind` e-mails; unset: no e-mail is sent.",
+    )
+    smtp_port: int = Field(default=25, description="SMTP server port (587 with STARTTLS).")
+    smtp_from: str | None = Field(
+        default=None,
+        description="From address of reminder e-mails, e.g. Blamefree <pm@example.com>.",
+    )
+    smtp_username: str | None = Field(default=None, description="SMTP login name; unset: no login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection with STARTTLS before login."
+    )
+    slack_webhook_url: str | None = Field(
+        default=None,
+        description="Slack incoming-webhook URL; `blamefree remind` posts each owner's digest.",
+    )
+    webhook_url: str | None = Field(
+        default=None,
+        description="URL that `blamefree remind` POSTs each owner's digest to as JSON.",
+    )
+    remind_fallback: str | None = Field(
+        default=None,
+        description="E-mail address that receives the items of owners with no address "
+        "in the people directory (and of items with no owner).",
+    )
+    remind_due_within_days: int = Field(
+        default=7,
+        description="`blamefree remind` includes items due and reviews scheduled within "
+        "this many days.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Options first, then BLAMEFREE_* variables, then the TOML config file."""
+        return (init_settings, env_settings, _config_file_source(settings_cls))
+
+
+def _config_file_source(settings_cls: type[BaseSettings]) -> PydanticBaseSettingsSource:
+    named = os.environ.get("BLAMEFREE_CONFIG")
+    path = Path(named).expanduser() if named else Path(CONFIG_FILE_NAME)
+    if named and not path.is_file():
+        raise ConfigError(f"BLAMEFREE_CONFIG={named!r}: no such file")
+    try:
+        return TomlConfigSettingsSource(
+            settings_cls, toml_file=path, toml_table_header=("blamefree",)
+        )
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    except KeyError as error:
+        raise ConfigError(f"{path}: has no [blamefree] table") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,0 +1,1 @@
+"""Reminder delivery: digests (pure) and the e-mail, Slack and webhook senders."""

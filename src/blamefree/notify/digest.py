@@ -1,0 +1,314 @@
+"""Reminder digests, pure: who gets told about which overdue or soon-due items and reviews.
+
+``build_digests`` groups what needs attention per owner; ``plan_deliveries`` decides, per channel,
+which message goes to which address, routing owners without an e-mail address to the fallback
+address so that nobody is dropped silently. Rendering to text lives here too; the senders in
+``email.py``, ``slack.py`` and ``webhook.py`` only move bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+ACTIVE_STATUSES = frozenset({"open", "in_progress"})
+"""Statuses that still need doing; proposed, done and won't-do items get no reminders."""
+
+NO_OWNER = "(no owner)"
+FALLBACK = "(fallback)"
+
+
+class Channel(StrEnum):
+    """Where a reminder goes."""
+
+    EMAIL = "email"
+    SLACK = "slack"
+    WEBHOOK = "webhook"
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """An action item as reminders see it."""
+
+    uid: str
+    text: str
+    owner: str | None
+    due_date: dt.date | None
+    priority: str | None
+    status: str
+    incident_id: str
+    horizon: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRef:
+    """A follow-up review not held yet."""
+
+    incident_id: str
+    label: str
+    due_date: dt.date
+    owner: str | None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a person, from the people directory."""
+
+    name: str
+    email: str | None = None
+    slack: str | None = None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one owner should hear about today."""
+
+    owner: str | None
+    today: dt.date
+    overdue: tuple[ActionRef, ...] = ()
+    due_soon: tuple[ActionRef, ...] = ()
+    reviews: tuple[ReviewRef, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The owner's name, or a marker for items that have none."""
+        return self.owner or NO_OWNER
+
+    @property
+    def size(self) -> int:
+        """How many lines the digest has."""
+        return len(self.overdue) + len(self.due_soon) + len(self.reviews)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to send: a channel, a recipient key for bookkeeping, an address, digests."""
+
+    channel: Channel
+    recipient: str
+    address: str
+    digests: tuple[Digest, ...]
+    contacts: Mapping[str, Contact] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """How many lines the message has."""
+        return sum(digest.size for digest in self.digests)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a reminder run would send, and whose items could not be routed anywhere."""
+
+    digests: tuple[Digest, ...]
+    deliveries: tuple[Delivery, ...]
+    unrouted: tuple[str, ...] = ()
+
+
+def build_digests(
+    actions: Iterable[ActionRef],
+    reviews: Iterable[ReviewRef],
+    *,
+    today: dt.date,
+    within_days: int,
+) -> list[Digest]:
+    """Per-owner digests of overdue and soon-due active items and of reviews due soon or late."""
+    horizon = today + dt.timedelta(days=within_days)
+    overdue: dict[str | None, list[ActionRef]] = {}
+    soon: dict[str | None, list[ActionRef]] = {}
+    due_reviews: dict[str | None, list[ReviewRef]] = {}
+    for action in actions:
+        if action.status not in ACTIVE_STATUSES or action.due_date is None:
+            continue
+        owner = _clean(action.owner)
+        if action.due_date < today:
+            overdue.setdefault(owner, []).append(action)
+        elif action.due_date <= horizon:
+            soon.setdefault(owner, []).append(action)
+    for review in reviews:
+        if review.due_date <= horizon:
+            due_reviews.setdefault(_clean(review.owner), []).append(review)
+    owners = set(overdue) | set(soon) | set(due_reviews)
+    return [
+        Digest(
+            owner=owner,
+            today=today,
+            overdue=tuple(sorted(overdue.get(owner, []), key=_action_order)),
+            due_soon=tuple(sorted(soon.get(owner, []), key=_action_order)),
+            reviews=tuple(
+                sorted(due_reviews.get(owner, []), key=lambda r: (r.due_date, r.incident_id))
+            ),
+        )
+        for owner in sorted(owners, key=_owner_order)
+    ]
+
+
+def plan_deliveries(
+    digests: Iterable[Digest],
+    contacts: Iterable[Contact],
+    *,
+    email: bool,
+    slack_url: str | None = None,
+    webhook_url: str | None = None,
+    fallback: str | None = None,
+) -> Plan:
+    """The messages to send: e-mail per owner with an address (the rest to ``fallback``),
+    and one Slack and one webhook message per owner."""
+    digest_list = tuple(digests)
+    by_name = {_key(contact.name): contact for contact in contacts}
+    deliveries: list[Delivery] = []
+    homeless: list[Digest] = []
+    for digest in digest_list:
+        contact = by_name.get(_key(digest.owner)) if digest.owner else None
+        known = {digest.name: contact} if contact else {}
+        if email:
+            if contact is not None and contact.email:
+                deliveries.append(
+                    Delivery(Channel.EMAIL, digest.name, contact.email, (digest,), known)
+                )
+            else:
+                homeless.append(digest)
+        if slack_url:
+            deliveries.append(Delivery(Channel.SLACK, digest.name, slack_url, (digest,), known))
+        if webhook_url:
+            deliveries.append(Delivery(Channel.WEBHOOK, digest.name, webhook_url, (digest,), known))
+    unrouted: tuple[str, ...] = ()
+    if homeless and fallback:
+        deliveries.append(Delivery(Channel.EMAIL, FALLBACK, fallback, tuple(homeless)))
+    elif homeless:
+        unrouted = tuple(digest.name for digest in homeless)
+    return Plan(digests=digest_list, deliveries=tuple(deliveries), unrouted=unrouted)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def subject(delivery: Delivery) -> str:
+    """The e-mail subject: counts first, so the inbox line says what matters."""
+    overdue = sum(len(d.overdue) for d in delivery.digests)
+    soon = sum(len(d.due_soon) for d in delivery.digests)
+    reviews = sum(len(d.reviews) for d in delivery.digests)
+    parts = [
+        f"{count} {label}"
+        for count, label in (
+            (overdue, "overdue"),
+            (soon, "due soon"),
+            (reviews, "review" if reviews == 1 else "reviews"),
+        )
+        if count
+    ]
+    who = "owners without an address" if delivery.recipient == FALLBACK else delivery.recipient
+    return f"Blamefree reminders for {who}: {', '.join(parts) or 'nothing due'}"
+
+
+def action_line(action: ActionRef, today: dt.date) -> str:
+    """One action item as a line of text."""
+    when = _when(action.due_date, today) if action.due_date else "no due date"
+    bits = [f"[{action.uid}] {action.text}", f"({action.incident_id}, {when}"]
+    if action.priority:
+        bits[-1] += f", {action.priority}"
+    bits[-1] += ")"
+    if action.url:
+        bits.append(action.url)
+    return " ".join(bits)
+
+
+def review_line(review: ReviewRef, today: dt.date) -> str:
+    """One follow-up review as a line of text."""
+    title = f" {review.title}" if review.title else ""
+    return f"{review.label} review of {review.incident_id}{title} ({_when(review.due_date, today)})"
+
+
+def render_text(delivery: Delivery) -> str:
+    """The plain-text body of a reminder message."""
+    lines: list[str] = []
+    if delivery.recipient == FALLBACK:
+        lines += [
+            "These owners have no e-mail address in the Blamefree people directory",
+            "(add one with: blamefree people add NAME --email ADDRESS).",
+            "",
+        ]
+    for digest in delivery.digests:
+        lines += _digest_text(digest, heading=delivery.recipient == FALLBACK)
+    lines += ["-- ", "Sent by `blamefree remind`; post-mortems are about learning, not blame."]
+    return "\n".join(lines) + "\n"
+
+
+def _digest_text(digest: Digest, *, heading: bool) -> list[str]:
+    lines: list[str] = []
+    if heading:
+        lines += [digest.name, "=" * len(digest.name), ""]
+    sections = (
+        ("Overdue", [action_line(a, digest.today) for a in digest.overdue]),
+        ("Due soon", [action_line(a, digest.today) for a in digest.due_soon]),
+        ("Follow-up reviews", [review_line(r, digest.today) for r in digest.reviews]),
+    )
+    for title, items in sections:
+        if items:
+            lines += [f"{title}:", *(f"  - {item}" for item in items), ""]
+    return lines
+
+
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """A digest as plain JSON data (for webhooks and --json output)."""
+    return {
+        "owner": digest.owner,
+        "date": digest.today.isoformat(),
+        "overdue": [_action_json(a, digest.today) for a in digest.overdue],
+        "due_soon": [_action_json(a, digest.today) for a in digest.due_soon],
+        "reviews": [
+            {
+                "incident_id": r.incident_id,
+                "review": r.label,
+                "date": r.due_date.isoformat(),
+                "title": r.title,
+                "days_late": max((digest.today - r.due_date).days, 0),
+            }
+            for r in digest.reviews
+        ],
+    }
+
+
+def _action_json(action: ActionRef, today: dt.date) -> dict[str, Any]:
+    return {
+        "uid": action.uid,
+        "text": action.text,
+        "incident_id": action.incident_id,
+        "horizon": action.horizon,
+        "status": action.status,
+        "priority": action.priority,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "days_overdue": max((today - action.due_date).days, 0) if action.due_date else 0,
+        "url": action.url,
+    }
+
+
+def _when(day: dt.date, today: dt.date) -> str:
+    delta = (day - today).days
+    if delta < 0:
+        return f"due {day.isoformat()}, {-delta} day{'s' if delta != -1 else ''} late"
+    if delta == 0:
+        return f"due today, {day.isoformat()}"
+    return f"due {day.isoformat()}, in {delta} day{'s' if delta != 1 else ''}"
+
+
+def _clean(owner: str | None) -> str | None:
+    stripped = (owner or "").strip()
+    return stripped or None
+
+
+def _key(name: str | None) -> str:
+    return (name or "").strip().lstrip("@").casefold()
+
+
+def _owner_order(owner: str | None) -> tuple[bool, str]:
+    return (owner is None, (owner or "").casefold())
+
+
+def _action_order(action: ActionRef) -> tuple[dt.date, str, str]:
+    return (action.due_date or dt.date.max, action.incident_id, action.uid)

@@ -1,0 +1,58 @@
+"""The generic JSON webhook: one POST per owner digest, and the HTTP plumbing Slack shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from blamefree.errors import ExternalServiceError
+from blamefree.notify.digest import Delivery, digest_json
+
+EVENT = "blamefree.reminder"
+
+
+def webhook_payload(delivery: Delivery) -> dict[str, Any]:
+    """The JSON body: the event name, the recipient, and the digest's items."""
+    (digest,) = delivery.digests
+    contact = delivery.contacts.get(digest.name)
+    return {
+        "event": EVENT,
+        "recipient": {
+            "name": digest.owner,
+            "email": contact.email if contact else None,
+            "slack": contact.slack if contact else None,
+        },
+        **digest_json(digest),
+    }
+
+
+def post_json(client: httpx.Client, url: str, payload: dict[str, Any], *, what: str) -> None:
+    """POST ``payload``; any answer but 2xx, or no answer, is an ExternalServiceError."""
+    where = f"{what} at {_host(url)}"
+    try:
+        response = client.post(url, json=payload)
+    except httpx.TimeoutException as error:
+        raise ExternalServiceError(f"{where} did not answer in time ({error})") from error
+    except httpx.HTTPError as error:
+        raise ExternalServiceError(f"{where} could not be reached: {error}") from error
+    if not response.is_success:
+        detail = " ".join(response.text.split())[:200]
+        raise ExternalServiceError(
+            f"{where} answered HTTP {response.status_code}"
+            + (f": {detail}" if detail else "")
+            + "; it will be retried on the next run"
+        )
+
+
+def send_webhook(client: httpx.Client, delivery: Delivery) -> None:
+    """Deliver one digest to the generic webhook."""
+    post_json(client, delivery.address, webhook_payload(delivery), what="webhook")
+
+
+def _host(url: str) -> str:
+    # The path of a webhook URL is often its secret (Slack's always is): never print it.
+    try:
+        return httpx.URL(url).host or url.split("/")[0]
+    except httpx.InvalidURL:
+        return "<invalid URL>"
