@@ -1,0 +1,325 @@
+"""Where things are in a post-mortem's Markdown: sections, labelled fields and action items.
+
+`Locator` reads the text once (the same markdown-it block tree the parser uses) and answers
+"where is field ``timeline.mitigation.time``?" with a 1-based `Span`, and "which field does line
+42 belong to?" with a dotted field path, so findings point at the Markdown and name the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from blamefree.domain import values
+from blamefree.domain.postmortem import PhaseBlock
+from blamefree.markdown import layout
+from blamefree.markdown.blocks import Block, Item, Section, content_blocks, parse_blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range in the text: 1-based lines and columns, ``end_column`` exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Area:
+    first: int
+    last: int
+    path: str
+
+
+_BOLD = re.compile(
+    r"^(?P<lead>\s*(?:[-*+]\s+)?)\*\*(?P<label>[^*\n]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)[ \t]*"
+    r"(?P<value>.*?)[ \t]*\\?[ \t]*$"
+)
+_PLAIN = re.compile(
+    r"^(?P<lead>\s*(?:[-*+]\s+)?)(?P<label>[A-Za-z0-9][A-Za-z0-9 /'’()-]{0,40}):[ \t]+"
+    r"(?P<value>.*?)[ \t]*\\?[ \t]*$"
+)
+_CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
+_LIST_START = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+
+
+def _names(rows: tuple[tuple[str, ...], ...]) -> dict[str, str]:
+    return {layout.normalise(row[0]): row[1] for row in rows}
+
+
+_LESSONS = {"lessons": "lessons", "lessons learned": "lessons"}
+_OWN_LABELS: dict[str, dict[str, str]] = {
+    "executive_summary": _names(layout.EXECUTIVE_SUMMARY_LABELS),
+    "sign_off": _names(layout.SIGN_OFF_LABELS),
+    "what_went_well": _LESSONS,
+    "what_went_wrong": _LESSONS,
+}
+_HEADER_LABELS = _names(layout.HEADER_LABELS + layout.HEADER_EXTRA_LABELS) | {
+    "incident": "incident_id",
+    "id": "incident_id",
+}
+_SUB_HEADINGS: dict[str, dict[str, str]] = {
+    "timeline": dict(layout.PHASE_SYNONYMS),
+    "impact_assessment": {
+        "users affected": "users_affected",
+        "users": "users_affected",
+        "features affected": "features_affected",
+        "features": "features_affected",
+        "business impact": "business_impact",
+    },
+    "root_cause_analysis": {
+        "primary cause": "primary_cause",
+        "root cause": "primary_cause",
+        "contributing factors": "contributing_factors",
+        "why it happened": "why_it_happened",
+        "why we didn t catch it": "why_we_didnt_catch_it",
+        "why we did not catch it": "why_we_didnt_catch_it",
+    },
+    "prevention_measures": {layout.normalise(h): key for h, key, _p in layout.PREVENTION_HEADINGS},
+    "metrics": {
+        "incident metrics": "incident_metrics",
+        "performance impact": "performance_impact",
+        "performance": "performance_impact",
+    },
+    "follow_up": {
+        "review schedule": "review_schedule",
+        "reviews": "review_schedule",
+        "success criteria": "success_criteria",
+    },
+    "appendix": {layout.normalise(h): key for h, key, _p in layout.APPENDIX_HEADINGS}
+    | {"logs": "logs_and_evidence", "evidence": "logs_and_evidence"},
+}
+_SUB_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("impact_assessment", "users_affected"): _names(layout.USERS_LABELS)
+    | {"total": "total_users", "affected": "affected_users", "percent": "percentage"},
+    ("impact_assessment", "business_impact"): _names(layout.BUSINESS_LABELS),
+    ("metrics", "incident_metrics"): _names(layout.INCIDENT_METRIC_LABELS)
+    | {
+        "time to detect": "detection_time",
+        "time to resolve": "resolution_time",
+        "duration": "total_duration",
+        "mttd": "detection_time",
+        "mtta": "response_time",
+        "mttr": "resolution_time",
+    },
+    ("metrics", "performance_impact"): _names(layout.PERFORMANCE_LABELS),
+    ("follow_up", "review_schedule"): _names(layout.REVIEW_LABELS)
+    | {"1 week": "one_week", "1 month": "one_month", "3 month": "three_month"},
+    ("timeline", "impact_start"): {"time": "time"},
+}
+for _block in PhaseBlock.__subclasses__():
+    _SUB_LABELS[("timeline", _block.phase.value)] = {"time": "time"} | _names(_block.labels)
+_ACTION_LABELS = {
+    "owner": "owner",
+    "due date": "due_date",
+    "due": "due_date",
+    "priority": "priority",
+}
+_LIST_SUBS = {
+    ("impact_assessment", "features_affected"),
+    ("root_cause_analysis", "contributing_factors"),
+    ("prevention_measures", "technical"),
+    ("prevention_measures", "process"),
+    ("prevention_measures", "monitoring"),
+    ("follow_up", "success_criteria"),
+    ("appendix", "logs_and_evidence"),
+    ("appendix", "related_incidents"),
+    ("appendix", "references"),
+}
+
+
+def horizon_key(heading: str) -> str | None:
+    """The action-item horizon a heading names, as the parser reads it."""
+    words = layout.normalise(heading)
+    if words.startswith(("immediate", "this week", "now")):
+        return "immediate"
+    if words.startswith(("short", "next 30")):
+        return "short_term"
+    if words.startswith(("long", "next 90")):
+        return "long_term"
+    return None
+
+
+def match_label(line: str, known: dict[str, str]) -> tuple[str, int, int] | None:
+    """(field name, value start, value end) of a ``**Label:** value`` line; 0-based offsets."""
+    match = _BOLD.match(line)
+    if match is None:
+        match = _PLAIN.match(line)
+        if match is None or layout.normalise(match["label"]) not in known:
+            return None
+    name = known.get(layout.normalise(match["label"]))
+    if name is None:
+        return None
+    start, end = match.span("value")
+    if start == end:
+        start, end = match.start("label"), match.end("label")
+    return name, start, end
+
+
+class Locator:
+    """Field paths and sections of one Markdown text, mapped to lines and columns."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        _title, self.title_line, root = parse_blocks(text)
+        self.sections: dict[str, Section] = {}
+        self.subsections: dict[tuple[str, str], Section] = {}
+        self.fields: dict[str, Span] = {}
+        self.action_items: dict[str, list[Span]] = {
+            "immediate": [],
+            "short_term": [],
+            "long_term": [],
+        }
+        self._areas: list[_Area] = []
+        first_section = root.children[0].line if root.children else len(self.lines) + 1
+        self._labels(1, first_section - 1, _HEADER_LABELS, "")
+        for section in root.children:
+            key = layout.SECTION_SYNONYMS.get(layout.normalise(section.heading))
+            if key is None or key in self.sections or section.level != 2:
+                continue
+            self.sections[key] = section
+            self._index_section(key, section)
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def line_span(self, line: int) -> Span:
+        """The text of one line without its indentation and trailing blanks."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        start = len(text) - len(text.lstrip())
+        end = len(text.rstrip())
+        return Span(line, start + 1, line, max(end, start) + 1)
+
+    def heading(self, key: str, sub: str | None = None) -> Span:
+        """The heading of a section (or sub-section); the title line when it is missing."""
+        section = self.sections.get(key) if sub is None else self.subsections.get((key, sub))
+        if section is None and sub is not None:
+            section = self.sections.get(key)
+        if section is None:
+            return self.line_span(self.title_line or 1)
+        text = self.lines[section.line - 1]
+        start = text.find(section.heading)
+        if start < 0:
+            return self.line_span(section.line)
+        return Span(section.line, start + 1, section.line, start + len(section.heading) + 1)
+
+    def field(self, path: str) -> Span | None:
+        """Where a field's value is written, by dotted path (``timeline.detection.time``)."""
+        return self.fields.get(path)
+
+    def body(self, key: str, sub: str) -> Span | None:
+        """The first line of text under a sub-section heading."""
+        section = self.subsections.get((key, sub))
+        if section is None:
+            return None
+        for line in range(section.line + 1, section.end + 1):
+            if self.lines[line - 1].strip():
+                return self.line_span(line)
+        return None
+
+    def field_at(self, line: int) -> str | None:
+        """The most specific field path whose text covers ``line``."""
+        best: _Area | None = None
+        for area in self._areas:
+            if area.first <= line <= area.last and (
+                best is None or area.last - area.first <= best.last - best.first
+            ):
+                best = area
+        return best.path if best else None
+
+    # --- indexing --------------------------------------------------------------------------
+
+    def _area(self, first: int, last: int, path: str) -> None:
+        self._areas.append(_Area(first, max(first, last), path))
+
+    def _labels(self, first: int, last: int, known: dict[str, str], prefix: str) -> None:
+        """Record ``**Label:** value`` lines between two 1-based lines (inclusive)."""
+        current: tuple[int, str] | None = None
+        for number in range(first, last + 1):
+            text = self.lines[number - 1]
+            found = match_label(text, known)
+            if found is not None:
+                self._close(current, number - 1)
+                name, start, end = found
+                path = f"{prefix}{name}"
+                if path not in self.fields:
+                    self.fields[path] = Span(number, start + 1, number, end + 1)
+                current = (number, path)
+            elif not text.strip() or _LIST_START.match(text):
+                self._close(current, number - 1)
+                current = None
+        self._close(current, last)
+
+    def _close(self, current: tuple[int, str] | None, last: int) -> None:
+        if current is not None:
+            self._area(current[0], last, current[1])
+
+    def _own_end(self, section: Section) -> int:
+        return section.children[0].line - 1 if section.children else section.end
+
+    def _index_section(self, key: str, section: Section) -> None:
+        self._area(section.line, section.end, key)
+        own_end = self._own_end(section)
+        if key in _OWN_LABELS:
+            self._labels(section.line + 1, own_end, _OWN_LABELS[key], f"{key}.")
+        if key in ("what_went_well", "what_went_wrong"):
+            self._items(content_blocks(section), f"{key}.items")
+        if key == "action_items":
+            for child in section.children:
+                horizon = horizon_key(child.heading)
+                if horizon is not None:
+                    self._area(child.line, child.end, f"{key}.{horizon}")
+                    self._action_items(child, horizon)
+            return
+        subs = _SUB_HEADINGS.get(key, {})
+        for child in section.children:
+            sub = subs.get(layout.normalise(child.heading))
+            if sub is None or (key, sub) in self.subsections:
+                continue
+            self.subsections[(key, sub)] = child
+            if key == "timeline" and sub == "impact_start":
+                if "impact_start" not in self.fields:
+                    self._labels(child.line + 1, child.end, {"time": "impact_start"}, "")
+                continue
+            self._area(child.line, child.end, f"{key}.{sub}")
+            if (key, sub) in _SUB_LABELS:
+                self._labels(child.line + 1, child.end, _SUB_LABELS[(key, sub)], f"{key}.{sub}.")
+            elif (key, sub) in _LIST_SUBS:
+                self._items(content_blocks(child), f"{key}.{sub}")
+
+    def _items(self, blocks: list[Block], path: str) -> None:
+        index = 0
+        for block in blocks:
+            for item in block.items:
+                if values.is_unknown(item.raw):
+                    continue
+                self._area(item.line, item.line + item.raw.count("\n"), f"{path}[{index}]")
+                index += 1
+
+    def _action_items(self, child: Section, horizon: str) -> None:
+        for block in content_blocks(child):
+            for item in block.items:
+                text = _CHECKBOX.sub("", item.head).strip()
+                if not text or values.is_placeholder(text):
+                    continue
+                spans = self.action_items[horizon]
+                path = f"action_items.{horizon}[{len(spans)}]"
+                spans.append(self._item_span(item, text.split("\n")[0]))
+                self._area(item.line, item.line + item.raw.count("\n"), path)
+                for sub_item in item.children:
+                    line = self.lines[sub_item.line - 1]
+                    found = match_label(line, _ACTION_LABELS)
+                    if found is not None and f"{path}.{found[0]}" not in self.fields:
+                        name, start, end = found
+                        self.fields[f"{path}.{name}"] = Span(
+                            sub_item.line, start + 1, sub_item.line, end + 1
+                        )
+                        self._area(sub_item.line, sub_item.line, f"{path}.{name}")
+
+    def _item_span(self, item: Item, first_line: str) -> Span:
+        line = self.lines[item.line - 1]
+        start = line.find(first_line)
+        if start < 0:
+            return self.line_span(item.line)
+        return Span(item.line, start + 1, item.line, start + len(first_line) + 1)
