@@ -18,6 +18,7 @@ from blamefree.store.migrate import alembic_config, current_revision, head_revis
 from blamefree.store.tables import Base
 
 TABLES = {
+    "action_item_history",
     "action_items",
     "alembic_version",
     "contributing_factors",
@@ -25,6 +26,7 @@ TABLES = {
     "postmortems",
     "prevention_measures",
     "revisions",
+    "reviews",
     "timeline_events",
 }
 

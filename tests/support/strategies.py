@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from blamefree.domain.enums import Priority, Severity
+from blamefree.domain.enums import ActionStatus, ActionType, Priority, Severity, TrackerSystem
 from blamefree.domain.postmortem import (
     ActionItem,
     ActionItems,
@@ -35,6 +35,7 @@ from blamefree.domain.postmortem import (
     RootCauseAnalysis,
     SignOff,
     Timeline,
+    TrackerLink,
     UsersAffected,
 )
 
@@ -96,7 +97,14 @@ row = st.builds(
     during=st.none() | measurement,
     after=st.none() | measurement,
 )
-check_items = st.lists(st.builds(CheckItem, text=word_text, done=st.booleans()), max_size=4)
+statuses = st.sampled_from(list(ActionStatus))
+check_items = st.lists(st.builds(CheckItem, text=word_text, status=statuses), max_size=4)
+tracker_links = st.builds(
+    TrackerLink,
+    system=st.sampled_from(list(TrackerSystem)),
+    key=st.from_regex(r"(PROJ-[0-9]{1,4}|#[0-9]{1,4}|acme/web#[0-9]{1,3})", fullmatch=True),
+    url=st.none() | st.from_regex(r"https://tracker\.example/[a-z0-9]{1,8}", fullmatch=True),
+)
 
 
 def _block(cls: type, **fields: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
@@ -115,11 +123,14 @@ timeline = st.builds(
 action_item = st.builds(
     ActionItem,
     text=word_text,
-    done=st.booleans(),
+    status=statuses,
     owner=maybe_text,
     due_date=maybe_date,
     priority=st.none() | st.sampled_from(list(Priority)),
     extra=st.lists(word_text, max_size=2),
+    id=st.none() | st.from_regex(r"A-[0-9A-HJKMNP-TV-Z]{6}", fullmatch=True),
+    type=st.none() | st.sampled_from(list(ActionType)),
+    tracker=st.none() | tracker_links,
 )
 action_items = st.builds(
     ActionItems,

@@ -54,3 +54,58 @@ TEMPLATE_PHASES: tuple[Phase, ...] = (
     Phase.RESOLUTION,
     Phase.POST_RESOLUTION,
 )
+
+
+class ActionStatus(StrEnum):
+    """Where an action item or prevention measure stands; ``[x]`` in Markdown means DONE."""
+
+    PROPOSED = "proposed"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    WONT_DO = "wont_do"
+
+    @property
+    def closed(self) -> bool:
+        """Done or won't do: nothing more to do."""
+        return self in (ActionStatus.DONE, ActionStatus.WONT_DO)
+
+    @property
+    def label(self) -> str:
+        """How the Markdown writes it: ``in progress``, ``won't do``."""
+        return {"in_progress": "in progress", "wont_do": "won't do"}.get(self.value, self.value)
+
+
+class ActionType(StrEnum):
+    """What an action item does about the incident."""
+
+    DETECT = "detect"
+    MITIGATE = "mitigate"
+    PREVENT = "prevent"
+    PROCESS = "process"
+    OTHER = "other"
+
+
+class TrackerSystem(StrEnum):
+    """An outside issue tracker an action item can be linked to."""
+
+    JIRA = "jira"
+    GITHUB = "github"
+
+    @property
+    def label(self) -> str:
+        """The tracker's own spelling of its name."""
+        return {"jira": "Jira", "github": "GitHub"}[self.value]
+
+
+class ReviewKind(StrEnum):
+    """The three follow-up reviews, named by how long after the incident they fall."""
+
+    ONE_WEEK = "1w"
+    ONE_MONTH = "1m"
+    THREE_MONTHS = "3m"
+
+    @property
+    def days(self) -> int:
+        """Days after the incident date."""
+        return {"1w": 7, "1m": 30, "3m": 90}[self.value]

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from blamefree.domain import values
-from blamefree.domain.enums import Priority, Severity
+from blamefree.domain import actions, values
+from blamefree.domain.enums import ActionStatus, Priority, Severity
 from blamefree.domain.postmortem import ExtraSection, PhaseBlock, Postmortem
 from blamefree.errors import TemplateParseError
 from blamefree.markdown import layout
@@ -420,12 +420,47 @@ def _list_texts(section: Section, ctx: Context, parent: str) -> list[str]:
 def _check_items(section: Section, ctx: Context, parent: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for text in _list_texts(section, ctx, parent):
+        text, status = _trailing_status(text)
         match = _CHECKBOX.match(text)
         body = match["text"].strip() if match else text
         if values.is_placeholder(body) or not body:
             continue
-        items.append({"text": body, "done": bool(match and match["mark"] in "xX")})
+        done = bool(match and match["mark"] in "xX")
+        if done or status is None:
+            status = ActionStatus.DONE if done else ActionStatus.OPEN
+        items.append({"text": body, "done": status is ActionStatus.DONE, "status": status})
     return items
+
+
+_TRACKING_LABELS = ("status", "type", "id", "tracker")
+_STATUS_LINE = re.compile(r"\n- \*\*Status:\*\*[ \t]*(?P<value>[^\n]+)$")
+
+
+def _trailing_status(text: str) -> tuple[str, ActionStatus | None]:
+    """A checklist line's ``- **Status:** ...`` sub-bullet, split off when it names a status."""
+    match = _STATUS_LINE.search(text)
+    status = actions.parse_status(match["value"]) if match else None
+    if match is None or status is None:
+        return text, None
+    return text[: match.start()], status
+
+
+def _read_tracking(label: str, value: str, into: dict[str, Any]) -> bool:
+    """Read an action item's Status, Type, ID or Tracker line into ``into``; False if unknown."""
+    key = {"status": "status", "type": "type", "id": "id", "tracker": "tracker"}.get(label)
+    if key is None or key in into:
+        return False
+    readers: dict[str, Callable[[str], object]] = {
+        "status": actions.parse_status,
+        "type": actions.parse_type,
+        "id": actions.parse_action_id,
+        "tracker": actions.parse_tracker,
+    }
+    parsed = readers[key](value)
+    if parsed is None:
+        return False  # kept as an extra line: nothing the writer wrote is lost
+    into[key] = parsed
+    return True
 
 
 def _free_text(section: Section, ctx: Context) -> str | None:
@@ -556,16 +591,24 @@ def _read_action_item(item: Item, ctx: Context, path: str) -> dict[str, Any] | N
     known = {"owner": "owner", "due date": "due_date", "due": "due_date", "priority": "priority"}
     fields: dict[str, Field] = {}
     extra: list[str] = []
+    tracking: dict[str, Any] = {}
     for child in item.children:
-        split = _split_label(child.raw, set(known))
+        split = _split_label(child.raw, set(known) | set(_TRACKING_LABELS))
         if split and known.get(split[0]) and known[split[0]] not in fields:
             fields[known[split[0]]] = Field(split[0], split[1], child.line)
+        elif split and _read_tracking(split[0], split[1], tracking):
+            continue
         else:
             extra.append(child.raw)
+    done = bool(match and match["mark"] in "xX")
+    # A ticked box means done whatever a Status line says; an empty one defers to the line.
+    status = ActionStatus.DONE if done else tracking.pop("status", ActionStatus.OPEN)
     result: dict[str, Any] = {
         "text": text,
-        "done": bool(match and match["mark"] in "xX"),
+        "done": status is ActionStatus.DONE,
+        "status": status,
         "extra": extra,
+        **tracking,
     }
     result["owner"] = _text(fields, "owner")
     result["due_date"], result["due_date_text"] = _read_date(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from blamefree.domain import values
+from blamefree.domain.enums import ActionStatus
 from blamefree.domain.postmortem import (
     ActionItem,
     BeforeDuringAfter,
@@ -69,6 +70,32 @@ def _bullet(text: str) -> str:
 
 def _checkbox(item: CheckItem | ActionItem) -> str:
     return f"- [{'x' if item.done else ' '}] " + _indent(item.text, 6)
+
+
+def _shows_status(status: ActionStatus) -> bool:
+    """The checkbox says open or done; other statuses get a ``**Status:**`` line."""
+    return status not in (ActionStatus.OPEN, ActionStatus.DONE)
+
+
+def _check_item(item: CheckItem) -> list[str]:
+    status = [f"  - **Status:** {item.status.label}"] if _shows_status(item.status) else []
+    return [_checkbox(item), *status]
+
+
+def _tracking(item: ActionItem) -> list[str]:
+    """The tracking sub-bullets, each only when it says more than the default."""
+    rows: list[str] = []
+    if _shows_status(item.status):
+        rows.append(f"**Status:** {item.status.label}")
+    if item.type is not None:
+        rows.append(f"**Type:** {item.type.value}")
+    if item.id is not None:
+        rows.append(f"**ID:** {item.id}")
+    if item.tracker is not None:
+        link = item.tracker
+        shown = f"[{link.key}]({link.url})" if link.url else link.key
+        rows.append(f"**Tracker:** {link.system.label} {shown}")
+    return ["  " + _bullet(row) for row in rows]
 
 
 def _numbered(items: list[str], placeholder: str) -> list[str]:
@@ -240,6 +267,7 @@ def _action_item(item: ActionItem) -> list[str]:
         "  " + _bullet(f"**Due Date:** {_date(item.due_date, item.due_date_text)}"),
         "  "
         + _bullet(f"**Priority:** {item.priority.value if item.priority else 'High/Medium/Low'}"),
+        *_tracking(item),
         *("  " + _indent(_bullet(extra), 2) for extra in item.extra),
     ]
 
@@ -280,7 +308,7 @@ def _prevention(doc: Postmortem) -> list[str]:
             out.append("")
         items: list[CheckItem] = getattr(doc.prevention_measures, key)
         out.append(f"### {heading}")
-        out += [_checkbox(item) for item in items] or [
+        out += [line for item in items for line in _check_item(item)] or [
             f"- [ ] [{placeholder} {n}]" for n in (1, 2, 3)
         ]
         out += _extras(doc, f"Prevention Measures/{heading}")
@@ -331,7 +359,7 @@ def _follow_up(doc: Postmortem) -> list[str]:
         out.append(_bullet(f"**{label}:** {_date(value, text)}"))
     out += _extras(doc, "Follow-Up/Review Schedule")
     out += ["", "### Success Criteria"]
-    out += [_checkbox(item) for item in doc.follow_up.success_criteria]
+    out += [line for item in doc.follow_up.success_criteria for line in _check_item(item)]
     out += _extras(doc, "Follow-Up/Success Criteria")
     return out
 

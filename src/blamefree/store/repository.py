@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -28,8 +28,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from blamefree.domain.enums import Horizon, Severity
-from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem
+from blamefree.domain.enums import Severity
+from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventSource, TimelineEvent
 from blamefree.errors import (
     DuplicatePostmortem,
@@ -38,6 +38,12 @@ from blamefree.errors import (
     StaleEdit,
     ValidationFailed,
 )
+from blamefree.store.follow_through import (
+    compose_action_items,
+    compose_prevention_measures,
+    write_action_items,
+    write_prevention_measures,
+)
 from blamefree.store.records import (
     PostmortemSummary,
     Revision,
@@ -45,11 +51,9 @@ from blamefree.store.records import (
     StoredPostmortem,
 )
 from blamefree.store.tables import (
-    PREVENTION_CATEGORIES,
     ActionItemRow,
     ContributingFactorRow,
     PostmortemRow,
-    PreventionMeasureRow,
     RevisionRow,
     TimelineEventRow,
 )
@@ -76,7 +80,12 @@ class PostmortemRepository:
     # --- documents ------------------------------------------------------------------------
 
     def create(
-        self, doc: Postmortem, *, markdown: str, message: str | None = None
+        self,
+        doc: Postmortem,
+        *,
+        markdown: str,
+        message: str | None = None,
+        by: str | None = None,
     ) -> StoredPostmortem:
         """Store a new post-mortem as version 1; DuplicatePostmortem if its id is taken."""
         incident_id = _required_id(doc)
@@ -93,7 +102,7 @@ class PostmortemRepository:
             raise DuplicatePostmortem(
                 f"a post-mortem with incident id {incident_id!r} exists"
             ) from error
-        self._write_children(row_id, doc, replace=False)
+        self._write_children(row_id, doc, replace=False, now=now, by=by)
         self._add_revision(row_id, 1, markdown, message, now)
         return StoredPostmortem(doc=doc, version=1, created_at=now, updated_at=now)
 
@@ -176,11 +185,12 @@ class PostmortemRepository:
         markdown: str,
         message: str | None = None,
         incident_id: str | None = None,
+        by: str | None = None,
     ) -> StoredPostmortem:
         """Replace the stored document if it is still at ``expected_version``; else StaleEdit.
 
         ``incident_id`` names the stored post-mortem when the document renames it; by default
-        it is the document's own id.
+        it is the document's own id. ``by`` is recorded in the action items' history.
         """
         new_id = _required_id(doc)
         current_id = incident_id if incident_id is not None else new_id
@@ -218,7 +228,7 @@ class PostmortemRepository:
                 select(PostmortemRow.version).where(PostmortemRow.id == row_id)
             ).scalar_one_or_none()
             raise _stale(current_id, expected_version, latest)
-        self._write_children(row_id, doc, replace=True)
+        self._write_children(row_id, doc, replace=True, now=now, by=by)
         self._add_revision(row_id, version, markdown, message, now)
         self.session.expire_all()
         return StoredPostmortem(doc=doc, version=version, created_at=created_at, updated_at=now)
@@ -360,72 +370,22 @@ class PostmortemRepository:
             )
         )
 
-    def _write_children(self, row_id: int, doc: Postmortem, *, replace: bool) -> None:
+    def _write_children(
+        self, row_id: int, doc: Postmortem, *, replace: bool, now: dt.datetime, by: str | None
+    ) -> None:
         if replace:
-            for table in (ContributingFactorRow, PreventionMeasureRow):
-                self.session.execute(delete(table).where(table.postmortem_id == row_id))
+            self.session.execute(
+                delete(ContributingFactorRow).where(ContributingFactorRow.postmortem_id == row_id)
+            )
         factors = [
             {"postmortem_id": row_id, "position": i, "text": text}
             for i, text in enumerate(doc.root_cause_analysis.contributing_factors)
         ]
         if factors:
             self.session.execute(insert(ContributingFactorRow), factors)
-        measures = [
-            {
-                "postmortem_id": row_id,
-                "category": category,
-                "position": i,
-                "text": item.text,
-                "done": item.done,
-            }
-            for category in PREVENTION_CATEGORIES
-            for i, item in enumerate(_check_items(doc, category))
-        ]
-        if measures:
-            self.session.execute(insert(PreventionMeasureRow), measures)
-        self._write_action_items(row_id, doc, replace=replace)
-
-    def _write_action_items(self, row_id: int, doc: Postmortem, *, replace: bool) -> None:
-        """Update action items in place by (horizon, position) so their ids stay stable."""
-        existing: dict[tuple[str, int], int] = {}
-        if replace:
-            existing = {
-                (horizon, position): item_id
-                for item_id, horizon, position in self.session.execute(
-                    select(ActionItemRow.id, ActionItemRow.horizon, ActionItemRow.position).where(
-                        ActionItemRow.postmortem_id == row_id
-                    )
-                )
-            }
-        new_rows: list[dict[str, Any]] = []
-        for horizon, items in doc.action_items.by_horizon():
-            for position, item in enumerate(items):
-                values = _action_values(item)
-                item_id = existing.pop((horizon.value, position), None)
-                if item_id is None:
-                    new_rows.append(
-                        {
-                            "postmortem_id": row_id,
-                            "horizon": horizon.value,
-                            "position": position,
-                            **values,
-                        }
-                    )
-                else:
-                    self.session.execute(
-                        update(ActionItemRow)
-                        .where(ActionItemRow.id == item_id)
-                        .values(**values)
-                        .execution_options(synchronize_session=False)
-                    )
-        if existing:
-            self.session.execute(
-                delete(ActionItemRow)
-                .where(ActionItemRow.id.in_(list(existing.values())))
-                .execution_options(synchronize_session=False)
-            )
-        if new_rows:
-            self.session.execute(insert(ActionItemRow), new_rows)
+        # Action items and prevention measures carry status and history: see follow_through.
+        write_prevention_measures(self.session, row_id, doc, now=now)
+        write_action_items(self.session, row_id, doc, now=now, by=by)
 
     def _compose(self, row: PostmortemRow) -> Postmortem:
         data: dict[str, Any] = dict(row.body)
@@ -446,32 +406,8 @@ class PostmortemRepository:
             **data.get("root_cause_analysis", {}),
             "contributing_factors": list(factors),
         }
-        actions: dict[str, list[dict[str, Any]]] = {h.value: [] for h in Horizon}
-        for item in self.session.execute(
-            select(ActionItemRow)
-            .where(ActionItemRow.postmortem_id == row.id)
-            .order_by(ActionItemRow.horizon, ActionItemRow.position)
-        ).scalars():
-            actions[item.horizon].append(
-                {
-                    "text": item.text,
-                    "done": item.done,
-                    "owner": item.owner,
-                    "due_date": item.due_date,
-                    "due_date_text": item.due_date_text,
-                    "priority": item.priority,
-                    "extra": list(item.extra),
-                }
-            )
-        data["action_items"] = actions
-        measures: dict[str, list[dict[str, Any]]] = {c: [] for c in PREVENTION_CATEGORIES}
-        for measure in self.session.execute(
-            select(PreventionMeasureRow)
-            .where(PreventionMeasureRow.postmortem_id == row.id)
-            .order_by(PreventionMeasureRow.category, PreventionMeasureRow.position)
-        ).scalars():
-            measures[measure.category].append({"text": measure.text, "done": measure.done})
-        data["prevention_measures"] = measures
+        data["action_items"] = compose_action_items(self.session, row.id)
+        data["prevention_measures"] = compose_prevention_measures(self.session, row.id)
         return Postmortem.model_validate(data)
 
 
@@ -512,23 +448,6 @@ def _header_values(doc: Postmortem) -> dict[str, Any]:
         "impact_start": doc.impact_start,
         "duration_seconds": doc.duration,
         "body": body,
-    }
-
-
-def _check_items(doc: Postmortem, category: str) -> Sequence[CheckItem]:
-    items: list[CheckItem] = getattr(doc.prevention_measures, category)
-    return items
-
-
-def _action_values(item: ActionItem) -> dict[str, Any]:
-    return {
-        "text": item.text,
-        "done": item.done,
-        "owner": item.owner,
-        "due_date": item.due_date,
-        "due_date_text": item.due_date_text,
-        "priority": item.priority.value if item.priority is not None else None,
-        "extra": list(item.extra),
     }
 
 

@@ -40,6 +40,9 @@ NAMING_CONVENTION = {
 
 HORIZONS = ("immediate", "short_term", "long_term")
 PREVENTION_CATEGORIES = ("technical", "process", "monitoring")
+STATUSES = ("proposed", "open", "in_progress", "done", "wont_do")
+ACTION_TYPES = ("detect", "mitigate", "prevent", "process", "other")
+REVIEW_KINDS = ("1w", "1m", "3m")
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -118,6 +121,18 @@ class ActionItemRow(Base):
         CheckConstraint(
             "horizon IN ('immediate', 'short_term', 'long_term')", name="horizon_known"
         ),
+        CheckConstraint(
+            "status IN ('proposed', 'open', 'in_progress', 'done', 'wont_do')",
+            name="status_known",
+        ),
+        CheckConstraint(
+            "type IS NULL OR type IN ('detect', 'mitigate', 'prevent', 'process', 'other')",
+            name="type_known",
+        ),
+        CheckConstraint(
+            "external_system IS NULL OR external_system IN ('jira', 'github')",
+            name="external_system_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -131,6 +146,17 @@ class ActionItemRow(Base):
     due_date_text: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[str | None] = mapped_column(String(16))
     extra: Mapped[list[str]] = mapped_column(JsonType)
+    # Tracking (revision 0002): ``uid`` is the public id (``A-7F3K2Q``), unique in the store;
+    # ``uid_in_document`` says whether the Markdown shows it as an ``**ID:**`` line.
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    uid_in_document: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    type: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    external_system: Mapped[str | None] = mapped_column(String(16))
+    external_key: Mapped[str | None] = mapped_column(Text)
+    external_url: Mapped[str | None] = mapped_column(Text)
 
 
 class PreventionMeasureRow(Base):
@@ -141,6 +167,10 @@ class PreventionMeasureRow(Base):
         CheckConstraint(
             "category IN ('technical', 'process', 'monitoring')", name="category_known"
         ),
+        CheckConstraint(
+            "status IN ('proposed', 'open', 'in_progress', 'done', 'wont_do')",
+            name="status_known",
+        ),
     )
 
     postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
@@ -148,6 +178,42 @@ class PreventionMeasureRow(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     done: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class ActionItemHistoryRow(Base):
+    """One change of one field of an action item: who changed it when, from what to what."""
+
+    __tablename__ = "action_item_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action_item_id: Mapped[int] = mapped_column(
+        ForeignKey("action_items.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str | None] = mapped_column(Text)
+
+
+class ReviewRow(Base):
+    """A follow-up review (1 week, 1 month, 3 months) of a post-mortem: when due, when held."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("postmortem_id", "kind"),
+        CheckConstraint("kind IN ('1w', '1m', '3m')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk())
+    kind: Mapped[str] = mapped_column(String(4))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    notes: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str | None] = mapped_column(Text)
 
 
 class TimelineEventRow(Base):
