@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from blamefree.domain.base import Model, UtcDatetime
 from blamefree.domain.enums import Phase
-from blamefree.domain.postmortem import Model, UtcDatetime
 
 
 class EventKind(StrEnum):

@@ -1,0 +1,155 @@
+"""The ``### Event Log`` table at the end of the Timeline section, both ways.
+
+One row per event. Cells escape ``\\`` as ``\\\\``, ``|`` as ``\\|`` and line breaks as ``<br>``;
+times are written in UTC with microseconds so that reading the table back gives the same events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from blamefree.domain.enums import Phase
+from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+
+HEADING = "Event Log"
+COLUMNS = ("Time (UTC)", "Phase", "Kind", "Actor", "Event", "Key", "Source", "As written", "Link")
+KEY_MARK = "★"
+_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def _unescape(text: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in "\\|":
+            out.append(text[i + 1])
+            i += 2
+        elif text.startswith("<br>", i):
+            out.append("\n")
+            i += 4
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _cells(line: str) -> list[str]:
+    """Split a table row on pipes that are not escaped."""
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    cells: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body):
+            current.append(body[i : i + 2])
+            i += 2
+            continue
+        if char == "|":
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    tail = "".join(current).strip()
+    if tail or not body.endswith("|"):
+        cells.append(tail)
+    return cells
+
+
+def format_event_time(value: dt.datetime) -> str:
+    """UTC with microseconds and ``Z``: exact and sortable."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def render_event_log(events: list[TimelineEvent]) -> list[str]:
+    """The table's lines, events in time order; nothing when there are no events."""
+    if not events:
+        return []
+    lines = [
+        f"### {HEADING}",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join("---" for _ in COLUMNS) + "|",
+    ]
+    for event in events:
+        source = event.source.tool + (f":{event.source.id}" if event.source.id is not None else "")
+        cells = [
+            format_event_time(event.time),
+            event.phase.value if event.phase else "",
+            event.kind.value,
+            event.actor or "",
+            event.text,
+            KEY_MARK if event.key else "",
+            source,
+            event.time_text or "",
+            event.link or "",
+        ]
+        lines.append("| " + " | ".join(_escape(cell) for cell in cells) + " |")
+    return lines
+
+
+def parse_event_log(
+    lines: list[str], first_line: int, fail: Callable[[str, int, str], Exception]
+) -> list[TimelineEvent]:
+    """Events from the table's source lines; ``fail(message, line, field)`` builds the error."""
+    rows = [(first_line + i, line) for i, line in enumerate(lines) if line.strip().startswith("|")]
+    if len(rows) < 2 or not _SEPARATOR.match(rows[1][1].strip()):
+        raise fail("the Event Log must be a table with a header row", first_line, "timeline.events")
+    header = [cell.lower() for cell in _cells(rows[0][1])]
+    wanted = [column.lower() for column in COLUMNS]
+    if header[: len(wanted)] != wanted:
+        raise fail(
+            f"Event Log columns must be: {' | '.join(COLUMNS)}", rows[0][0], "timeline.events"
+        )
+    events: list[TimelineEvent] = []
+    for index, (number, line) in enumerate(rows[2:]):
+        cells = [_unescape(cell) for cell in _cells(line)]
+        cells += [""] * (len(COLUMNS) - len(cells))
+        time_text, phase, kind, actor, text, key, source, written, link = cells[: len(COLUMNS)]
+        path = f"timeline.events[{index}]"
+        try:
+            time = dt.datetime.fromisoformat(time_text.replace("Z", "+00:00"))
+        except ValueError:
+            raise fail(
+                f"{time_text!r} is not an ISO-8601 UTC time", number, f"{path}.time"
+            ) from None
+        if time.tzinfo is None:
+            raise fail(f"{time_text!r} has no time zone", number, f"{path}.time")
+        try:
+            phase_value = Phase(phase) if phase else None
+        except ValueError:
+            choices = ", ".join(p.value for p in Phase)
+            raise fail(
+                f"unknown phase {phase!r}; use one of {choices}", number, f"{path}.phase"
+            ) from None
+        try:
+            kind_value = EventKind(kind) if kind else EventKind.CUSTOM
+        except ValueError:
+            choices = ", ".join(k.value for k in EventKind)
+            raise fail(
+                f"unknown kind {kind!r}; use one of {choices}", number, f"{path}.kind"
+            ) from None
+        tool, _colon, source_id = source.partition(":")
+        events.append(
+            TimelineEvent(
+                time=time,
+                time_text=written or None,
+                phase=phase_value,
+                kind=kind_value,
+                actor=actor or None,
+                text=text,
+                source=EventSource(tool=tool or "manual", id=source_id if _colon else None),
+                key=key.strip() not in ("", "no", "-"),
+                link=link or None,
+            )
+        )
+    return events
