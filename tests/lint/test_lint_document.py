@@ -305,3 +305,9 @@ def test_extra_blame_words_and_allowed_names() -> None:
     assert [f.rule for f in lint_text(text) if f.line == 111] == ["BF101"]
     config = LintConfig.model_validate({"extra-blame-words": ["yolo"], "allowed-names": ["Hermes"]})
     assert [f.rule for f in lint_text(text, config=config) if f.line == 111] == ["BF104"]
+
+
+def test_the_same_post_mortem_with_every_problem_fixed_is_clean() -> None:
+    clean = (DATA / "clean-postmortem.md").read_text(encoding="utf-8")
+    assert lint_text(clean) == []
+    assert lint(parse(clean)) == []
