@@ -13,10 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from blamefree.domain.base import Model, UtcDatetime
-from blamefree.domain.enums import Horizon, Phase, Priority, Severity
+from blamefree.domain.enums import (
+    ActionStatus,
+    ActionType,
+    Horizon,
+    Phase,
+    Priority,
+    Severity,
+    TrackerSystem,
+)
 from blamefree.domain.timeline import TimelineEvent
 
 # --- header ---------------------------------------------------------------------------------
@@ -192,7 +200,35 @@ class Reflection(Model):
 # --- follow-through -------------------------------------------------------------------------
 
 
+def _status_and_done(data: Any) -> Any:
+    """Fill whichever of ``done`` and ``status`` is missing from the other; they must agree.
+
+    ``done`` is the Markdown checkbox and means exactly ``status == done``; a won't-do item is
+    closed but not done, so its box stays empty (its ``**Status:**`` line says won't do).
+    """
+    if not isinstance(data, dict):
+        return data
+    status = data.get("status")
+    if status is None:
+        done = bool(data.get("done", False))
+        return {**data, "done": done, "status": ActionStatus.DONE if done else ActionStatus.OPEN}
+    is_done = ActionStatus(status) is ActionStatus.DONE
+    if "done" in data and bool(data["done"]) != is_done:
+        raise ValueError(f"done={data['done']!r} contradicts status {status!r}")
+    return {**data, "done": is_done}
+
+
+class TrackerLink(Model):
+    """The issue an action item is tracked as in Jira or GitHub."""
+
+    system: TrackerSystem
+    key: str = Field(min_length=1, description="PROJ-12 in Jira, #12 or owner/repo#12 in GitHub")
+    url: str | None = None
+
+
 class ActionItem(Model):
+    """An action item; ``id``, ``status``, ``type`` and ``tracker`` are its tracking fields."""
+
     text: str
     done: bool = False
     owner: str | None = None
@@ -200,6 +236,17 @@ class ActionItem(Model):
     due_date_text: str | None = None
     priority: Priority | None = None
     extra: list[str] = Field(default_factory=list, description="Sub-bullets the writer added")
+    id: str | None = Field(default=None, description="Public id, e.g. A-7F3K2Q, when shown")
+    status: ActionStatus = ActionStatus.OPEN
+    type: ActionType | None = None
+    tracker: TrackerLink | None = None
+
+    _reconcile = model_validator(mode="before")(_status_and_done)
+
+    @property
+    def closed(self) -> bool:
+        """Done or won't do."""
+        return self.status.closed
 
 
 class ActionItems(Model):
@@ -220,10 +267,18 @@ class ActionItems(Model):
 
 
 class CheckItem(Model):
-    """A checklist line: `- [x] text`."""
+    """A checklist line: `- [x] text`; prevention measures also track a status."""
 
     text: str
     done: bool = False
+    status: ActionStatus = ActionStatus.OPEN
+
+    _reconcile = model_validator(mode="before")(_status_and_done)
+
+    @property
+    def closed(self) -> bool:
+        """Done or won't do."""
+        return self.status.closed
 
 
 class PreventionMeasures(Model):
