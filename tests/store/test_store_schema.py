@@ -25,6 +25,7 @@ TABLES = {
     "people",
     "postmortems",
     "prevention_measures",
+    "reminder_deliveries",
     "revisions",
     "reviews",
     "timeline_events",

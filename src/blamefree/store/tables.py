@@ -270,3 +270,27 @@ class PersonRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     email: Mapped[str | None] = mapped_column(Text)
     slack: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderDeliveryRow(Base):
+    """One reminder message of one day: to whom, by which channel, sent or failed."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("day", "channel", "recipient"),
+        CheckConstraint("channel IN ('email', 'slack', 'webhook')", name="channel_known"),
+        CheckConstraint("status IN ('sent', 'failed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[list[str]] = mapped_column(JsonType)
+    first_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
