@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import socket
 from collections.abc import Iterator
-from email.message import Message
-from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope, Session
 
 from blamefree.errors import ConfigError, ExternalServiceError
 from blamefree.notify.digest import ActionRef, Channel, Delivery, Digest
@@ -20,6 +14,7 @@ from blamefree.notify.email import Mailer, SmtpConfig, smtp_config
 from blamefree.notify.slack import send_slack
 from blamefree.notify.webhook import send_webhook
 from support.fake_http import Answer, fake_server
+from support.fake_smtp import Inbox, free_port, smtp_server
 
 TODAY = dt.date(2024, 5, 2)
 DIGEST = Digest(
@@ -33,43 +28,10 @@ DIGEST = Digest(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message; rejects addresses at refuse.example."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], Message]] = []
-
-    async def handle_RCPT(
-        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address.endswith("@refuse.example"):
-            return "550 5.1.1 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
-        assert isinstance(envelope.content, bytes)
-        message = email.message_from_bytes(envelope.content)
-        self.messages.append((str(envelope.mail_from), list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 def test_mail_reaches_a_real_smtp_server(smtp: tuple[Inbox, int]) -> None:
