@@ -136,22 +136,28 @@ def test_metrics_from_timeline_and_stated(cli: Invoke) -> None:
     assert result["detection_time"] == {"seconds": 240, "source": "timeline", "text": "4m"}
     assert result["response_time"] == {"seconds": 360, "source": "timeline", "text": "6m"}
     assert result["mitigation_time"] == {"seconds": 6720, "source": "timeline", "text": "1h 52m"}
-    # The example states 2h48m; the timeline says 2h52m: both are shown.
+    assert result["resolution_time"] == {"seconds": 10320, "source": "timeline", "text": "2h 52m"}
+    assert result["total_duration"] == {"seconds": 12120, "source": "timeline", "text": "3h 22m"}
+    messy = json.loads(cli("metrics", str(MESSY), "--json").stdout)
+    assert messy["detection_time"] == {"seconds": 120, "source": "stated", "text": "00:02:00"}
+    assert messy["mitigation_time"] == {"seconds": None, "source": None, "text": None}
+
+
+def test_metrics_disagreement_is_shown(cli: Invoke, tmp_path: Path) -> None:
+    changed = tmp_path / "changed.md"
+    changed.write_text(
+        EXAMPLE.read_text().replace("**Resolution Time:** 2h52m", "**Resolution Time:** 2h48m")
+    )
+    result = json.loads(cli("metrics", str(changed), "--json").stdout)
     assert result["resolution_time"] == {
         "seconds": 10320,
         "source": "timeline",
         "text": "2h 52m",
         "stated": {"seconds": 10080, "text": "2h48m"},
     }
-    assert result["total_duration"] == {
-        "seconds": 12120,
-        "source": "timeline",
-        "text": "3h 22m",
-        "stated": {"seconds": 11880, "text": "3h18m"},
-    }
-    messy = json.loads(cli("metrics", str(MESSY), "--json").stdout)
-    assert messy["detection_time"] == {"seconds": 120, "source": "stated", "text": "00:02:00"}
-    assert messy["mitigation_time"] == {"seconds": None, "source": None, "text": None}
+    rendered = cli("render", str(changed)).stdout
+    assert "- **Resolution Time:** 2h48m (timeline: 2h 52m)\n" in rendered
+    assert cli("render", "-", input=rendered).stdout == rendered
 
 
 def test_metrics_by_id(cli: Invoke) -> None:

@@ -40,7 +40,7 @@ def test_filled_example() -> None:
     assert doc.title == "Post-Mortem: Checkout API outage after connection-pool change"
     assert doc.date == dt.date(2024, 3, 12)
     assert doc.severity is Severity.P1
-    assert doc.duration == 10080
+    assert doc.duration == 12120
     assert doc.timeline.detection.time == dt.datetime(2024, 3, 12, 13, 52, tzinfo=UTC)
     assert doc.timeline.post_resolution.time == dt.datetime(2024, 3, 12, 17, 10, tzinfo=UTC)
     assert doc.timeline.mitigation.extra == ["Traffic was shifted to eu-central-1 at 15:55 UTC."]
@@ -70,7 +70,7 @@ def test_messy_document() -> None:
     assert doc.severity_text == "SEV-1"
     assert doc.duration == 87060
     timeline = doc.timeline
-    assert timeline.detection.time == dt.datetime(2018, 10, 21, 5, 37, tzinfo=UTC)
+    assert timeline.detection.time == dt.datetime(2018, 10, 22, 5, 37, tzinfo=UTC)
     assert timeline.detection.time_text == "9:37 PM PST (05:37 UTC)"
     assert timeline.detection.extra == ["A second ticket wave came in at 06:10 UTC."]
     assert timeline.response.time == dt.datetime(2018, 10, 22, 5, 52, tzinfo=UTC)

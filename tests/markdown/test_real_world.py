@@ -561,11 +561,6 @@ def test_generic_us_zones_follow_daylight_saving() -> None:
     assert summer.impact_start == utc(2021, 7, 5, 14, 59)  # EDT in July
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the explicit UTC time takes the header date even when the local time it explains "
-    "falls on the day before in UTC terms; fixing it changes tests/markdown/test_parse.py",
-)
 def test_explicit_utc_after_local_evening_is_the_next_utc_day() -> None:
     # 9:37 PM PST on 21 Oct is 05:37 UTC on 22 Oct, which is what the parenthesis says.
     text = (DATA / "s3-us-east-1-pst.md").read_text()

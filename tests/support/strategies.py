@@ -6,7 +6,14 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from blamefree.domain.enums import ActionStatus, ActionType, Priority, Severity, TrackerSystem
+from blamefree.domain.enums import (
+    ActionStatus,
+    ActionType,
+    Phase,
+    Priority,
+    Severity,
+    TrackerSystem,
+)
 from blamefree.domain.postmortem import (
     ActionItem,
     ActionItems,
@@ -38,6 +45,7 @@ from blamefree.domain.postmortem import (
     TrackerLink,
     UsersAffected,
 )
+from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
 
 WORDS = [
     "database",
@@ -119,6 +127,26 @@ timeline = st.builds(
     mitigation=_block(MitigationBlock, mitigation_applied=maybe_text, effectiveness=maybe_text),
     resolution=_block(ResolutionBlock, resolved_by=maybe_text, resolution_method=maybe_text),
     post_resolution=_block(PostResolutionBlock, verification=maybe_text, monitoring=maybe_text),
+    events=st.lists(
+        st.builds(
+            TimelineEvent,
+            time=utc_times,
+            time_text=st.none() | word_text,
+            phase=st.none() | st.sampled_from(list(Phase)),
+            kind=st.sampled_from(list(EventKind)),
+            actor=maybe_text,
+            text=st.lists(st.sampled_from([*WORDS, "a|b", "back\\slash"]), max_size=6).map(" ".join)
+            | multi_line,
+            source=st.builds(
+                EventSource,
+                tool=st.sampled_from(["slack", "pagerduty", "manual"]),
+                id=st.none() | st.from_regex(r"[A-Z0-9]{1,8}(:[0-9.]{1,12})?", fullmatch=True),
+            ),
+            key=st.booleans(),
+            link=st.none() | st.just("https://example.com/incidents/1"),
+        ),
+        max_size=4,
+    ),
 )
 action_item = st.builds(
     ActionItem,

@@ -344,6 +344,17 @@ def parse_time(
     zone_info = chosen.tz or tz
     local = dt.datetime(day.year, day.month, day.day, chosen.hour, chosen.minute, chosen.second)
     value = _localise(local.replace(microsecond=chosen.micro), zone_info)
+    local_twin = next((m for m in matches if m is not chosen and m.tz is not None), None)
+    if chosen.is_utc and local_twin is not None and local_twin.tz is not None:
+        # "9:37 PM PST (05:37 UTC)": the date belongs to the local time; the UTC time explains
+        # it, so it lands on whichever UTC day is nearest that local moment.
+        twin_local = dt.datetime(day.year, day.month, day.day, local_twin.hour, local_twin.minute)
+        twin = _localise(twin_local, local_twin.tz)
+        while value - twin > ROLLOVER_THRESHOLD:
+            value -= dt.timedelta(days=1)
+        while twin - value > ROLLOVER_THRESHOLD:
+            value += dt.timedelta(days=1)
+        return value
     if date_found is None and previous is not None:
         while value < previous - ROLLOVER_THRESHOLD:
             local += dt.timedelta(days=1)

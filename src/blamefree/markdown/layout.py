@@ -163,6 +163,8 @@ PERFORMANCE_LABELS: tuple[tuple[str, str], ...] = (
     ("Response Time", "response_time"),
     ("Uptime", "uptime"),
 )
+TIMELINE_NOTE = "(timeline: {})"
+TIMELINE_NOTE_PATTERN = re.compile(r"\s*\(timeline:[^)]*\)\s*$")
 ARROW = " → "
 ARROW_SPLIT = re.compile(r"\s*(?:→|->|=>|⟶|➔)\s*")
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from blamefree.domain import actions, values
+from blamefree.domain.derive import FROM_EVENTS, FROM_TIMELINE
 from blamefree.domain.enums import ActionStatus, Priority, Severity
 from blamefree.domain.postmortem import ExtraSection, PhaseBlock, Postmortem
 from blamefree.errors import TemplateParseError
@@ -29,6 +30,7 @@ from blamefree.markdown.blocks import (
     parse_blocks,
     section_raw,
 )
+from blamefree.markdown.events import parse_event_log
 
 T = TypeVar("T")
 
@@ -182,10 +184,15 @@ def bullet_fields(
     return found, extra
 
 
+def _derived(value: str) -> bool:
+    """True for a value Blamefree filled in from the event log or the timeline when rendering."""
+    return value.endswith((FROM_EVENTS, FROM_TIMELINE))
+
+
 def _text(found: dict[str, Field], key: str) -> str | None:
-    """A free-text field; placeholders and unknown words read as None."""
+    """A free-text field; placeholders, unknown words and derived values read as None."""
     item = found.get(key)
-    if item is None or values.is_unknown(item.value):
+    if item is None or values.is_unknown(item.value) or _derived(item.value):
         return None
     return item.value
 
@@ -250,7 +257,7 @@ def _read_percentage(
 
 
 def _read_duration(ctx: Context, found: Field | None, path: str) -> tuple[int | None, str | None]:
-    if found is None or values.is_placeholder(found.value):
+    if found is None or values.is_placeholder(found.value) or _derived(found.value):
         return None, None
     if values.is_unknown(found.value):
         return None, found.value
@@ -272,7 +279,7 @@ class Clock:
 def _read_time(
     ctx: Context, clock: Clock, found: Field | None, path: str
 ) -> tuple[dt.datetime | None, str | None]:
-    if found is None or values.is_placeholder(found.value):
+    if found is None or values.is_placeholder(found.value) or _derived(found.value):
         return None, None
     if values.is_unknown(found.value):
         return None, found.value
@@ -370,7 +377,8 @@ def _read_timeline(
     section: Section, ctx: Context, clock: Clock, doc: dict[str, Any]
 ) -> dict[str, Any]:
     ctx.leftover("Timeline", "\n\n".join(b.raw for b in content_blocks(section)))
-    phases = _sub(section, layout.PHASE_SYNONYMS, ctx, "Timeline")
+    synonyms = {**layout.PHASE_SYNONYMS, "event log": "event_log"}
+    phases = _sub(section, synonyms, ctx, "Timeline")
     headings = dict((key, heading) for heading, key in layout.PHASE_HEADINGS)
     timeline: dict[str, Any] = {}
     if "impact_start" in phases and doc.get("impact_start") is None:
@@ -380,6 +388,10 @@ def _read_timeline(
         doc["impact_start"], doc["impact_start_text"] = _read_time(
             ctx, clock, found.get("time"), "impact_start"
         )
+    for child in section.children:
+        if layout.normalise(child.heading) == "event log":
+            body = ctx.lines[child.line : child.end]
+            timeline["events"] = parse_event_log(body, child.line + 1, ctx.fail)
     for block_type in PhaseBlock.__subclasses__():
         key = block_type.phase.value
         sub = phases.get(key)
@@ -602,7 +614,8 @@ def _read_action_item(item: Item, ctx: Context, path: str) -> dict[str, Any] | N
             extra.append(child.raw)
     done = bool(match and match["mark"] in "xX")
     # A ticked box means done whatever a Status line says; an empty one defers to the line.
-    status = ActionStatus.DONE if done else tracking.pop("status", ActionStatus.OPEN)
+    written = tracking.pop("status", ActionStatus.OPEN)
+    status = ActionStatus.DONE if done else written
     result: dict[str, Any] = {
         "text": text,
         "done": status is ActionStatus.DONE,
@@ -712,6 +725,7 @@ def _read_metrics(section: Section, ctx: Context) -> dict[str, Any]:
             name = labels[label]
             if name in stated:
                 continue
+            item.value = layout.TIMELINE_NOTE_PATTERN.sub("", item.value)
             stated[name], stated[f"{name}_text"] = _read_duration(
                 ctx, item, f"metrics.incident_metrics.{name}"
             )

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from blamefree.domain import values
-from blamefree.domain.enums import ActionStatus
+from blamefree.domain.derive import (
+    FROM_EVENTS,
+    FROM_TIMELINE,
+    Derived,
+    derived_blocks,
+    derived_impact_start,
+    metrics_of,
+)
+from blamefree.domain.enums import TEMPLATE_PHASES, ActionStatus
 from blamefree.domain.postmortem import (
     ActionItem,
     BeforeDuringAfter,
@@ -15,6 +23,7 @@ from blamefree.domain.postmortem import (
     Postmortem,
 )
 from blamefree.markdown import layout
+from blamefree.markdown.events import render_event_log
 
 HARD_BREAK = "  "
 
@@ -139,6 +148,8 @@ def _header(doc: Postmortem) -> list[str]:
     ]
     if doc.impact_start is not None and not _impact_start_implied(doc):
         rows.append(("Impact Start", _time(doc.impact_start, doc.impact_start_text)))
+    elif (start := derived_impact_start(doc)) is not None:
+        rows.append(("Impact Start", f"{values.format_datetime(start)} {FROM_EVENTS}"))
     if doc.timezone is not None:
         rows.append(("Time Zone", doc.timezone))
     return _paragraph_fields(rows)
@@ -164,21 +175,31 @@ def _executive_summary(doc: Postmortem) -> list[str]:
     return _paragraph_fields(rows)
 
 
-def _phase(block: PhaseBlock) -> list[str]:
-    lines = [_bullet(f"**Time:** {_time(block.time, block.time_text)}")]
-    for label, name, value in block.field_values():
-        lines.append(_bullet(f"**{label}:** {_or(value, layout.PHASE_PLACEHOLDERS[name])}"))
+def _phase(block: PhaseBlock, derived: Derived | None) -> list[str]:
+    time = _time(block.time, block.time_text)
+    if derived is not None:
+        time = f"{values.format_datetime(derived.time)} {FROM_EVENTS}"
+    lines = [_bullet(f"**Time:** {time}")]
+    for index, (label, name, value) in enumerate(block.field_values()):
+        shown = _or(value, layout.PHASE_PLACEHOLDERS[name])
+        if index == 0 and derived is not None and derived.actor and value is None:
+            shown = f"{derived.actor} {FROM_EVENTS}"
+        lines.append(_bullet(f"**{label}:** {shown}"))
     lines.extend(_bullet(extra) for extra in block.extra)
     return lines
 
 
 def _timeline(doc: Postmortem) -> list[str]:
     out: list[str] = []
-    for (heading, _key), block in zip(layout.PHASE_HEADINGS, doc.timeline.blocks(), strict=True):
+    derived = derived_blocks(doc)
+    rows = zip(layout.PHASE_HEADINGS, TEMPLATE_PHASES, doc.timeline.blocks(), strict=True)
+    for (heading, _key), phase, block in rows:
         if out:
             out.append("")
-        out += [f"### {heading}", *_phase(block)]
+        out += [f"### {heading}", *_phase(block, derived.get(phase))]
         out += _extras(doc, f"Timeline/{heading}")
+    if doc.timeline.events:
+        out += ["", *render_event_log(doc.timeline.events)]
     return out
 
 
@@ -337,11 +358,18 @@ def _before_during_after(row: BeforeDuringAfter) -> str:
 def _metrics(doc: Postmortem) -> list[str]:
     stated = doc.metrics.incident_metrics
     performance = doc.metrics.performance_impact
+    computed = metrics_of(doc)
     out = ["### Incident Metrics"]
     for label, name in layout.INCIDENT_METRIC_LABELS:
         value = getattr(stated, name)
-        text = getattr(stated, f"{name}_text")
-        out.append(_bullet(f"**{label}:** {_duration(value, text, '[Time]')}"))
+        text = _duration(value, getattr(stated, f"{name}_text"), "[Time]")
+        metric = computed[name]
+        unstated = value is None and getattr(stated, f"{name}_text") is None
+        if unstated and metric.source == "timeline" and metric.seconds is not None:
+            text = f"{values.format_duration(metric.seconds)} {FROM_TIMELINE}"
+        elif metric.disagrees and metric.seconds is not None:
+            text += f" {layout.TIMELINE_NOTE.format(values.format_duration(metric.seconds))}"
+        out.append(_bullet(f"**{label}:** {text}"))
     out += _extras(doc, "Metrics/Incident Metrics")
     out += ["", "### Performance Impact"]
     for label, name in layout.PERFORMANCE_LABELS:

@@ -304,7 +304,9 @@ class PostmortemRepository:
 
     def list_events(self, incident_id: str) -> builtins.list[TimelineEvent]:
         """The post-mortem's timeline events in time order."""
-        row_id = self._require_row_id(incident_id)
+        return self._events_of(self._require_row_id(incident_id))
+
+    def _events_of(self, row_id: int) -> builtins.list[TimelineEvent]:
         rows = self.session.execute(
             select(TimelineEventRow)
             .where(TimelineEventRow.postmortem_id == row_id)
@@ -386,9 +388,21 @@ class PostmortemRepository:
         # Action items and prevention measures carry status and history: see follow_through.
         write_prevention_measures(self.session, row_id, doc, now=now)
         write_action_items(self.session, row_id, doc, now=now, by=by)
+        self._write_events(row_id, doc, replace=replace)
+
+    def _write_events(self, row_id: int, doc: Postmortem, *, replace: bool) -> None:
+        """The document's event log is the truth: the rows become exactly its events."""
+        if replace:
+            self.session.execute(
+                delete(TimelineEventRow).where(TimelineEventRow.postmortem_id == row_id)
+            )
+        rows = [_event_values(row_id, event) for event in doc.timeline.events]
+        if rows:
+            self.session.execute(insert(TimelineEventRow), rows)
 
     def _compose(self, row: PostmortemRow) -> Postmortem:
         data: dict[str, Any] = dict(row.body)
+        data["timeline"] = {**data.get("timeline", {}), "events": self._events_of(row.id)}
         data.update(
             incident_id=row.incident_id,
             title=row.title,
@@ -440,6 +454,7 @@ def _header_values(doc: Postmortem) -> dict[str, Any]:
     """The ``postmortems`` columns of a document, ``body`` included."""
     body = doc.model_dump(mode="json", by_alias=True, exclude=set(_HEADER_FIELDS + _CHILD_FIELDS))
     body["root_cause_analysis"].pop("contributing_factors", None)
+    body["timeline"].pop("events", None)  # events live in timeline_events
     return {
         "incident_id": doc.incident_id,
         "title": doc.title,
