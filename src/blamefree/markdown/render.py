@@ -14,6 +14,7 @@ from blamefree.domain.derive import (
     metrics_of,
 )
 from blamefree.domain.enums import TEMPLATE_PHASES, ActionStatus
+from blamefree.domain.metrics import Metric
 from blamefree.domain.postmortem import (
     ActionItem,
     BeforeDuringAfter,
@@ -358,7 +359,7 @@ def _before_during_after(row: BeforeDuringAfter) -> str:
 def _metrics(doc: Postmortem) -> list[str]:
     stated = doc.metrics.incident_metrics
     performance = doc.metrics.performance_impact
-    computed = metrics_of(doc)
+    computed: dict[str, Metric] = {name: metric for name, metric in metrics_of(doc).items()}
     out = ["### Incident Metrics"]
     for label, name in layout.INCIDENT_METRIC_LABELS:
         value = getattr(stated, name)
