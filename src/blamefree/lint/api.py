@@ -40,12 +40,13 @@ def normalise_text(text: str) -> str:
 
 def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> list[Finding]:
     locator = Locator(text)
+    placeholders = completeness.placeholder_spans(text)
     found: list[Finding] = []
     if any(config.enabled(rule.id) for rule in language.RULES):
-        prose = completeness.blank_placeholders(text)
+        prose = completeness.blank_placeholders(text, placeholders)
         for hit in language.check_text(prose, config=config.language()):
             found.append(hit.model_copy(update={"field": locator.field_at(hit.line)}))
-    document = Document(doc=doc, text=text, locator=locator, config=config)
+    document = Document(doc, text, locator, config, placeholders)
     found.extend(completeness.check(document))
     found.extend(consistency.check(document))
     kept: list[Finding] = []

@@ -85,8 +85,11 @@ def template_placeholders() -> frozenset[str]:
     return frozenset(keys | _EXTRA_PLACEHOLDERS)
 
 
-def placeholder_spans(masked: str) -> list[tuple[int, int]]:
-    """Offsets of the template placeholders in masked Markdown (links are not placeholders)."""
+def placeholder_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the template placeholders outside code and quotes (links are not ones)."""
+    if "[" not in text and "/" not in text:
+        return []
+    masked = mask_markdown(text)
     known = template_placeholders()
     matches = [m for m in _BRACKETED.finditer(masked) if _placeholder_key(m[1]) in known]
     matches += list(_CHOICES.finditer(masked))
@@ -94,11 +97,8 @@ def placeholder_spans(masked: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def blank_placeholders(text: str) -> str:
-    """The text with every placeholder blanked out, offsets kept (for the language rules)."""
-    if "[" not in text and "/" not in text:
-        return text
-    spans = placeholder_spans(mask_markdown(text))
+def blank_placeholders(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the placeholders at ``spans`` blanked out, offsets kept."""
     if not spans:
         return text
     parts: list[str] = []
@@ -118,7 +118,7 @@ def placeholders(document: Document) -> Iterator[Finding]:
     starts = [0]
     starts.extend(i + 1 for i, char in enumerate(text) if char == "\n")
     line = 0
-    for start, end in placeholder_spans(mask_markdown(text)):
+    for start, end in document.placeholders:
         while line + 1 < len(starts) and starts[line + 1] <= start:
             line += 1
         column = start - starts[line] + 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from blamefree.domain.postmortem import Postmortem
 from blamefree.lint.config import LintConfig
@@ -12,12 +12,13 @@ from blamefree.lint.locate import Locator, Span
 
 @dataclass(frozen=True)
 class Document:
-    """One post-mortem being linted: the model, the Markdown it came from and a locator."""
+    """One post-mortem being linted: the model, its Markdown, a locator, placeholder offsets."""
 
     doc: Postmortem
     text: str
     locator: Locator
     config: LintConfig
+    placeholders: list[tuple[int, int]] = field(default_factory=list)
 
     def span(self, path: str, *fallback: Span | None) -> Span:
         """Where field ``path`` is written, else the first fallback found, else line 1."""

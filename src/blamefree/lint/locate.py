@@ -1,6 +1,6 @@
 """Where things are in a post-mortem's Markdown: sections, labelled fields and action items.
 
-`Locator` reads the text once (the same markdown-it block tree the parser uses) and answers
+`Locator` reads the text's outline once (markdown-it block tokens) and answers
 "where is field ``timeline.mitigation.time``?" with a 1-based `Span`, and "which field does line
 42 belong to?" with a dotted field path, so findings point at the Markdown and name the field.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from blamefree.domain import values
 from blamefree.domain.postmortem import PhaseBlock
+from blamefree.lint.outline import Heading, ListItem, outline
 from blamefree.markdown import layout
-from blamefree.markdown.blocks import Block, Item, Section, content_blocks, parse_blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +163,9 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
-        _title, self.title_line, root = parse_blocks(text)
-        self.sections: dict[str, Section] = {}
-        self.subsections: dict[tuple[str, str], Section] = {}
+        self.title_line, root = outline(text)
+        self.sections: dict[str, Heading] = {}
+        self.subsections: dict[tuple[str, str], Heading] = {}
         self.fields: dict[str, Span] = {}
         self.action_items: dict[str, list[Span]] = {
             "immediate": [],
@@ -255,16 +255,12 @@ class Locator:
         if current is not None:
             self._area(current[0], last, current[1])
 
-    def _own_end(self, section: Section) -> int:
-        return section.children[0].line - 1 if section.children else section.end
-
-    def _index_section(self, key: str, section: Section) -> None:
+    def _index_section(self, key: str, section: Heading) -> None:
         self._area(section.line, section.end, key)
-        own_end = self._own_end(section)
         if key in _OWN_LABELS:
-            self._labels(section.line + 1, own_end, _OWN_LABELS[key], f"{key}.")
+            self._labels(section.line + 1, section.own_end, _OWN_LABELS[key], f"{key}.")
         if key in ("what_went_well", "what_went_wrong"):
-            self._items(content_blocks(section), f"{key}.items")
+            self._items(section.items, f"{key}.items")
         if key == "action_items":
             for child in section.children:
                 horizon = horizon_key(child.heading)
@@ -286,38 +282,36 @@ class Locator:
             if (key, sub) in _SUB_LABELS:
                 self._labels(child.line + 1, child.end, _SUB_LABELS[(key, sub)], f"{key}.{sub}.")
             elif (key, sub) in _LIST_SUBS:
-                self._items(content_blocks(child), f"{key}.{sub}")
+                self._items(child.items, f"{key}.{sub}")
 
-    def _items(self, blocks: list[Block], path: str) -> None:
+    def _items(self, items: list[ListItem], path: str) -> None:
         index = 0
-        for block in blocks:
-            for item in block.items:
-                if values.is_unknown(item.raw):
-                    continue
-                self._area(item.line, item.line + item.raw.count("\n"), f"{path}[{index}]")
-                index += 1
+        for item in items:
+            if not item.children and values.is_unknown(item.head):
+                continue
+            self._area(item.line, item.last, f"{path}[{index}]")
+            index += 1
 
-    def _action_items(self, child: Section, horizon: str) -> None:
-        for block in content_blocks(child):
-            for item in block.items:
-                text = _CHECKBOX.sub("", item.head).strip()
-                if not text or values.is_placeholder(text):
-                    continue
-                spans = self.action_items[horizon]
-                path = f"action_items.{horizon}[{len(spans)}]"
-                spans.append(self._item_span(item, text.split("\n")[0]))
-                self._area(item.line, item.line + item.raw.count("\n"), path)
-                for sub_item in item.children:
-                    line = self.lines[sub_item.line - 1]
-                    found = match_label(line, _ACTION_LABELS)
-                    if found is not None and f"{path}.{found[0]}" not in self.fields:
-                        name, start, end = found
-                        self.fields[f"{path}.{name}"] = Span(
-                            sub_item.line, start + 1, sub_item.line, end + 1
-                        )
-                        self._area(sub_item.line, sub_item.line, f"{path}.{name}")
+    def _action_items(self, child: Heading, horizon: str) -> None:
+        for item in child.items:
+            text = _CHECKBOX.sub("", item.head).strip()
+            if not text or values.is_placeholder(text):
+                continue
+            spans = self.action_items[horizon]
+            path = f"action_items.{horizon}[{len(spans)}]"
+            spans.append(self._item_span(item, text.split("\n")[0]))
+            self._area(item.line, item.last, path)
+            for sub_item in item.children:
+                line = self.lines[sub_item.line - 1]
+                found = match_label(line, _ACTION_LABELS)
+                if found is not None and f"{path}.{found[0]}" not in self.fields:
+                    name, start, end = found
+                    self.fields[f"{path}.{name}"] = Span(
+                        sub_item.line, start + 1, sub_item.line, end + 1
+                    )
+                    self._area(sub_item.line, sub_item.line, f"{path}.{name}")
 
-    def _item_span(self, item: Item, first_line: str) -> Span:
+    def _item_span(self, item: ListItem, first_line: str) -> Span:
         line = self.lines[item.line - 1]
         start = line.find(first_line)
         if start < 0:
