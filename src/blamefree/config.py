@@ -59,6 +59,16 @@ class Settings(BaseSettings):
         "names without BLAMEFREE_, e.g. smtp_host); default: blamefree.toml in the working "
         "directory if present. Environment variables win over the file.",
     )
+    # --- timeline sources --------------------------------------------------------------------
+    pagerduty_token: SecretStr | None = Field(
+        default=None,
+        description="PagerDuty REST API key for `timeline import ID pagerduty "
+        "--pagerduty-incident ID` (read-only is enough).",
+    )
+    pagerduty_api_url: str = Field(
+        default="https://api.pagerduty.com",
+        description="PagerDuty REST API base URL.",
+    )
     # --- trackers ---------------------------------------------------------------------------
     github_api_url: str = Field(
         default="https://api.github.com",

@@ -9,6 +9,7 @@
     ├── NotFound                        404  exit 4
     │   ├── PostmortemNotFound
     │   ├── RevisionNotFound
+    │   ├── EventNotFound
     │   └── ActionItemNotFound
     ├── Conflict                        409  exit 5
     │   ├── StaleEdit                                 a save based on an outdated version
@@ -122,6 +123,10 @@ class PostmortemNotFound(NotFound):
 
 class RevisionNotFound(NotFound):
     """No revision with that number."""
+
+
+class EventNotFound(NotFound):
+    """No timeline event with that reference."""
 
 
 class ActionItemNotFound(NotFound):

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from blamefree.cli import lint as _lint  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
+from blamefree.cli import timeline as _timeline  # registers the commands
 from blamefree.cli.app import app
 
-_COMMAND_MODULES = (_postmortems, _lint)
+_COMMAND_MODULES = (
+    _postmortems,
+    _lint,
+    _timeline,
+)
 
 
 def main() -> None:

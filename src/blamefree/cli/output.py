@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from blamefree.domain import values
-from blamefree.domain.metrics import Metric, MetricName, compute_metrics
+from blamefree.domain.derive import effective, metrics_of
+from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
 from blamefree.services.postmortems import ImportReport
 from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem
@@ -95,6 +96,7 @@ def metrics_table(console: Console, result: dict[MetricName, Metric]) -> None:
 
 
 def show_document(console: Console, doc: Postmortem, *, version: int | None = None) -> None:
+    doc = effective(doc)
     header = Table.grid(padding=(0, 2))
     header.add_column(style="bold")
     header.add_column()
@@ -142,7 +144,7 @@ def show_document(console: Console, doc: Postmortem, *, version: int | None = No
             or "—",
         )
     console.print(timeline)
-    metrics_table(console, compute_metrics(doc))
+    metrics_table(console, metrics_of(doc))
     items = Table(title="Action items", title_justify="left")
     items.add_column("")
     items.add_column("Horizon")

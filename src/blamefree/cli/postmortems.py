@@ -21,6 +21,7 @@ from blamefree.cli import output
 from blamefree.cli.app import app
 from blamefree.cli.context import app_context, print_json
 from blamefree.domain import values
+from blamefree.domain.derive import document_json
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError, UsageError
@@ -190,7 +191,7 @@ def show(
                 "version": stored.version,
                 "created_at": stored.created_at.isoformat(),
                 "updated_at": stored.updated_at.isoformat(),
-                "document": stored.doc.to_json_dict(),
+                "document": document_json(stored.doc),
             }
         )
     else:
@@ -231,7 +232,7 @@ def export(
     text = (
         render(doc)
         if fmt == "md"
-        else json.dumps(doc.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+        else json.dumps(document_json(doc), indent=2, ensure_ascii=False) + "\n"
     )
     if out is None:
         sys.stdout.write(text)
@@ -251,7 +252,7 @@ def parse(
         raise InputError("no such file", file=file)
     doc = _document(ctx, file)
     if as_json:
-        print_json(doc.to_json_dict())
+        print_json(document_json(doc))
     else:
         output.show_document(app_context(ctx).out, doc)
 

@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, ReviewKind, TrackerSystem
-from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
+from blamefree.domain.postmortem import (
+    ActionItem,
+    CheckItem,
+    Postmortem,
+    ReviewSchedule,
+    TrackerLink,
+)
 
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*-[A-Z0-9]{2,24}$")
 """What an action item id looks like: ``A-7F3K2Q`` (Blamefree's own) or a similar token."""
@@ -215,14 +221,16 @@ def schedule_field(kind: ReviewKind) -> str:
     return _SCHEDULE_FIELDS[kind]
 
 
-def review_due_date(doc: Postmortem, kind: ReviewKind) -> dt.date | None:
+def review_due_date(
+    incident_date: dt.date | None, schedule: ReviewSchedule, kind: ReviewKind
+) -> dt.date | None:
     """The Follow-Up section's date for the review, else the incident date plus 7/30/90 days."""
-    written: dt.date | None = getattr(doc.follow_up.review_schedule, schedule_field(kind))
+    written: dt.date | None = getattr(schedule, schedule_field(kind))
     if written is not None:
         return written
-    if doc.date is None:
+    if incident_date is None:
         return None
-    return doc.date + dt.timedelta(days=kind.days)
+    return incident_date + dt.timedelta(days=kind.days)
 
 
 # --- success criteria ------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from blamefree.domain import derive
 from blamefree.domain.enums import Severity
-from blamefree.domain.metrics import Metric, MetricName, compute_metrics
+from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import (
     BlamefreeError,
@@ -145,8 +146,8 @@ def revision_markdown(engine: Engine, *, incident_id: str, version: int) -> str:
 
 
 def metrics_of(doc: Postmortem) -> dict[MetricName, Metric]:
-    """The five incident metrics of a document."""
-    return compute_metrics(doc)
+    """The five incident metrics of a document, its event log included."""
+    return derive.metrics_of(doc)
 
 
 # --- import --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Tracked action items, prevention status, item history, reviews and people, in the store.
 
 Action items are written in place: an item that carries an id (``A-7F3K2Q``) keeps its row
-wherever it moves; one without is matched by its place (horizon, position). Every change of
+wherever it moves; one without is matched by its text, else by its place (horizon, position). Every change of
 status, owner, due date, horizon, priority or type is kept in ``action_item_history``, and
 ``closed_at`` is set when an item closes and cleared when it reopens. An item's public id is
 made when its row is; ``uid_in_document`` says whether the Markdown shows it yet.
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.actions import closed_at_after
@@ -27,7 +27,13 @@ from blamefree.domain.enums import (
     ReviewKind,
     Severity,
 )
-from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
+from blamefree.domain.postmortem import (
+    ActionItem,
+    CheckItem,
+    Postmortem,
+    ReviewSchedule,
+    TrackerLink,
+)
 from blamefree.errors import ActionItemNotFound
 from blamefree.store.tables import (
     PREVENTION_CATEGORIES,
@@ -98,6 +104,17 @@ class ReviewRecord:
 
 
 @dataclass(frozen=True)
+class ReviewSource:
+    """What a post-mortem says about its reviews: its date and its Follow-Up schedule."""
+
+    incident_id: str
+    title: str | None
+    severity: Severity | None
+    date: dt.date | None
+    schedule: ReviewSchedule
+
+
+@dataclass(frozen=True)
 class Person:
     """Someone who owns action items, and how to reach them."""
 
@@ -164,6 +181,15 @@ def write_action_items(
     for index, (_h, _p, item) in enumerate(placed):
         row = by_uid.get(item.id) if item.id is not None else None
         if row is not None and row.id not in claimed:
+            matched[index] = row
+            claimed.add(row.id)
+    # Items without an id: the same text is the same item (it may have moved); failing that,
+    # the item in the same place is (its wording may have changed).
+    for index, (_h, _p, item) in enumerate(placed):
+        if item.id is not None or index in matched:
+            continue
+        row = next((r for r in rows if r.text == item.text and r.id not in claimed), None)
+        if row is not None:
             matched[index] = row
             claimed.add(row.id)
     for index, (horizon, position, item) in enumerate(placed):
@@ -372,22 +398,18 @@ class FollowThroughRepository:
             PostmortemRow.date.is_(None),
             PostmortemRow.date.desc(),
             PostmortemRow.incident_id,
-            ActionItemRow.horizon,
+            case({h.value: i for i, h in enumerate(Horizon)}, value=ActionItemRow.horizon),
             ActionItemRow.position,
         )
-        return [_record(item, pm) for item, pm in self.session.execute(query).tuples()]
+        return [_record(item, pm) for item, pm in self.session.execute(query)]
 
     def get_action(self, uid: str) -> ActionRecord:
         """One action item by its public id; ActionItemNotFound if there is none."""
-        found = (
-            self.session.execute(
-                select(ActionItemRow, PostmortemRow)
-                .join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
-                .where(ActionItemRow.uid == uid.strip().upper())
-            )
-            .tuples()
-            .one_or_none()
-        )
+        found = self.session.execute(
+            select(ActionItemRow, PostmortemRow)
+            .join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
+            .where(ActionItemRow.uid == uid.strip().upper())
+        ).one_or_none()
         if found is None:
             raise ActionItemNotFound(
                 f"no action item with id {uid!r}; `blamefree actions list` shows the ids"
@@ -395,7 +417,7 @@ class FollowThroughRepository:
         return _record(*found)
 
     def history(self, uid: str) -> list[HistoryEntry]:
-        """Every recorded change of one action item, oldest first."""
+        """Every recorded change of one action item, in the order they were made."""
         item_id = self.session.execute(
             select(ActionItemRow.id).where(ActionItemRow.uid == uid.strip().upper())
         ).scalar_one_or_none()
@@ -404,7 +426,7 @@ class FollowThroughRepository:
         rows = self.session.execute(
             select(ActionItemHistoryRow)
             .where(ActionItemHistoryRow.action_item_id == item_id)
-            .order_by(ActionItemHistoryRow.at, ActionItemHistoryRow.id)
+            .order_by(ActionItemHistoryRow.id)
         ).scalars()
         return [HistoryEntry(r.at, r.field, r.old, r.new, r.by) for r in rows]
 
@@ -423,6 +445,31 @@ class FollowThroughRepository:
 
     # --- reviews ---------------------------------------------------------------------------
 
+    def review_sources(self, incident_id: str | None = None) -> list[ReviewSource]:
+        """Each post-mortem's header and Follow-Up review dates, read in one query."""
+        query = select(
+            PostmortemRow.incident_id,
+            PostmortemRow.title,
+            PostmortemRow.severity,
+            PostmortemRow.date,
+            PostmortemRow.body,
+        ).order_by(PostmortemRow.date.is_(None), PostmortemRow.date, PostmortemRow.incident_id)
+        if incident_id is not None:
+            query = query.where(PostmortemRow.incident_id == incident_id)
+        sources = []
+        for found_id, title, severity, date, body in self.session.execute(query):
+            schedule = (body.get("follow_up") or {}).get("review_schedule") or {}
+            sources.append(
+                ReviewSource(
+                    incident_id=found_id,
+                    title=title,
+                    severity=Severity(severity) if severity is not None else None,
+                    date=date,
+                    schedule=ReviewSchedule.model_validate(schedule),
+                )
+            )
+        return sources
+
     def reviews(self, incident_ids: Sequence[str] | None = None) -> list[ReviewRecord]:
         """Stored review rows, optionally of some post-mortems only."""
         query = select(ReviewRow, PostmortemRow.incident_id).join(
@@ -439,7 +486,7 @@ class FollowThroughRepository:
                 notes=row.notes,
                 by=row.by,
             )
-            for row, incident_id in self.session.execute(query).tuples()
+            for row, incident_id in self.session.execute(query)
         ]
 
     def put_review(self, postmortem_row_id: int, kind: ReviewKind, **values: Any) -> None:
@@ -538,6 +585,7 @@ __all__ = [
     "HistoryEntry",
     "Person",
     "ReviewRecord",
+    "ReviewSource",
     "compose_action_items",
     "compose_prevention_measures",
     "new_action_uid",

@@ -1,0 +1,458 @@
+"""`blamefree actions ...`: action items across post-mortems, prevention measures, criteria."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from blamefree.cli.app import app
+from blamefree.cli.context import app_context, print_json
+from blamefree.domain import actions as rules
+from blamefree.domain import values
+from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
+from blamefree.errors import UsageError
+from blamefree.services import actions as service
+
+actions_app = typer.Typer(
+    name="actions",
+    help="Action items across all post-mortems: list, add, set status, assign, move.\n\n"
+    "Ids look like A-7F3K2Q; `blamefree actions list` shows them.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(actions_app, name="actions")
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who makes the change, for the history. Default: your login."),
+]
+ActionId = Annotated[str, typer.Argument(metavar="ACTION", help="Action item id, e.g. A-7F3K2Q.")]
+SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
+
+
+def by_default(by: str | None) -> str | None:
+    """The ``--by`` value, else the login name of whoever runs the command."""
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def parse_status(value: str) -> ActionStatus:
+    """A status option: ``done``, ``in_progress``, ``in-progress``, ``won't do`` ..."""
+    status = rules.parse_status(value)
+    if status is None:
+        known = ", ".join(s.value for s in ActionStatus)
+        raise UsageError(f"--status {value!r} is not one of {known}")
+    return status
+
+
+def parse_days(value: str | None, option: str) -> int | None:
+    """A window option like ``7d`` or ``2w``, in days."""
+    if value is None:
+        return None
+    try:
+        return rules.parse_window(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from exc
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    """A date option (YYYY-MM-DD, or how the template's dates are written)."""
+    if value is None:
+        return None
+    try:
+        return values.parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from exc
+
+
+def _due_text(view: service.ActionView, today: dt.date) -> Text:
+    if view.due is None:
+        return Text("—")
+    shown = view.due.isoformat() + ("*" if view.due_is_default else "")
+    if view.overdue:
+        return Text(f"{shown} ({(today - view.due).days}d late)", style="bold red")
+    if not view.record.status.closed and view.due <= today + dt.timedelta(days=7):
+        return Text(shown, style="yellow")
+    return Text(shown)
+
+
+def _status_text(status: ActionStatus) -> Text:
+    style = {
+        ActionStatus.DONE: "green",
+        ActionStatus.WONT_DO: "dim",
+        ActionStatus.IN_PROGRESS: "cyan",
+        ActionStatus.PROPOSED: "magenta",
+    }.get(status, "")
+    return Text(status.label, style=style)
+
+
+def actions_table(console: Console, views: list[service.ActionView], today: dt.date) -> None:
+    """The action items as a table; ``*`` marks a due date that is the horizon's default."""
+    if not views:
+        console.print("No action items match.")
+        return
+    table = Table(title=f"Action items ({len(views)})", title_justify="left")
+    table.add_column("ID", style="bold", no_wrap=True)
+    table.add_column("Incident", no_wrap=True)
+    table.add_column("Horizon")
+    table.add_column("Action", min_width=16, ratio=3)
+    table.add_column("Owner", min_width=8, ratio=1)
+    table.add_column("Due", min_width=11)
+    table.add_column("Status", no_wrap=True)
+    for v in views:
+        r = v.record
+        text = r.text + (f" [dim]({r.tracker.key})[/]" if r.tracker else "")
+        table.add_row(
+            r.uid,
+            Text(r.incident_id, style=SEVERITY_STYLE.get(r.severity or "", "")),
+            r.horizon.value,
+            text,
+            r.owner or "[dim]unassigned[/]",
+            _due_text(v, today),
+            _status_text(r.status),
+        )
+    console.print(table)
+    if any(v.due_is_default for v in views):
+        console.print("[dim]* no due date given: the end of its horizon (7/30/90 days)[/]")
+
+
+def _print_one(ctx: typer.Context, view: service.ActionView, as_json: bool, verb: str) -> None:
+    app_ctx = app_context(ctx)
+    if as_json:
+        print_json(view.to_json())
+        return
+    r = view.record
+    due = f", due {view.due}" if view.due else ""
+    lead = f"{verb} " if verb else ""
+    app_ctx.out.print(
+        f"{lead}[bold]{r.uid}[/] ({r.incident_id}, {r.horizon.value}): {r.text} — "
+        f"{r.status.label}, {r.owner or 'unassigned'}{due}",
+        highlight=False,
+    )
+    for flag in view.flags:
+        app_ctx.err.print(f"[yellow]note:[/] {flag.message}", highlight=False)
+
+
+@actions_app.command("list")
+def list_(
+    ctx: typer.Context,
+    owner: Annotated[str | None, typer.Option("--owner", help="Only this owner's items.")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="Only these statuses (repeatable): " + ", ".join(ActionStatus),
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only items past due.")] = False,
+    due_within: Annotated[
+        str | None,
+        typer.Option("--due-within", help="Only open items due within this window, e.g. 7d, 2w."),
+    ] = None,
+    severity: Annotated[
+        list[Severity] | None, typer.Option("--severity", "-s", help="Only these severities.")
+    ] = None,
+    incident_id: Annotated[
+        str | None, typer.Option("--incident", help="Only this post-mortem's items.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List action items across all post-mortems, newest incident first.
+
+    Items without a due date are due at the end of their horizon (7, 30 or 90 days after the
+    incident). Example: blamefree actions list --owner Dana --overdue
+    """
+    app_ctx = app_context(ctx)
+    today = app_ctx.today()
+    views = service.list_actions(
+        app_ctx.engine,
+        today=today,
+        owner=owner,
+        statuses=[parse_status(s) for s in status] if status else None,
+        severities=severity,
+        overdue=overdue,
+        due_within=parse_days(due_within, "--due-within"),
+        incident_id=incident_id,
+    )
+    if as_json:
+        print_json([v.to_json() for v in views])
+    else:
+        actions_table(app_ctx.out, views, today)
+
+
+@actions_app.command("show")
+def show(ctx: typer.Context, action_id: ActionId, as_json: JsonOption = False) -> None:
+    """Show one action item with its history of changes."""
+    app_ctx = app_context(ctx)
+    view = service.get_action(app_ctx.engine, action_id=action_id, today=app_ctx.today())
+    history = service.action_history(app_ctx.engine, action_id=view.uid)
+    if as_json:
+        data = view.to_json()
+        data["history"] = [
+            {"at": h.at.isoformat(), "field": h.field, "old": h.old, "new": h.new, "by": h.by}
+            for h in history
+        ]
+        print_json(data)
+        return
+    _print_one(ctx, view, False, "")
+    table = Table(title="History", title_justify="left")
+    for column in ("When (UTC)", "Field", "From", "To", "By"):
+        table.add_column(column)
+    for h in history:
+        table.add_row(f"{h.at:%Y-%m-%d %H:%M}", h.field, h.old or "—", h.new or "—", h.by or "—")
+    app_ctx.out.print(table)
+
+
+@actions_app.command("add")
+def add(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    text: Annotated[str, typer.Argument(help="What is to be done.")],
+    horizon: Annotated[
+        Horizon,
+        typer.Option(
+            "--horizon",
+            help="immediate (7 days), short_term (30), long_term (90).",
+        ),
+    ] = Horizon.SHORT_TERM,
+    owner: Annotated[str | None, typer.Option("--owner", help="Who does it.")] = None,
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help="Due date (YYYY-MM-DD). Default: the horizon's end."),
+    ] = None,
+    priority: Annotated[
+        Priority | None, typer.Option("--priority", help="High, Medium or Low.")
+    ] = None,
+    type_: Annotated[ActionType | None, typer.Option("--type", help="What it does.")] = None,
+    status: Annotated[
+        str, typer.Option("--status", help="proposed or open (committed to).")
+    ] = "open",
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add an action item to a post-mortem (a new revision of its document).
+
+    Example: blamefree actions add INC-2024-0142 "Alert on pool saturation" --horizon immediate
+    --owner Dana --type detect
+    """
+    app_ctx = app_context(ctx)
+    added = service.add_action(
+        app_ctx.engine,
+        incident_id=incident_id,
+        text=text,
+        horizon=horizon,
+        now=app_ctx.now(),
+        owner=owner,
+        due=parse_day(due, "--due"),
+        priority=priority,
+        type=type_,
+        status=parse_status(status),
+        by=by_default(by),
+    )
+    _print_one(ctx, added.action, as_json, "Added")
+
+
+@actions_app.command("set")
+def set_(
+    ctx: typer.Context,
+    action_id: ActionId,
+    status: Annotated[
+        str | None, typer.Option("--status", help="proposed, open, in_progress, done, wont_do.")
+    ] = None,
+    due: Annotated[str | None, typer.Option("--due", help="New due date (YYYY-MM-DD).")] = None,
+    priority: Annotated[
+        Priority | None, typer.Option("--priority", help="High, Medium or Low.")
+    ] = None,
+    type_: Annotated[ActionType | None, typer.Option("--type", help="What it does.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="New wording.")] = None,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change an action item's status (its checkbox follows), due date, priority, type or text.
+
+    Example: blamefree actions set A-7F3K2Q --status done
+    """
+    if all(v is None for v in (status, due, priority, type_, text)):
+        raise UsageError("nothing to change: give --status, --due, --priority, --type or --text")
+    app_ctx = app_context(ctx)
+    view = service.set_action(
+        app_ctx.engine,
+        action_id=action_id,
+        now=app_ctx.now(),
+        by=by_default(by),
+        status=parse_status(status) if status is not None else None,
+        due=parse_day(due, "--due"),
+        priority=priority,
+        type=type_,
+        text=text,
+    )
+    _print_one(ctx, view, as_json, "Updated")
+
+
+@actions_app.command("assign")
+def assign(
+    ctx: typer.Context,
+    action_id: ActionId,
+    owner: Annotated[str, typer.Argument(help="Who does it from now on.")],
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Give an action item to someone. Example: blamefree actions assign A-7F3K2Q "Lee" """
+    app_ctx = app_context(ctx)
+    view = service.assign_action(
+        app_ctx.engine, action_id=action_id, owner=owner, now=app_ctx.now(), by=by_default(by)
+    )
+    _print_one(ctx, view, as_json, "Assigned")
+
+
+@actions_app.command("move")
+def move(
+    ctx: typer.Context,
+    action_id: ActionId,
+    horizon: Annotated[Horizon, typer.Option("--horizon", help="The horizon to move it to.")],
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move an action item to another horizon; a due date outside it is flagged, not changed.
+
+    Example: blamefree actions move A-7F3K2Q --horizon long_term
+    """
+    app_ctx = app_context(ctx)
+    view = service.move_action(
+        app_ctx.engine,
+        action_id=action_id,
+        horizon=horizon,
+        now=app_ctx.now(),
+        by=by_default(by),
+    )
+    _print_one(ctx, view, as_json, "Moved")
+
+
+@actions_app.command("prevention")
+def prevention(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    category: Annotated[
+        str | None, typer.Argument(help="technical, process or monitoring.")
+    ] = None,
+    number: Annotated[
+        int | None, typer.Argument(help="Its number in the checklist (1, 2, ...).")
+    ] = None,
+    status: Annotated[str | None, typer.Option("--status", help="The new status.")] = None,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List a post-mortem's prevention measures, or set one's status.
+
+    Example: blamefree actions prevention INC-2024-0142 monitoring 1 --status done
+    """
+    app_ctx = app_context(ctx)
+    if category is not None or number is not None or status is not None:
+        if category is None or number is None or status is None:
+            raise UsageError("to change a measure give CATEGORY, NUMBER and --status")
+        service.set_measure(
+            app_ctx.engine,
+            incident_id=incident_id,
+            category=category,
+            number=number,
+            status=parse_status(status),
+            now=app_ctx.now(),
+            by=by_default(by),
+        )
+    measures = service.list_measures(app_ctx.engine, incident_id=incident_id)
+    if as_json:
+        print_json(
+            [
+                {
+                    "category": m.category,
+                    "number": m.number,
+                    "text": m.item.text,
+                    "status": m.item.status.value,
+                    "closed_at": m.closed_at.isoformat() if m.closed_at else None,
+                }
+                for m in measures
+            ]
+        )
+        return
+    table = Table(title=f"Prevention measures of {incident_id}", title_justify="left")
+    for column in ("Category", "#", "Measure", "Status", "Closed (UTC)"):
+        table.add_column(column)
+    for m in measures:
+        closed = f"{m.closed_at:%Y-%m-%d}" if m.closed_at else "—"
+        table.add_row(m.category, str(m.number), m.item.text, _status_text(m.item.status), closed)
+    app_ctx.out.print(table)
+
+
+@actions_app.command("criteria")
+def criteria(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    add_text: Annotated[
+        str | None, typer.Option("--add", help="Add a custom criterion with this text.")
+    ] = None,
+    check: Annotated[
+        int | None, typer.Option("--check", help="Tick this (hand-checked) criterion by number.")
+    ] = None,
+    uncheck: Annotated[
+        int | None, typer.Option("--uncheck", help="Untick this (hand-checked) criterion.")
+    ] = None,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the success criteria, evaluated from the data where Blamefree can; add or tick one.
+
+    "All action items completed", "Prevention measures implemented" and "Monitoring improved"
+    follow the items; the others are ticked by hand.
+    """
+    app_ctx = app_context(ctx)
+    engine = app_ctx.engine
+    if add_text is not None:
+        service.add_criterion(
+            engine, incident_id=incident_id, text=add_text, now=app_ctx.now(), by=by_default(by)
+        )
+    for number, met in ((check, True), (uncheck, False)):
+        if number is not None:
+            service.check_criterion(
+                engine,
+                incident_id=incident_id,
+                number=number,
+                met=met,
+                now=app_ctx.now(),
+                by=by_default(by),
+            )
+    states = service.evaluate_criteria(engine, incident_id=incident_id)
+    if as_json:
+        print_json(
+            [
+                {
+                    "number": i,
+                    "text": s.text,
+                    "met": s.met,
+                    "evaluated": s.evaluated,
+                    "reason": s.reason,
+                }
+                for i, s in enumerate(states, start=1)
+            ]
+        )
+        return
+    table = Table(title=f"Success criteria of {incident_id}", title_justify="left")
+    for column in ("#", "Criterion", "Met", "How"):
+        table.add_column(column)
+    for i, s in enumerate(states, start=1):
+        shown = Text("yes", style="green") if s.met else Text("no", style="yellow")
+        how = s.reason if s.evaluated else "by hand"
+        table.add_row(str(i), s.text, shown, how)
+    app_ctx.out.print(table)

@@ -1,0 +1,357 @@
+"""`blamefree timeline ...`: the event log of a post-mortem, by hand or from tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from blamefree.cli.app import app
+from blamefree.cli.context import AppContext, app_context, print_json
+from blamefree.domain import values
+from blamefree.domain.derive import event_ref
+from blamefree.domain.enums import Phase
+from blamefree.domain.timeline import EventKind, TimelineEvent
+from blamefree.errors import UsageError
+from blamefree.importers import SOURCES
+from blamefree.services import timeline as service
+
+timeline_app = typer.Typer(
+    name="timeline",
+    help="The event log of a post-mortem: add events by hand or import them from Slack, "
+    "PagerDuty, Alertmanager, Grafana, Opsgenie, Statuspage, CSV or JSONL.",
+    no_args_is_help=True,
+)
+app.add_typer(timeline_app)
+
+IncidentId = Annotated[
+    str, typer.Argument(metavar="ID", help="Incident ID of a stored post-mortem.")
+]
+EventRef = Annotated[
+    str,
+    typer.Argument(
+        metavar="EVENT", help="Event reference from `timeline list` (a prefix will do)."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+SOURCE_HELP = f"One of: {', '.join(SOURCES)}."
+
+
+def _time_option(app_ctx: AppContext, text: str | None, what: str) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(f"{what} {text!r} is not an ISO-8601 time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=values.zone(app_ctx.settings.timezone))
+    return moment.astimezone(dt.UTC)
+
+
+def _events_table(app_ctx: AppContext, incident_id: str, events: list[TimelineEvent]) -> None:
+    if not events:
+        app_ctx.out.print(f"{incident_id} has no timeline events yet.")
+        return
+    table = Table(title=f"Timeline of {incident_id} ({len(events)} events)", title_justify="left")
+    for column in ("Ref", "Time (UTC)", "Phase", "Kind", "Actor", "Event", "Key", "Source"):
+        table.add_column(column, no_wrap=column in ("Ref", "Time (UTC)"))
+    for event in events:
+        table.add_row(
+            event_ref(event),
+            event.time.strftime("%Y-%m-%d %H:%M:%S.%f"),
+            event.phase.value if event.phase else "",
+            event.kind.value,
+            event.actor or "",
+            event.text,
+            "★" if event.key else "",
+            event.source.tool,
+        )
+    app_ctx.out.print(table)
+
+
+@timeline_app.command("list")
+def list_(ctx: typer.Context, incident_id: IncidentId, as_json: JsonOption = False) -> None:
+    """List a post-mortem's events in time order."""
+    app_ctx = app_context(ctx)
+    events = service.list_events(app_ctx.engine, incident_id=incident_id)
+    if as_json:
+        print_json([service.event_json(event) for event in events])
+    else:
+        _events_table(app_ctx, incident_id, events)
+
+
+@timeline_app.command()
+def add(
+    ctx: typer.Context,
+    incident_id: IncidentId,
+    at: Annotated[
+        str,
+        typer.Option("--at", help="When: 2024-03-12T14:32:00Z, or 14:32 UTC on the incident date."),
+    ],
+    text: Annotated[str, typer.Option("--text", help="What happened.")],
+    phase: Annotated[Phase | None, typer.Option("--phase", help="Phase it belongs to.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Who or what acted.")] = None,
+    key: Annotated[bool, typer.Option("--key", help="A key event: fills its phase block.")] = False,
+    kind: Annotated[EventKind, typer.Option("--kind", help="Kind of event.")] = EventKind.CUSTOM,
+    link: Annotated[str | None, typer.Option("--link", help="Link to the original record.")] = None,
+) -> None:
+    """Add an event by hand.
+
+    Example: blamefree timeline add INC-7 --at "14:32 UTC" --phase detection --key
+    --text "Alert fired"
+    """
+    app_ctx = app_context(ctx)
+    doc = service.get_document(app_ctx.engine, incident_id=incident_id)
+    moment = service.parse_moment(at, doc=doc, default_tz=app_ctx.settings.timezone)
+    event = service.add_event(
+        app_ctx.engine,
+        incident_id=incident_id,
+        event=service.manual_event(
+            at=moment,
+            text=text,
+            phase=phase,
+            actor=actor,
+            key=key,
+            kind=kind,
+            link=link,
+            at_text=at,
+        ),
+    )
+    app_ctx.err.print(
+        f"Added event [bold]{event_ref(event)}[/] at {values.format_datetime(moment)}."
+    )
+
+
+@timeline_app.command()
+def edit(
+    ctx: typer.Context,
+    incident_id: IncidentId,
+    event: EventRef,
+    at: Annotated[str | None, typer.Option("--at", help="New time.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
+    phase: Annotated[Phase | None, typer.Option("--phase", help="New phase.")] = None,
+    no_phase: Annotated[bool, typer.Option("--no-phase", help="Clear the phase.")] = False,
+    actor: Annotated[str | None, typer.Option("--actor", help="New actor.")] = None,
+    kind: Annotated[EventKind | None, typer.Option("--kind", help="New kind.")] = None,
+    key: Annotated[bool | None, typer.Option("--key/--no-key", help="Key event or not.")] = None,
+    link: Annotated[str | None, typer.Option("--link", help="New link.")] = None,
+) -> None:
+    """Change an event's time, text, phase, actor, kind, key flag or link."""
+    app_ctx = app_context(ctx)
+    changes: dict[str, Any] = {}
+    if at is not None:
+        doc = service.get_document(app_ctx.engine, incident_id=incident_id)
+        changes["time"] = service.parse_moment(at, doc=doc, default_tz=app_ctx.settings.timezone)
+        changes["time_text"] = at
+    for name, value in (
+        ("text", text),
+        ("actor", actor),
+        ("kind", kind),
+        ("key", key),
+        ("link", link),
+    ):
+        if value is not None:
+            changes[name] = value
+    if phase is not None and no_phase:
+        raise UsageError("--phase and --no-phase contradict each other")
+    if phase is not None or no_phase:
+        changes["phase"] = phase
+    if not changes:
+        raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
+    edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
+    app_ctx.err.print(f"Edited event [bold]{event_ref(edited)}[/].")
+
+
+@timeline_app.command()
+def remove(ctx: typer.Context, incident_id: IncidentId, event: EventRef) -> None:
+    """Remove an event."""
+    app_ctx = app_context(ctx)
+    removed = service.remove_event(app_ctx.engine, incident_id=incident_id, ref=event)
+    app_ctx.err.print(f"Removed event [bold]{event_ref(removed)}[/]: {removed.text}")
+
+
+@timeline_app.command()
+def mark(
+    ctx: typer.Context,
+    incident_id: IncidentId,
+    event: EventRef,
+    phase: Annotated[Phase | None, typer.Option("--phase", help="Phase to tag it with.")] = None,
+    key: Annotated[bool, typer.Option("--key/--no-key", help="Pin it as a key event.")] = True,
+) -> None:
+    """Tag an event with a phase and pin it as a key event (it then fills its phase block)."""
+    app_ctx = app_context(ctx)
+    changes: dict[str, Any] = {"key": key}
+    if phase is not None:
+        changes["phase"] = phase
+    edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
+    state = "key" if edited.key else "not key"
+    app_ctx.err.print(
+        f"Event [bold]{event_ref(edited)}[/] is now {state}, phase {edited.phase or 'none'}."
+    )
+
+
+def _read(
+    app_ctx: AppContext,
+    source: str,
+    paths: list[Path],
+    *,
+    since: str | None,
+    until: str | None,
+    channel: list[str] | None,
+    phase_map: str | None,
+    reaction: str,
+    quiet: bool,
+) -> list[TimelineEvent]:
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("Reading {task.description}: {task.completed:,.0f} processed"),
+        TimeElapsedColumn(),
+        console=app_ctx.err,
+        transient=True,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task(source, total=None)
+        return service.read_source(
+            source,
+            paths,
+            since=_time_option(app_ctx, since, "--since"),
+            until=_time_option(app_ctx, until, "--until"),
+            channel=channel,
+            phase_map=phase_map,
+            key_reaction=reaction,
+            default_tz=app_ctx.settings.timezone,
+            progress=lambda amount: progress.advance(task, amount),
+        )
+
+
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only events at or after this ISO time.")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Only events at or before this ISO time.")
+]
+ChannelOption = Annotated[
+    list[str] | None, typer.Option("--channel", help="Slack: only these channels (name or id).")
+]
+PhaseMapOption = Annotated[
+    str | None,
+    typer.Option(
+        "--phase-map",
+        help="Override phase tagging, e.g. 'acknowledged=response,deploy=mitigation'.",
+    ),
+]
+ReactionOption = Annotated[
+    str, typer.Option("--reaction", help="Slack: messages with this reaction become key events.")
+]
+
+
+@timeline_app.command("from")
+def from_(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help=SOURCE_HELP)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Files or folders (Slack: export folder or zip)."),
+    ],
+    since: SinceOption = None,
+    until: UntilOption = None,
+    channel: ChannelOption = None,
+    phase_map: PhaseMapOption = None,
+    reaction: ReactionOption = "pushpin",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the events as JSON.")] = True,
+) -> None:
+    """Read events from a tool's export or payloads and print them; nothing is stored."""
+    app_ctx = app_context(ctx)
+    events = _read(
+        app_ctx,
+        source,
+        paths,
+        since=since,
+        until=until,
+        channel=channel,
+        phase_map=phase_map,
+        reaction=reaction,
+        quiet=as_json,
+    )
+    if as_json:
+        print_json([service.event_json(event) for event in events])
+    else:
+        _events_table(app_ctx, f"{source} ({', '.join(map(str, paths))})", events)
+
+
+@timeline_app.command("import")
+def import_(
+    ctx: typer.Context,
+    incident_id: IncidentId,
+    source: Annotated[str, typer.Argument(help=SOURCE_HELP)],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(metavar="[PATH]...", help="Files or folders to read.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    channel: ChannelOption = None,
+    phase_map: PhaseMapOption = None,
+    reaction: ReactionOption = "pushpin",
+    pagerduty_incident: Annotated[
+        str | None,
+        typer.Option(
+            "--pagerduty-incident",
+            help="Fetch this PagerDuty incident's log entries live "
+            "(token from BLAMEFREE_PAGERDUTY_TOKEN).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add events from a tool to a post-mortem; re-importing the same records adds nothing.
+
+    The whole import is one transaction: a bad file stores nothing.
+    Example: blamefree timeline import INC-7 slack ./slack-export.zip --channel inc-7
+    """
+    app_ctx = app_context(ctx)
+    if pagerduty_incident is not None:
+        if source != "pagerduty":
+            raise UsageError("--pagerduty-incident goes with the pagerduty source")
+        token = app_ctx.settings.pagerduty_token
+        events = service.fetch_pagerduty(
+            pagerduty_incident,
+            token=token.get_secret_value() if token else None,
+            base_url=app_ctx.settings.pagerduty_api_url,
+            phase_map=phase_map,
+        )
+    else:
+        if not paths:
+            raise UsageError("give the files or folders to import (or --pagerduty-incident)")
+        events = _read(
+            app_ctx,
+            source,
+            paths,
+            since=since,
+            until=until,
+            channel=channel,
+            phase_map=phase_map,
+            reaction=reaction,
+            quiet=as_json,
+        )
+    result = service.import_events(
+        app_ctx.engine, incident_id=incident_id, events=events, source=source
+    )
+    if as_json:
+        print_json(
+            {
+                "read": result.read,
+                "added": result.added,
+                "skipped": result.skipped,
+                "version": result.version,
+            }
+        )
+    else:
+        app_ctx.err.print(
+            f"Read {result.read:,} events from {source}: added {result.added:,}, "
+            f"{result.skipped:,} already there. {incident_id} is now version {result.version}."
+        )

@@ -1,0 +1,477 @@
+"""Use cases for action items and prevention measures across post-mortems.
+
+Every change goes through the post-mortem's document: the item is changed there, the evaluated
+success criteria follow, and the document is saved as a new revision based on the version that
+was read (a concurrent edit raises ``StaleEdit`` instead of being overwritten). The first change
+through these commands writes every item's ``**ID:**`` line into the document, so later edits
+of the Markdown keep each item's identity wherever it moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from blamefree.domain import actions as rules
+from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
+from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
+from blamefree.errors import NotFound, UsageError
+from blamefree.markdown.render import render
+from blamefree.store import StoredPostmortem, UnitOfWork
+from blamefree.store.follow_through import (
+    ActionRecord,
+    FollowThroughRepository,
+    HistoryEntry,
+    new_action_uid,
+)
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action item with what follows from the rules on a given day."""
+
+    record: ActionRecord
+    due: dt.date | None
+    due_is_default: bool
+    overdue: bool
+    flags: list[rules.DueDateFlag] = field(default_factory=list)
+
+    @property
+    def uid(self) -> str:
+        """The item's public id."""
+        return self.record.uid
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready data for ``--json`` output and webhooks."""
+        r = self.record
+        return {
+            "id": r.uid,
+            "incident_id": r.incident_id,
+            "title": r.title,
+            "severity": r.severity.value if r.severity else None,
+            "horizon": r.horizon.value,
+            "text": r.text,
+            "status": r.status.value,
+            "type": r.type.value if r.type else None,
+            "owner": r.owner,
+            "priority": r.priority.value if r.priority else None,
+            "due_date": self.due.isoformat() if self.due else None,
+            "due_date_is_default": self.due_is_default,
+            "due_date_text": r.due_date_text,
+            "overdue": self.overdue,
+            "flags": [flag.code for flag in self.flags],
+            "created_at": r.created_at.isoformat(),
+            "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+            "tracker": r.tracker.model_dump(mode="json") if r.tracker else None,
+        }
+
+
+def view(record: ActionRecord, *, today: dt.date) -> ActionView:
+    """An action record seen on ``today``: effective due date, overdue, flags."""
+    due = record.due_date
+    default = due is None
+    if due is None:
+        due = rules.default_due_date(record.incident_date, record.horizon)
+    return ActionView(
+        record=record,
+        due=due,
+        due_is_default=default and due is not None,
+        overdue=rules.is_overdue(due, record.status, today),
+        flags=rules.due_date_flags(record.due_date, record.horizon, record.incident_date),
+    )
+
+
+def list_actions(
+    engine: Engine,
+    *,
+    today: dt.date,
+    owner: str | None = None,
+    statuses: Sequence[ActionStatus] | None = None,
+    severities: Sequence[Severity] | None = None,
+    overdue: bool = False,
+    due_within: int | None = None,
+    incident_id: str | None = None,
+) -> list[ActionView]:
+    """Action items across all post-mortems, filtered; due dates default to the horizon's end.
+
+    ``overdue`` keeps items past due; ``due_within`` keeps open items due within that many days
+    (overdue ones included). Both leave closed items out.
+    """
+    with UnitOfWork(engine) as uow:
+        records = FollowThroughRepository(uow.session).list_actions(
+            owner=owner,
+            statuses=statuses or None,
+            severities=severities or None,
+            incident_id=incident_id,
+        )
+    views = [view(record, today=today) for record in records]
+    if overdue:
+        views = [v for v in views if v.overdue]
+    if due_within is not None:
+        views = [v for v in views if rules.is_due_within(v.due, v.record.status, today, due_within)]
+    return views
+
+
+def get_action(engine: Engine, *, action_id: str, today: dt.date) -> ActionView:
+    """One action item by id."""
+    with UnitOfWork(engine) as uow:
+        return view(FollowThroughRepository(uow.session).get_action(action_id), today=today)
+
+
+def action_history(engine: Engine, *, action_id: str) -> list[HistoryEntry]:
+    """Every recorded change of one action item, oldest first."""
+    with UnitOfWork(engine) as uow:
+        return FollowThroughRepository(uow.session).history(action_id)
+
+
+# --- changes through the document ----------------------------------------------------------
+
+
+def _with_ids(doc: Postmortem, records: Sequence[ActionRecord]) -> Postmortem:
+    """The document with every action item's id written in (the store's, or a new one)."""
+    by_place = {(r.horizon, r.position): r.uid for r in records}
+    taken = {r.uid for r in records}
+    changed = doc.action_items.model_copy(deep=True)
+    for horizon, items in changed.by_horizon():
+        for position, item in enumerate(items):
+            if item.id is None:
+                uid = by_place.get((horizon, position))
+                if uid is None:
+                    uid = _fresh_uid(taken)
+                items[position] = item.model_copy(update={"id": uid})
+            taken.add(items[position].id or "")
+    return doc.model_copy(update={"action_items": changed})
+
+
+def _fresh_uid(taken: set[str]) -> str:
+    uid = new_action_uid()
+    while uid in taken:
+        uid = new_action_uid()
+    taken.add(uid)
+    return uid
+
+
+def _save(
+    uow: UnitOfWork,
+    stored: StoredPostmortem,
+    doc: Postmortem,
+    *,
+    message: str,
+    by: str | None,
+) -> StoredPostmortem:
+    doc = rules.apply_success_criteria(doc)
+    return uow.postmortems.save(
+        doc,
+        expected_version=stored.version,
+        markdown=render(doc),
+        message=message,
+        by=by,
+    )
+
+
+def _change_item(
+    engine: Engine,
+    *,
+    action_id: str,
+    now: dt.datetime,
+    by: str | None,
+    change: Callable[[Postmortem, Horizon, int, ActionItem], tuple[Postmortem, str] | None],
+) -> ActionView:
+    """Apply ``change`` to one item's document and save; ``None`` from it means no change."""
+    with UnitOfWork(engine, clock=lambda: now) as uow:
+        repo = FollowThroughRepository(uow.session)
+        record = repo.get_action(action_id)
+        stored = uow.postmortems.get(record.incident_id)
+        records = repo.list_actions(incident_id=record.incident_id)
+        doc = _with_ids(stored.doc, records)
+        items = dict(doc.action_items.by_horizon())[record.horizon]
+        item = items[record.position]
+        outcome = change(doc, record.horizon, record.position, item)
+        if outcome is not None:
+            changed, message = outcome
+            _save(uow, stored, changed, message=message, by=by)
+        return view(repo.get_action(record.uid), today=now.date())
+
+
+def _replace(doc: Postmortem, horizon: Horizon, position: int, item: ActionItem) -> Postmortem:
+    changed = doc.action_items.model_copy(deep=True)
+    dict(changed.by_horizon())[horizon][position] = item
+    return doc.model_copy(update={"action_items": changed})
+
+
+def set_action(
+    engine: Engine,
+    *,
+    action_id: str,
+    now: dt.datetime,
+    by: str | None = None,
+    status: ActionStatus | None = None,
+    due: dt.date | None = None,
+    priority: Priority | None = None,
+    type: ActionType | None = None,
+    text: str | None = None,
+) -> ActionView:
+    """Change an item's status, due date, priority, type or text; the checkbox follows status."""
+
+    def change(
+        doc: Postmortem, horizon: Horizon, position: int, item: ActionItem
+    ) -> tuple[Postmortem, str] | None:
+        updated = item
+        what: list[str] = []
+        if status is not None and status is not item.status:
+            if not rules.can_change_status(item.status, status):
+                raise UsageError(
+                    f"{item.id}: cannot go from {item.status.label} to {status.label}; "
+                    "reopen it as open or in progress"
+                )
+            updated = rules.with_status(updated, status)
+            what.append(f"status {status.label}")
+        if due is not None and due != item.due_date:
+            updated = updated.model_copy(update={"due_date": due, "due_date_text": None})
+            what.append(f"due {due}")
+        if priority is not None and priority is not item.priority:
+            updated = updated.model_copy(update={"priority": priority})
+            what.append(f"priority {priority.value}")
+        if type is not None and type is not item.type:
+            updated = updated.model_copy(update={"type": type})
+            what.append(f"type {type.value}")
+        if text is not None and text != item.text:
+            updated = updated.model_copy(update={"text": text})
+            what.append("text")
+        if not what:
+            return None
+        return _replace(doc, horizon, position, updated), f"{item.id}: {', '.join(what)}"
+
+    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+
+
+def assign_action(
+    engine: Engine, *, action_id: str, owner: str, now: dt.datetime, by: str | None = None
+) -> ActionView:
+    """Give an action item to someone."""
+    if not owner.strip():
+        raise UsageError("the owner must not be empty")
+
+    def change(
+        doc: Postmortem, horizon: Horizon, position: int, item: ActionItem
+    ) -> tuple[Postmortem, str] | None:
+        if item.owner == owner:
+            return None
+        updated = item.model_copy(update={"owner": owner.strip()})
+        return _replace(doc, horizon, position, updated), f"{item.id}: assigned to {owner}"
+
+    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+
+
+def move_action(
+    engine: Engine, *, action_id: str, horizon: Horizon, now: dt.datetime, by: str | None = None
+) -> ActionView:
+    """Move an action item to another horizon (at its end); its due date stays as it was."""
+
+    def change(
+        doc: Postmortem, old: Horizon, position: int, item: ActionItem
+    ) -> tuple[Postmortem, str] | None:
+        if old is horizon:
+            return None
+        changed = doc.action_items.model_copy(deep=True)
+        lists = dict(changed.by_horizon())
+        del lists[old][position]
+        lists[horizon].append(item)
+        message = f"{item.id}: moved from {old.value} to {horizon.value}"
+        return doc.model_copy(update={"action_items": changed}), message
+
+    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+
+
+def link_tracker(
+    engine: Engine, *, action_id: str, link: TrackerLink, now: dt.datetime, by: str | None = None
+) -> ActionView:
+    """Record the tracker issue an action item is tracked as (after a push)."""
+
+    def change(
+        doc: Postmortem, horizon: Horizon, position: int, item: ActionItem
+    ) -> tuple[Postmortem, str] | None:
+        if item.tracker == link:
+            return None
+        updated = item.model_copy(update={"tracker": link})
+        message = f"{item.id}: tracked as {link.system.label} {link.key}"
+        return _replace(doc, horizon, position, updated), message
+
+    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+
+
+@dataclass(frozen=True)
+class AddedAction:
+    """A new action item and anything odd about its due date."""
+
+    action: ActionView
+    flags: list[rules.DueDateFlag]
+
+
+def add_action(
+    engine: Engine,
+    *,
+    incident_id: str,
+    text: str,
+    horizon: Horizon,
+    now: dt.datetime,
+    owner: str | None = None,
+    due: dt.date | None = None,
+    priority: Priority | None = None,
+    type: ActionType | None = None,
+    status: ActionStatus = ActionStatus.OPEN,
+    by: str | None = None,
+) -> AddedAction:
+    """Add an action item; without a due date it gets its horizon's end from the incident date.
+
+    A due date outside its horizon is allowed and comes back flagged.
+    """
+    if not text.strip():
+        raise UsageError("an action item needs some text")
+    with UnitOfWork(engine, clock=lambda: now) as uow:
+        repo = FollowThroughRepository(uow.session)
+        stored = uow.postmortems.get(incident_id)
+        records = repo.list_actions(incident_id=incident_id)
+        doc = _with_ids(stored.doc, records)
+        if due is None:
+            due = rules.default_due_date(doc.date, horizon)
+        uid = _fresh_uid({r.uid for r in records} | {i.id or "" for i in doc.action_items.all()})
+        item = ActionItem(
+            id=uid,
+            text=text.strip(),
+            status=status,
+            owner=owner,
+            due_date=due,
+            priority=priority,
+            type=type,
+        )
+        changed = doc.action_items.model_copy(deep=True)
+        dict(changed.by_horizon())[horizon].append(item)
+        doc = doc.model_copy(update={"action_items": changed})
+        _save(uow, stored, doc, message=f"{uid}: added to {horizon.value}", by=by)
+        # The id may have been taken meanwhile in another post-mortem; read back what was kept.
+        position = len(dict(changed.by_horizon())[horizon]) - 1
+        kept = next(
+            r
+            for r in repo.list_actions(incident_id=incident_id)
+            if r.horizon is horizon and r.position == position
+        )
+        added = view(kept, today=now.date())
+    return AddedAction(action=added, flags=rules.due_date_flags(due, horizon, doc.date))
+
+
+# --- prevention measures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A prevention measure with where it sits and when it closed."""
+
+    incident_id: str
+    category: str
+    number: int  # 1-based, as the checklist shows it
+    item: CheckItem
+    closed_at: dt.datetime | None
+
+
+def list_measures(engine: Engine, *, incident_id: str) -> list[MeasureView]:
+    """A post-mortem's prevention measures, category by category."""
+    with UnitOfWork(engine) as uow:
+        doc = uow.postmortems.get(incident_id).doc
+        closed = FollowThroughRepository(uow.session).prevention_closed_at(incident_id)
+    return [
+        MeasureView(incident_id, category, i + 1, item, closed.get((category, i)))
+        for category in ("technical", "process", "monitoring")
+        for i, item in enumerate(getattr(doc.prevention_measures, category))
+    ]
+
+
+def set_measure(
+    engine: Engine,
+    *,
+    incident_id: str,
+    category: str,
+    number: int,
+    status: ActionStatus,
+    now: dt.datetime,
+    by: str | None = None,
+) -> MeasureView:
+    """Change the status of a prevention measure (its checkbox follows)."""
+    if category not in ("technical", "process", "monitoring"):
+        raise UsageError(f"category {category!r} is not technical, process or monitoring")
+    with UnitOfWork(engine, clock=lambda: now) as uow:
+        stored = uow.postmortems.get(incident_id)
+        measures = stored.doc.prevention_measures.model_copy(deep=True)
+        items: list[CheckItem] = getattr(measures, category)
+        if not 1 <= number <= len(items):
+            raise NotFound(
+                f"{incident_id} has {len(items)} {category} prevention measure(s); "
+                f"there is no number {number}"
+            )
+        item = items[number - 1]
+        if status is not item.status:
+            if not rules.can_change_status(item.status, status):
+                raise UsageError(f"cannot go from {item.status.label} to {status.label}")
+            items[number - 1] = rules.check_with_status(item, status)
+            doc = stored.doc.model_copy(update={"prevention_measures": measures})
+            message = f"prevention {category} {number}: {status.label}"
+            _save(uow, stored, doc, message=message, by=by)
+        closed = FollowThroughRepository(uow.session).prevention_closed_at(incident_id)
+    return MeasureView(
+        incident_id, category, number, items[number - 1], closed.get((category, number - 1))
+    )
+
+
+def evaluate_criteria(engine: Engine, *, incident_id: str) -> list[rules.CriterionState]:
+    """The success criteria of a post-mortem, evaluated from its data where they can be."""
+    with UnitOfWork(engine) as uow:
+        doc = uow.postmortems.get(incident_id).doc
+    return rules.evaluate_success_criteria(doc)
+
+
+def add_criterion(
+    engine: Engine, *, incident_id: str, text: str, now: dt.datetime, by: str | None = None
+) -> list[rules.CriterionState]:
+    """Add a custom success criterion (checked by hand unless Blamefree knows it)."""
+    if not text.strip():
+        raise UsageError("a success criterion needs some text")
+    with UnitOfWork(engine, clock=lambda: now) as uow:
+        stored = uow.postmortems.get(incident_id)
+        follow_up = stored.doc.follow_up.model_copy(deep=True)
+        follow_up.success_criteria.append(CheckItem(text=text.strip()))
+        doc = stored.doc.model_copy(update={"follow_up": follow_up})
+        saved = _save(uow, stored, doc, message=f"success criterion added: {text}", by=by)
+    return rules.evaluate_success_criteria(saved.doc)
+
+
+def check_criterion(
+    engine: Engine,
+    *,
+    incident_id: str,
+    number: int,
+    met: bool,
+    now: dt.datetime,
+    by: str | None = None,
+) -> list[rules.CriterionState]:
+    """Tick or untick a criterion checked by hand; evaluated ones follow the data instead."""
+    with UnitOfWork(engine, clock=lambda: now) as uow:
+        stored = uow.postmortems.get(incident_id)
+        follow_up = stored.doc.follow_up.model_copy(deep=True)
+        criteria = follow_up.success_criteria
+        if not 1 <= number <= len(criteria):
+            raise NotFound(f"{incident_id} has {len(criteria)} success criteria, not {number}")
+        state = rules.evaluate_criterion(stored.doc, criteria[number - 1])
+        if state.evaluated:
+            raise UsageError(
+                f"{criteria[number - 1].text!r} is evaluated from the data ({state.reason}); "
+                "change the items it depends on instead"
+            )
+        status = ActionStatus.DONE if met else ActionStatus.OPEN
+        criteria[number - 1] = rules.check_with_status(criteria[number - 1], status)
+        doc = stored.doc.model_copy(update={"follow_up": follow_up})
+        word = "met" if met else "not met"
+        saved = _save(uow, stored, doc, message=f"success criterion {number}: {word}", by=by)
+    return rules.evaluate_success_criteria(saved.doc)

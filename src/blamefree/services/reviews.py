@@ -1,0 +1,189 @@
+"""Use cases for follow-up reviews: each post-mortem's 1-week, 1-month and 3-month reviews.
+
+A review is due on the date the post-mortem's Follow-Up section gives it, else 7, 30 or 90 days
+after the incident. ``schedule_review`` writes a new date into the document (a new revision);
+``record_review`` notes that a review was held, with notes, in the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from blamefree.domain import actions as rules
+from blamefree.domain.enums import ReviewKind, Severity
+from blamefree.errors import PostmortemNotFound, UsageError
+from blamefree.markdown.render import render
+from blamefree.store import UnitOfWork
+from blamefree.store.follow_through import FollowThroughRepository, ReviewRecord
+
+REVIEW_NAMES = {
+    ReviewKind.ONE_WEEK: "1-week review",
+    ReviewKind.ONE_MONTH: "1-month review",
+    ReviewKind.THREE_MONTHS: "3-month review",
+}
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """One review of one post-mortem as it stands on a given day."""
+
+    incident_id: str
+    title: str | None
+    severity: Severity | None
+    kind: ReviewKind
+    due_date: dt.date | None
+    due_is_default: bool
+    done_at: dt.datetime | None
+    notes: str | None
+    by: str | None
+    overdue: bool
+
+    @property
+    def name(self) -> str:
+        """``1-week review`` and so on."""
+        return REVIEW_NAMES[self.kind]
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready data for ``--json`` output and webhooks."""
+        return {
+            "incident_id": self.incident_id,
+            "title": self.title,
+            "severity": self.severity.value if self.severity else None,
+            "kind": self.kind.value,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "due_date_is_default": self.due_is_default,
+            "done_at": self.done_at.isoformat() if self.done_at else None,
+            "notes": self.notes,
+            "by": self.by,
+            "overdue": self.overdue,
+        }
+
+
+def list_reviews(
+    engine: Engine,
+    *,
+    today: dt.date,
+    upcoming: int | None = None,
+    overdue: bool = False,
+    include_done: bool = False,
+    incident_id: str | None = None,
+) -> list[ReviewView]:
+    """Reviews of every post-mortem (or one), by due date.
+
+    ``upcoming`` keeps reviews due from today to that many days ahead; ``overdue`` keeps those
+    due before today and not held; given both, either kind is kept. Held reviews are left out
+    unless ``include_done``.
+    """
+    with UnitOfWork(engine) as uow:
+        repo = FollowThroughRepository(uow.session)
+        sources = repo.review_sources(incident_id)
+        if incident_id is not None and not sources:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        held = {(r.incident_id, r.kind): r for r in repo.reviews()}
+    views: list[ReviewView] = []
+    for source in sources:
+        for kind in ReviewKind:
+            written = getattr(source.schedule, rules.schedule_field(kind))
+            due = rules.review_due_date(source.date, source.schedule, kind)
+            record: ReviewRecord | None = held.get((source.incident_id, kind))
+            done_at = record.done_at if record else None
+            views.append(
+                ReviewView(
+                    incident_id=source.incident_id,
+                    title=source.title,
+                    severity=source.severity,
+                    kind=kind,
+                    due_date=due,
+                    due_is_default=written is None and due is not None,
+                    done_at=done_at,
+                    notes=record.notes if record else None,
+                    by=record.by if record else None,
+                    overdue=due is not None and done_at is None and due < today,
+                )
+            )
+    if not include_done:
+        views = [v for v in views if v.done_at is None]
+    if upcoming is not None or overdue:
+        horizon = today + dt.timedelta(days=upcoming or 0)
+        views = [
+            v
+            for v in views
+            if (overdue and v.overdue)
+            or (upcoming is not None and v.due_date is not None and today <= v.due_date <= horizon)
+        ]
+    return sorted(views, key=lambda v: (v.due_date or dt.date.max, v.incident_id, v.kind.days))
+
+
+def record_review(
+    engine: Engine,
+    *,
+    incident_id: str,
+    kind: ReviewKind,
+    now: dt.datetime,
+    notes: str | None = None,
+    by: str | None = None,
+) -> ReviewView:
+    """Note that a review was held (now), with notes; recording it again replaces the notes."""
+    with UnitOfWork(engine) as uow:
+        repo = FollowThroughRepository(uow.session)
+        row_id = repo.postmortem_row_id(incident_id)
+        if row_id is None:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        repo.put_review(row_id, kind, done_at=now, notes=notes, by=by)
+    return _one(engine, incident_id, kind, now.date())
+
+
+def schedule_review(
+    engine: Engine,
+    *,
+    incident_id: str,
+    kind: ReviewKind,
+    date: dt.date,
+    now: dt.datetime,
+    by: str | None = None,
+) -> ReviewView:
+    """Move a review to another date: written into the Follow-Up section as a new revision."""
+    with UnitOfWork(engine, clock=lambda: now) as uow:
+        stored = uow.postmortems.get(incident_id)
+        doc = stored.doc
+        if doc.date is not None and date < doc.date:
+            raise UsageError(f"{date} is before the incident ({doc.date})")
+        follow_up = doc.follow_up.model_copy(deep=True)
+        name = rules.schedule_field(kind)
+        if getattr(follow_up.review_schedule, name) != date or getattr(
+            follow_up.review_schedule, f"{name}_text"
+        ):
+            schedule = follow_up.review_schedule.model_copy(
+                update={name: date, f"{name}_text": None}
+            )
+            follow_up = follow_up.model_copy(update={"review_schedule": schedule})
+            changed = doc.model_copy(update={"follow_up": follow_up})
+            uow.postmortems.save(
+                changed,
+                expected_version=stored.version,
+                markdown=render(changed),
+                message=f"{REVIEW_NAMES[kind]} scheduled for {date}",
+                by=by,
+            )
+        repo = FollowThroughRepository(uow.session)
+        row_id = repo.postmortem_row_id(incident_id)
+        assert row_id is not None
+        repo.put_review(row_id, kind, due_date=date)
+    return _one(engine, incident_id, kind, now.date())
+
+
+def _one(engine: Engine, incident_id: str, kind: ReviewKind, today: dt.date) -> ReviewView:
+    views = list_reviews(engine, today=today, incident_id=incident_id, include_done=True)
+    return next(v for v in views if v.kind is kind)
+
+
+def reviews_of(engine: Engine, *, incident_ids: Sequence[str], today: dt.date) -> list[ReviewView]:
+    """All three reviews of each of the given post-mortems, held ones included."""
+    found: list[ReviewView] = []
+    for incident_id in incident_ids:
+        found += list_reviews(engine, today=today, incident_id=incident_id, include_done=True)
+    return found

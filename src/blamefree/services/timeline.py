@@ -1,0 +1,251 @@
+"""Use cases for the event log: add, edit, remove and mark events; read and import from tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import Engine
+
+from blamefree.domain import values
+from blamefree.domain.derive import event_ref
+from blamefree.domain.enums import Phase
+from blamefree.domain.postmortem import Postmortem
+from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.errors import EventNotFound, UsageError
+from blamefree.importers import fetch_pagerduty_log_entries, read_events, sort_events, tag_phases
+from blamefree.importers.phases import parse_phase_map
+from blamefree.markdown.events import format_event_time
+from blamefree.markdown.render import render
+from blamefree.store import StoredPostmortem, UnitOfWork
+
+
+def event_json(event: TimelineEvent) -> dict[str, Any]:
+    """An event for scripts: time in UTC with microseconds and Z, source and its id."""
+    return {
+        "ref": event_ref(event),
+        "time": format_event_time(event.time),
+        "time_text": event.time_text,
+        "phase": event.phase.value if event.phase else None,
+        "kind": event.kind.value,
+        "actor": event.actor,
+        "text": event.text,
+        "source": event.source.tool,
+        "source_id": event.source.id,
+        "key": event.key,
+        "link": event.link,
+    }
+
+
+def parse_moment(text: str, *, doc: Postmortem | None, default_tz: str | None) -> dt.datetime:
+    """A time given on the command line: ISO-8601, or e.g. ``14:32 UTC`` on the incident date."""
+    zone_name = doc.timezone if doc is not None and doc.timezone else default_tz
+    try:
+        moment = values.parse_time(
+            text, reference=doc.date if doc is not None else None, tz=values.zone(zone_name)
+        )
+    except ValueError as exc:
+        raise UsageError(f"time {text!r}: {exc}") from exc
+    if moment is None:
+        raise UsageError(
+            f"time {text!r} needs a date: write it like 2024-03-12T14:32:00Z "
+            "(or give the post-mortem a Date)"
+        )
+    return moment
+
+
+def _save_events(
+    engine: Engine,
+    *,
+    incident_id: str,
+    change: Callable[[Postmortem], list[TimelineEvent]],
+    message: str,
+) -> StoredPostmortem:
+    """Load, change the event log, save as a new version based on the loaded one."""
+    with UnitOfWork(engine) as uow:
+        stored = uow.postmortems.get(incident_id)
+        events = sort_events(change(stored.doc))
+        doc = stored.doc.model_copy(
+            update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
+        )
+        return uow.postmortems.save(
+            doc,
+            expected_version=stored.version,
+            markdown=render(doc),
+            message=message,
+            incident_id=incident_id,
+        )
+
+
+def list_events(engine: Engine, *, incident_id: str) -> list[TimelineEvent]:
+    """The post-mortem's events in time order."""
+    with UnitOfWork(engine) as uow:
+        return uow.postmortems.list_events(incident_id)
+
+
+def get_document(engine: Engine, *, incident_id: str) -> Postmortem:
+    """The stored document (for reading times against its date and zone)."""
+    with UnitOfWork(engine) as uow:
+        return uow.postmortems.get(incident_id).doc
+
+
+def add_event(engine: Engine, *, incident_id: str, event: TimelineEvent) -> TimelineEvent:
+    """Add one event written by a person; it gets a stable manual id."""
+    if event.source.id is None:
+        event = event.model_copy(update={"source": EventSource(tool="manual", id=uuid4().hex[:12])})
+    _save_events(
+        engine,
+        incident_id=incident_id,
+        change=lambda doc: [*doc.timeline.events, event],
+        message=f"timeline: added event {event_ref(event)}",
+    )
+    return event
+
+
+def _find(events: Iterable[TimelineEvent], ref: str) -> TimelineEvent:
+    matches = [event for event in events if event_ref(event).startswith(ref.lower())]
+    if not matches:
+        raise EventNotFound(f"no event {ref!r}; `blamefree timeline list` shows the references")
+    if len(matches) > 1:
+        raise UsageError(f"{ref!r} matches {len(matches)} events; give more characters")
+    return matches[0]
+
+
+def edit_event(
+    engine: Engine, *, incident_id: str, ref: str, changes: dict[str, Any]
+) -> TimelineEvent:
+    """Change fields of one event (time, phase, kind, actor, text, key, link)."""
+    edited: list[TimelineEvent] = []
+
+    def change(doc: Postmortem) -> list[TimelineEvent]:
+        target = _find(doc.timeline.events, ref)
+        new = TimelineEvent.model_validate({**target.model_dump(), **changes})
+        edited.append(new)
+        return [new if event is target else event for event in doc.timeline.events]
+
+    _save_events(engine, incident_id=incident_id, change=change, message=f"timeline: edited {ref}")
+    return edited[0]
+
+
+def remove_event(engine: Engine, *, incident_id: str, ref: str) -> TimelineEvent:
+    """Remove one event."""
+    removed: list[TimelineEvent] = []
+
+    def change(doc: Postmortem) -> list[TimelineEvent]:
+        target = _find(doc.timeline.events, ref)
+        removed.append(target)
+        return [event for event in doc.timeline.events if event is not target]
+
+    _save_events(engine, incident_id=incident_id, change=change, message=f"timeline: removed {ref}")
+    return removed[0]
+
+
+@dataclass
+class ImportResult:
+    """How many events an import read, added, and skipped as already there."""
+
+    read: int
+    added: int
+    skipped: int
+    version: int | None
+
+
+def read_source(
+    source: str,
+    paths: Sequence[Path],
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    channel: Sequence[str] | None = None,
+    phase_map: str | None = None,
+    key_reaction: str = "pushpin",
+    default_tz: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[TimelineEvent]:
+    """Events from files of a tool, phase-tagged and sorted; nothing is stored."""
+    events = read_events(
+        source,
+        list(paths),
+        since=since,
+        until=until,
+        channel=channel or None,
+        phase_map=phase_map,
+        key_reaction=key_reaction,
+        default_tz=values.zone(default_tz) if default_tz else None,
+        progress=progress,
+    )
+    return sort_events(events)
+
+
+def fetch_pagerduty(
+    pagerduty_incident: str,
+    *,
+    token: str | None,
+    base_url: str,
+    phase_map: str | None = None,
+    transport: Any = None,
+) -> list[TimelineEvent]:
+    """Events of one PagerDuty incident fetched live, phase-tagged and de-duplicated."""
+    fetched = fetch_pagerduty_log_entries(
+        pagerduty_incident, token=token or "", base_url=base_url, transport=transport
+    )
+    unique: dict[tuple[str, str] | int, TimelineEvent] = {}
+    for index, event in enumerate(fetched):
+        unique.setdefault(event.dedupe_key() or index, event)
+    return sort_events(tag_phases(unique.values(), parse_phase_map(phase_map)))
+
+
+def import_events(
+    engine: Engine, *, incident_id: str, events: Sequence[TimelineEvent], source: str
+) -> ImportResult:
+    """Add events to a post-mortem in one transaction; ones already there (same source id)
+    add nothing."""
+    result = ImportResult(read=len(events), added=0, skipped=0, version=None)
+
+    def change(doc: Postmortem) -> list[TimelineEvent]:
+        present = {event.dedupe_key() for event in doc.timeline.events} - {None}
+        fresh = [event for event in events if event.dedupe_key() not in present]
+        result.added = len(fresh)
+        result.skipped = len(events) - len(fresh)
+        return [*doc.timeline.events, *fresh]
+
+    with UnitOfWork(engine) as uow:
+        stored = uow.postmortems.get(incident_id)
+        present = {event.dedupe_key() for event in stored.doc.timeline.events} - {None}
+    if all(event.dedupe_key() in present for event in events):
+        # Nothing new: no new version either.
+        return ImportResult(len(events), 0, len(events), stored.version)
+    saved = _save_events(
+        engine, incident_id=incident_id, change=change, message=f"timeline: imported from {source}"
+    )
+    result.version = saved.version
+    return result
+
+
+def manual_event(
+    *,
+    at: dt.datetime,
+    text: str,
+    phase: Phase | None,
+    actor: str | None,
+    key: bool,
+    kind: EventKind,
+    link: str | None,
+    at_text: str,
+) -> TimelineEvent:
+    """An event typed in by a person."""
+    return TimelineEvent(
+        time=at,
+        time_text=None if at_text == format_event_time(at) else at_text,
+        phase=phase,
+        kind=kind,
+        actor=actor,
+        text=text,
+        key=key,
+        link=link,
+        source=EventSource(tool="manual", id=uuid4().hex[:12]),
+    )
