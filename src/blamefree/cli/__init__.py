@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from blamefree.cli import actions as _actions  # registers the commands
+from blamefree.cli import calendar as _calendar  # registers the commands
 from blamefree.cli import lint as _lint  # registers the commands
+from blamefree.cli import people as _people  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
+from blamefree.cli import remind as _remind  # registers the commands
+from blamefree.cli import reviews as _reviews  # registers the commands
 from blamefree.cli import timeline as _timeline  # registers the commands
+from blamefree.cli import trackers as _trackers  # registers the commands
 from blamefree.cli.app import app
 
 _COMMAND_MODULES = (
     _postmortems,
     _lint,
+    _remind,
+    _actions,
+    _trackers,
+    _reviews,
+    _people,
+    _calendar,
     _timeline,
 )
 

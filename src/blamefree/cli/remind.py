@@ -1,0 +1,135 @@
+"""`blamefree remind`: send today's digests of overdue and soon-due items and upcoming reviews."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from blamefree.cli.app import app
+from blamefree.cli.context import app_context, print_json
+from blamefree.errors import ConfigError, ExternalServiceError
+from blamefree.notify.digest import Channel, digest_json, render_text, subject
+from blamefree.services import reminders as service
+
+STATUS_STYLE = {
+    service.SENT_STATUS: "green",
+    service.FAILED_STATUS: "bold red",
+    service.SKIPPED_STATUS: "dim",
+    service.DRY_RUN_STATUS: "cyan",
+}
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what would be sent; send and record nothing."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
+    ] = False,
+) -> None:
+    """Send each owner a digest of overdue and soon-due action items and upcoming reviews.
+
+    By e-mail (BLAMEFREE_SMTP_*; addresses from `blamefree people`), to a Slack incoming webhook
+    (BLAMEFREE_SLACK_WEBHOOK_URL) and to a JSON webhook (BLAMEFREE_WEBHOOK_URL). A message is
+    sent at most once a day; a failed one exits 8 and is retried by the next run. Owners without
+    an e-mail address go into one digest to BLAMEFREE_REMIND_FALLBACK.
+
+    Example: blamefree remind --dry-run
+    """
+    context = app_context(ctx)
+    report = service.remind(
+        context.engine,
+        settings=context.settings,
+        today=context.today(),
+        now=context.now(),
+        dry_run=dry_run,
+    )
+    if as_json:
+        print_json(report_json(report))
+    else:
+        show_report(context.out, report)
+    if report.unrouted:
+        names = ", ".join(report.unrouted)
+        message = (
+            f"no e-mail address for {names}, and BLAMEFREE_REMIND_FALLBACK is not set: add "
+            "addresses with `blamefree people add NAME --email ADDRESS` or set a fallback"
+        )
+        if dry_run:
+            context.err.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+        else:
+            raise ConfigError(message)
+    failed = report.failed
+    if failed:
+        details = "; ".join(f"{r.channel.value} to {r.recipient}: {r.error}" for r in failed[:3])
+        more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+        raise ExternalServiceError(
+            f"{len(failed)} of {len(report.results)} reminders failed{more}: {details}"
+        )
+
+
+def report_json(report: service.RemindReport) -> dict[str, Any]:
+    """The run as JSON: the digests and what happened to each message."""
+    return {
+        "date": report.today.isoformat(),
+        "dry_run": report.dry_run,
+        "digests": [digest_json(d) for d in report.digests],
+        "deliveries": [
+            {
+                "channel": r.channel.value,
+                "recipient": r.recipient,
+                "address": r.address,
+                "items": r.items,
+                "status": r.status,
+                "attempts": r.attempts,
+                "error": r.error,
+            }
+            for r in report.results
+        ],
+        "unrouted": list(report.unrouted),
+    }
+
+
+def show_report(console: Console, report: service.RemindReport) -> None:
+    """A table of the messages, and with --dry-run their text."""
+    if not report.results:
+        console.print(
+            f"Nothing to remind anyone of on {report.today.isoformat()}: no open item is overdue "
+            "or due soon, and no review is coming up."
+        )
+        return
+    if report.dry_run:
+        for result in report.results:
+            if result.status != service.DRY_RUN_STATUS:
+                continue
+            delivery = result.delivery
+            title = (
+                subject(delivery)
+                if delivery.channel is Channel.EMAIL
+                else f"{delivery.channel.value} message for {delivery.recipient}"
+            )
+            console.rule(f"{result.channel.value} → {escape(result.address)}: {escape(title)}")
+            console.print(escape(render_text(delivery)), highlight=False)
+    table = Table(
+        title=f"Reminders for {report.today.isoformat()}"
+        + (" (dry run: nothing sent)" if report.dry_run else ""),
+        title_justify="left",
+    )
+    for column in ("Channel", "Recipient", "Address", "Items", "Status", "Error"):
+        table.add_column(column, justify="right" if column == "Items" else "left")
+    for r in report.results:
+        table.add_row(
+            r.channel.value,
+            escape(r.recipient),
+            escape(r.address),
+            str(r.items),
+            f"[{STATUS_STYLE.get(r.status, '')}]{r.status}[/]",
+            escape(r.error or ""),
+        )
+    console.print(table)

@@ -1,0 +1,279 @@
+"""Use case: send today's reminder digests by e-mail, Slack and webhook, each at most once a day.
+
+Each message is recorded in the store, in its own transaction, as soon as it was tried: sent ones
+are skipped for the rest of the day; failed ones are retried by the next run (the same day, or as
+part of the next day's digest, which still holds every item that is not done).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import Engine
+
+from blamefree.config import Settings
+from blamefree.domain.actions import default_due_date
+from blamefree.domain.enums import ActionStatus
+from blamefree.errors import ConfigError, ExternalServiceError
+from blamefree.notify.digest import (
+    ActionRef,
+    Channel,
+    Contact,
+    Delivery,
+    Digest,
+    ReviewRef,
+    build_digests,
+    plan_deliveries,
+)
+from blamefree.notify.email import Mailer, SmtpConfig, smtp_config
+from blamefree.notify.slack import send_slack
+from blamefree.notify.webhook import send_webhook
+from blamefree.services.reviews import REVIEW_NAMES, list_reviews
+from blamefree.store import UnitOfWork
+from blamefree.store.deliveries import SENT, DeliveryRepository
+from blamefree.store.follow_through import ActionRecord, FollowThroughRepository
+
+REVIEW_LATE_DAYS = 30
+"""A review not held is still reminded of for this many days after its date."""
+
+SENT_STATUS = "sent"
+FAILED_STATUS = "failed"
+SKIPPED_STATUS = "already sent"
+DRY_RUN_STATUS = "would send"
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What happened to one message in this run."""
+
+    channel: Channel
+    recipient: str
+    address: str
+    items: int
+    status: str
+    delivery: Delivery
+    attempts: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RemindReport:
+    """The outcome of a reminder run."""
+
+    today: dt.date
+    dry_run: bool
+    digests: tuple[Digest, ...]
+    results: tuple[DeliveryResult, ...]
+    unrouted: tuple[str, ...]
+
+    @property
+    def failed(self) -> list[DeliveryResult]:
+        """Messages that could not be delivered (they are retried by the next run)."""
+        return [r for r in self.results if r.status == FAILED_STATUS]
+
+
+ReviewSource = Callable[[Engine, dt.date, int], list[ReviewRef]]
+
+
+def remind(
+    engine: Engine,
+    *,
+    settings: Settings,
+    today: dt.date,
+    now: dt.datetime,
+    dry_run: bool = False,
+    reviews: ReviewSource | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> RemindReport:
+    """Build today's digests and send those not sent yet today; record every attempt."""
+    within = settings.remind_due_within_days
+    with UnitOfWork(engine) as uow:
+        follow = FollowThroughRepository(uow.session)
+        actions = [
+            action_ref(record)
+            for record in follow.list_actions(
+                statuses=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+            )
+        ]
+        contacts = [Contact(p.name, p.email, p.slack) for p in follow.people()]
+        done_today = DeliveryRepository(uow.session).of_day(today)
+    review_refs = (reviews or pending_reviews)(engine, today, within)
+    digests = build_digests(actions, review_refs, today=today, within_days=within)
+    mail = smtp_config(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=(settings.smtp_password.get_secret_value() if settings.smtp_password else None),
+        starttls=settings.smtp_starttls,
+    )
+    if mail is None and not settings.slack_webhook_url and not settings.webhook_url:
+        raise ConfigError(
+            "no reminder channel is configured: set BLAMEFREE_SMTP_HOST and "
+            "BLAMEFREE_SMTP_FROM, BLAMEFREE_SLACK_WEBHOOK_URL or BLAMEFREE_WEBHOOK_URL"
+        )
+    plan = plan_deliveries(
+        digests,
+        contacts,
+        email=mail is not None,
+        slack_url=settings.slack_webhook_url,
+        webhook_url=settings.webhook_url,
+        fallback=settings.remind_fallback,
+    )
+    results: list[DeliveryResult] = []
+    pending: list[Delivery] = []
+    for delivery in plan.deliveries:
+        earlier = done_today.get((delivery.channel.value, delivery.recipient))
+        if earlier is not None and earlier.status == SENT:
+            results.append(_result(delivery, SKIPPED_STATUS, attempts=earlier.attempts))
+        elif dry_run:
+            results.append(_result(delivery, DRY_RUN_STATUS))
+        else:
+            pending.append(delivery)
+    if pending:
+        results += _send_all(engine, pending, mail=mail, today=today, now=now, transport=transport)
+    return RemindReport(
+        today=today,
+        dry_run=dry_run,
+        digests=plan.digests,
+        results=tuple(results),
+        unrouted=plan.unrouted,
+    )
+
+
+def _send_all(
+    engine: Engine,
+    pending: list[Delivery],
+    *,
+    mail: SmtpConfig | None,
+    today: dt.date,
+    now: dt.datetime,
+    transport: httpx.BaseTransport | None,
+) -> list[DeliveryResult]:
+    results: list[DeliveryResult] = []
+    with (
+        httpx.Client(transport=transport, timeout=30.0) as client,
+        Mailer(mail) if mail else _NoMailer() as mailer,
+    ):
+        for delivery in pending:
+            error: str | None = None
+            try:
+                if delivery.channel is Channel.EMAIL:
+                    mailer.send(delivery)
+                elif delivery.channel is Channel.SLACK:
+                    send_slack(client, delivery)
+                else:
+                    send_webhook(client, delivery)
+            except ExternalServiceError as failure:
+                error = failure.message
+            with UnitOfWork(engine) as uow:
+                record = DeliveryRepository(uow.session).record(
+                    day=today,
+                    channel=delivery.channel.value,
+                    recipient=delivery.recipient,
+                    address=shown_address(delivery),
+                    items=item_keys(delivery),
+                    error=error,
+                    at=now,
+                )
+            status = SENT_STATUS if error is None else FAILED_STATUS
+            results.append(_result(delivery, status, attempts=record.attempts, error=error))
+    return results
+
+
+class _NoMailer:
+    """Stands in for a Mailer when no SMTP server is configured (no e-mail is planned then)."""
+
+    def __enter__(self) -> _NoMailer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send(self, delivery: Delivery) -> None:
+        raise ConfigError("BLAMEFREE_SMTP_HOST is not set")
+
+
+def _result(
+    delivery: Delivery, status: str, *, attempts: int = 0, error: str | None = None
+) -> DeliveryResult:
+    return DeliveryResult(
+        channel=delivery.channel,
+        recipient=delivery.recipient,
+        address=shown_address(delivery),
+        items=delivery.size,
+        status=status,
+        delivery=delivery,
+        attempts=attempts,
+        error=error,
+    )
+
+
+def shown_address(delivery: Delivery) -> str:
+    """The e-mail address, or only the host of a webhook URL (its path is a secret)."""
+    if delivery.channel is Channel.EMAIL:
+        return delivery.address
+    try:
+        return httpx.URL(delivery.address).host or "?"
+    except httpx.InvalidURL:
+        return "?"
+
+
+def item_keys(delivery: Delivery) -> list[str]:
+    """What a message held, for the record: action ids and reviews as INCIDENT/KIND."""
+    keys: list[str] = []
+    for digest in delivery.digests:
+        keys += [a.uid for a in (*digest.overdue, *digest.due_soon)]
+        keys += [f"{r.incident_id}/{r.label}" for r in digest.reviews]
+    return keys
+
+
+def action_ref(record: ActionRecord) -> ActionRef:
+    """An action item as reminders see it."""
+    return ActionRef(
+        uid=record.uid,
+        text=record.text,
+        owner=record.owner,
+        due_date=due_date(record),
+        priority=record.priority.value if record.priority else None,
+        status=record.status.value,
+        incident_id=record.incident_id,
+        horizon=record.horizon.value,
+        url=record.tracker.url if record.tracker else None,
+    )
+
+
+def pending_reviews(engine: Engine, today: dt.date, within_days: int) -> list[ReviewRef]:
+    """Reviews not held yet that fall due within ``within_days`` (or are up to 30 days late).
+
+    A review's owner is the post-mortem's author (Sign-Off: Prepared By); without one, the
+    review goes to the fallback digest.
+    """
+    views = [
+        view
+        for view in list_reviews(engine, today=today, upcoming=within_days, overdue=True)
+        if view.due_date is not None and (today - view.due_date).days <= REVIEW_LATE_DAYS
+    ]
+    authors: dict[str, str | None] = {}
+    with UnitOfWork(engine) as uow:
+        for incident_id in {view.incident_id for view in views}:
+            authors[incident_id] = uow.postmortems.get(incident_id).doc.sign_off.prepared_by
+    return [
+        ReviewRef(
+            incident_id=view.incident_id,
+            label=REVIEW_NAMES[view.kind].removesuffix(" review"),
+            due_date=view.due_date,
+            owner=authors.get(view.incident_id),
+            title=view.title,
+        )
+        for view in views
+        if view.due_date is not None
+    ]
+
+
+def due_date(record: ActionRecord) -> dt.date | None:
+    """The item's due date, or its horizon's end counted from the incident date."""
+    return record.due_date or default_due_date(record.incident_date, record.horizon)

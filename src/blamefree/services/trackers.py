@@ -1,0 +1,258 @@
+"""Use cases: file action items as Jira or GitHub issues (push) and read their state back (pull).
+
+Push records each created issue in its own transaction right after the tracker answers, and
+before creating looks for an issue carrying the item's marker (``blamefree-action-<uid>``), so a
+push interrupted half way can simply be run again: nothing is created twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import Engine
+
+from blamefree.config import Settings
+from blamefree.domain.actions import default_due_date
+from blamefree.domain.enums import ActionStatus, TrackerSystem
+from blamefree.domain.postmortem import TrackerLink
+from blamefree.errors import ConfigError, ExternalServiceError
+from blamefree.store import UnitOfWork
+from blamefree.store.follow_through import ActionRecord, FollowThroughRepository
+from blamefree.trackers.base import ExternalIssue, IssueDraft, Tracker
+from blamefree.trackers.github import GitHubTracker
+from blamefree.trackers.jira import JiraTracker
+
+CREATED = "created"
+FOUND = "found"
+LINKED = "linked already"
+FAILED = "failed"
+NOT_TRIED = "not tried"
+
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+REOPENED_THERE = "open in tracker"
+
+PUSHABLE = (ActionStatus.PROPOSED, ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What push did with one action item."""
+
+    uid: str
+    incident_id: str
+    text: str
+    outcome: str
+    key: str | None = None
+    url: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PullResult:
+    """What pull learned about one linked action item."""
+
+    uid: str
+    key: str
+    system: str
+    remote: str
+    before: str
+    after: str
+    outcome: str
+    error: str | None = None
+
+
+TrackerFactory = Callable[[TrackerSystem], Tracker]
+LinkWriter = Callable[[Engine, str, TrackerLink], None]
+StatusWriter = Callable[[Engine, str, ActionStatus], None]
+
+
+def make_tracker(
+    settings: Settings,
+    system: TrackerSystem,
+    *,
+    milestone: int | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Tracker:
+    """A Jira or GitHub client from settings; ConfigError naming what is missing."""
+    if system is TrackerSystem.JIRA:
+        missing = [
+            name
+            for name, value in (
+                ("BLAMEFREE_JIRA_URL", settings.jira_url),
+                ("BLAMEFREE_JIRA_TOKEN", settings.jira_token),
+                ("BLAMEFREE_JIRA_PROJECT", settings.jira_project),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(f"Jira is not configured: set {', '.join(missing)}")
+        assert settings.jira_url and settings.jira_token and settings.jira_project
+        return JiraTracker(
+            base_url=settings.jira_url,
+            project=settings.jira_project,
+            token=settings.jira_token.get_secret_value(),
+            email=settings.jira_email,
+            api_version=settings.jira_api_version,
+            issue_type=settings.jira_issue_type,
+            transport=transport,
+        )
+    missing = [
+        name
+        for name, value in (
+            ("BLAMEFREE_GITHUB_TOKEN", settings.github_token),
+            ("BLAMEFREE_GITHUB_REPO", settings.github_repo),
+        )
+        if not value
+    ]
+    if missing:
+        raise ConfigError(f"GitHub is not configured: set {', '.join(missing)}")
+    assert settings.github_token and settings.github_repo
+    return GitHubTracker(
+        repo=settings.github_repo,
+        token=settings.github_token.get_secret_value(),
+        api_url=settings.github_api_url,
+        milestone=milestone,
+        transport=transport,
+    )
+
+
+def issue_draft(record: ActionRecord) -> IssueDraft:
+    """An action item as a tracker issue is made from it."""
+    return IssueDraft(
+        uid=record.uid,
+        text=record.text,
+        incident_id=record.incident_id,
+        incident_title=record.title,
+        horizon=record.horizon.value,
+        owner=record.owner,
+        due_date=record.due_date or default_due_date(record.incident_date, record.horizon),
+        priority=record.priority.value if record.priority else None,
+        item_type=record.type.value if record.type else None,
+    )
+
+
+def push_actions(
+    engine: Engine,
+    *,
+    to: TrackerSystem,
+    tracker: Tracker,
+    uids: Sequence[str] | None = None,
+    write_link: LinkWriter,
+) -> list[PushResult]:
+    """File an issue for each item (the given ids, or every open one) that has none yet.
+
+    Stops at the first tracker failure: the result names it, and the items after it are
+    ``not tried``; everything filed before it is recorded already.
+    """
+    with UnitOfWork(engine) as uow:
+        follow = FollowThroughRepository(uow.session)
+        if uids:
+            records = [follow.get_action(uid) for uid in dict.fromkeys(uids)]
+        else:
+            records = follow.list_actions(statuses=PUSHABLE)
+    results: list[PushResult] = []
+    failed = False
+    for record in records:
+        if record.tracker is not None:
+            results.append(_push_result(record, LINKED, record.tracker.key, record.tracker.url))
+            continue
+        if failed:
+            results.append(_push_result(record, NOT_TRIED))
+            continue
+        draft = issue_draft(record)
+        try:
+            issue = tracker.find(draft)
+            outcome = FOUND
+            if issue is None:
+                issue = tracker.create(draft)
+                outcome = CREATED
+        except ExternalServiceError as error:
+            failed = True
+            results.append(_push_result(record, FAILED, error=error.message))
+            continue
+        write_link(engine, record.uid, _link(to, issue))
+        results.append(_push_result(record, outcome, issue.key, issue.url))
+    return results
+
+
+def pull_actions(
+    engine: Engine,
+    *,
+    trackers: TrackerFactory,
+    uids: Sequence[str] | None = None,
+    write_status: StatusWriter,
+) -> list[PullResult]:
+    """Refresh the status of linked items: closed or resolved in the tracker -> done here."""
+    with UnitOfWork(engine) as uow:
+        follow = FollowThroughRepository(uow.session)
+        if uids:
+            records = [follow.get_action(uid) for uid in dict.fromkeys(uids)]
+        else:
+            records = follow.list_actions()
+    linked = [r for r in records if r.tracker is not None]
+    clients: dict[TrackerSystem, Tracker] = {}
+    results: list[PullResult] = []
+    try:
+        for record in linked:
+            link = record.tracker
+            assert link is not None
+            before = record.status
+            try:
+                client = clients.get(link.system) or trackers(link.system)
+                clients[link.system] = client
+                state = client.state(link.key)
+            except ExternalServiceError as error:
+                results.append(
+                    PullResult(
+                        record.uid,
+                        link.key,
+                        link.system.value,
+                        "?",
+                        before.value,
+                        before.value,
+                        FAILED,
+                        error.message,
+                    )
+                )
+                continue
+            after = ActionStatus(state.status) if state.status else None
+            if after is not None and not before.closed:
+                write_status(engine, record.uid, after)
+                outcome = UPDATED
+            elif after is None and before.closed:
+                outcome = REOPENED_THERE
+            else:
+                outcome = UNCHANGED
+            results.append(
+                PullResult(
+                    record.uid,
+                    link.key,
+                    link.system.value,
+                    state.detail,
+                    before.value,
+                    (after or before).value if outcome == UPDATED else before.value,
+                    outcome,
+                )
+            )
+    finally:
+        for client in clients.values():
+            client.close()
+    return results
+
+
+def _link(system: TrackerSystem, issue: ExternalIssue) -> TrackerLink:
+    return TrackerLink(system=system, key=issue.key, url=issue.url)
+
+
+def _push_result(
+    record: ActionRecord,
+    outcome: str,
+    key: str | None = None,
+    url: str | None = None,
+    *,
+    error: str | None = None,
+) -> PushResult:
+    return PushResult(record.uid, record.incident_id, record.text, outcome, key, url, error)
