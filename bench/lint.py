@@ -108,7 +108,7 @@ def postmortem(rng: random.Random, number: int) -> str:
         "",
         "## Executive Summary",
         "",
-        f"**What Happened:** {w.prose(3)}  ",
+        f"**What Happened:** {w.prose(4)}  ",
         f"**Impact:** {w.prose(2)}  ",
         f"**Root Cause:** {w.prose(2)}  ",
         f"**Resolution:** {w.prose(2)}",
@@ -141,14 +141,14 @@ def postmortem(rng: random.Random, number: int) -> str:
     out += ["", "### Business Impact", f"- **Revenue Impact:** ~${rng.randint(1, 90)},000"]
     out += [f"- **Support Tickets:** {rng.randint(0, 400)}", "- **Customer Complaints:** 12"]
     out += [f"- **Reputation Impact:** {w.sentence()}", "", "---", "", "## Root Cause Analysis"]
-    out += ["", "### Primary Cause", w.prose(7), "", "### Contributing Factors"]
+    out += ["", "### Primary Cause", w.prose(8), "", "### Contributing Factors"]
     out += [f"{n}. {w.sentence()}" for n in range(1, 5)]
     out += ["", "### Why It Happened", w.prose(7), "", "### Why We Didn't Catch It", w.prose(6)]
     out += ["", "```", f"$ kubectl -n prod rollout undo deploy/{system}", "```", ""]
     for heading in ("What Went Well", "What Went Wrong"):
         out += ["---", "", f"## {heading}", ""]
         out += [f"{n}. {w.sentence()}" for n in range(1, 5)]
-        out += ["", f"**Lessons:** {w.prose(2)}", ""]
+        out += ["", f"**Lessons:** {w.prose(4)}", ""]
     out += ["---", "", "## Action Items", "", "### Immediate (This Week)"]
     out += item(1, 7, True) + item(2, 7, False)
     out += ["### Short-term (Next 30 Days)", *item(3, 30, True), *item(4, 30, False)]

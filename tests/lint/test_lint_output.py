@@ -231,3 +231,21 @@ def test_config_mistakes_are_config_errors(tmp_path: Path, toml: str, message: s
     path.write_text(toml)
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+# --- docs and packaging ------------------------------------------------------------------
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_every_rule_is_documented_with_its_category_and_severity() -> None:
+    docs = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| {rule.id} | {rule.category} | {rule.severity.value} |" in docs, rule.id
+
+
+def test_pre_commit_hook_definition() -> None:
+    lines = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8").splitlines()
+    hook = [line.strip() for line in lines if line and not line.startswith("#")]
+    assert hook[0] == "- id: blamefree-lint"
+    assert {"entry: blamefree lint", "language: python", r"files: \.md$"} <= set(hook)
