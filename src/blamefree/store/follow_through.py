@@ -1,10 +1,11 @@
 """Tracked action items, prevention status, item history, reviews and people, in the store.
 
 Action items are written in place: an item that carries an id (``A-7F3K2Q``) keeps its row
-wherever it moves; one without is matched by its text, else by its place (horizon, position). Every change of
-status, owner, due date, horizon, priority or type is kept in ``action_item_history``, and
-``closed_at`` is set when an item closes and cleared when it reopens. An item's public id is
-made when its row is; ``uid_in_document`` says whether the Markdown shows it yet.
+wherever it moves; one without is matched by its text, else by its place (horizon, position).
+Every change of status, owner, due date, horizon, priority or type is kept in
+``action_item_history``, and ``closed_at`` is set when an item closes and cleared when it
+reopens. An item's public id is made when its row is; ``uid_in_document`` says whether the
+Markdown shows it yet.
 """
 
 from __future__ import annotations
