@@ -13,7 +13,7 @@ from blamefree.store import UnitOfWork, make_engine
 from blamefree.store.follow_through import FollowThroughRepository, Person
 from support.cli import Invoke
 from support.fake_http import Answer, FakeServer, Seen, fake_server
-from support.fake_smtp import Inbox, body, smtp_server
+from support.fake_smtp import Inbox, body, free_port, smtp_server
 
 NOW = "2024-04-05T09:00:00Z"
 
@@ -260,3 +260,34 @@ def test_nothing_due(cli: Invoke, receivers: Receivers) -> None:
     assert run.exit_code == 0, run.stderr
     assert "Nothing to remind anyone of on 2024-04-05" in run.stdout
     assert receivers.inbox.messages == []
+
+
+def test_an_unreachable_smtp_server_fails_only_the_mails_which_go_out_next_run(
+    cli: Invoke, store: str, receivers: Receivers
+) -> None:
+    down = receivers.env(BLAMEFREE_SMTP_PORT=str(free_port()))
+    first = cli("remind", "--json", env=down)
+    assert first.exit_code == 8
+    failed = [
+        (d["channel"], d["recipient"])
+        for d in json.loads(first.stdout)["deliveries"]
+        if d["status"] == "failed"
+    ]
+    assert failed == [("email", "Priya"), ("email", "(fallback)")]
+    assert "2 of 8 reminders failed: email to Priya: SMTP server 127.0.0.1:" in " ".join(
+        first.stderr.split()
+    )
+    assert (len(receivers.inbox.messages), len(receivers.slack.seen), len(receivers.hook.seen)) == (
+        0,
+        3,
+        3,
+    )
+
+    second = cli("remind", env=receivers.env())
+    assert second.exit_code == 0, second.stderr
+    assert sorted(receivers.inbox.by_recipient()) == ["incidents@example.com", "priya@example.com"]
+    assert (len(receivers.inbox.messages), len(receivers.slack.seen), len(receivers.hook.seen)) == (
+        2,
+        3,
+        3,
+    )

@@ -135,6 +135,8 @@ def remind(
             pending.append(delivery)
     if pending:
         results += _send_all(engine, pending, mail=mail, today=today, now=now, transport=transport)
+    place = {(d.channel, d.recipient): i for i, d in enumerate(plan.deliveries)}
+    results.sort(key=lambda r: place[(r.channel, r.recipient)])
     return RemindReport(
         today=today,
         dry_run=dry_run,
