@@ -140,3 +140,14 @@ def test_project_config_is_used_and_config_option_wins(
     broken = tmp_path / "broken.toml"
     broken.write_text("[blamefree.lint]\nselct = 1\n", encoding="utf-8")
     assert cli("lint", str(filled), "--config", str(broken)).exit_code == 6
+
+
+def test_a_folder_means_every_markdown_file_below_it(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "postmortems" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text(FILLED, encoding="utf-8")
+    (folder / "b.md").write_text(CLEAN, encoding="utf-8")
+    (folder / "notes.txt").write_text("not markdown", encoding="utf-8")
+    run = cli("lint", str(tmp_path / "postmortems"), "-f", "json", "--select", "BF101")
+    rows = json.loads(run.stdout)
+    assert [(Path(r["file"]).name, r["line"]) for r in rows] == [("a.md", 35)]

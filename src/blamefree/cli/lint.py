@@ -39,6 +39,18 @@ def _report(app_ctx: AppContext, target: str, config: LintConfig, stdin_name: st
     return report_document(stored.doc, source=target, config=config)
 
 
+def _expand(targets: list[str]) -> list[str]:
+    """Directories become the Markdown files under them, sorted."""
+    expanded: list[str] = []
+    for target in targets:
+        folder = Path(target)
+        if target != "-" and folder.is_dir():
+            expanded.extend(str(path) for path in sorted(folder.rglob("*.md")) if path.is_file())
+        else:
+            expanded.append(target)
+    return expanded
+
+
 @app.command("lint")
 def lint_(
     ctx: typer.Context,
@@ -46,7 +58,8 @@ def lint_(
         list[str],
         typer.Argument(
             metavar="FILE_OR_ID...",
-            help="Markdown files, '-' for stdin, or IDs of stored post-mortems.",
+            help="Markdown files or folders (every *.md below), '-' for stdin, or IDs of "
+            "stored post-mortems.",
         ),
     ],
     fmt: Annotated[
@@ -93,7 +106,7 @@ def lint_(
     level = threshold or config.severity_threshold
     reports: list[FileReport] = []
     failed = False
-    for target in targets:
+    for target in _expand(targets):
         try:
             reports.append(_report(app_ctx, target, config, stdin_name))
         except (InputError, NotFound) as error:
