@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy import Row, Select, case, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.actions import closed_at_after
@@ -27,6 +27,7 @@ from blamefree.domain.enums import (
     Priority,
     ReviewKind,
     Severity,
+    TrackerSystem,
 )
 from blamefree.domain.postmortem import (
     ActionItem,
@@ -384,9 +385,7 @@ class FollowThroughRepository:
         incident_id: str | None = None,
     ) -> list[ActionRecord]:
         """Action items of every post-mortem (or one), filtered; newest incidents first."""
-        query = select(ActionItemRow, PostmortemRow).join(
-            PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id
-        )
+        query = _record_query()
         if owner is not None:
             query = query.where(ActionItemRow.owner == owner)
         if statuses is not None:
@@ -402,20 +401,18 @@ class FollowThroughRepository:
             case({h.value: i for i, h in enumerate(Horizon)}, value=ActionItemRow.horizon),
             ActionItemRow.position,
         )
-        return [_record(item, pm) for item, pm in self.session.execute(query)]
+        return [_record(row) for row in self.session.execute(query)]
 
     def get_action(self, uid: str) -> ActionRecord:
         """One action item by its public id; ActionItemNotFound if there is none."""
         found = self.session.execute(
-            select(ActionItemRow, PostmortemRow)
-            .join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
-            .where(ActionItemRow.uid == uid.strip().upper())
+            _record_query().where(ActionItemRow.uid == uid.strip().upper())
         ).one_or_none()
         if found is None:
             raise ActionItemNotFound(
                 f"no action item with id {uid!r}; `blamefree actions list` shows the ids"
             )
-        return _record(*found)
+        return _record(found)
 
     def history(self, uid: str) -> list[HistoryEntry]:
         """Every recorded change of one action item, in the order they were made."""
@@ -557,26 +554,61 @@ class FollowThroughRepository:
         return bool(getattr(result, "rowcount", 0))
 
 
-def _record(item: ActionItemRow, pm: PostmortemRow) -> ActionRecord:
-    tracker = _tracker(item)
+_RECORD_COLUMNS = (
+    ActionItemRow.uid,
+    PostmortemRow.incident_id,
+    PostmortemRow.title,
+    PostmortemRow.severity,
+    PostmortemRow.date,
+    ActionItemRow.horizon,
+    ActionItemRow.position,
+    ActionItemRow.text,
+    ActionItemRow.status,
+    ActionItemRow.owner,
+    ActionItemRow.due_date,
+    ActionItemRow.due_date_text,
+    ActionItemRow.priority,
+    ActionItemRow.type,
+    ActionItemRow.created_at,
+    ActionItemRow.closed_at,
+    ActionItemRow.external_system,
+    ActionItemRow.external_key,
+    ActionItemRow.external_url,
+)
+
+
+def _record_query() -> Select[*tuple[Any, ...]]:
+    # Plain columns, not entities: listing thousands of items must not load documents' bodies.
+    return select(*_RECORD_COLUMNS).join(
+        PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id
+    )
+
+
+def _record(row: Row[*tuple[Any, ...]]) -> ActionRecord:
+    (uid, incident_id, title, severity, date, horizon, position, text, status, owner, due,
+     due_text, priority, type_, created_at, closed_at, system, key, url) = row  # fmt: skip
     return ActionRecord(
-        uid=item.uid,
-        incident_id=pm.incident_id,
-        title=pm.title,
-        severity=Severity(pm.severity) if pm.severity is not None else None,
-        incident_date=pm.date,
-        horizon=Horizon(item.horizon),
-        position=item.position,
-        text=item.text,
-        status=ActionStatus(item.status),
-        owner=item.owner,
-        due_date=item.due_date,
-        due_date_text=item.due_date_text,
-        priority=Priority(item.priority) if item.priority is not None else None,
-        type=ActionType(item.type) if item.type is not None else None,
-        created_at=item.created_at,
-        closed_at=item.closed_at,
-        tracker=TrackerLink.model_validate(tracker) if tracker is not None else None,
+        uid=uid,
+        incident_id=incident_id,
+        title=title,
+        severity=Severity(severity) if severity is not None else None,
+        incident_date=date,
+        horizon=Horizon(horizon),
+        position=position,
+        text=text,
+        status=ActionStatus(status),
+        owner=owner,
+        due_date=due,
+        due_date_text=due_text,
+        priority=Priority(priority) if priority is not None else None,
+        type=ActionType(type_) if type_ is not None else None,
+        created_at=created_at,
+        closed_at=closed_at,
+        tracker=(
+            TrackerLink(system=TrackerSystem(system), key=key, url=url)
+            if system is not None and key is not None
+            else None
+        ),
     )
 
 
