@@ -50,7 +50,8 @@ class Section:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    # Only block structure is read (inline content stays raw text), so inline parsing is skipped.
+    return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 def _dedent_item(lines: list[str]) -> list[str]:
