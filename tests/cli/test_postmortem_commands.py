@@ -248,3 +248,17 @@ def test_unknown_id_is_exit_4(cli: Invoke, command: str) -> None:
     run = cli(*args)
     assert run.exit_code == 4
     assert "NOPE-1" in run.stderr
+
+
+def test_import_evaluates_success_criteria_from_the_data(cli: Invoke, tmp_path: Path) -> None:
+    # The writer ticked "All action items completed" although 3 of 4 items are open.
+    ticked = tmp_path / "ticked.md"
+    ticked.write_text(
+        EXAMPLE.read_text().replace(
+            "- [ ] All action items completed", "- [x] All action items completed"
+        )
+    )
+    assert cli("import", str(ticked)).exit_code == 0
+    exported = cli("export", "INC-2024-0142", "--format", "md").stdout
+    assert "- [ ] All action items completed\n" in exported
+    assert "- [ ] Team trained on new procedures\n" in exported

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from blamefree.domain import derive
+from blamefree.domain.actions import apply_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
@@ -63,14 +64,18 @@ def read_file(path: Path, *, timezone: str | None = None) -> Postmortem:
     return parse(text, source=str(path), timezone=timezone)
 
 
+def _prepared(doc: Postmortem) -> Postmortem:
+    """What every save stores: success criteria that can be evaluated set from the data."""
+    return apply_success_criteria(doc)
+
+
 def create_postmortem(
     engine: Engine, *, postmortem_in: Postmortem, message: str | None = None
 ) -> StoredPostmortem:
     """Store a new post-mortem (version 1)."""
+    doc = _prepared(postmortem_in)
     with UnitOfWork(engine) as uow:
-        return uow.postmortems.create(
-            postmortem_in, markdown=render(postmortem_in), message=message
-        )
+        return uow.postmortems.create(doc, markdown=render(doc), message=message)
 
 
 def get_postmortem(engine: Engine, *, incident_id: str) -> StoredPostmortem:
@@ -96,11 +101,12 @@ def update_postmortem(
     message: str | None = None,
 ) -> StoredPostmortem:
     """Save a new version; ``StaleEdit`` if someone saved since ``expected_version``."""
+    doc = _prepared(postmortem_in)
     with UnitOfWork(engine) as uow:
         return uow.postmortems.save(
-            postmortem_in,
+            doc,
             expected_version=expected_version,
-            markdown=render(postmortem_in),
+            markdown=render(doc),
             message=message,
             incident_id=incident_id,
         )
@@ -210,6 +216,7 @@ def import_files(
 def _store_imported(
     engine: Engine, doc: Postmortem, *, update: bool, path: Path
 ) -> tuple[str, int]:
+    doc = _prepared(doc)
     assert doc.incident_id is not None
     markdown = render(doc)
     message = f"imported from {path.name}"
