@@ -17,6 +17,9 @@ def test_demo_runs_the_tour_on_a_fresh_store(
     assert "Post-mortems (2)" in out
     assert "Checkout API outage after connection-pool change" in out
     assert (tmp_path / ".blamefree-demo" / "blamefree.sqlite3").is_file()
+    assert "Read 7 events from pagerduty: added 7" in out
+    assert "Alert on pool saturation" in out  # overdue on the demo's fixed date
+    assert "BF101" in out
     # A second run starts from a fresh store again.
     assert demo.main() == 0
     assert "Post-mortems (2)" in capsys.readouterr().out

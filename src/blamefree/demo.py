@@ -35,10 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     DEMO_DIR.mkdir()
     database = DEMO_DIR / "blamefree.sqlite3"
     os.environ["BLAMEFREE_DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+    data = resources.files("blamefree").joinpath("data")
     example = DEMO_DIR / "example-postmortem.md"
-    example.write_text(
-        resources.files("blamefree").joinpath("data/example-postmortem.md").read_text("utf-8"),
-        encoding="utf-8",
+    example.write_text(data.joinpath("example-postmortem.md").read_text("utf-8"), encoding="utf-8")
+    pagerduty_log = DEMO_DIR / "pagerduty-log.json"
+    pagerduty_log.write_text(
+        data.joinpath("demo-pagerduty-log.json").read_text("utf-8"), encoding="utf-8"
     )
     console.print(
         Panel.fit(
@@ -54,11 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         console,
         "new",
         "--title",
-        "Login latency spike",
+        "Checkout error spike",
         "--severity",
         "P2",
         "--id",
         "INC-DEMO-1",
+        "--date",
+        "2024-03-12",
         "-o",
         str(new_file),
     )
@@ -71,6 +75,21 @@ def main(argv: list[str] | None = None) -> int:
     _run(console, "show", "INC-2024-0142")
     console.print(Rule("5. Metrics derived from its timeline"))
     _run(console, "metrics", "INC-2024-0142")
+    console.print(Rule("6. Build a timeline from a PagerDuty log"))
+    _run(console, "timeline", "import", "INC-DEMO-1", "pagerduty", str(pagerduty_log))
+    _run(console, "metrics", "INC-DEMO-1")
+    console.print(Rule("7. Follow through: overdue action items on 25 March 2024"))
+    _run(console, "--now", "2024-03-25T09:00:00Z", "actions", "list", "--overdue")
+    console.print(Rule("8. Blameless review: lint a draft"))
+    draft = DEMO_DIR / "draft.md"
+    draft.write_text(
+        example.read_text(encoding="utf-8").replace(
+            "Config rollback to the previous release and a rolling restart.",
+            "Dave should have checked the config before he broke the deploy.",
+        ),
+        encoding="utf-8",
+    )
+    _run(console, "lint", str(draft), "--select", "BF1")
     console.print(
         Panel.fit(
             "Try more on the same store:\n"
