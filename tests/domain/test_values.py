@@ -168,3 +168,18 @@ def test_measurements(text: str, value: float, unit: str) -> None:
     measured = values.parse_measurement(text)
     assert (measured.value, measured.unit) == (value, unit)
     assert values.format_measurement(value, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1432 UTC", dt.datetime(2019, 7, 2, 14, 32, tzinfo=UTC)),
+        ("1432Z", dt.datetime(2019, 7, 2, 14, 32, tzinfo=UTC)),
+        ("14h32", dt.datetime(2019, 7, 2, 14, 32, tzinfo=UTC)),
+        ("03/07 02:10 UTC", dt.datetime(2019, 7, 3, 2, 10, tzinfo=UTC)),
+        ("02:10 UTC (03/07)", dt.datetime(2019, 7, 3, 2, 10, tzinfo=UTC)),
+        ("July 2, 2019 14:32 UTC", dt.datetime(2019, 7, 2, 14, 32, tzinfo=UTC)),
+    ],
+)
+def test_other_clock_styles(text: str, expected: dt.datetime) -> None:
+    assert values.parse_time(text, reference=REF) == expected

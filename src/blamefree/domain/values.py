@@ -266,6 +266,27 @@ _TIME = re.compile(
 )
 _APPROX = re.compile(r"^\s*(?:~|≈|approx(?:\.|imately)?|about|around|circa|ca\.)\s*", re.I)
 ROLLOVER_THRESHOLD = dt.timedelta(hours=12)
+# "1432 UTC" / "1432Z" (military, only with an explicit zone so years stay years) and "14h32".
+_MILITARY = re.compile(r"(?<![\d:.])([01]\d|2[0-3])([0-5]\d)\s*(UTC|GMT|Z)(?![A-Za-z])")
+_H_STYLE = re.compile(r"(?<![\d:.])(\d{1,2})h([0-5]\d)(?![\d])")
+_DAY_MONTH = re.compile(r"(?:on\s+)?(\d{1,2})/(\d{1,2})")
+
+
+def _normalise_clock(text: str) -> str:
+    if _TIME.search(text):
+        return text  # an ordinary HH:MM is there; leave numbers such as years alone
+    text = _MILITARY.sub(lambda m: f"{m[1]}:{m[2]} {m[3]}", text)
+    return _H_STYLE.sub(lambda m: f"{m[1]}:{m[2]}", text)
+
+
+def _day_month(text: str, reference: dt.date | None) -> DateMatch | None:
+    """A yearless ``16/01`` beside a time, read day-first in the reference year."""
+    match = _DAY_MONTH.fullmatch(text.strip(" ,()-–—"))
+    if match is None or reference is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    month, day = (first, second) if second > 12 >= first else (second, first)
+    return DateMatch(_make_date(reference.year, month, day, match[0]), *match.span(), False)
 
 
 @dataclass(frozen=True)
@@ -330,6 +351,7 @@ def parse_time(
     iso = _iso_datetime(body.strip())
     if iso is not None:
         return iso
+    body = _normalise_clock(body)
     matches = [found for found in map(_read_time_match, _TIME.finditer(body)) if found]
     if not matches:
         return None
@@ -337,7 +359,7 @@ def parse_time(
     rest = body[: chosen.start] + " " + body[chosen.end :]
     date_found = find_date(rest, default_year=reference.year if reference else None)
     if date_found is None:
-        date_found = _dateutil_date(rest, reference)
+        date_found = _dateutil_date(rest, reference) or _day_month(rest, reference)
     day = date_found.date if date_found else reference
     if day is None:
         return None
