@@ -58,12 +58,18 @@ def _events_table(app_ctx: AppContext, incident_id: str, events: list[TimelineEv
         app_ctx.out.print(f"{incident_id} has no timeline events yet.")
         return
     table = Table(title=f"Timeline of {incident_id} ({len(events)} events)", title_justify="left")
-    for column in ("Ref", "Time (UTC)", "Phase", "Kind", "Actor", "Event", "Key", "Source"):
-        table.add_column(column, no_wrap=column in ("Ref", "Time (UTC)"))
+    table.add_column("Ref", no_wrap=True)
+    table.add_column("Time (UTC, ms)", no_wrap=True)
+    table.add_column("Phase", max_width=15)
+    table.add_column("Kind", max_width=14)
+    table.add_column("Actor", max_width=18)
+    table.add_column("Event")
+    table.add_column("Key")
+    table.add_column("Source", max_width=12)
     for event in events:
         table.add_row(
             event_ref(event),
-            event.time.strftime("%Y-%m-%d %H:%M:%S.%f"),
+            event.time.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
             event.phase.value if event.phase else "",
             event.kind.value,
             event.actor or "",
