@@ -254,9 +254,15 @@ class SlackImporter:
     ) -> Iterator[TimelineEvent]:
         reaction = options.key_reaction.strip(":")
         ranged = options.since is not None or options.until is not None
+        # A record repeated in its day file (the same `ts`, e.g. a thread broadcast written
+        # both as a reply and in the channel) is one message: its id is the same.
+        seen: set[str | None] = set()
         for index, msg in enumerate(items):
             event = message_event(msg, index, file, channel.id, users, names, reaction)
-            if event is not None and (not ranged or options.in_range(event.time)):
+            if event is None or event.time_text in seen:
+                continue
+            seen.add(event.time_text)
+            if not ranged or options.in_range(event.time):
                 yield event
 
 

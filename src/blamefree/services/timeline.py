@@ -178,7 +178,21 @@ def read_source(
         default_tz=values.zone(default_tz) if default_tz else None,
         progress=progress,
     )
-    return sort_events(events)
+    return _unique(sort_events(events))
+
+
+def _unique(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """The sorted events with each (source, id) once (a record repeated across files)."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[TimelineEvent] = []
+    for event in events:
+        key = event.dedupe_key()
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(event)
+    return kept
 
 
 def fetch_pagerduty(
@@ -199,6 +213,30 @@ def fetch_pagerduty(
     return sort_events(tag_phases(unique.values(), parse_phase_map(phase_map)))
 
 
+_ALERT_TOOLS = frozenset({"alertmanager", "grafana"})
+
+
+def merge_resolution(events: Sequence[TimelineEvent]) -> list[TimelineEvent]:
+    """Across imports, as within one: an incident resolve outranks alert resolves.
+
+    Each import tags its own last alert resolve as the resolution when it holds no incident
+    resolve. Once the log also holds a `resolved` event in the resolution phase (PagerDuty,
+    Opsgenie, ...), those alert resolves lose the phase and the pin again, so a late-clearing
+    alert does not move the resolution, whichever source was imported first.
+    """
+    if not any(e.kind is EventKind.RESOLVED and e.phase is Phase.RESOLUTION for e in events):
+        return list(events)
+    return [
+        event.model_copy(update={"phase": None, "key": False})
+        if event.kind is EventKind.ALERT_RESOLVED
+        and event.phase is Phase.RESOLUTION
+        and event.key
+        and event.source.tool in _ALERT_TOOLS
+        else event
+        for event in events
+    ]
+
+
 def import_events(
     engine: Engine, *, incident_id: str, events: Sequence[TimelineEvent], source: str
 ) -> ImportResult:
@@ -208,10 +246,16 @@ def import_events(
 
     def change(doc: Postmortem) -> list[TimelineEvent]:
         present = {event.dedupe_key() for event in doc.timeline.events} - {None}
-        fresh = [event for event in events if event.dedupe_key() not in present]
+        fresh: list[TimelineEvent] = []
+        for event in events:
+            key = event.dedupe_key()
+            if key is None or key not in present:
+                fresh.append(event)
+                if key is not None:
+                    present.add(key)  # the same record twice in one import is added once
         result.added = len(fresh)
         result.skipped = len(events) - len(fresh)
-        return [*doc.timeline.events, *fresh]
+        return merge_resolution([*doc.timeline.events, *fresh])
 
     with UnitOfWork(engine) as uow:
         stored = uow.postmortems.get(incident_id)
