@@ -18,7 +18,8 @@ _MODIFIER_STOP = words.DETERMINERS | words.CLAUSE_BREAKS | {"the", "."}
 @cache
 def verb_lemmas() -> dict[str, str]:
     """Every inflected form of the verbs the rules care about, mapped to its lemma."""
-    from lemminflect import getAllInflections  # imported late: loads its tables on first use
+    # Imported late: lemminflect loads its tables on first use.
+    from lemminflect import getAllInflections, getAllInflectionsOOV
 
     lemmas = (
         words.FAILURE_VERBS
@@ -31,7 +32,9 @@ def verb_lemmas() -> dict[str, str]:
     forms: dict[str, str] = {}
     for lemma in sorted(lemmas):
         forms[lemma] = lemma
-        for inflected in getAllInflections(lemma, upos="VERB").values():
+        # Verbs outside the lexicon ("misconfigure") get the regular forms.
+        table = getAllInflections(lemma, upos="VERB") or getAllInflectionsOOV(lemma, "VERB")
+        for inflected in table.values():
             for form in inflected:
                 forms.setdefault(form.lower(), lemma)
     return forms
@@ -154,13 +157,15 @@ class Clause:
             return None, index
         if self.tokens[index].low == "who" and index > 0:
             index -= 1
+        if self.tokens[index].low == "what" and self.low(index - 1) in {"is", "was"}:
+            return self.subject(index - 1)  # "Ana's typo ... is what brought the site down"
         kind = self.kind(index)
         if kind in {"person", "team"} and self.tokens[index].low in words.ARTIFACT_NOUNS:
             return self.owner(index)  # the span starts at "@sam's" in "@sam's change broke"
         if kind in {"person", "team", "we"}:
             return kind, index
         # "Someone on the night shift missed", "Ana's typo in the routing table caused".
-        for back in range(index - 1, max(index - 7, -1), -1):
+        for back in range(index - 1, max(index - 9, -1), -1):
             low = self.tokens[back].low
             if low in words.CLAUSE_BREAKS or low in {".", "!", "?"}:
                 break
@@ -190,7 +195,8 @@ class Clause:
                 break
             capitalised = self.tokens[index].capitalised
             if kind == "system" and found is None and not capitalised:
-                if_team_follows = self.low(index + 1) in words.TEAM_HEADS
+                team_words = words.TEAM_HEADS | words.TEAM_WORDS  # "the release engineering team"
+                if_team_follows = bool({self.low(index + 1), self.low(index + 2)} & team_words)
                 if not if_team_follows:
                     break
         return found, where

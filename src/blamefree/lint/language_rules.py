@@ -21,9 +21,11 @@ Add = Callable[[str, int, int], None]
 
 # Tokens on which each family's patterns start; anything else is skipped at C speed.
 _HUMAN_ERROR_FIRST = frozenset(
-    {"human", "operator", "user", "pilot", "human-error", "pebkac", "pebcak", "id10t"}
+    {"human", "operator", "user", "pilot", "manual", "human-error", "pebkac", "pebcak", "id10t"}
 )
-_JUDGEMENT_FIRST = words.JUDGEMENT_WORDS | {"obvious", "rookie"}
+# "not caused by human error", "a race rather than operator error": denied, not given as cause.
+_DENIALS = frozenset({"not", "n't", "never", "than", "wasn't", "isn't", "weren't"})
+_JUDGEMENT_FIRST = words.JUDGEMENT_WORDS | {"obvious", "rookie", "no"}
 _BELITTLING_FIRST = frozenset(
     {"just", "simply", "merely", "trivial", "trivially", "no-brainer", "all"}
 )
@@ -64,6 +66,16 @@ _WHO_VERBS = frozenset(
         "skipped",
     ]
 )
+# "didn't test", "has not checked", "never read": a person's omission.
+_NOT_DONE = frozenset({"didn't", "not", "never", "hasn't", "hadn't", "haven't"})
+_DID = frozenset({"did", "does", "has", "had", "have"})
+_CULPRIT_WORDS = frozenset({"fault", "responsible", "blame", "with", "on"})
+_LIES = frozenset({"lies", "lay", "lie", "rests", "rested", "rest", "sits", "sat", "falls", "fell"})
+_ACCOUNTABILITY = frozenset({"responsibility", "blame", "fault", "accountability"})
+_SQUARELY = frozenset({"entirely", "squarely", "solely", "firmly", "fully", "wholly", "all"})
+_MEANS = frozenset({"by", "with", "through", "via", "using"})
+_CARE = frozenset({"care", "attention", "diligence", "caution", "effort", "discipline", "rigour"})
+_DUTIES = frozenset({"job", "responsibility", "role", "duty"})
 _PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "be", "being", "got", "get"})
 # "Nobody bothered to verify" judges; "nobody noticed the alert" states a fact and is fine.
 _NEG_PERSON_VERBS = frozenset({"bothered", "cared", "thought"})
@@ -78,14 +90,14 @@ def human_error(clause: Clause, add: Add) -> None:
             add(HUMAN_ERROR, index, index)
             continue
         if low == "human-error" or (
-            low in {"human", "operator", "user", "pilot"}
+            low in {"human", "operator", "user", "pilot", "manual"}
             and clause.low(index + 1) in {"error", "mistake"}
         ):
             last = index if low == "human-error" else index + 1
             if clause.low(last + 1) in words.HUMAN_ERROR_NEUTRAL_NEXT:
                 continue
             before = {clause.low(back) for back in range(index - 4, index)}
-            if before & words.HUMAN_ERROR_MITIGATION:
+            if before & (words.HUMAN_ERROR_MITIGATION | _DENIALS):
                 continue
             add(HUMAN_ERROR, index, last)
 
@@ -108,6 +120,8 @@ def judgement(clause: Clause, add: Add, phrases: tuple[tuple[str, ...], ...]) ->
                 add(JUDGEMENT, index, index)
         elif low == "rookie" and clause.low(index + 1) in {"mistake", "error", "move"}:
             add(JUDGEMENT, index, index + 1)
+        elif low == "no" and clause.low(index + 1) == "excuse":
+            add(JUDGEMENT, index, index + 1)  # "there's no excuse for letting it expire"
         for phrase in phrases:
             if low == phrase[0] and all(
                 clause.low(index + offset) == part for offset, part in enumerate(phrase)
@@ -127,16 +141,71 @@ def belittling(clause: Clause, add: Add) -> None:
             if before in {"had", "has", "have", "'d"} and not after_modal:
                 continue  # "had just handed over": time, not minimising
             if _minimising_verb(clause, index + 1) or (after_modal and can_be_verb(after)):
-                add(BELITTLING, index, index + 1)
+                if not _system_subject(clause, index):
+                    add(BELITTLING, index, index + 1)
+            elif _matter_of_doing(clause, index + 1) and not _system_subject(clause, index):
+                add(BELITTLING, index, index + 3)
         elif low in {"simply", "merely"}:
             if after == "put" or not after:
                 continue
             if can_be_verb(after) or after in {"didn't", "did", "not"}:
+                if not _system_subject(clause, index):
+                    add(BELITTLING, index, index + 1)
+            elif _matter_of_doing(clause, index + 1):
+                add(BELITTLING, index, index + 3)  # "simply a matter of reading the docs"
+        elif low == "trivially":
+            if after in _TRIVIALLY_BLAMING:
                 add(BELITTLING, index, index + 1)
-        elif low in {"trivial", "trivially", "no-brainer"}:
+        elif low in {"trivial", "no-brainer"}:
+            if clause.low(index - 1) in words.NEGATORS or clause.low(index - 1) == "non":
+                continue
+            if low == "trivial" and _trivial_system(clause, index):
+                continue
             add(BELITTLING, index, index)
         elif low == "all" and _all_they_had_to_do(clause, index):
             add(BELITTLING, index, index + 4)
+
+
+# "trivially avoidable" belittles; "trivially reproducible" describes a bug.
+_TRIVIALLY_BLAMING = frozenset(
+    {"avoidable", "avoided", "preventable", "prevented", "caught", "catchable", "spotted"}
+    | {"fixable", "detectable", "noticed", "obvious"}
+)
+# What a system "simply requires" is someone's task: "recovery simply required a rollback".
+_REQUIRING = frozenset(
+    {"require", "requires", "required", "need", "needs", "needed", "involve", "involves"}
+    | {"involved", "meant", "means", "take", "takes", "took"}
+)
+
+
+def _system_subject(clause: Clause, index: int) -> bool:
+    """Whether the minimiser at `index` modifies a system's action ("traffic simply shifted")."""
+    if clause.low(index + 1) in _REQUIRING:
+        return False
+    kind, _ = clause.subject(index)
+    return kind == "system"
+
+
+def _trivial_system(clause: Clause, index: int) -> bool:
+    """Whether "trivial" is said of a system's work ("the rollback itself was trivial once")."""
+    if clause.low(index + 1) == "to" or clause.low(index + 1) in words.FAILURE_NOUNS:
+        return False  # "trivial to catch", "a trivial mistake"
+    at = index - 1
+    while clause.low(at) in words.SUBJECT_SKIP | {"quite", "pretty", "fairly", "rather"}:
+        at -= 1
+    if clause.low(at) not in {"is", "was", "are", "were", "be", "been"}:
+        return False
+    kind, _ = clause.subject(at)
+    return kind == "system"
+
+
+def _matter_of_doing(clause: Clause, index: int) -> bool:
+    return (
+        clause.low(index) == "a"
+        and clause.low(index + 1) == "matter"
+        and clause.low(index + 2) == "of"
+        and clause.low(index + 3).endswith("ing")
+    )
 
 
 def _all_they_had_to_do(clause: Clause, index: int) -> bool:
@@ -197,7 +266,7 @@ def _modal_have(clause: Clause, index: int, add: Add) -> None:
         have = index + 1
         while clause.low(have) in _MINIMISERS | {"not", "to", "n't"} and have < index + 4:
             have += 1
-        if clause.low(have) != "have":
+        if clause.low(have) not in {"have", "of"}:  # "should of": a common misspelling
             return
     if low == "might":
         return
@@ -216,7 +285,10 @@ def _modal_have(clause: Clause, index: int, add: Add) -> None:
         add(COUNTERFACTUAL, index, have + 1)  # "could have checked", not "could have restored"
     elif after == "been" and clause.low(have + 2) in words.DILIGENCE_PARTICIPLES:
         by = have + 3
-        agent = clause.agent(by)[0] if clause.low(by) == "by" else "person"
+        agent: Kind | None = "person"
+        if clause.low(by) in _MEANS:  # "avoided with backoff in the client": a system's gap
+            care = {clause.low(at) for at in range(by + 1, by + 5)} & _CARE
+            agent = "person" if care else clause.agent(by)[0]
         if agent in {"person", "team"}:
             add(COUNTERFACTUAL, index, have + 2)
     elif kind is None and diligent:
@@ -247,9 +319,14 @@ def culprit(clause: Clause, add: Add) -> None:
     lemmas = verb_lemmas()
     for index, low in enumerate(clause.lows):
         lemma = lemmas.get(low)
-        if lemma is None and low not in {"fault", "responsible", "blame"}:
+        if lemma is None and _mis_verb(low):
+            lemma = "misconfigure"  # "misrouted", "mishandled": any mis- verb is a slip
+        if lemma is None and low not in _CULPRIT_WORDS:
             continue
         token = tokens[index]
+        if low in {"with", "on"}:
+            _lies_with(clause, index, add)
+            continue
         if low == "fault":
             _fault(clause, index, add)
             continue
@@ -275,12 +352,14 @@ def culprit(clause: Clause, add: Add) -> None:
         elif lemma in words.ACTION_VERBS:
             if lemma in words.NEGLIGENCE_VERBS | words.FAILURE_VERBS:
                 pass
+            elif lemma == "do" and clause.low(index + 1) in words.NEGATORS:
+                continue  # "did not": an auxiliary
             elif not _careless_action(clause, index) and clause.low(index + 1) != "by":
                 continue
         elif lemma in words.DILIGENCE_VERBS:
-            if clause.low(index - 1) not in {"didn't", "not", "never"}:
+            if clause.low(index - 1) not in _NOT_DONE:
                 continue
-            if clause.low(index - 1) == "not" and clause.low(index - 2) not in {"did", "does"}:
+            if clause.low(index - 1) == "not" and clause.low(index - 2) not in _DID:
                 continue
             if _is_question(clause):
                 continue
@@ -349,14 +428,54 @@ def _careless_action(clause: Clause, index: int) -> bool:
         in_object = in_object and at <= index + 4 and low not in {"for", "to", "from", "of"}
         if in_object and (low in words.BAD_OBJECT or low in words.FAILURE_NOUNS):
             return True  # "ran the wrong playbook", "introduced a bug"
-        if low == "without" and clause.low(at + 1) in words.WITHOUT_WHAT:
-            return True
+        if low == "without":
+            what = at + 1
+            while clause.low(what) in words.WITHOUT_FILLERS and what < at + 3:
+                what += 1
+            if clause.low(what) in words.WITHOUT_WHAT:
+                return True
+        if low == "thinking" and clause.low(at + 1) in {"it", "that", "this", "they", "he"}:
+            return True  # a mistaken belief: "dropped the database thinking it was staging"
         if low == "by" and clause.low(at + 1) == "mistake":
             return True
         if low in {",", ";", ".", "because", "when", "after", "and"}:
             break
     before = {clause.low(index - 1), clause.low(index - 2)}
     return bool(before & words.CARELESS_MANNER)
+
+
+def _mis_verb(low: str) -> bool:
+    return (
+        low.startswith("mis")
+        and len(low) > 6
+        and not low.startswith("mistake")
+        and low.isalpha()
+        and can_be_verb(low[3:])
+    )
+
+
+def _lies_with(clause: Clause, index: int, add: Add) -> None:
+    """ "Responsibility lies with Chen", "this incident is entirely on the release team"."""
+    verb = index - 1
+    while clause.low(verb) in _SQUARELY:
+        verb -= 1
+    word = clause.low(verb)
+    if clause.low(index) == "with":
+        if word not in _LIES or not set(clause.lows[:verb]) & _ACCOUNTABILITY:
+            return
+    else:
+        if word not in {"is", "was"}:
+            return
+        subject = verb - 1
+        while clause.low(subject) in _SQUARELY:
+            subject -= 1
+        subject_low = clause.low(subject)
+        if subject_low not in words.FAILURE_NOUNS | _ACCOUNTABILITY | {"this", "that"}:
+            return
+    kind, where = clause.agent(index)
+    after = clause.low(where + 1)
+    if kind in _BLAMED and (not after[:1].isalnum() or after in {"for", "alone", "and"}):
+        add(_BLAMED[kind], verb, where)
 
 
 def _fault(clause: Clause, index: int, add: Add) -> None:
@@ -394,7 +513,7 @@ def loaded_question(clause: Clause, add: Add) -> None:
     tokens = clause.tokens
     if tokens[-1].low != "?":
         return
-    first = 0
+    first = 2 if clause.low(1) == ":" and len(tokens) > 3 else 0  # "Q: why did nobody ...?"
     word = clause.low(first)
     second = clause.low(first + 1)
     last = len(tokens) - 1
@@ -413,14 +532,35 @@ def loaded_question(clause: Clause, add: Add) -> None:
             )
         ):
             add(QUESTION, first, last)
-    elif (
-        word == "who"
-        and (
-            second in _WHO_VERBS
-            or (second in {"is", "was"} and clause.low(first + 2) in {"responsible", "to"})
-        )
-    ) or (word == "what" and second in {"were", "was"} and clause.low(first + 3) == "thinking"):
+    elif _who_did_it(clause, first) or _whose_job(clause, first):
         add(QUESTION, first, last)
+
+
+def _who_did_it(clause: Clause, first: int) -> bool:
+    """ "Who approved this?", "Who is responsible?", "What were they thinking?"."""
+    word, second = clause.low(first), clause.low(first + 1)
+    if word == "who":
+        return second in _WHO_VERBS or (
+            second in {"is", "was"} and clause.low(first + 2) in {"responsible", "to"}
+        )
+    return word == "what" and second in {"were", "was"} and clause.low(first + 3) == "thinking"
+
+
+def _whose_job(clause: Clause, first: int) -> bool:
+    """ "Isn't it QA's job to catch this?", "Whose job was it to check the backups?"."""
+    word = clause.low(first)
+    if word == "whose":
+        return clause.low(first + 1) in _DUTIES
+    if word not in {"isn't", "wasn't"} or clause.low(first + 1) != "it":
+        return False
+    for at in range(first + 2, min(first + 7, len(clause.tokens))):
+        if clause.low(at) not in _DUTIES:
+            continue
+        if clause.low(at + 1) == "of":
+            kind, _ = clause.agent(at + 1)
+            return kind in _BLAMED
+        return at > 0 and clause.tokens[at - 1].possessive and clause.kind(at - 1) in _BLAMED
+    return False
 
 
 def _loaded_why(clause: Clause, index: int) -> bool:
@@ -434,6 +574,10 @@ def _loaded_why(clause: Clause, index: int) -> bool:
     if word in _NEGATIVE_AUX or word in {"did", "does", "was", "were"}:
         kind, at = _noun_phrase(clause, index + 1)
         negated = word in _NEGATIVE_AUX or clause.low(at + 1) == "not"
+        if word in {"was", "were"} and not negated:
+            # "Why were the warnings ignored?": someone's neglect, asked as a passive.
+            lemma = verb_lemmas().get(clause.low(at + 1))
+            return lemma in words.NEGLIGENCE_VERBS and clause.low(at + 1).endswith("ed")
         if not negated:
             return False
         if kind in {"person", "team", "we"}:

@@ -14,6 +14,11 @@ _BLOCKQUOTE = re.compile(r"^ {0,3}>")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”")
+# 'single quotes' and ‘curly’ ones: the opener follows a non-word character and the closer
+# precedes one, so apostrophes ("Dave's", "don't", "the engineers' change") are not quotes.
+_SINGLE_QUOTED = re.compile(
+    r"(?<![\w'’])['‘](?=[^\s'’])(?:[^'’‘\n]|(?<=\w)['’](?=\w)){1,300}?(?<=[^\s'‘])['’](?!\w)"
+)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _URL = re.compile(r"https?://\S+|\]\([^)\s]*\)")
 _TOKEN = re.compile(
@@ -83,7 +88,8 @@ def mask_markdown(text: str) -> str:
     masked = _HTML_COMMENT.sub(_blank, masked)
     masked = _INLINE_CODE.sub(_code_placeholder, masked)
     masked = _URL.sub(_blank, masked)
-    return _QUOTED.sub(_blank, masked)
+    masked = _QUOTED.sub(_blank, masked)
+    return _SINGLE_QUOTED.sub(_blank, masked)
 
 
 _ENDS = frozenset({".", "!", "?"})

@@ -72,11 +72,13 @@ PERSON_NOUNS = _words(
     commander manager lead dev
     """
 )
+# ... and their plurals ("the reviewers missed"), except "leads", which is mostly a verb.
+PERSON_NOUNS |= frozenset(noun + "s" for noun in PERSON_NOUNS if not noun.endswith(("s", "d")))
 
 # Words that make the noun phrase a team: "the DBA team", "QA", "ops", "the frontend folks".
 TEAM_HEADS = _words(
     """
-    team teams squad folks guys crew department org group people
+    team teams squad folks guys crew department org group people staff
     """
 )
 TEAM_WORDS = _words(
@@ -93,7 +95,7 @@ TEAM_CAPITALISED = _words(
 # Verb lemmas: expanded to every inflected form with lemminflect when first needed.
 FAILURE_VERBS = _words(
     """
-    break crash corrupt wipe nuke botch destroy trash cause bork
+    break crash corrupt wipe nuke botch destroy trash cause bork brick
     """
 )
 # Verb + particle that turn an ordinary verb into a failure: "took down", "messed up".
@@ -118,7 +120,9 @@ NEGLIGENCE_VERBS = _words(
 ACTION_VERBS = _words(
     """
     delete drop push deploy merge ship run apply introduce commit write remove scale configure
-    restart flush change disable enable edit set toggle flip
+    restart flush change disable enable edit set toggle flip roll do type enter paste click
+    select pick choose target upgrade patch reboot kill terminate drain rotate approve rename
+    silence mute snooze
     """
 )
 BAD_OBJECT = _words(
@@ -134,6 +138,8 @@ CARELESS_MANNER = _words(
 WITHOUT_WHAT = _words(
     """
     review approval telling testing checking asking reading permission warning looking
+    explanation notice announcing communicating coordinating consulting verifying validating
+    reviewing approving notifying
     """
 )
 # What a person is expected to have done: "failed to check", "didn't test", "should have read".
@@ -176,6 +182,12 @@ JUDGEMENT_WORDS = _words(
 LAZY_TECHNICAL = _words(
     """
     load loading loaded init initialization initialisation evaluation evaluated import
+    """
+)
+# "without any review", "without proper testing": skipped between "without" and what.
+WITHOUT_FILLERS = _words(
+    """
+    any a proper prior adequate sufficient further enough the prior real
     """
 )
 NEGATORS = _words(
