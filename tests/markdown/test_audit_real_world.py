@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from blamefree.domain import values
 from blamefree.domain.derive import document_json, metrics_of
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
@@ -378,3 +379,117 @@ def test_dates_without_a_year_follow_the_document() -> None:
         dt.date(2012, 3, 30),
         dt.date(2012, 3, 15),
     ]
+
+
+# --- what the audit found the parser misreading, value by value ------------------------------
+
+REF = dt.date(2017, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2017/01/31 6pm UTC", utc(2017, 1, 31, 18, 0)),  # GitLab's own live notes
+        ("11pm-ish UTC", utc(2017, 1, 31, 23, 0)),
+        ("9 AM PST", utc(2017, 1, 31, 17, 0)),
+        ("8 p.m. ET", utc(2017, 2, 1, 1, 0)),
+        ("noon UTC", utc(2017, 1, 31, 12, 0)),
+        ("20:00 Europe/Berlin", utc(2017, 1, 31, 19, 0)),
+        ("14:00 UTC the next day", utc(2017, 2, 1, 14, 0)),
+        ("9:37 PM PST (05:37 UTC)", utc(2017, 2, 1, 5, 37)),
+    ],
+)
+def test_times_people_write(text: str, expected: dt.datetime) -> None:
+    assert values.parse_time(text, reference=REF) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1,127 minutes", 1127 * M),
+        ("4h25", 4 * H + 25 * M),
+        ("1h30 (from the first alert)", 1 * H + 30 * M),
+        ("PT4H25M", 4 * H + 25 * M),
+        ("P1DT2H", D + 2 * H),
+        ("an hour", H),
+        ("about two hours", 2 * H),
+        ("half an hour", 30 * M),
+        ("1 hour and a half", 90 * M),
+    ],
+)
+def test_durations_people_write(text: str, seconds: int) -> None:
+    assert values.parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("1.234.567", 1_234_567), ("2,5k", 2500), ("~1.2M", 1_200_000), ("40k", 40_000)],
+)
+def test_counts_people_write(text: str, count: int) -> None:
+    assert values.parse_count(text) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "percentage"),
+    [("3,400 of 10,000 (34%)", 34.0), ("1.2M of 50M (2.4%)", 2.4), ("12,5 %", 12.5)],
+)
+def test_percentages_people_write(text: str, percentage: float) -> None:
+    assert values.parse_percentage(text) == percentage
+
+
+def test_third_of_march() -> None:
+    found = values.find_date("3rd of March 2017")
+    assert found is not None and found.date == dt.date(2017, 3, 3)
+
+
+NOTED = """# Checkout errors
+
+**Incident ID:** NOTE-1
+**Date:** 2024-07-10
+**Severity:** P2
+
+## Timeline
+
+_All times are in Pacific time (PDT)._
+
+### Detection
+- **Time:** 9:00 AM
+- **Detected By:** Pager
+
+### Response
+- **Time (UTC):** 16:05
+- **Acknowledged By:** On-call
+
+### Resolution
+- **Timestamp:** 10:30 AM
+
+## Impact Assessment
+
+### Users Affected
+- **Affected Users:** 3,400 of 10,000 (34%)
+- **Percentage:** 3,400 of 10,000 (34%)
+"""
+
+
+def test_zone_notes_and_zoned_labels() -> None:
+    doc = parse(NOTED, source="noted.md")
+    assert doc.timezone == "America/Los_Angeles"
+    times = (doc.timeline.detection.time, doc.timeline.response.time, doc.timeline.resolution.time)
+    assert times == (utc(2024, 7, 10, 16, 0), utc(2024, 7, 10, 16, 5), utc(2024, 7, 10, 17, 30))
+    users = doc.impact_assessment.users_affected
+    assert (users.affected_users, users.percentage) == (3400, 34.0)
+    once = render(doc)
+    again = parse(once, source="noted.md")
+    assert render(again) == once
+    assert document_json(again) == document_json(doc)
+
+
+def test_a_zone_note_wins_over_the_tz_option() -> None:
+    doc = parse(NOTED, source="noted.md", timezone="Europe/Berlin")
+    assert doc.timeline.detection.time == utc(2024, 7, 10, 16, 0)
+
+
+def test_prose_about_all_times_is_not_a_zone() -> None:
+    text = NOTED.replace("_All times are in Pacific time (PDT)._", "All times are approximate.")
+    doc = parse(text, source="noted.md")
+    assert (doc.timezone, doc.timeline.detection.time) == (None, utc(2024, 7, 10, 9, 0))

@@ -8,6 +8,7 @@ reaches the parsers. The rules for ambiguous input are documented in docs/file-f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -178,7 +179,7 @@ _MDY = re.compile(
 _DMY = re.compile(
     r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:"
     + _DASH
-    + r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?\s+"
+    + r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?\s+(?:of\s+)?"
     + _MON
     + r"(?:,?\s+(?P<y>\d{4}))?(?!\d)",
     re.IGNORECASE,
@@ -270,13 +271,25 @@ ROLLOVER_THRESHOLD = dt.timedelta(hours=12)
 _MILITARY = re.compile(r"(?<![\d:.])([01]\d|2[0-3])([0-5]\d)\s*(UTC|GMT|Z)(?![A-Za-z])")
 _H_STYLE = re.compile(r"(?<![\d:.])(\d{1,2})h([0-5]\d)(?![\d])")
 _DAY_MONTH = re.compile(r"(?:on\s+)?(\d{1,2})/(\d{1,2})")
+# "6pm UTC", "9 a.m. PT": an hour with am/pm and no minutes.
+_HOUR_AMPM = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s*([AaPp]\.?[Mm]\.?)(?![A-Za-z])")
+_NOON = re.compile(r"\b(noon|midday|midnight)\b", re.IGNORECASE)
+_NEXT_DAY = re.compile(r"\b(?:the\s+)?(?:next|following)\s+day\b|\(\+1\)|\+1\s*d(?:ay)?\b", re.I)
+# An IANA zone written after the time: "14:00 Europe/Berlin".
+_IANA = re.compile(r"\b([A-Z][A-Za-z_]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)\b")
 
 
 def _normalise_clock(text: str) -> str:
     if _TIME.search(text):
         return text  # an ordinary HH:MM is there; leave numbers such as years alone
     text = _MILITARY.sub(lambda m: f"{m[1]}:{m[2]} {m[3]}", text)
-    return _H_STYLE.sub(lambda m: f"{m[1]}:{m[2]}", text)
+    text = _H_STYLE.sub(lambda m: f"{m[1]}:{m[2]}", text)
+    if _TIME.search(text):
+        return text
+    text = _HOUR_AMPM.sub(lambda m: f"{m[1]}:00 {m[2]}", text, count=1)
+    if _TIME.search(text):
+        return text
+    return _NOON.sub(lambda m: "12:00 AM" if m[1].lower() == "midnight" else "12:00 PM", text, 1)
 
 
 def _day_month(text: str, reference: dt.date | None) -> DateMatch | None:
@@ -363,7 +376,14 @@ def parse_time(
     day = date_found.date if date_found else reference
     if day is None:
         return None
+    if date_found is None and _NEXT_DAY.search(body):
+        day += dt.timedelta(days=1)
     zone_info = chosen.tz or tz
+    if chosen.tz is None:
+        named = _IANA.search(body)
+        if named is not None:
+            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+                zone_info = ZoneInfo(named[1])
     local = dt.datetime(day.year, day.month, day.day, chosen.hour, chosen.minute, chosen.second)
     value = _localise(local.replace(microsecond=chosen.micro), zone_info)
     local_twin = next((m for m in matches if m is not chosen and m.tz is not None), None)
@@ -430,9 +450,50 @@ def _dateutil_date(text: str, reference: dt.date | None) -> DateMatch | None:
 def date_time_of_day(text: str, *, tz: dt.tzinfo = UTC) -> dt.datetime | None:
     """The moment a header ``Date`` names when it carries a time of day, else None."""
     found = find_date(text)
-    if found is None or not _TIME.search(text):
+    if found is None or not _TIME.search(_normalise_clock(text)):
         return None
     return parse_time(text, reference=found.date, tz=tz)
+
+
+def names_zone(text: str) -> bool:
+    """True when a time in the text carries its own zone (``14:32 UTC``, ISO with offset)."""
+    body = _normalise_clock(_APPROX.sub("", text))
+    try:
+        if _iso_datetime(body.strip()) is not None:
+            return True
+        found = [_read_time_match(match) for match in _TIME.finditer(body)]
+    except ValueError:
+        return False
+    return any(match is not None and match.tz is not None for match in found) or bool(
+        _IANA.search(body)
+    )
+
+
+_ZONE_NOTE = re.compile(
+    r"(?<![A-Za-z])all\s+(?:the\s+)?(?:times|timestamps)\b(?:\s+(?:below|above|here|shown|listed|given"
+    r"|in\s+this\s+(?:document|timeline|post-?mortem)))?(?:\s+(?:are|is))?"
+    r"(?:\s+(?:given|shown|listed|written|displayed))?(?:\s+in)?[\s:]+(?P<zone>[A-Za-z][\w/+-]*)",
+    re.IGNORECASE,
+)
+_ZONE_WORDS = {
+    "pacific": "America/Los_Angeles",
+    "mountain": "America/Denver",
+    "central": "America/Chicago",
+    "eastern": "America/New_York",
+}
+
+
+def zone_note(text: str) -> str | None:
+    """The zone a sentence such as *All times are in PST* or *(all times UTC)* names, if any."""
+    for match in _ZONE_NOTE.finditer(text):
+        name = match["zone"]
+        name = _ZONE_WORDS.get(name.lower(), name)
+        try:
+            zone(name)
+        except ValueError:
+            continue
+        return name.upper() if "/" not in name else name
+    return None
 
 
 def format_datetime(value: dt.datetime) -> str:
@@ -462,6 +523,43 @@ _DURATION_TOKEN = re.compile(
 )
 _DURATION_JOIN = re.compile(r"^[\s,]*(?:and\s*)?$", re.IGNORECASE)
 _CLOCK_DURATION = re.compile(r"^(?P<h>\d+):(?P<m>\d{2})(?::(?P<s>\d{2}))?$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# "4h25", "1h30": minutes written after the hours without their unit.
+_BARE_MINUTES = re.compile(r"(\d\s*h(?:rs?)?)\s*(\d{1,2})(?![\d.,:]|\s*[A-Za-z])", re.I)
+_ISO_DURATION = re.compile(
+    r"^P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
+    r"(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$",
+    re.I,
+)
+_WORD_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_WORD_UNIT = re.compile(
+    r"\b(" + "|".join(_WORD_NUMBERS) + r")\s+(?=(?:weeks?|days?|hours?|minutes?|seconds?)\b)",
+    re.I,
+)
+_HALF = re.compile(r"\bhalf\s+an?\s+hour\b", re.I)
+_AND_A_HALF = re.compile(r"\b(\d+)\s+(hours?|days?|minutes?)\s+and\s+a\s+half\b", re.I)
+
+
+def _duration_words(body: str) -> str:
+    """``an hour``, ``two days``, ``half an hour``, ``1 hour and a half`` as digits."""
+    body = _HALF.sub("30 minutes", body)
+    body = _WORD_UNIT.sub(lambda m: f"{_WORD_NUMBERS[m[1].lower()]} ", body)
+    return _AND_A_HALF.sub(lambda m: f"{m[1]}.5 {m[2]}", body)
 
 
 def _unit_key(unit: str) -> str:
@@ -485,12 +583,18 @@ def parse_duration(text: str) -> int | None:
     ``~18.8 hours`` or a clock range ``14:00–16:48``; the first run of units in the text counts,
     the rest is commentary. None when the text holds no duration."""
     body = _APPROX.sub("", text).strip()
+    iso = _ISO_DURATION.match(body)
+    if iso and any(iso.groupdict().values()):
+        parts = {key: Decimal(value or 0) for key, value in iso.groupdict().items()}
+        iso_seconds = parts["w"] * 604800 + parts["d"] * 86400 + parts["h"] * 3600
+        return int((iso_seconds + parts["m"] * 60 + parts["s"]).to_integral_value())
     clock = _CLOCK_DURATION.match(body)
     if clock:
         if int(clock["m"]) > 59 or int(clock["s"] or 0) > 59:
             raise ValueError(f"{text.strip()!r} is not a valid duration (minutes or seconds > 59)")
         seconds = int(clock["h"]) * 3600 + int(clock["m"]) * 60 + int(clock["s"] or 0)
         return seconds
+    body = _BARE_MINUTES.sub(r"\1 \2m", _duration_words(_THOUSANDS.sub("", body)))
     total = Decimal(0)
     last_end: int | None = None
     for match in _DURATION_TOKEN.finditer(body):
@@ -535,7 +639,9 @@ def format_duration(seconds: int) -> str:
 
 _ZERO_WORDS = {"none", "zero", "no", "nil", "0", "no tickets", "no complaints"}
 _NUMBER = re.compile(
-    r"(?<![\w.])(?P<n>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![\w.])(?P<n>\d+,\d{1,2}(?=\s*(?:thousand|million|billion|[kKmMbB](?![A-Za-z])))"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.])"
+    r"|\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"\s*(?P<mult>thousand|million|billion|[kKmMbB](?![A-Za-z]))?"
 )
 _MULTIPLIERS = {
@@ -552,7 +658,13 @@ def _first_number(text: str) -> Decimal | None:
     match = _NUMBER.search(text)
     if match is None:
         return None
-    digits = re.sub(r"[,\u202f\u00a0 ]", "", match["n"])
+    written = match["n"]
+    if re.fullmatch(r"\d+,\d{1,2}", written):  # "2,5k": a decimal comma
+        digits = written.replace(",", ".")
+    elif written.count(".") > 1:  # "1.234.567": dots between thousands
+        digits = written.replace(".", "")
+    else:
+        digits = re.sub(r"[,\u202f\u00a0 ]", "", written)
     try:
         number = Decimal(digits)
     except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
@@ -573,12 +685,22 @@ def parse_count(text: str) -> int | None:
     return int(number.to_integral_value())
 
 
+_SIGNED_PERCENT = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE
+)
+_PLAIN_PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)")
+
+
 def parse_percentage(text: str) -> float | None:
     """A percentage from ``12%``, ``~0.4 %``, ``12.5``; None when the text has no number."""
-    match = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%?", text)
+    # A number with its sign counts first: "3,400 of 10,000 (34%)" is 34.
+    match = _SIGNED_PERCENT.search(text) or _PLAIN_PERCENT.search(text)
     if match is None:
         return None
-    return float(match.group(1))
+    number = match.group(1)
+    if _THOUSANDS.search(number):
+        number = _THOUSANDS.sub("", number)
+    return float(number.replace(",", "."))
 
 
 def format_number(value: float) -> str:

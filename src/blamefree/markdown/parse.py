@@ -98,13 +98,41 @@ class Context:
 # --- labelled fields ---------------------------------------------------------------------------
 
 
+# "**Time (UTC):**", "**Timestamp (PDT):**": a time label that names the zone of its value.
+_ZONED_LABEL = re.compile(
+    r"^(?P<base>time|timestamp|impact start)\s*\((?P<zone>[^()]{1,40})\)$", re.I
+)
+_LABEL_SYNONYMS = {"timestamp": "time"}
+
+
+def _zoned_label(label: str, value: str) -> tuple[str, str]:
+    """The label without its zone, and the value with the zone written after the time."""
+    match = _ZONED_LABEL.match(label.strip())
+    if match is None:
+        plain = layout.normalise(label)
+        return _LABEL_SYNONYMS.get(plain, plain), value
+    base = layout.normalise(match["base"])
+    base = _LABEL_SYNONYMS.get(base, base)
+    name = match["zone"].strip()
+    try:
+        values.zone(name)
+    except ValueError:
+        plain = layout.normalise(label)
+        return _LABEL_SYNONYMS.get(plain, plain), value
+    if values.is_unknown(value) or values.names_zone(value):
+        return base, value
+    return base, f"{value} {name}"
+
+
 def _split_label(text: str, known: set[str]) -> tuple[str, str] | None:
     match = _BOLD_LABEL.match(text)
     if match:
-        return layout.normalise(match["label"]), match["value"].strip()
+        return _zoned_label(match["label"], match["value"].strip())
     match = _PLAIN_LABEL.match(text)
-    if match and layout.normalise(match["label"]) in known:
-        return layout.normalise(match["label"]), match["value"].strip()
+    if match:
+        label, value = _zoned_label(match["label"], match["value"].strip())
+        if label in known:
+            return label, value
     return None
 
 
@@ -325,9 +353,14 @@ def _read_header(doc: dict[str, Any], root: Section, ctx: Context, tz_option: st
     found = {labels[key]: item for key, item in found_by_label.items()}
     incident = _text(found, "incident_id")
     doc["incident_id"] = incident
+    noted = values.zone_note("\n".join(ctx.lines))
     if "timezone" in found and not values.is_unknown(found["timezone"].value):
         tz_name = found["timezone"].value
         ctx.typed(values.zone, found["timezone"], "timezone")
+        doc["timezone"] = tz_name
+    elif noted is not None:
+        # "All times are in PST." in the text: the writer's own word, like a Time Zone line.
+        tz_name = noted
         doc["timezone"] = tz_name
     elif tz_option and tz_option.upper() != "UTC":
         tz_name = tz_option
