@@ -173,6 +173,8 @@ class Clause:
             possessive = self.tokens[back].possessive and after in words.ARTIFACT_NOUNS
             if after in _PREPOSITIONS or after.endswith("ing") or possessive:
                 found = self.kind(back)
+                if found in {"person", "team"} and self.tokens[back].low in words.ARTIFACT_NOUNS:
+                    return self.owner(back)  # start the span at the owner, "Marco's typo"
                 if found in {"person", "team"}:
                     return found, back
         return kind, index

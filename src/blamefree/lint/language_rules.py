@@ -144,7 +144,7 @@ def belittling(clause: Clause, add: Add) -> None:
                 if not _system_subject(clause, index):
                     add(BELITTLING, index, index + 1)
             elif _matter_of_doing(clause, index + 1) and not _system_subject(clause, index):
-                add(BELITTLING, index, index + 3)
+                add(BELITTLING, index, index + 4)
         elif low in {"simply", "merely"}:
             if after == "put" or not after:
                 continue
@@ -152,7 +152,7 @@ def belittling(clause: Clause, add: Add) -> None:
                 if not _system_subject(clause, index):
                     add(BELITTLING, index, index + 1)
             elif _matter_of_doing(clause, index + 1):
-                add(BELITTLING, index, index + 3)  # "simply a matter of reading the docs"
+                add(BELITTLING, index, index + 4)  # "simply a matter of reading the docs"
         elif low == "trivially":
             if after in _TRIVIALLY_BLAMING:
                 add(BELITTLING, index, index + 1)
@@ -319,21 +319,15 @@ def culprit(clause: Clause, add: Add) -> None:
     lemmas = verb_lemmas()
     for index, low in enumerate(clause.lows):
         lemma = lemmas.get(low)
-        if lemma is None and _mis_verb(low):
+        if lemma is None:
+            if low in _CULPRIT_WORDS:
+                _culprit_word(clause, index, add)
+                continue
+            if not (low.startswith("mis") and _mis_verb(low)):
+                continue
             lemma = "misconfigure"  # "misrouted", "mishandled": any mis- verb is a slip
-        if lemma is None and low not in _CULPRIT_WORDS:
-            continue
         token = tokens[index]
-        if low in {"with", "on"}:
-            _lies_with(clause, index, add)
-            continue
-        if low == "fault":
-            _fault(clause, index, add)
-            continue
-        if low == "responsible" or (low == "blame" and clause.low(index - 1) == "to"):
-            _responsible(clause, index, add)
-            continue
-        if lemma is None or (token.capitalised and index > 0):
+        if token.capitalised and index > 0:
             continue
         if clause.low(index - 1) in _ARTICLES:
             continue  # "the missing index", "a broken build": an adjective, not a verb
@@ -442,6 +436,16 @@ def _careless_action(clause: Clause, index: int) -> bool:
             break
     before = {clause.low(index - 1), clause.low(index - 2)}
     return bool(before & words.CARELESS_MANNER)
+
+
+def _culprit_word(clause: Clause, index: int, add: Add) -> None:
+    low = clause.low(index)
+    if low in {"with", "on"}:
+        _lies_with(clause, index, add)
+    elif low == "fault":
+        _fault(clause, index, add)
+    elif low == "responsible" or (low == "blame" and clause.low(index - 1) == "to"):
+        _responsible(clause, index, add)
 
 
 def _mis_verb(low: str) -> bool:
