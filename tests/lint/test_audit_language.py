@@ -22,6 +22,10 @@ def spans(text: str) -> list[tuple[str, str]]:
         ),
         ("Responsibility for the outage lies with Chen.", [("BF101", "lies with Chen")]),
         (
+            "Responsibility lies with the payments team for not load-testing the change.",
+            [("BF105", "lies with the payments team")],
+        ),
+        (
             "This incident is entirely on the release engineering team.",
             [("BF105", "is entirely on the release engineering team")],
         ),
@@ -37,10 +41,6 @@ def spans(text: str) -> list[tuple[str, str]]:
         (
             "Deployment done by Ivan without any review.",
             [("BF101", "done by Ivan")],
-        ),
-        (
-            "Someone dropped the production database thinking it was staging.",
-            [("BF101", "Someone dropped")],
         ),
         # Counterfactuals and human error.
         (
@@ -103,6 +103,12 @@ def test_blaming_shapes_are_found(text: str, expected: list[tuple[str, str]]) ->
         "The mission control dashboard stayed green.",
         "Mistakes in YAML are easy to make.",
         "Nobody on the bridge could see the EU dashboards, as they were behind a VPN.",
+        # The reasoning at the time is what a blameless review asks for.
+        "Alice drained the node thinking it was the unhealthy one.",
+        # Ownership of follow-up work is not blame.
+        "Responsibility for the fix lies with the platform team.",
+        "The responsibility for the follow-up is on the SRE team.",
+        "Recovery was done by the pipeline without review of the plan.",
     ],
 )
 def test_neutral_twins_are_not_flagged(text: str) -> None:

@@ -72,6 +72,7 @@ _DID = frozenset({"did", "does", "has", "had", "have"})
 _CULPRIT_WORDS = frozenset({"fault", "responsible", "blame", "with", "on"})
 _LIES = frozenset({"lies", "lay", "lie", "rests", "rested", "rest", "sits", "sat", "falls", "fell"})
 _ACCOUNTABILITY = frozenset({"responsibility", "blame", "fault", "accountability"})
+_OMISSIONS = frozenset({"not", "failing", "never", "missing", "ignoring", "skipping"})
 _SQUARELY = frozenset({"entirely", "squarely", "solely", "firmly", "fully", "wholly", "all"})
 _MEANS = frozenset({"by", "with", "through", "via", "using"})
 _CARE = frozenset({"care", "attention", "diligence", "caution", "effort", "discipline", "rigour"})
@@ -428,8 +429,6 @@ def _careless_action(clause: Clause, index: int) -> bool:
                 what += 1
             if clause.low(what) in words.WITHOUT_WHAT:
                 return True
-        if low == "thinking" and clause.low(at + 1) in {"it", "that", "this", "they", "he"}:
-            return True  # a mistaken belief: "dropped the database thinking it was staging"
         if low == "by" and clause.low(at + 1) == "mistake":
             return True
         if low in {",", ";", ".", "because", "when", "after", "and"}:
@@ -459,14 +458,16 @@ def _mis_verb(low: str) -> bool:
 
 
 def _lies_with(clause: Clause, index: int, add: Add) -> None:
-    """ "Responsibility lies with Chen", "this incident is entirely on the release team"."""
+    """ "Responsibility for the outage lies with Chen", "this incident is on the release team"."""
     verb = index - 1
     while clause.low(verb) in _SQUARELY:
         verb -= 1
     word = clause.low(verb)
+    before = set(clause.lows[:verb])
     if clause.low(index) == "with":
-        if word not in _LIES or not set(clause.lows[:verb]) & _ACCOUNTABILITY:
+        if word not in _LIES or not before & _ACCOUNTABILITY:
             return
+        about_failure = bool(before & (words.FAILURE_NOUNS | {"blame", "fault"}))
     else:
         if word not in {"is", "was"}:
             return
@@ -476,9 +477,15 @@ def _lies_with(clause: Clause, index: int, add: Add) -> None:
         subject_low = clause.low(subject)
         if subject_low not in words.FAILURE_NOUNS | _ACCOUNTABILITY | {"this", "that"}:
             return
+        about_failure = subject_low not in _ACCOUNTABILITY or bool(before & words.FAILURE_NOUNS)
     kind, where = clause.agent(index)
     after = clause.low(where + 1)
-    if kind in _BLAMED and (not after[:1].isalnum() or after in {"for", "alone", "and"}):
+    if kind not in _BLAMED or (after[:1].isalnum() and after not in {"for", "alone", "and"}):
+        return
+    if after == "for":  # "... lies with the team for not load-testing the change"
+        reason = {clause.low(at) for at in range(where + 2, where + 5)}
+        about_failure = about_failure or bool(reason & (words.FAILURE_NOUNS | _OMISSIONS))
+    if about_failure:
         add(_BLAMED[kind], verb, where)
 
 
