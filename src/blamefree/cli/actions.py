@@ -36,6 +36,7 @@ ByOption = Annotated[
     typer.Option("--by", help="Who makes the change, for the history. Default: your login."),
 ]
 ActionId = Annotated[str, typer.Argument(metavar="ACTION", help="Action item id, e.g. A-7F3K2Q.")]
+WIDE_TABLE = 120
 SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
 
 
@@ -104,21 +105,28 @@ def actions_table(console: Console, views: list[service.ActionView], today: dt.d
     if not views:
         console.print("No action items match.")
         return
+    # Below WIDE_TABLE columns the incident and horizon go under the text, so nothing is cut off.
+    wide = console.width >= WIDE_TABLE
     table = Table(title=f"Action items ({len(views)})", title_justify="left")
     table.add_column("ID", style="bold", no_wrap=True)
-    table.add_column("Incident", no_wrap=True)
-    table.add_column("Horizon")
-    table.add_column("Action", min_width=16, ratio=3)
-    table.add_column("Owner", min_width=8, ratio=1)
-    table.add_column("Due", min_width=11)
+    if wide:
+        table.add_column("Incident", no_wrap=True)
+        table.add_column("Horizon", no_wrap=True)
+    table.add_column("Action", min_width=16)
+    table.add_column("Owner", min_width=8, max_width=18)
+    table.add_column("Due", min_width=11, max_width=None if wide else 12, no_wrap=wide)
     table.add_column("Status", no_wrap=True)
     for v in views:
         r = v.record
-        text = r.text + (f" [dim]({r.tracker.key})[/]" if r.tracker else "")
+        incident = Text(r.incident_id, style=SEVERITY_STYLE.get(r.severity or "", ""))
+        text = Text.from_markup(r.text + (f" [dim]({r.tracker.key})[/]" if r.tracker else ""))
+        lead: list[Text | str] = [r.uid]
+        if wide:
+            lead += [incident, r.horizon.value]
+        else:
+            text.append("\n").append_text(incident).append(f" · {r.horizon.value}", style="dim")
         table.add_row(
-            r.uid,
-            Text(r.incident_id, style=SEVERITY_STYLE.get(r.severity or "", "")),
-            r.horizon.value,
+            *lead,
             text,
             r.owner or "[dim]unassigned[/]",
             _due_text(v, today),
@@ -149,7 +157,10 @@ def _print_one(ctx: typer.Context, view: service.ActionView, as_json: bool, verb
 @actions_app.command("list")
 def list_(
     ctx: typer.Context,
-    owner: Annotated[str | None, typer.Option("--owner", help="Only this owner's items.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Only this owner's items (case and a leading @ ignored)."),
+    ] = None,
     status: Annotated[
         list[str] | None,
         typer.Option(
@@ -238,7 +249,7 @@ def add(
     ] = None,
     type_: Annotated[ActionType | None, typer.Option("--type", help="What it does.")] = None,
     status: Annotated[
-        str, typer.Option("--status", help="proposed or open (committed to).")
+        str, typer.Option("--status", help="open (committed to), proposed, or any other status.")
     ] = "open",
     by: ByOption = None,
     as_json: JsonOption = False,

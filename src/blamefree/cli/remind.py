@@ -36,10 +36,13 @@ def remind(
 ) -> None:
     """Send each owner a digest of overdue and soon-due action items and upcoming reviews.
 
-    By e-mail (BLAMEFREE_SMTP_*; addresses from `blamefree people`), to a Slack incoming webhook
-    (BLAMEFREE_SLACK_WEBHOOK_URL) and to a JSON webhook (BLAMEFREE_WEBHOOK_URL). A message is
-    sent at most once a day; a failed one exits 8 and is retried by the next run. Owners without
-    an e-mail address go into one digest to BLAMEFREE_REMIND_FALLBACK.
+    By e-mail (BLAMEFREE_SMTP_*; addresses from `blamefree people`),
+    to a Slack incoming webhook (BLAMEFREE_SLACK_WEBHOOK_URL)
+    and to a JSON webhook (BLAMEFREE_WEBHOOK_URL).
+
+    A message is sent at most once a day; a failed one exits 8 and is retried
+    by the next run. Owners without an e-mail address go into one digest to
+    BLAMEFREE_REMIND_FALLBACK. "Today" can be pinned: blamefree --now 2024-04-05 remind.
 
     Example: blamefree remind --dry-run
     """
@@ -55,6 +58,12 @@ def remind(
         print_json(report_json(report))
     else:
         show_report(context.out, report)
+    failed = report.failed
+    failures = ""
+    if failed:
+        details = "; ".join(f"{r.channel.value} to {r.recipient}: {r.error}" for r in failed[:3])
+        more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+        failures = f"{len(failed)} of {len(report.results)} reminders failed: {details}{more}"
     if report.unrouted:
         names = ", ".join(report.unrouted)
         message = (
@@ -64,14 +73,10 @@ def remind(
         if dry_run:
             context.err.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
         else:
-            raise ConfigError(message)
-    failed = report.failed
+            # Exit 6 (a person must act) wins over 8, but the failures are named too.
+            raise ConfigError(message + (f". Also: {failures}" if failures else ""))
     if failed:
-        details = "; ".join(f"{r.channel.value} to {r.recipient}: {r.error}" for r in failed[:3])
-        more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
-        raise ExternalServiceError(
-            f"{len(failed)} of {len(report.results)} reminders failed{more}: {details}"
-        )
+        raise ExternalServiceError(failures)
 
 
 def report_json(report: service.RemindReport) -> dict[str, Any]:

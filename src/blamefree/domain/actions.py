@@ -101,6 +101,15 @@ def parse_window(text: str) -> int:
 # --- due dates -------------------------------------------------------------------------------
 
 
+def same_owner(written: str | None, asked: str) -> bool:
+    """Whether an owner as written names the person asked for: case and a leading @ ignored."""
+
+    def key(name: str) -> str:
+        return " ".join(name.strip().lstrip("@").split()).casefold()
+
+    return written is not None and key(written) == key(asked)
+
+
 def default_due_date(incident_date: dt.date | None, horizon: Horizon) -> dt.date | None:
     """The end of the horizon counted from the incident date (7, 30 or 90 days)."""
     if incident_date is None:

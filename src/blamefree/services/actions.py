@@ -97,16 +97,19 @@ def list_actions(
 ) -> list[ActionView]:
     """Action items across all post-mortems, filtered; due dates default to the horizon's end.
 
+    ``owner`` matches ignoring case and a leading ``@`` (``dana`` finds ``@Dana``).
+
     ``overdue`` keeps items past due; ``due_within`` keeps open items due within that many days
     (overdue ones included). Both leave closed items out.
     """
     with UnitOfWork(engine) as uow:
         records = FollowThroughRepository(uow.session).list_actions(
-            owner=owner,
             statuses=statuses or None,
             severities=severities or None,
             incident_id=incident_id,
         )
+    if owner is not None:
+        records = [r for r in records if rules.same_owner(r.owner, owner)]
     views = [view(record, today=today) for record in records]
     if overdue:
         views = [v for v in views if v.overdue]

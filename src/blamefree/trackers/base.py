@@ -139,17 +139,7 @@ class HttpApi:
         params: Mapping[str, str | int] | None = None,
     ) -> Any:
         """Send a request and return the decoded JSON of a 2xx answer (None when empty)."""
-        for attempt in range(self.retries + 1):
-            response = self._send(method, path, json=json, params=params)
-            wait = rate_limit_wait(response)
-            if wait is None:
-                break
-            if attempt == self.retries or wait > self.max_wait:
-                raise ExternalServiceError(
-                    f"{self.name} rate limit reached ({method} {path}, HTTP "
-                    f"{response.status_code}); try again in {_seconds(wait)}"
-                )
-            self._sleep(wait)
+        response = self._send_patiently(method, path, json=json, params=params)
         return self._decode(method, path, response)
 
     def get_pages(
@@ -161,16 +151,34 @@ class HttpApi:
         for _ in range(max_pages):
             if url is None:
                 return
-            response = self._send("GET", url, json=None, params=query)
-            wait = rate_limit_wait(response)
-            if wait is not None:
-                raise ExternalServiceError(
-                    f"{self.name} rate limit reached (GET {path}); try again in {_seconds(wait)}"
-                )
+            response = self._send_patiently("GET", url, json=None, params=query, shown=path)
             data = self._decode("GET", path, response)
             yield from data if isinstance(data, list) else []
             url = response.links.get("next", {}).get("url")
             query = None
+
+    def _send_patiently(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any,
+        params: Mapping[str, str | int] | None,
+        shown: str | None = None,
+    ) -> httpx.Response:
+        """Send; a rate limit with a short wait is waited out and retried, a long one reported."""
+        for attempt in range(self.retries + 1):
+            response = self._send(method, path, json=json, params=params)
+            wait = rate_limit_wait(response)
+            if wait is None:
+                return response
+            if attempt == self.retries or wait > self.max_wait:
+                raise ExternalServiceError(
+                    f"{self.name} rate limit reached ({method} {shown or path}, HTTP "
+                    f"{response.status_code}); try again in {_seconds(wait)}"
+                )
+            self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(
         self, method: str, path: str, *, json: Any, params: Mapping[str, str | int] | None
