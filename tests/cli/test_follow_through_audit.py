@@ -9,6 +9,7 @@ independently of the fakes in ``support.fake_trackers``.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import re
@@ -21,7 +22,10 @@ from typing import Any
 
 import icalendar
 import pytest
+from sqlalchemy import Engine
 
+from blamefree.store import UnitOfWork
+from blamefree.store.deliveries import DeliveryRepository
 from blamefree.trackers.base import HttpApi
 from support.cli import Invoke, Run
 from support.fake_http import Answer, Seen, fake_server
@@ -509,3 +513,66 @@ def test_a_short_rate_limit_on_a_listed_page_is_waited_out() -> None:
         finally:
             api.close()
     assert (items, slept, len(server.seen)) == ([{"n": 1}], [2.0], 2)
+
+
+def test_overlapping_runs_send_each_reminder_once(
+    blamefree: Blamefree, inbox: tuple[Inbox, int]
+) -> None:
+    """Three `remind` runs started together (cron and a hand-run): every message goes out once."""
+    assert blamefree("import", "search.md", "checkout.md").exit_code == 0
+    smtp, port = inbox
+    with fake_server(lambda request: Answer(200, "ok")) as hooks:
+        env = blamefree.env | {
+            "BLAMEFREE_SMTP_HOST": "127.0.0.1",
+            "BLAMEFREE_SMTP_PORT": str(port),
+            "BLAMEFREE_SMTP_FROM": "pm@example.com",
+            "BLAMEFREE_REMIND_FALLBACK": "oncall@example.com",
+            "BLAMEFREE_WEBHOOK_URL": f"{hooks.url}/hook",
+        }
+        runs = [
+            subprocess.Popen(
+                [*_command(), "remind", "--json"],
+                env=env,
+                cwd=blamefree.cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        outputs = [run.communicate(timeout=120) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0], outputs
+        statuses = sorted(d["status"] for out, _ in outputs for d in json.loads(out)["deliveries"])
+        assert [tos for _, tos, _ in smtp.messages] == [["oncall@example.com"]]
+        assert sorted(json.loads(r.body)["owner"] for r in hooks.seen) == [
+            "@octodev",
+            "Dana",
+            "Priya Raman",
+        ]
+    assert statuses.count("sent") == 4
+    assert len(statuses) - statuses.count("sent") == 8  # already sent, or sent by another run
+
+
+def test_a_claim_left_by_a_dead_run_is_taken_over_after_its_lease(engine: Engine) -> None:
+    """A run that died while sending blocks the message for the lease, then it is retried."""
+    day = dt.date(2024, 4, 5)
+    start = dt.datetime(2024, 4, 5, 9, tzinfo=dt.UTC)
+    where = {"day": day, "channel": "email", "recipient": "Dana", "address": "d@x.io"}
+
+    def claim(minutes: int) -> bool:
+        with UnitOfWork(engine) as uow:
+            return DeliveryRepository(uow.session).claim(
+                **where,
+                items=["A-1"],
+                at=start,
+                lease_start=start + dt.timedelta(minutes=minutes),
+                stale_before=start + dt.timedelta(minutes=minutes - 10),
+            )
+
+    assert [claim(0), claim(1), claim(9)] == [True, False, False]
+    assert claim(11) is True  # the first claimer died; its lease ran out
+    with UnitOfWork(engine) as uow:
+        repo = DeliveryRepository(uow.session)
+        record = repo.record(**where, items=["A-1"], error=None, at=start)
+    assert (record.status, record.attempts) == ("sent", 1)
+    assert claim(30) is False  # sent: never again that day

@@ -19,6 +19,7 @@ STATUS_STYLE = {
     service.SENT_STATUS: "green",
     service.FAILED_STATUS: "bold red",
     service.SKIPPED_STATUS: "dim",
+    service.BUSY_STATUS: "dim",
     service.DRY_RUN_STATUS: "cyan",
 }
 

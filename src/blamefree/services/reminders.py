@@ -42,7 +42,10 @@ REVIEW_LATE_DAYS = 30
 SENT_STATUS = "sent"
 FAILED_STATUS = "failed"
 SKIPPED_STATUS = "already sent"
+BUSY_STATUS = "sent by another run"
 DRY_RUN_STATUS = "would send"
+CLAIM_LEASE = dt.timedelta(minutes=10)
+"""A run that claimed a message and did not record it within this time is taken to have died."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,9 @@ def _send_all(
         Mailer(mail) if mail else _NoMailer() as mailer,
     ):
         for delivery in pending:
+            if not _claim(engine, delivery, today=today, now=now):
+                results.append(_result(delivery, BUSY_STATUS))
+                continue
             error: str | None = None
             try:
                 if delivery.channel is Channel.EMAIL:
@@ -184,6 +190,22 @@ def _send_all(
             status = SENT_STATUS if error is None else FAILED_STATUS
             results.append(_result(delivery, status, attempts=record.attempts, error=error))
     return results
+
+
+def _claim(engine: Engine, delivery: Delivery, *, today: dt.date, now: dt.datetime) -> bool:
+    """Claim the message in its own transaction, so an overlapping run does not send it too."""
+    real_now = dt.datetime.now(dt.UTC)
+    with UnitOfWork(engine) as uow:
+        return DeliveryRepository(uow.session).claim(
+            day=today,
+            channel=delivery.channel.value,
+            recipient=delivery.recipient,
+            address=shown_address(delivery),
+            items=item_keys(delivery),
+            at=now,
+            lease_start=real_now,
+            stale_before=real_now - CLAIM_LEASE,
+        )
 
 
 class _NoMailer:
