@@ -22,6 +22,7 @@ TABLES = {
     "action_items",
     "alembic_version",
     "contributing_factors",
+    "leases",
     "people",
     "postmortems",
     "prevention_measures",

@@ -20,6 +20,7 @@ from blamefree.domain.postmortem import TrackerLink
 from blamefree.errors import ConfigError, ExternalServiceError
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import ActionRecord, FollowThroughRepository
+from blamefree.store.leases import lease
 from blamefree.trackers.base import ExternalIssue, IssueDraft, Tracker
 from blamefree.trackers.github import GitHubTracker
 from blamefree.trackers.jira import JiraTracker
@@ -162,18 +163,26 @@ def push_actions(
         if failed:
             results.append(_push_result(record, NOT_TRIED))
             continue
-        draft = issue_draft(record)
-        try:
-            issue = tracker.find(draft)
-            outcome = FOUND
-            if issue is None:
-                issue = tracker.create(draft)
-                outcome = CREATED
-        except ExternalServiceError as error:
-            failed = True
-            results.append(_push_result(record, FAILED, error=error.message))
-            continue
-        write_link(engine, record.uid, _link(to, issue))
+        # One process at a time per item: another push run waits here, then finds the link
+        # (or the issue) this one made instead of filing a second issue.
+        with lease(engine, f"push:{record.uid}"):
+            with UnitOfWork(engine) as uow:
+                record = FollowThroughRepository(uow.session).get_action(record.uid)
+            if record.tracker is not None:
+                results.append(_push_result(record, LINKED, record.tracker.key, record.tracker.url))
+                continue
+            draft = issue_draft(record)
+            try:
+                issue = tracker.find(draft)
+                outcome = FOUND
+                if issue is None:
+                    issue = tracker.create(draft)
+                    outcome = CREATED
+            except ExternalServiceError as error:
+                failed = True
+                results.append(_push_result(record, FAILED, error=error.message))
+                continue
+            write_link(engine, record.uid, _link(to, issue))
         results.append(_push_result(record, outcome, issue.key, issue.url))
     return results
 

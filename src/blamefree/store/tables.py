@@ -294,3 +294,13 @@ class ReminderDeliveryRow(Base):
     first_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class LeaseRow(Base):
+    """A named lock held by one process until it is released or expires."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,69 @@
+"""Named leases: a lock across processes (and app servers) that works on SQLite and PostgreSQL.
+
+``with lease(engine, "push:A-7F3K2Q"):`` inserts a row named so in its own transaction; a
+second holder waits until the row is deleted or has expired (a crashed holder's lease is taken
+over after ``ttl``). The primary key makes taking it atomic on both backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, delete, exc, insert, update
+
+from blamefree.errors import Conflict
+from blamefree.store.migrate import ensure_schema
+from blamefree.store.tables import LeaseRow
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _try_take(engine: Engine, name: str, holder: str, ttl: dt.timedelta) -> bool:
+    now = _now()
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(LeaseRow).values(name=name, holder=holder, expires_at=now + ttl)
+            )
+        return True
+    except exc.IntegrityError:
+        pass
+    with engine.begin() as connection:  # take over a lease whose holder is gone
+        taken = connection.execute(
+            update(LeaseRow)
+            .where(LeaseRow.name == name, LeaseRow.expires_at < now)
+            .values(holder=holder, expires_at=now + ttl)
+        )
+        return bool(taken.rowcount == 1)
+
+
+@contextmanager
+def lease(
+    engine: Engine,
+    name: str,
+    *,
+    ttl: dt.timedelta = dt.timedelta(minutes=5),
+    wait: float = 60.0,
+    poll: float = 0.1,
+) -> Iterator[None]:
+    """Hold the lease ``name`` for the duration of the block; Conflict after ``wait`` seconds."""
+    ensure_schema(engine)
+    holder = uuid.uuid4().hex
+    deadline = time.monotonic() + wait
+    while not _try_take(engine, name, holder, ttl):
+        if time.monotonic() > deadline:
+            raise Conflict(f"{name} is busy in another process; try again in a minute")
+        time.sleep(poll)
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder)
+            )
