@@ -40,7 +40,8 @@ class AppContext:
                 moment = dt.datetime.fromisoformat(self.settings.now.replace("Z", "+00:00"))
             except ValueError as exc:
                 raise ConfigError(
-                    f"BLAMEFREE_NOW={self.settings.now!r} is not an ISO-8601 time"
+                    f"--now / BLAMEFREE_NOW {self.settings.now!r} is not an ISO-8601 time "
+                    "(e.g. 2024-03-25T09:00:00Z)"
                 ) from exc
             return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         return dt.datetime.now(dt.UTC)
