@@ -495,17 +495,18 @@ def test_yearless_date_before_the_incident_is_next_year() -> None:
 
 def test_sections_and_bullets_the_template_does_not_have_are_kept() -> None:
     cloudflare = load("cloudflare-waf-regex.md")
+    # Kept in the order they are rendered in: a section of its own goes to the end.
     assert [(e.parent, e.heading) for e in cloudflare.extra_sections] == [
-        (None, "Customer Communication"),
         ("Timeline", "Detailed log"),
+        (None, "Customer Communication"),
     ]
     assert cloudflare.timeline.mitigation.extra == [
         "Internal tools were slow because our own services sat behind the affected proxies."
     ]
     bgp = load("bgp-leak-impact-start-block.md")
     assert [(e.parent, e.heading) for e in bgp.extra_sections] == [
-        (None, "Background"),
         ("Timeline", "Chat excerpts"),
+        (None, "Background"),
     ]
     assert bgp.executive_summary.what_happened is not None
     assert bgp.executive_summary.what_happened.startswith("A change to the prefix filters")

@@ -44,6 +44,7 @@ class Section:
     heading: str
     line: int
     end: int = 0
+    body_start: int = 0  # first line (0-based) after the heading; a setext heading has two
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
@@ -146,13 +147,16 @@ def parse_blocks(text: str) -> tuple[str | None, int, Section]:
         start, stop = token.map
         if token.type == "heading_open":
             level = int(token.tag[1])
-            heading = tokens[i + 1].content.strip()
+            heading = " ".join(tokens[i + 1].content.split())
             if level == 1 and title is None and len(stack) == 1 and not root.children:
                 title, title_line = heading, start + 1
             else:
+                # A second `# ` heading is read as a section of its own (level 2), so that
+                # the template's sections after it are not taken to be its sub-sections.
+                level = max(level, 2)
                 while stack[-1].level >= level and len(stack) > 1:
                     stack.pop().end = start
-                section = Section(level=level, heading=heading, line=start + 1)
+                section = Section(level=level, heading=heading, line=start + 1, body_start=stop)
                 stack[-1].children.append(section)
                 stack.append(section)
             i = walker.close_index(i) + 1
@@ -184,7 +188,7 @@ def parse_blocks(text: str) -> tuple[str | None, int, Section]:
 
 def section_raw(section: Section, lines: list[str]) -> str:
     """The verbatim text under a heading (sub-headings included), without closing rules."""
-    body = lines[section.line : section.end]
+    body = lines[max(section.body_start, section.line) : section.end]
     body = _trim(list(body))
     while body and (_HR.match(body[-1]) or _REMEMBER.match(body[-1])):
         body.pop()

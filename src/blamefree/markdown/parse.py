@@ -92,7 +92,27 @@ class Context:
         self, parent: str | None, body: str, heading: str | None = None, level: int = 3
     ) -> None:
         if body.strip() or heading is not None:
+            body = _close_fences(body)
             self.extras.append(ExtraSection(heading=heading, level=level, parent=parent, body=body))
+
+
+_ODD_SPACES = str.maketrans({c: " " for c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"})
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _close_fences(body: str) -> str:
+    """Close a code fence left open at the end of kept text, so it cannot swallow what follows."""
+    open_fence: str | None = None
+    for line in body.split("\n"):
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        marker = match.group(1)
+        if open_fence is None:
+            open_fence = marker
+        elif marker[0] == open_fence[0] and len(marker) >= len(open_fence):
+            open_fence = None
+    return body if open_fence is None else f"{body}\n{open_fence}"
 
 
 # --- labelled fields ---------------------------------------------------------------------------
@@ -423,8 +443,8 @@ def _read_timeline(
         )
     for child in section.children:
         if layout.normalise(child.heading) == "event log":
-            body = ctx.lines[child.line : child.end]
-            timeline["events"] = parse_event_log(body, child.line + 1, ctx.fail)
+            body = ctx.lines[child.body_start : child.end]
+            timeline["events"] = parse_event_log(body, child.body_start + 1, ctx.fail)
     for block_type in PhaseBlock.__subclasses__():
         key = block_type.phase.value
         sub = phases.get(key)
@@ -855,11 +875,45 @@ def _read_sign_off(section: Section, ctx: Context) -> dict[str, Any]:
 
 # --- the document --------------------------------------------------------------------------
 
+_SUBSECTIONS: dict[str, list[str]] = {
+    "Timeline": [heading for heading, _key in layout.PHASE_HEADINGS],
+    "Impact Assessment": ["Users Affected", "Features Affected", "Business Impact"],
+    "Root Cause Analysis": [
+        "Primary Cause",
+        "Contributing Factors",
+        "Why It Happened",
+        "Why We Didn't Catch It",
+    ],
+    "Action Items": [heading for heading, _key in layout.HORIZON_HEADINGS],
+    "Prevention Measures": [heading for heading, _k, _p in layout.PREVENTION_HEADINGS],
+    "Metrics": ["Incident Metrics", "Performance Impact"],
+    "Follow-Up": ["Review Schedule", "Success Criteria"],
+    "Appendix": [heading for heading, _k, _p in layout.APPENDIX_HEADINGS],
+}
+_SECTION_ORDER = {heading: index for index, (heading, _key) in enumerate(layout.SECTIONS)}
+
+
+def _render_order(extra: ExtraSection) -> tuple[int, int]:
+    """Where render puts an extra section, so that a parsed document is already in that order
+    (sorting is stable: extras in the same place keep the order they were written in)."""
+    if extra.parent is None:
+        if extra.heading is None or extra.level > 2:
+            return (-1, 0)
+        return (len(_SECTION_ORDER), 0)
+    top, _slash, sub = extra.parent.partition("/")
+    section = _SECTION_ORDER.get(top, len(_SECTION_ORDER))
+    if not sub:
+        return (section, -1 if extra.heading is None else 1000)
+    subs = _SUBSECTIONS.get(top, [])
+    return (section, subs.index(sub) if sub in subs else 999)
+
 
 def parse(text: str, *, source: str | None = None, timezone: str | None = None) -> Postmortem:
     """Read a post-mortem written in the template; ``timezone`` applies to times written
     without one unless the document names its own (``**Time Zone:**``)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    # Characters Python counts as white space or line breaks but Markdown does not: spaces.
+    text = text.translate(_ODD_SPACES)
     ctx = Context(source=source, lines=text.split("\n"))
     try:
         if timezone is not None:
@@ -905,7 +959,7 @@ def parse(text: str, *, source: str | None = None, timezone: str | None = None) 
             doc[key] = _read_reflection(section, ctx, layout.SECTION_HEADINGS[key])
         else:
             doc[key] = readers[key](section, ctx)
-    doc["extra_sections"] = ctx.extras
+    doc["extra_sections"] = sorted(ctx.extras, key=_render_order)
     try:
         return Postmortem.model_validate(doc)
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from blamefree.domain import values
 from blamefree.domain.derive import (
@@ -79,7 +80,9 @@ def _bullet(text: str) -> str:
 
 
 def _checkbox(item: CheckItem | ActionItem) -> str:
-    return f"- [{'x' if item.done else ' '}] " + _indent(item.text, 6)
+    # Continuation lines sit under the item's text as the list marker sets it (two spaces),
+    # which is how they are read back.
+    return f"- [{'x' if item.done else ' '}] " + _indent(item.text, 2)
 
 
 def _shows_status(status: ActionStatus) -> bool:
@@ -131,6 +134,12 @@ def _extras(
         if extra.body:
             out.append(extra.body)
     return out
+
+
+def _extras_at(doc: Postmortem, parent: str | None, levels: Callable[[int], bool]) -> list[str]:
+    """The headed extras under ``parent`` whose heading level ``levels`` accepts."""
+    kept = [e for e in doc.extra_sections if e.heading is None or levels(e.level)]
+    return _extras(doc.model_copy(update={"extra_sections": kept}), parent, loose=False)
 
 
 def _leading_extras(doc: Postmortem, parent: str | None) -> list[str]:
@@ -430,18 +439,39 @@ _SECTION_RENDERERS = {
 }
 
 
+_SECTIONS_WITH_SUBSECTIONS = frozenset(
+    {
+        "timeline",
+        "impact_assessment",
+        "root_cause_analysis",
+        "action_items",
+        "prevention_measures",
+        "metrics",
+        "follow_up",
+        "appendix",
+    }
+)
+
+
 def render(doc: Postmortem) -> str:
     """The document as Markdown in the template's layout; an empty document is the template."""
     out = [f"# {doc.title or layout.TEMPLATE_TITLE}", "", *_header(doc)]
     out += _extras(doc, None, headed=False)
+    # Headed extras found before the first section stay there: at the end, a `### ` heading
+    # would be read as part of the Sign-Off.
+    out += _extras_at(doc, None, lambda level: level > 2)
     for heading, key in layout.SECTIONS:
         out += ["", "---", "", f"## {heading}", ""]
-        out += _leading_extras(doc, heading)
+        if key in _SECTIONS_WITH_SUBSECTIONS:
+            out += _leading_extras(doc, heading)
         if key in ("what_went_well", "what_went_wrong"):
             out += _reflection(doc, key)
         else:
             out += _SECTION_RENDERERS[key](doc)
+        if key not in _SECTIONS_WITH_SUBSECTIONS:
+            # After the labelled fields: a stray line before them could be read as a field.
+            out += _extras(doc, heading, headed=False)
         out += _extras(doc, heading, loose=False)
-    out += _extras(doc, None, loose=False)
+    out += _extras_at(doc, None, lambda level: level <= 2)
     out += ["", "---", "", layout.REMEMBER]
     return "\n".join(out) + "\n"
