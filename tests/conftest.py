@@ -16,10 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import URL, Engine, create_engine, exc, make_url, text
 from sqlalchemy.pool import NullPool
 
 from blamefree.store.engine import make_engine
+
+# CI must be reproducible: the same examples on every run (locally, hypothesis keeps exploring).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None)
+if os.environ.get("CI", "").lower() == "true":
+    hypothesis_settings.load_profile("ci")
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
