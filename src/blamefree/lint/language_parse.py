@@ -27,6 +27,8 @@ def verb_lemmas() -> dict[str, str]:
         | words.NEGLIGENCE_VERBS
         | words.ACTION_VERBS
         | words.DILIGENCE_VERBS
+        | words.CLEFT_VERBS
+        | words.OWNED_IMPACT_VERBS
         | {"make", "fail", "neglect", "drop"}
     )
     forms: dict[str, str] = {}
@@ -126,7 +128,10 @@ class Clause:
         if token.possessive:
             text = text[:-2] if text[-2:] in {"'s", "’s"} else text[:-1]
         looks_like_name = text.isalpha() and len(text) > 1 and text[1:].islower()
-        unknown = not self.is_initial(index) or not is_english_word(low)
+        # "at 09:12 Grace's bad merge": a possessive after a time or label is a name, not the
+        # capitalised first word of a timeline entry.
+        owned = index > 0 and token.possessive and token.text[-2:] in {"'s", "’s"}
+        unknown = not self.is_initial(index) or owned or not is_english_word(low)
         if token.capitalised and looks_like_name and unknown:
             return "person"  # "after that, Dave broke"; "Karthik took down"
         if low in words.ARTIFACT_NOUNS:

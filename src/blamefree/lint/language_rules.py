@@ -320,6 +320,8 @@ def culprit(clause: Clause, add: Add) -> None:
     lemmas = verb_lemmas()
     for index, low in enumerate(clause.lows):
         lemma = lemmas.get(low)
+        if low in words.BAD_OBJECT:
+            _bad_artifact(clause, index, add)  # "Grace's bad merge", "his broken change"
         if lemma is None:
             if low in _CULPRIT_WORDS:
                 _culprit_word(clause, index, add)
@@ -332,6 +334,10 @@ def culprit(clause: Clause, add: Add) -> None:
             continue
         if clause.low(index - 1) in _ARTICLES:
             continue  # "the missing index", "a broken build": an adjective, not a verb
+        if lemma in words.CLEFT_VERBS and _singled_out(clause, index, lemma, add):
+            continue
+        if lemma in words.OWNED_IMPACT_VERBS and _owned_impact(clause, index, add):
+            continue
         last = index
         if lemma in words.PARTICLE_FAILURES:
             particle = _particle(clause, index, words.PARTICLE_FAILURES[lemma])
@@ -361,6 +367,68 @@ def culprit(clause: Clause, add: Add) -> None:
         elif lemma not in words.FAILURE_VERBS | words.NEGLIGENCE_VERBS:
             continue
         _blame_subject_or_agent(clause, index, last, add)
+
+
+def _singled_out(clause: Clause, index: int, lemma: str, add: Add) -> bool:
+    """ "It was Sarah who disabled the alert", "the database was dropped by Kyle"."""
+    objects = {clause.low(at) for at in range(index + 1, index + 5)}
+    if objects & words.REMEDY_NOUNS:
+        return False  # "It was Sarah who pushed the fix"
+    if lemma in words.DESTRUCTIVE_VERBS and clause.low(index + 1) == "by":
+        if clause.low(index - 1) in _PASSIVE_AUX:
+            kind, where = clause.agent(index + 1)
+            if kind in _BLAMED:
+                add(_BLAMED[kind], index, where)
+                return True
+        return False
+    at = index - 1
+    while clause.low(at) in words.SUBJECT_SKIP:
+        at -= 1
+    if clause.low(at) not in {"who", "that"}:
+        return False
+    head = at - 1
+    kind = clause.kind(head)
+    if kind not in _BLAMED:
+        return False
+    for be in range(head - 1, max(head - 5, -1), -1):
+        low = clause.low(be)
+        it_is = low in {"was", "is"} and clause.low(be - 1) == "it"
+        if it_is or (low == "it" and clause.tokens[be].possessive):  # "It's Sarah who ..."
+            add(_BLAMED[kind], be - 1 if it_is else be, index)
+            return True
+        if low in words.CLAUSE_BREAKS:
+            break
+    return False
+
+
+def _owned_impact(clause: Clause, index: int, add: Add) -> bool:
+    """ "@jdoe's migration locked the orders table": the owner of the artifact is blamed."""
+    if clause.low(index + 1) in {"down", "in", "up", "out", "through"}:
+        return False  # "locked down the admin API"; "locked out" is a particle failure
+    if clause.low(index - 1) in _PASSIVE_AUX:
+        return False
+    kind, where = clause.subject(index)
+    if kind not in _BLAMED or where < 0:
+        return False
+    if not clause.tokens[where].possessive and clause.low(where) not in {"his", "her"}:
+        return False  # "Dave locked the table" is an ordinary action
+    add(_BLAMED[kind], where, index)
+    return True
+
+
+def _bad_artifact(clause: Clause, index: int, add: Add) -> None:
+    """ "Grace's bad merge", "@sam's untested change": a person's faulty artifact."""
+    owner = index - 1
+    if owner < 0 or not (clause.tokens[owner].possessive or clause.low(owner) in {"his", "her"}):
+        return
+    for noun in (index + 1, index + 2):
+        if clause.low(noun) in words.ARTIFACT_NOUNS:
+            kind = "person" if clause.low(owner) in {"his", "her"} else clause.kind(owner)
+            if kind in _BLAMED:
+                add(_BLAMED[kind], owner, noun)
+            return
+        if not clause.low(noun).isalpha():
+            return
 
 
 def _blame_subject_or_agent(clause: Clause, index: int, last: int, add: Add) -> None:

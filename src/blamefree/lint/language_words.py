@@ -55,7 +55,7 @@ SYSTEM_WORDS = _words(
     twitter ubuntu vault varnish windows zookeeper ios macos monday
     tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december christmas easter utc gmt cet pst est pdt
-    edt
+    edt yesterday today tonight tomorrow
     """
 )
 
@@ -167,6 +167,37 @@ ARTIFACT_NOUNS = _words(
     """
     change changes commit commits pr push deploy deployment typo mistake error script query
     config configuration command migration code patch edit job fix release rollout blunder
+    merge merges hotfix
+    """
+)
+# Data lost at a person's hand: "the production database was dropped by Kyle" (a passive with a
+# person as agent) or "It was Sarah who deleted the bucket" (a cleft). "The table was restored
+# by Kyle" is not flagged.
+DESTRUCTIVE_VERBS = _words(
+    """
+    delete drop wipe purge truncate erase overwrite destroy
+    """
+)
+# Ordinary actions that blame when a cleft singles a person out for them: "It was Sarah who
+# disabled the alert" (but not "It was Sarah who found the root cause" or "... who pushed the
+# fix").
+CLEFT_VERBS = DESTRUCTIVE_VERBS | _words(
+    """
+    disable silence mute snooze push merge approve deploy ship commit introduce change
+    """
+)
+# What a person's artifact does that blames its owner: "@jdoe's migration locked the orders
+# table" (but "@jdoe's fix restored service" is fine).
+OWNED_IMPACT_VERBS = _words(
+    """
+    lock overload saturate exhaust stall deadlock flood overwrite truncate wipe hammer starve
+    degrade leak freeze hang
+    """
+)
+# Objects that make a singled-out action a remedy: "It was Sarah who pushed the fix".
+REMEDY_NOUNS = _words(
+    """
+    fix fixes hotfix patch rollback revert mitigation workaround
     """
 )
 JUDGEMENT_WORDS = _words(
