@@ -262,3 +262,14 @@ def test_import_evaluates_success_criteria_from_the_data(cli: Invoke, tmp_path: 
     exported = cli("export", "INC-2024-0142", "--format", "md").stdout
     assert "- [ ] All action items completed\n" in exported
     assert "- [ ] Team trained on new procedures\n" in exported
+
+
+def test_fixed_clock_also_stamps_what_is_stored(cli: Invoke) -> None:
+    assert cli("--now", "2024-03-13T10:00:00Z", "import", str(EXAMPLE)).exit_code == 0
+    history = json.loads(cli("history", "INC-2024-0142", "--json").stdout)
+    assert history[0]["created_at"] == "2024-03-13T10:00:00+00:00"
+    shown = json.loads(cli("show", "INC-2024-0142", "--json").stdout)
+    assert shown["created_at"] == "2024-03-13T10:00:00+00:00"
+    bad = cli("--now", "yesterday", "import", str(EXAMPLE))
+    assert bad.exit_code == 6
+    assert "--now / BLAMEFREE_NOW 'yesterday' is not an ISO-8601 time" in bad.stderr

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from blamefree.config import Settings
 from blamefree.errors import ConfigError
 from blamefree.store import make_engine
+from blamefree.store.unit_of_work import with_clock
 
 
 @dataclass
@@ -30,7 +31,9 @@ class AppContext:
     def engine(self) -> Engine:
         """The store's engine, built on first use (commands that need no store never touch it)."""
         if self._engine is None:
-            self._engine = make_engine(self.settings.database_url)
+            engine = make_engine(self.settings.database_url)
+            # A fixed --now / BLAMEFREE_NOW also stamps what is stored (created, saved, closed).
+            self._engine = with_clock(engine, self.now) if self.settings.now else engine
         return self._engine
 
     def now(self) -> dt.datetime:

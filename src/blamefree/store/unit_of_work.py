@@ -11,6 +11,20 @@ from blamefree.store.engine import store_error
 from blamefree.store.migrate import ensure_schema
 from blamefree.store.repository import Clock, PostmortemRepository, utc_now
 
+CLOCK_OPTION = "blamefree_clock"
+
+
+def with_clock(engine: Engine, clock: Clock) -> Engine:
+    """The engine carrying a clock: every unit of work on it stamps times with that clock
+    (``--now`` / ``BLAMEFREE_NOW``); the connection pool is shared with ``engine``."""
+    return engine.execution_options(**{CLOCK_OPTION: clock})
+
+
+def engine_clock(engine: Engine) -> Clock:
+    """The clock an engine carries, else the real one."""
+    clock = engine.get_execution_options().get(CLOCK_OPTION)
+    return clock if callable(clock) else utc_now
+
 
 class UnitOfWork:
     """``with UnitOfWork(engine) as uow:`` commits on success and rolls back on any error.
@@ -22,9 +36,9 @@ class UnitOfWork:
     session: Session
     postmortems: PostmortemRepository
 
-    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock | None = None) -> None:
         self.engine = engine
-        self._clock = clock
+        self._clock = clock or engine_clock(engine)
 
     def __enter__(self) -> UnitOfWork:
         ensure_schema(self.engine)
