@@ -117,14 +117,22 @@ def _numbered(items: list[str], placeholder: str) -> list[str]:
 
 
 def _extras(
-    doc: Postmortem, parent: str | None, *, loose: bool = True, headed: bool = True
+    doc: Postmortem,
+    parent: str | None,
+    *,
+    loose: bool = True,
+    headed: bool = True,
+    levels: Callable[[int], bool] | None = None,
 ) -> list[str]:
-    """Loose text and extra subsections the writer put under ``parent``."""
+    """Loose text and extra subsections the writer put under ``parent``; ``levels`` picks
+    which heading levels of the headed ones to render."""
     out: list[str] = []
     for extra in doc.extra_sections:
         if extra.parent != parent or (extra.heading is None and not loose):
             continue
-        if extra.heading is not None and not headed:
+        if extra.heading is not None and (
+            not headed or (levels is not None and not levels(extra.level))
+        ):
             continue
         out.append("")
         if extra.heading is not None:
@@ -134,12 +142,6 @@ def _extras(
         if extra.body:
             out.append(extra.body)
     return out
-
-
-def _extras_at(doc: Postmortem, parent: str | None, levels: Callable[[int], bool]) -> list[str]:
-    """The headed extras under ``parent`` whose heading level ``levels`` accepts."""
-    kept = [e for e in doc.extra_sections if e.heading is None or levels(e.level)]
-    return _extras(doc.model_copy(update={"extra_sections": kept}), parent, loose=False)
 
 
 def _leading_extras(doc: Postmortem, parent: str | None) -> list[str]:
@@ -459,7 +461,7 @@ def render(doc: Postmortem) -> str:
     out += _extras(doc, None, headed=False)
     # Headed extras found before the first section stay there: at the end, a `### ` heading
     # would be read as part of the Sign-Off.
-    out += _extras_at(doc, None, lambda level: level > 2)
+    out += _extras(doc, None, loose=False, levels=lambda level: level > 2)
     for heading, key in layout.SECTIONS:
         out += ["", "---", "", f"## {heading}", ""]
         if key in _SECTIONS_WITH_SUBSECTIONS:
@@ -472,6 +474,6 @@ def render(doc: Postmortem) -> str:
             # After the labelled fields: a stray line before them could be read as a field.
             out += _extras(doc, heading, headed=False)
         out += _extras(doc, heading, loose=False)
-    out += _extras_at(doc, None, lambda level: level <= 2)
+    out += _extras(doc, None, loose=False, levels=lambda level: level <= 2)
     out += ["", "---", "", layout.REMEMBER]
     return "\n".join(out) + "\n"
