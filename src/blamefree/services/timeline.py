@@ -62,13 +62,17 @@ def _save_events(
     engine: Engine,
     *,
     incident_id: str,
-    change: Callable[[Postmortem], list[TimelineEvent]],
+    change: Callable[[Postmortem], list[TimelineEvent] | None],
     message: str,
 ) -> StoredPostmortem:
-    """Load, change the event log, save as a new version based on the loaded one."""
+    """Load, change the event log, save as a new version based on the loaded one; a change
+    that returns None leaves the post-mortem as it was (no new version)."""
     with UnitOfWork(engine) as uow:
         stored = uow.postmortems.get(incident_id)
-        events = sort_events(change(stored.doc))
+        changed = change(stored.doc)
+        if changed is None:
+            return stored
+        events = sort_events(changed)
         doc = stored.doc.model_copy(
             update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
         )
@@ -244,7 +248,7 @@ def import_events(
     add nothing."""
     result = ImportResult(read=len(events), added=0, skipped=0, version=None)
 
-    def change(doc: Postmortem) -> list[TimelineEvent]:
+    def change(doc: Postmortem) -> list[TimelineEvent] | None:
         present = {event.dedupe_key() for event in doc.timeline.events} - {None}
         fresh: list[TimelineEvent] = []
         for event in events:
@@ -255,14 +259,10 @@ def import_events(
                     present.add(key)  # the same record twice in one import is added once
         result.added = len(fresh)
         result.skipped = len(events) - len(fresh)
+        if not fresh:
+            return None  # nothing new: no new version either
         return merge_resolution([*doc.timeline.events, *fresh])
 
-    with UnitOfWork(engine) as uow:
-        stored = uow.postmortems.get(incident_id)
-        present = {event.dedupe_key() for event in stored.doc.timeline.events} - {None}
-    if all(event.dedupe_key() in present for event in events):
-        # Nothing new: no new version either.
-        return ImportResult(len(events), 0, len(events), stored.version)
     saved = _save_events(
         engine, incident_id=incident_id, change=change, message=f"timeline: imported from {source}"
     )
