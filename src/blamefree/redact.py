@@ -42,7 +42,7 @@ _WORDS = (
 # "Authorization: Basic abc", "X-Api-Key: abc", "Cookie: a=b" up to the end of the line/quote.
 _HEADER = re.compile(
     r"(?i)\b((?:proxy-)?authorization|x-[a-z-]{0,40}(?:token|key|secret|auth)|"
-    r"private-token|cookie|set-cookie)(\"?\s*[:=]\s*\"?)[^\r\n\"',;}]{1,2000}"
+    r"private-token|cookie|set-cookie)([\"']?\s*[:=]\s*[\"']?)[^\r\n\"',;}]{1,2000}"
 )
 _SCHEME = re.compile(r"(?i)\b(bearer|basic|digest)(\s+)([A-Za-z0-9._~+/=-]{8,2000})")
 # key=value and "key": "value" pairs whose key names a credential.
@@ -120,10 +120,15 @@ def _url_path(url: str) -> str | None:
 
 def redact(text: str, *, secrets: Iterable[str | None] = ()) -> str:
     """``text`` with credentials replaced by ``***``; see the module docstring for what counts."""
-    text = text[:MAX_INPUT]
-    # Longest first, so a value that contains another is masked whole.
+    # Longest first, so a value that contains another is masked whole; before any cut, so a
+    # secret straddling the cut is not left half shown.
     for value in sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True):
         text = text.replace(value, MASK)
+    if len(text) > MAX_INPUT:
+        # Drop the word the cut falls in: it may be the start of a token.
+        head = text[:MAX_INPUT]
+        space = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+        text = head[: space + 1] + "…"
     text = _USERINFO.sub(lambda m: f"{m[1]}{MASK}@", text)
     text = _SLACK_HOOK.sub(lambda m: f"{m[1]}{MASK}", text)
     text = _HEADER.sub(lambda m: f"{m[1]}{m[2]}{MASK}", text)
