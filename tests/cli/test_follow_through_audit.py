@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import Engine
 
 from blamefree.store import UnitOfWork
-from blamefree.store.deliveries import DeliveryRepository
+from blamefree.store.deliveries import Claim, DeliveryRepository, Holder
 from blamefree.trackers.base import HttpApi
 from support.cli import Invoke, Run
 from support.fake_http import Answer, Seen, fake_server
@@ -509,7 +509,8 @@ def test_a_short_rate_limit_on_a_listed_page_is_waited_out() -> None:
     with fake_server(lambda request: answers.pop(0)) as server:
         api = HttpApi(name="GitHub", base_url=server.url, headers={}, sleep=slept.append)
         try:
-            items = list(api.get_pages("/repos/acme/web/issues", params={"per_page": 100}))
+            issues = api.url("repos", "acme", "web", "issues")
+            items = list(api.get_pages(issues, params={"per_page": 100}))
         finally:
             api.close()
     assert (items, slept, len(server.seen)) == ([{"n": 1}], [2.0], 2)
@@ -559,7 +560,8 @@ def test_a_claim_left_by_a_dead_run_is_taken_over_after_its_lease(engine: Engine
     start = dt.datetime(2024, 4, 5, 9, tzinfo=dt.UTC)
     where = {"day": day, "channel": "email", "recipient": "Dana", "address": "d@x.io"}
 
-    def claim(minutes: int) -> bool:
+    def claim(minutes: int) -> Claim:
+        # Runs on another host: whether they live is not known here, so the lease decides.
         with UnitOfWork(engine) as uow:
             return DeliveryRepository(uow.session).claim(
                 **where,
@@ -567,12 +569,13 @@ def test_a_claim_left_by_a_dead_run_is_taken_over_after_its_lease(engine: Engine
                 at=start,
                 lease_start=start + dt.timedelta(minutes=minutes),
                 stale_before=start + dt.timedelta(minutes=minutes - 10),
+                holder=Holder(f"{minutes:04x}", 4242, "another-host.invalid"),
             )
 
-    assert [claim(0), claim(1), claim(9)] == [True, False, False]
-    assert claim(11) is True  # the first claimer died; its lease ran out
+    assert [claim(0), claim(1), claim(9)] == [Claim.CLAIMED, Claim.BUSY, Claim.BUSY]
+    assert claim(11) is Claim.CLAIMED  # the first claimer died; its lease ran out
     with UnitOfWork(engine) as uow:
         repo = DeliveryRepository(uow.session)
         record = repo.record(**where, items=["A-1"], error=None, at=start)
     assert (record.status, record.attempts) == ("sent", 1)
-    assert claim(30) is False  # sent: never again that day
+    assert claim(30) is Claim.SENT  # sent: never again that day

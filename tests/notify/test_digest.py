@@ -143,12 +143,20 @@ def test_slack_payload_has_text_and_blocks() -> None:
     )
     assert payload["blocks"] == [
         {"type": "header", "text": {"type": "plain_text", "text": "Reminders for Dana (@dana)"}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": "1 overdue, 0 due soon, 0 reviews"}},
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "1 overdue, 0 due soon, 0 reviews",
+                "verbatim": True,
+            },
+        },
         {
             "type": "section",
             "text": {
                 "type": "mrkdwn",
                 "text": "*Overdue*\n• [A-1] Do A-1 (INC-1, due 2024-05-01, 1 day late, High)",
+                "verbatim": True,
             },
         },
     ]

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from blamefree.domain.tracker_refs import GitHubRef, InvalidReference, parse_github_key
 from blamefree.errors import ConfigError, ExternalServiceError
 from blamefree.trackers.base import ExternalIssue, IssueDraft, RemoteState, rate_limit_wait
-from blamefree.trackers.github import GitHubTracker, assignee, parse_key
+from blamefree.trackers.github import GitHubTracker, assignee
 from support.fake_http import Answer, FakeServer, fake_server
 from support.fake_trackers import FakeGitHub
 
@@ -109,11 +110,13 @@ def test_state_maps_closed_reasons(github: tuple[FakeGitHub, FakeServer]) -> Non
     client = tracker(server)
     one = client.create(DRAFT)
     two = client.create(DRAFT)
-    assert client.state(one.key) == RemoteState("acme/ops#1347", None, "open")
+    assert client.state(parse_github_key(one.key)) == RemoteState("acme/ops#1347", None, "open")
     fake.close_issue(1347)
     fake.close_issue(1348, "not_planned")
-    assert client.state(one.key) == RemoteState("acme/ops#1347", "done", "closed (completed)")
-    assert client.state(two.key).status == "wont_do"
+    assert client.state(parse_github_key(one.key)) == RemoteState(
+        "acme/ops#1347", "done", "closed (completed)"
+    )
+    assert client.state(parse_github_key(two.key)).status == "wont_do"
     client.close()
     assert server.seen[-1].path == "/repos/acme/ops/issues/1348"
 
@@ -179,7 +182,7 @@ def test_bad_token(github: tuple[FakeGitHub, FakeServer]) -> None:
     with pytest.raises(
         ExternalServiceError, match="HTTP 401, GitHub did not accept the credentials"
     ):
-        client.state("acme/ops#1")
+        client.state(GitHubRef(1, "acme/ops"))
     client.close()
 
 
@@ -215,7 +218,7 @@ def test_timeouts_are_external_service_errors() -> None:
         transport=httpx.MockTransport(slow),
     )
     with pytest.raises(ExternalServiceError) as caught:
-        client.state("acme/ops#5")
+        client.state(GitHubRef(5, "acme/ops"))
     client.close()
     assert (
         str(caught.value)
@@ -236,15 +239,15 @@ def test_enterprise_base_url_prefixes_every_path() -> None:
         api_url="https://ghe.example/api/v3/",
         transport=httpx.MockTransport(answer),
     )
-    client.state("acme/ops#5")
+    client.state(GitHubRef(5, "acme/ops"))
     client.close()
     assert seen == ["https://ghe.example/api/v3/repos/acme/ops/issues/5"]
 
 
 def test_keys_and_repos_are_checked() -> None:
-    assert parse_key("acme/ops#12") == ("acme/ops", 12)
-    with pytest.raises(ExternalServiceError, match="not a GitHub issue key"):
-        parse_key("OPS-12")
+    assert parse_github_key("acme/ops#12") == GitHubRef(12, "acme/ops")
+    with pytest.raises(InvalidReference, match="not a GitHub issue reference"):
+        parse_github_key("OPS-12")
     with pytest.raises(ConfigError, match="OWNER/NAME"):
         GitHubTracker(repo="acme", token="t")
 

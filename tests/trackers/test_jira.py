@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from blamefree.domain.tracker_refs import JiraRef, parse_jira_key
 from blamefree.errors import ConfigError, ExternalServiceError
 from blamefree.trackers.base import ExternalIssue, IssueDraft, RemoteState
 from blamefree.trackers.jira import JiraTracker, summary
@@ -141,11 +142,13 @@ def test_state_maps_done_and_wont_do(jira: tuple[FakeJira, FakeServer]) -> None:
     client = tracker(server)
     first = client.create(DRAFT)
     second = client.create(DRAFT)
-    assert client.state(first.key) == RemoteState("OPS-1", None, "To Do")
+    assert client.state(parse_jira_key(first.key)) == RemoteState("OPS-1", None, "To Do")
     fake.resolve("OPS-1")
     fake.resolve("OPS-2", "Won't Do")
-    assert client.state(first.key) == RemoteState("OPS-1", "done", "Done (Done)")
-    assert client.state(second.key) == RemoteState("OPS-2", "wont_do", "Done (Won't Do)")
+    assert client.state(parse_jira_key(first.key)) == RemoteState("OPS-1", "done", "Done (Done)")
+    assert client.state(parse_jira_key(second.key)) == RemoteState(
+        "OPS-2", "wont_do", "Done (Won't Do)"
+    )
     client.close()
     assert server.seen[-1].query == {"fields": "status,resolution"}
 
@@ -216,7 +219,7 @@ def test_a_network_failure_is_an_external_service_error() -> None:
         transport=httpx.MockTransport(refuse),
     )
     with pytest.raises(ExternalServiceError) as caught:
-        client.state("OPS-1")
+        client.state(JiraRef("OPS", 1))
     client.close()
     assert (
         str(caught.value) == "Jira at https://jira.example could not be reached: connection refused"

@@ -13,7 +13,7 @@ from blamefree.cli.actions import ByOption, JsonOption, actions_app, by_default
 from blamefree.cli.context import app_context, print_json
 from blamefree.domain.enums import ActionStatus, TrackerSystem
 from blamefree.domain.postmortem import TrackerLink
-from blamefree.errors import ExternalServiceError, UsageError
+from blamefree.errors import ExternalServiceError, UsageError, ValidationFailed
 from blamefree.services import actions as actions_service
 from blamefree.services import trackers as service
 
@@ -26,6 +26,7 @@ OUTCOME_STYLE = {
     service.UPDATED: "green",
     service.UNCHANGED: "dim",
     service.REOPENED_THERE: "yellow",
+    service.REFUSED: "bold yellow",
 }
 
 ActionIds = Annotated[
@@ -100,7 +101,8 @@ def pull(
 
     Jira: status category Done or a resolution set (Won't Do / Won't Fix -> wont_do).
     GitHub: closed as completed -> done, closed as not planned -> wont_do. An item done here
-    but open in the tracker is reported, not reopened.
+    but open in the tracker is reported, not reopened. Only issues of the configured Jira
+    project / GitHub repository are read: any other Tracker line is refused (exit 3).
 
     Example: blamefree actions pull
     """
@@ -122,10 +124,17 @@ def pull(
     else:
         pull_table(app_ctx.out, results)
     failed = [r for r in results if r.outcome == service.FAILED]
+    refused = [r for r in results if r.outcome == service.REFUSED]
+    also = f"; {len(refused)} refused ({refused[0].uid}: {refused[0].error})" if refused else ""
     if failed:
         raise ExternalServiceError(
             f"{len(failed)} of {len(results)} items could not be refreshed: "
-            f"{failed[0].uid}: {failed[0].error}"
+            f"{failed[0].uid}: {failed[0].error}{also}"
+        )
+    if refused:
+        raise ValidationFailed(
+            f"{len(refused)} of {len(results)} items were not pulled: {refused[0].uid}: "
+            f"{refused[0].error}; fix the item's Tracker line (see docs/trackers.md)"
         )
 
 

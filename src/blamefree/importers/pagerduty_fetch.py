@@ -9,6 +9,7 @@ import httpx
 from blamefree.domain.timeline import TimelineEvent
 from blamefree.errors import ExternalServiceError, SourceFormatError
 from blamefree.importers.pagerduty import log_entry_event
+from blamefree.redact import redact, secret_forms, shorten
 
 ACCEPT = "application/vnd.pagerduty+json;version=2"
 PAGE_SIZE = 100
@@ -63,7 +64,10 @@ def fetch_pagerduty_log_entries(
             except httpx.TimeoutException:
                 raise ExternalServiceError(f"PagerDuty did not answer in {timeout:g} s") from None
             except httpx.HTTPError as exc:
-                raise ExternalServiceError(f"cannot reach PagerDuty at {base_url}: {exc}") from None
+                said = shorten(redact(str(exc), secrets=secret_forms(token)), 300)
+                raise ExternalServiceError(
+                    f"cannot reach PagerDuty at {base_url}: {said}"
+                ) from None
             if response.status_code != 200:
                 raise _fail(response, incident_id)
             where = f"{url}?offset={offset}"

@@ -3,12 +3,16 @@
 ``build_digests`` groups what needs attention per owner; ``plan_deliveries`` decides, per channel,
 which message goes to which address, routing owners without an e-mail address to the fallback
 address so that nobody is dropped silently. Rendering to text lives here too; the senders in
-``email.py``, ``slack.py`` and ``webhook.py`` only move bytes.
+``email.py``, ``slack.py`` and ``webhook.py`` only move bytes (and escape for their channel).
+
+Every stored value a line of text carries (names, action text, titles, URLs) goes through
+``one_line``: a CR or LF in an owner's name cannot start a new header or a new line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,6 +23,15 @@ ACTIVE_STATUSES = frozenset({"open", "in_progress"})
 
 NO_OWNER = "(no owner)"
 FALLBACK = "(fallback)"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of whitespace (CR, LF, tabs, Unicode line breaks) becomes
+    one space, and other control characters are shown as ``\\xNN``."""
+    line = " ".join(text.split())
+    return _CONTROL.sub(lambda found: f"\\x{ord(found[0]):02x}", line)
 
 
 class Channel(StrEnum):
@@ -203,25 +216,26 @@ def subject(delivery: Delivery) -> str:
         if count
     ]
     who = "owners without an address" if delivery.recipient == FALLBACK else delivery.recipient
-    return f"Blamefree reminders for {who}: {', '.join(parts) or 'nothing due'}"
+    return one_line(f"Blamefree reminders for {who}: {', '.join(parts) or 'nothing due'}")
 
 
-def action_line(action: ActionRef, today: dt.date) -> str:
-    """One action item as a line of text."""
+def action_line(action: ActionRef, today: dt.date, *, url: bool = True) -> str:
+    """One action item as a line of text (with its tracker URL unless ``url`` is False)."""
     when = _when(action.due_date, today) if action.due_date else "no due date"
     bits = [f"[{action.uid}] {action.text}", f"({action.incident_id}, {when}"]
     if action.priority:
         bits[-1] += f", {action.priority}"
     bits[-1] += ")"
-    if action.url:
+    if action.url and url:
         bits.append(action.url)
-    return " ".join(bits)
+    return one_line(" ".join(bits))
 
 
 def review_line(review: ReviewRef, today: dt.date) -> str:
     """One follow-up review as a line of text."""
     title = f" {review.title}" if review.title else ""
-    return f"{review.label} review of {review.incident_id}{title} ({_when(review.due_date, today)})"
+    when = _when(review.due_date, today)
+    return one_line(f"{review.label} review of {review.incident_id}{title} ({when})")
 
 
 def render_text(delivery: Delivery) -> str:
@@ -242,7 +256,8 @@ def render_text(delivery: Delivery) -> str:
 def _digest_text(digest: Digest, *, heading: bool) -> list[str]:
     lines: list[str] = []
     if heading:
-        lines += [digest.name, "=" * len(digest.name), ""]
+        name = one_line(digest.name)
+        lines += [name, "=" * len(name), ""]
     sections = (
         ("Overdue", [action_line(a, digest.today) for a in digest.overdue]),
         ("Due soon", [action_line(a, digest.today) for a in digest.due_soon]),

@@ -2,6 +2,12 @@
 
 Slack answers ``ok`` with HTTP 200, or an error code such as ``invalid_payload`` (400) or
 ``no_service`` (404) in the body; those become ExternalServiceError.
+
+Slack reads ``&``, ``<`` and ``>`` as control characters in every text it shows (``<!channel>``,
+``<@U123>``, ``<https://x|label>``), so each stored value is escaped as Slack documents
+(``&amp;``, ``&lt;``, ``&gt;``) in every field: the top-level ``text``, the header and the
+sections. Sections are also ``verbatim``, so Slack does not turn names into mentions or links;
+a tracker URL becomes a link only when it is a plain http(s) URL, written by us as ``<url>``.
 """
 
 from __future__ import annotations
@@ -10,11 +16,21 @@ from typing import Any
 
 import httpx
 
-from blamefree.notify.digest import Delivery, Digest, action_line, review_line
+from blamefree.notify.digest import (
+    ActionRef,
+    Delivery,
+    Digest,
+    action_line,
+    one_line,
+    review_line,
+)
 from blamefree.notify.webhook import post_json
 
 MAX_SECTION_CHARS = 3000
 """Slack's limit for a section block's text."""
+
+MAX_HEADER_CHARS = 150
+"""Slack's limit for a header block's text."""
 
 MAX_LINES_PER_SECTION = 20
 
@@ -24,25 +40,24 @@ def slack_payload(delivery: Delivery) -> dict[str, Any]:
     (digest,) = delivery.digests
     contact = delivery.contacts.get(digest.name)
     handle = contact.slack if contact and contact.slack else None
-    who = f"{digest.name} ({handle})" if handle else digest.name
+    who = one_line(f"{digest.name} ({handle})" if handle else digest.name)
     summary = _summary(digest)
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
-            "text": {"type": "plain_text", "text": _cut(f"Reminders for {who}", 150)},
+            "text": {"type": "plain_text", "text": _fit(f"Reminders for {who}", MAX_HEADER_CHARS)},
         },
-        {"type": "section", "text": {"type": "mrkdwn", "text": summary}},
+        _mrkdwn(summary),
     ]
     for title, lines in (
-        ("Overdue", [action_line(a, digest.today) for a in digest.overdue]),
-        ("Due soon", [action_line(a, digest.today) for a in digest.due_soon]),
-        ("Follow-up reviews", [review_line(r, digest.today) for r in digest.reviews]),
+        ("Overdue", [_action(a, digest) for a in digest.overdue]),
+        ("Due soon", [_action(a, digest) for a in digest.due_soon]),
+        ("Follow-up reviews", [escape(review_line(r, digest.today)) for r in digest.reviews]),
     ):
         if lines:
-            blocks.append(
-                {"type": "section", "text": {"type": "mrkdwn", "text": _section(title, lines)}}
-            )
-    return {"text": f"Blamefree reminders for {who}: {summary}", "blocks": blocks}
+            blocks.append(_mrkdwn(_section(title, lines)))
+    text = _fit(f"Blamefree reminders for {who}: {summary}", MAX_SECTION_CHARS)
+    return {"text": text, "blocks": blocks}
 
 
 def send_slack(client: httpx.Client, delivery: Delivery) -> None:
@@ -59,18 +74,58 @@ def _summary(digest: Digest) -> str:
     return ", ".join(parts)
 
 
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
+
+
+def _action(action: ActionRef, digest: Digest) -> str:
+    line = escape(action_line(action, digest.today, url=False))
+    link = _link(action.url)
+    return f"{line} {link}" if link else line
+
+
+def _link(url: str | None) -> str | None:
+    """``<url>`` for a plain http(s) URL; anything else is shown as escaped text."""
+    if not url:
+        return None
+    shown = one_line(url)
+    try:
+        parsed = httpx.URL(shown)
+    except httpx.InvalidURL:
+        return escape(shown)
+    if parsed.scheme not in ("http", "https") or not parsed.host or any(c in shown for c in "<>|"):
+        return escape(shown)
+    return f"<{escape(shown)}>"
+
+
 def _section(title: str, lines: list[str]) -> str:
+    """A titled list of already escaped lines, within Slack's limits."""
     shown = lines[:MAX_LINES_PER_SECTION]
-    body = "\n".join(f"• {_escape(line)}" for line in shown)
+    body = "\n".join(f"• {line}" for line in shown)
     if len(lines) > len(shown):
         body += f"\n… and {len(lines) - len(shown)} more"
-    return _cut(f"*{title}*\n{body}", MAX_SECTION_CHARS)
+    text = f"*{title}*\n{body}"
+    if len(text) <= MAX_SECTION_CHARS:
+        return text
+    # Cut at a line break, so no escape sequence or link is cut in half.
+    cut = text[: MAX_SECTION_CHARS - 1]
+    return cut[: cut.rfind("\n")] + "\n…" if "\n" in cut else cut + "…"
 
 
-def _escape(text: str) -> str:
-    # Slack's mrkdwn treats these three as control characters.
+def escape(text: str) -> str:
+    """Text for any Slack text field: ``&``, ``<`` and ``>`` as the entities Slack documents."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _fit(text: str, limit: int) -> str:
+    """``text`` escaped, cut (before escaping, so no entity is split) to ``limit`` characters."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    size, keep = 0, 0
+    for char in text:
+        size += len(escape(char))
+        if size > limit - 1:
+            break
+        keep += 1
+    return escape(text[:keep]) + "…"

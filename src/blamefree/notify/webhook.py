@@ -1,4 +1,9 @@
-"""The generic JSON webhook: one POST per owner digest, and the HTTP plumbing Slack shares."""
+"""The generic JSON webhook: one POST per owner digest, and the HTTP plumbing Slack shares.
+
+The body is JSON (httpx encodes it: quotes, backslashes and control characters in stored text
+are escaped, never markup). What a receiver answers is shown and stored only after ``redact``
+removed the webhook URL (its path is the secret) and anything that looks like a credential.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import httpx
 
 from blamefree.errors import ExternalServiceError
 from blamefree.notify.digest import Delivery, digest_json
+from blamefree.redact import redact, secret_forms, shorten
 
 EVENT = "blamefree.reminder"
 
@@ -30,14 +36,21 @@ def webhook_payload(delivery: Delivery) -> dict[str, Any]:
 def post_json(client: httpx.Client, url: str, payload: dict[str, Any], *, what: str) -> None:
     """POST ``payload``; any answer but 2xx, or no answer, is an ExternalServiceError."""
     where = f"{what} at {_host(url)}"
+    secrets = secret_forms(url, _path(url))
+
+    def said(text: str, limit: int = 200) -> str:
+        return shorten(redact(text, secrets=secrets), limit)
+
     try:
         response = client.post(url, json=payload)
     except httpx.TimeoutException as error:
-        raise ExternalServiceError(f"{where} did not answer in time ({error})") from error
-    except httpx.HTTPError as error:
-        raise ExternalServiceError(f"{where} could not be reached: {error}") from error
+        raise ExternalServiceError(
+            f"{where} did not answer in time ({said(str(error))})"
+        ) from error
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise ExternalServiceError(f"{where} could not be reached: {said(str(error))}") from error
     if not response.is_success:
-        detail = " ".join(response.text.split())[:200]
+        detail = said(response.text)
         raise ExternalServiceError(
             f"{where} answered HTTP {response.status_code}"
             + (f": {detail}" if detail else "")
@@ -53,6 +66,14 @@ def send_webhook(client: httpx.Client, delivery: Delivery) -> None:
 def _host(url: str) -> str:
     # The path of a webhook URL is often its secret (Slack's always is): never print it.
     try:
-        return httpx.URL(url).host or url.split("/")[0]
+        return httpx.URL(url).host or "<URL without a host>"
     except httpx.InvalidURL:
         return "<invalid URL>"
+
+
+def _path(url: str) -> str | None:
+    try:
+        path = httpx.URL(url).path
+    except httpx.InvalidURL:
+        return None
+    return path if path.strip("/") else None

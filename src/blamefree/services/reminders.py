@@ -3,11 +3,19 @@
 Each message is recorded in the store, in its own transaction, as soon as it was tried: sent ones
 are skipped for the rest of the day; failed ones are retried by the next run (the same day, or as
 part of the next day's digest, which still holds every item that is not done).
+
+A message fails "for any reason" the same way: an outside service refusing it, a message that
+cannot be built, even an unexpected error is recorded as failed (with the error, credentials
+removed) and the run goes on; Ctrl-C records it as failed before stopping. A run killed
+outright leaves its claim, which the next run on the host takes over at once (the process is
+gone) and a run elsewhere after the claim's lease. Only a row the store holds as ``sent`` is
+ever reported as sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +25,7 @@ from sqlalchemy import Engine
 from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
 from blamefree.domain.enums import ActionStatus
-from blamefree.errors import ConfigError, ExternalServiceError
+from blamefree.errors import BlamefreeError, ConfigError
 from blamefree.notify.digest import (
     ActionRef,
     Channel,
@@ -31,9 +39,18 @@ from blamefree.notify.digest import (
 from blamefree.notify.email import Mailer, SmtpConfig, smtp_config
 from blamefree.notify.slack import send_slack
 from blamefree.notify.webhook import send_webhook
+from blamefree.redact import redact, settings_secrets, shorten
 from blamefree.services.reviews import REVIEW_NAMES, list_reviews
 from blamefree.store import UnitOfWork
-from blamefree.store.deliveries import SENT, DeliveryRepository
+from blamefree.store.deliveries import (
+    SENT,
+    Claim,
+    DeliveryRecord,
+    DeliveryRepository,
+    Holder,
+    holding,
+    new_holder,
+)
 from blamefree.store.follow_through import ActionRecord, FollowThroughRepository
 
 REVIEW_LATE_DAYS = 30
@@ -46,6 +63,15 @@ BUSY_STATUS = "sent by another run"
 DRY_RUN_STATUS = "would send"
 CLAIM_LEASE = dt.timedelta(minutes=10)
 """A run that claimed a message and did not record it within this time is taken to have died."""
+POLL_SECONDS = 0.5
+"""How often a run waiting for another run's message looks at it again."""
+WAIT_MARGIN = dt.timedelta(seconds=5)
+INTERRUPTED = "interrupted before it was confirmed sent; it is retried by the next run"
+ERROR_CHARS = 500
+"""How much of an error is kept in the store and shown."""
+
+Clock = Callable[[], dt.datetime]
+Sleep = Callable[[float], None]
 
 
 @dataclass(frozen=True)
@@ -90,8 +116,14 @@ def remind(
     dry_run: bool = False,
     reviews: ReviewSource | None = None,
     transport: httpx.BaseTransport | None = None,
+    clock: Clock | None = None,
+    sleep: Sleep | None = None,
 ) -> RemindReport:
-    """Build today's digests and send those not sent yet today; record every attempt."""
+    """Build today's digests and send those not sent yet today; record every attempt.
+
+    ``clock`` (real UTC time, for claims) and ``sleep`` (while another run sends a message)
+    default to the system's.
+    """
     within = settings.remind_due_within_days
     with UnitOfWork(engine) as uow:
         follow = FollowThroughRepository(uow.session)
@@ -137,7 +169,17 @@ def remind(
         else:
             pending.append(delivery)
     if pending:
-        results += _send_all(engine, pending, mail=mail, today=today, now=now, transport=transport)
+        results += _send_all(
+            engine,
+            pending,
+            mail=mail,
+            today=today,
+            now=now,
+            transport=transport,
+            secrets=settings_secrets(settings),
+            clock=clock or _utc_now,
+            sleep=sleep or time.sleep,
+        )
     place = {(d.channel, d.recipient): i for i, d in enumerate(plan.deliveries)}
     results.sort(key=lambda r: place[(r.channel, r.recipient)])
     return RemindReport(
@@ -157,44 +199,87 @@ def _send_all(
     today: dt.date,
     now: dt.datetime,
     transport: httpx.BaseTransport | None,
+    secrets: list[str],
+    clock: Clock,
+    sleep: Sleep,
 ) -> list[DeliveryResult]:
     results: list[DeliveryResult] = []
+    holder = new_holder()
     with (
+        holding(holder),
         httpx.Client(transport=transport, timeout=30.0) as client,
         Mailer(mail) if mail else _NoMailer() as mailer,
     ):
         for delivery in pending:
-            if not _claim(engine, delivery, today=today, now=now):
+            claim = _claim(engine, delivery, today=today, now=now, holder=holder, clock=clock)
+            # Another run is sending it: wait for its outcome. Its claim expires within the
+            # lease (then it is taken over), so the wait is bounded by the lease.
+            waiting_since = clock()
+            while claim is Claim.BUSY and clock() - waiting_since <= CLAIM_LEASE + WAIT_MARGIN:
+                sleep(POLL_SECONDS)
+                claim = _claim(engine, delivery, today=today, now=now, holder=holder, clock=clock)
+            if claim is Claim.SENT:
                 results.append(_result(delivery, BUSY_STATUS))
+                continue
+            if claim is not Claim.CLAIMED:
+                # Not ours and not sent: say so, never "sent". The next run looks again.
+                busy = f"still being sent by another run after {_minutes(CLAIM_LEASE)}"
+                results.append(_result(delivery, FAILED_STATUS, error=busy))
                 continue
             error: str | None = None
             try:
-                if delivery.channel is Channel.EMAIL:
-                    mailer.send(delivery)
-                elif delivery.channel is Channel.SLACK:
-                    send_slack(client, delivery)
-                else:
-                    send_webhook(client, delivery)
-            except ExternalServiceError as failure:
+                _deliver(delivery, client=client, mailer=mailer)
+            except BlamefreeError as failure:
                 error = failure.message
-            with UnitOfWork(engine) as uow:
-                record = DeliveryRepository(uow.session).record(
-                    day=today,
-                    channel=delivery.channel.value,
-                    recipient=delivery.recipient,
-                    address=shown_address(delivery),
-                    items=item_keys(delivery),
-                    error=error,
-                    at=now,
-                )
+            except Exception as failure:  # a bug must not lose the message: record it
+                error = f"could not be sent ({type(failure).__name__}: {failure})"
+            except BaseException:
+                # Ctrl-C or exit: leave it failed, so the next run retries it, then stop.
+                _record(engine, delivery, today=today, now=now, error=INTERRUPTED)
+                raise
+            if error is not None:
+                error = shorten(redact(error, secrets=secrets), ERROR_CHARS)
+            record = _record(engine, delivery, today=today, now=now, error=error)
             status = SENT_STATUS if error is None else FAILED_STATUS
             results.append(_result(delivery, status, attempts=record.attempts, error=error))
     return results
 
 
-def _claim(engine: Engine, delivery: Delivery, *, today: dt.date, now: dt.datetime) -> bool:
+def _deliver(delivery: Delivery, *, client: httpx.Client, mailer: Mailer | _NoMailer) -> None:
+    if delivery.channel is Channel.EMAIL:
+        mailer.send(delivery)
+    elif delivery.channel is Channel.SLACK:
+        send_slack(client, delivery)
+    else:
+        send_webhook(client, delivery)
+
+
+def _record(
+    engine: Engine, delivery: Delivery, *, today: dt.date, now: dt.datetime, error: str | None
+) -> DeliveryRecord:
+    with UnitOfWork(engine) as uow:
+        return DeliveryRepository(uow.session).record(
+            day=today,
+            channel=delivery.channel.value,
+            recipient=delivery.recipient,
+            address=shown_address(delivery),
+            items=item_keys(delivery),
+            error=error,
+            at=now,
+        )
+
+
+def _claim(
+    engine: Engine,
+    delivery: Delivery,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    holder: Holder,
+    clock: Clock,
+) -> Claim:
     """Claim the message in its own transaction, so an overlapping run does not send it too."""
-    real_now = dt.datetime.now(dt.UTC)
+    real_now = clock()
     with UnitOfWork(engine) as uow:
         return DeliveryRepository(uow.session).claim(
             day=today,
@@ -205,7 +290,16 @@ def _claim(engine: Engine, delivery: Delivery, *, today: dt.date, now: dt.dateti
             at=now,
             lease_start=real_now,
             stale_before=real_now - CLAIM_LEASE,
+            holder=holder,
         )
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _minutes(span: dt.timedelta) -> str:
+    return f"{int(span.total_seconds() // 60)} min"
 
 
 class _NoMailer:

@@ -3,6 +3,10 @@
 Push records each created issue in its own transaction right after the tracker answers, and
 before creating looks for an issue carrying the item's marker (``blamefree-action-<uid>``), so a
 push interrupted half way can simply be run again: nothing is created twice.
+
+Pull reads an item's tracker key into a typed reference first (``domain.tracker_refs``): a key
+that is not one, or that names another Jira project or GitHub repository than the configured
+one, is ``refused`` with the reason, and nothing is requested for it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
 from blamefree.domain.enums import ActionStatus, TrackerSystem
 from blamefree.domain.postmortem import TrackerLink
-from blamefree.errors import ConfigError, ExternalServiceError
+from blamefree.domain.tracker_refs import InvalidReference, parse_reference
+from blamefree.errors import ConfigError, ExternalServiceError, ValidationFailed
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import ActionRecord, FollowThroughRepository
 from blamefree.store.leases import lease
@@ -34,6 +39,7 @@ NOT_TRIED = "not tried"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 REOPENED_THERE = "open in tracker"
+REFUSED = "refused"
 
 PUSHABLE = (ActionStatus.PROPOSED, ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
@@ -210,10 +216,13 @@ def pull_actions(
             assert link is not None
             before = record.status
             try:
+                ref = parse_reference(link.system, link.key)
                 client = clients.get(link.system) or trackers(link.system)
                 clients[link.system] = client
-                state = client.state(link.key)
-            except ExternalServiceError as error:
+                state = client.state(ref)
+            except (InvalidReference, ValidationFailed, ExternalServiceError) as error:
+                refused = not isinstance(error, ExternalServiceError)
+                reason = error.message if isinstance(error, ExternalServiceError) else error.reason
                 results.append(
                     PullResult(
                         record.uid,
@@ -222,8 +231,8 @@ def pull_actions(
                         "?",
                         before.value,
                         before.value,
-                        FAILED,
-                        error.message,
+                        REFUSED if refused else FAILED,
+                        reason,
                     )
                 )
                 continue

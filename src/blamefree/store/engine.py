@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -12,29 +13,58 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event, exc, make_url
 
 from blamefree.errors import ConfigError, StoreError
+from blamefree.redact import MASK, redact, secret_forms
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another one before giving up."""
+
+_SECRET_PARAMETER = re.compile(r"(?i)pass|pwd|secret|token|key|auth|credential|sig")
+"""Query parameters of a database URL whose values are masked (``?password=``, ``sslpassword``)."""
 
 
 def normalise_url(url: str | URL) -> URL:
     """The URL parsed, with bare ``postgresql://`` mapped to the psycopg 3 driver."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except exc.ArgumentError as error:
-        raise ConfigError(f"not a database URL: {url!s}: {error}") from error
+    except (exc.ArgumentError, ValueError) as error:
+        # The driver's words may quote the URL, password and all: name it masked instead.
+        reason = "bad port" if isinstance(error, ValueError) else "not in the form scheme://..."
+        raise ConfigError(f"not a database URL: {safe_url(url)} ({reason})") from error
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
 
 
 def safe_url(url: str | URL) -> str:
-    """The URL as text with the password hidden, for messages."""
+    """The URL as text for messages: the password hidden, wherever it is written.
+
+    That is the userinfo password, query parameters that name a credential (``?password=``,
+    ``sslpassword``, ``token``, ...) and anything else ``redact`` recognises.
+    """
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):
         return "<unparseable database URL>"
-    return parsed.render_as_string(hide_password=True)
+    query = {
+        name: (MASK if _SECRET_PARAMETER.search(name) else _redacted(value))
+        for name, value in parsed.query.items()
+    }
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    shown = shown.replace("%2A%2A%2A", MASK)  # the mask, URL-encoded by the rendering
+    return redact(shown, secrets=secret_forms(parsed.password, *_secret_values(parsed)))
+
+
+def _redacted(value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    # e.g. ?options=-c password=...: a credential inside another parameter's value
+    return redact(value) if isinstance(value, str) else tuple(redact(v) for v in value)
+
+
+def _secret_values(url: URL) -> list[str]:
+    values: list[str] = []
+    for name, value in url.query.items():
+        if _SECRET_PARAMETER.search(name):
+            values += [value] if isinstance(value, str) else list(value)
+    return values
 
 
 def make_engine(url: str | URL, **options: Any) -> Engine:
@@ -95,7 +125,12 @@ def store_error(url: str | URL, error: exc.SQLAlchemyError) -> StoreError:
     """A StoreError for a driver failure, naming the URL without its password."""
     original = getattr(error, "orig", None) or error
     detail = " ".join(str(original).split())
-    return StoreError(f"the store at {safe_url(url)} failed: {detail}")
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+        secrets = secret_forms(parsed.password, *_secret_values(parsed))
+    except (exc.ArgumentError, ValueError):
+        secrets = []
+    return StoreError(f"the store at {safe_url(url)} failed: {redact(detail, secrets=secrets)}")
 
 
 @contextmanager

@@ -7,6 +7,10 @@ marker ``<!-- blamefree-action-<uid> -->`` in its body, so a re-run finds what a
 created (``GET /repos/{owner}/{repo}/issues?labels=blamefree&state=all``, paginated).
 State: ``GET /repos/{owner}/{repo}/issues/{number}``; closed as completed is done, closed as
 not planned is won't-do.
+
+Only the configured repository is read or written: a key is a ``GitHubRef`` (``owner/repo#N``
+or ``#N``, see ``domain.tracker_refs``) and one naming another repository is refused before
+any request.
 """
 
 from __future__ import annotations
@@ -17,16 +21,16 @@ from typing import Any
 import httpx
 
 from blamefree import __version__
-from blamefree.errors import ConfigError, ExternalServiceError
+from blamefree.domain.tracker_refs import GitHubRef, TrackerRef, is_github_repo
+from blamefree.errors import ConfigError, ExternalServiceError, ValidationFailed
+from blamefree.redact import secret_forms
 from blamefree.trackers.base import ExternalIssue, HttpApi, IssueDraft, RemoteState, Sleep
 
 SYSTEM = "github"
 API_VERSION = "2022-11-28"
 LABEL = "blamefree"
 TITLE_LIMIT = 256
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_LOGIN = re.compile(r"^@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
-_KEY = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(?P<number>\d+)$")
+_LOGIN = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
 _MARKER = re.compile(r"<!--\s*(blamefree-action-[A-Za-z0-9_.-]+)\s*-->")
 
 
@@ -45,9 +49,12 @@ class GitHubTracker:
         transport: httpx.BaseTransport | None = None,
         sleep: Sleep | None = None,
     ) -> None:
-        if not _REPO.match(repo):
-            raise ConfigError(f"BLAMEFREE_GITHUB_REPO must be OWNER/NAME, not {repo!r}")
+        if not is_github_repo(repo):
+            raise ConfigError(
+                f"BLAMEFREE_GITHUB_REPO must be OWNER/NAME by GitHub's naming rules, not {repo!r}"
+            )
         self.repo = repo
+        self.owner, self.name = repo.split("/")
         self.milestone = milestone
         self._known: dict[str, ExternalIssue] | None = None
         self.api = HttpApi(
@@ -62,11 +69,16 @@ class GitHubTracker:
             transport=transport,
             sleep=sleep,
             token_hint="BLAMEFREE_GITHUB_TOKEN (it needs Issues: write on the repository)",
+            secrets=secret_forms(token),
+            setting="BLAMEFREE_GITHUB_API_URL",
         )
 
     def close(self) -> None:
         """Release the connection pool."""
         self.api.close()
+
+    def _issues(self, *segments: str | int) -> httpx.URL:
+        return self.api.url("repos", self.owner, self.name, "issues", *segments)
 
     def issue_body(self, draft: IssueDraft) -> dict[str, Any]:
         """The JSON body of the create request."""
@@ -87,7 +99,7 @@ class GitHubTracker:
         if self._known is None:
             self._known = {}
             for issue in self.api.get_pages(
-                f"/repos/{self.repo}/issues",
+                self._issues(),
                 params={"labels": LABEL, "state": "all", "per_page": 100},
             ):
                 if not isinstance(issue, dict) or "pull_request" in issue:
@@ -99,16 +111,29 @@ class GitHubTracker:
 
     def create(self, draft: IssueDraft) -> ExternalIssue:
         """Create the issue; returns OWNER/NAME#NUMBER and its html_url."""
-        data = self.api.request("POST", f"/repos/{self.repo}/issues", json=self.issue_body(draft))
+        data = self.api.request("POST", self._issues(), json=self.issue_body(draft))
         issue = self._issue(data, "create")
         if self._known is not None:
             self._known[draft.marker] = issue
         return issue
 
-    def state(self, key: str) -> RemoteState:
+    def check(self, ref: TrackerRef) -> GitHubRef:
+        """The reference, if it names an issue of the configured repository (``#N`` does)."""
+        if not isinstance(ref, GitHubRef):
+            raise ValidationFailed(f"{ref.key!r} is not a GitHub issue reference", field="Tracker")
+        # GitHub's owner and repository names are case-insensitive.
+        if ref.repo is not None and ref.repo.casefold() != self.repo.casefold():
+            raise ValidationFailed(
+                f"{ref.key} is in {ref.repo}, not in BLAMEFREE_GITHUB_REPO {self.repo}: "
+                "not requested",
+                field="Tracker",
+            )
+        return ref
+
+    def state(self, ref: TrackerRef) -> RemoteState:
         """Closed (completed) is done, closed (not planned) won't-do, open is open."""
-        repo, number = parse_key(key)
-        data = self.api.request("GET", f"/repos/{repo}/issues/{number}")
+        key = ref.key
+        data = self.api.request("GET", self._issues(self.check(ref).number))
         if not isinstance(data, dict) or "state" not in data:
             raise ExternalServiceError(f"GitHub issue {key}: the answer has no state")
         state = str(data["state"])
@@ -124,14 +149,6 @@ class GitHubTracker:
         if not isinstance(number, int) or not isinstance(url, str):
             raise ExternalServiceError(f"GitHub {what}: the answer has no issue number or URL")
         return ExternalIssue(SYSTEM, f"{self.repo}#{number}", url)
-
-
-def parse_key(key: str) -> tuple[str, int]:
-    """``OWNER/NAME#123`` as (repo, number)."""
-    found = _KEY.match(key)
-    if not found:
-        raise ExternalServiceError(f"{key!r} is not a GitHub issue key (OWNER/NAME#NUMBER)")
-    return found.group("repo"), int(found.group("number"))
 
 
 def title(text: str) -> str:
@@ -150,7 +167,7 @@ def labels(draft: IssueDraft) -> list[str]:
 
 def assignee(owner: str | None) -> str | None:
     """A GitHub login when the owner is written as one (``@login``); names are not guessed."""
-    found = _LOGIN.match((owner or "").strip())
+    found = _LOGIN.fullmatch((owner or "").strip())
     return found.group(1) if found else None
 
 

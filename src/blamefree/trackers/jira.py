@@ -7,6 +7,9 @@ Find (so a re-run adopts what an interrupted run created): JQL on the item's mar
 ``GET /rest/api/3/search/jql`` (Cloud) or ``GET /rest/api/2/search`` (Server).
 Status: ``GET /rest/api/{v}/issue/{key}?fields=status,resolution``.
 Auth: Basic email:API-token for Cloud; a Bearer personal access token when no email is given.
+
+Only issues of the configured project are read: a key is a ``JiraRef`` (``PROJECT-123``, see
+``domain.tracker_refs``) and one of another project is refused before any request.
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ from typing import Any
 
 import httpx
 
-from blamefree.errors import ConfigError, ExternalServiceError
+from blamefree.domain.tracker_refs import (
+    InvalidReference,
+    JiraRef,
+    TrackerRef,
+    is_jira_project,
+    parse_jira_key,
+)
+from blamefree.errors import ConfigError, ExternalServiceError, ValidationFailed
+from blamefree.redact import basic_auth_form, secret_forms
 from blamefree.trackers.base import ExternalIssue, HttpApi, IssueDraft, RemoteState, Sleep
 
 SYSTEM = "jira"
@@ -44,7 +55,11 @@ class JiraTracker:
     ) -> None:
         if api_version not in (2, 3):
             raise ConfigError(f"BLAMEFREE_JIRA_API_VERSION must be 2 or 3, not {api_version}")
-        self.base_url = base_url.rstrip("/")
+        if not is_jira_project(project):
+            raise ConfigError(
+                f"BLAMEFREE_JIRA_PROJECT must be a Jira project key (an upper-case letter, then "
+                f"1-9 upper-case letters, digits or underscores), not {project!r}"
+            )
         self.project = project
         self.api_version = api_version
         self.issue_type = issue_type
@@ -54,17 +69,19 @@ class JiraTracker:
             headers["Authorization"] = f"Bearer {token}"
         self.api = HttpApi(
             name="Jira",
-            base_url=self.base_url,
+            base_url=base_url,
             headers=headers,
             auth=auth,
             transport=transport,
             token_hint="BLAMEFREE_JIRA_EMAIL and BLAMEFREE_JIRA_TOKEN",
             sleep=sleep,
+            secrets=secret_forms(token, basic_auth_form(email, token)),
+            setting="BLAMEFREE_JIRA_URL",
         )
+        self.base_url = self.api.base_url
 
-    @property
-    def _api(self) -> str:
-        return f"/rest/api/{self.api_version}"
+    def _path(self, *segments: str) -> httpx.URL:
+        return self.api.url("rest", "api", str(self.api_version), *segments)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -89,7 +106,8 @@ class JiraTracker:
 
     def find(self, draft: IssueDraft) -> ExternalIssue | None:
         """The issue carrying this item's marker label, if one exists."""
-        path = f"{self._api}/search/jql" if self.api_version == 3 else f"{self._api}/search"
+        path = self._path("search", "jql") if self.api_version == 3 else self._path("search")
+        # The project key and the marker are checked characters only: nothing to escape.
         jql = f'project = "{self.project}" AND labels = "{draft.marker}" ORDER BY created ASC'
         data = self.api.request(
             "GET", path, params={"jql": jql, "fields": "status", "maxResults": 1}
@@ -97,21 +115,33 @@ class JiraTracker:
         issues = data.get("issues") if isinstance(data, dict) else None
         if not issues:
             return None
-        key = _key(issues[0], "search")
+        key = self._key(issues[0], "search")
         return ExternalIssue(SYSTEM, key, self.browse_url(key))
 
     def create(self, draft: IssueDraft) -> ExternalIssue:
         """Create the issue; returns its key (e.g. OPS-42) and browse URL."""
-        data = self.api.request(
-            "POST", f"{self._api}/issue", json={"fields": self.issue_fields(draft)}
-        )
-        key = _key(data, "create")
+        body = {"fields": self.issue_fields(draft)}
+        data = self.api.request("POST", self._path("issue"), json=body)
+        key = self._key(data, "create")
         return ExternalIssue(SYSTEM, key, self.browse_url(key))
 
-    def state(self, key: str) -> RemoteState:
+    def check(self, ref: TrackerRef) -> JiraRef:
+        """The reference, if it names an issue of the configured project; else ValidationFailed."""
+        if not isinstance(ref, JiraRef):
+            raise ValidationFailed(f"{ref.key!r} is not a Jira issue key", field="Tracker")
+        if ref.project != self.project:
+            raise ValidationFailed(
+                f"{ref.key} is in project {ref.project}, not in BLAMEFREE_JIRA_PROJECT "
+                f"{self.project}: not requested",
+                field="Tracker",
+            )
+        return ref
+
+    def state(self, ref: TrackerRef) -> RemoteState:
         """Done when the status category is done or a resolution is set."""
+        key = self.check(ref).key
         data = self.api.request(
-            "GET", f"{self._api}/issue/{key}", params={"fields": "status,resolution"}
+            "GET", self._path("issue", key), params={"fields": "status,resolution"}
         )
         fields = data.get("fields") if isinstance(data, dict) else None
         if not isinstance(fields, dict):
@@ -128,7 +158,22 @@ class JiraTracker:
 
     def browse_url(self, key: str) -> str:
         """The issue's page for people."""
-        return f"{self.base_url}/browse/{key}"
+        return str(self.api.url("browse", key))
+
+    def _key(self, data: Any, what: str) -> str:
+        """The issue key of an answer, which must be a key of the configured project."""
+        key = data.get("key") if isinstance(data, dict) else None
+        if not isinstance(key, str) or not key:
+            raise ExternalServiceError(f"Jira {what}: the answer has no issue key")
+        try:
+            ref = parse_jira_key(key)
+        except InvalidReference as error:
+            raise ExternalServiceError(f"Jira {what}: {error.reason}") from error
+        if ref.project != self.project:
+            raise ExternalServiceError(
+                f"Jira {what}: the answer names {ref.key}, not an issue of project {self.project}"
+            )
+        return ref.key
 
 
 def summary(text: str) -> str:
@@ -178,10 +223,3 @@ def adf_description(draft: IssueDraft) -> dict[str, Any]:
 
 def _paragraph(text: str) -> dict[str, Any]:
     return {"type": "paragraph", "content": [{"type": "text", "text": text}]}
-
-
-def _key(data: Any, what: str) -> str:
-    key = data.get("key") if isinstance(data, dict) else None
-    if not isinstance(key, str) or not key:
-        raise ExternalServiceError(f"Jira {what}: the answer has no issue key")
-    return key
