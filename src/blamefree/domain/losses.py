@@ -2,8 +2,8 @@
 
 A file that does not say which stored version it was made from cannot be merged: saving it
 replaces the stored document. That is refused (unless forced) when it would remove timeline
-events, or action items with what the store tracks about them (id, status, owner, due date and
-their history), that the file does not have.
+events or action items (with their history), or overwrite what the store tracks about an item
+(status, owner, due date, horizon, priority, type) with something else.
 """
 
 from __future__ import annotations
@@ -59,7 +59,17 @@ def losses(stored: Postmortem, file: Postmortem) -> list[Loss]:
                 Loss(path, "action item would be removed, with its history", stored=_state(entry))
             )
             continue
-        found.extend(_item_losses(path, entry.item, theirs[pairs[index]].item))
+        other = theirs[pairs[index]]
+        if other.horizon is not entry.horizon:
+            found.append(
+                Loss(
+                    f"{path}.horizon",
+                    "horizon would change",
+                    entry.horizon.value,
+                    other.horizon.value,
+                )
+            )
+        found.extend(_item_losses(path, entry.item, other.item))
     return found
 
 
@@ -82,6 +92,12 @@ def _item_losses(path: str, ours: ActionItem, theirs: ActionItem) -> list[Loss]:
         )
     if ours.owner is not None and ours.owner != theirs.owner:
         found.append(Loss(f"{path}.owner", "owner would change", ours.owner, theirs.owner))
+    for name in ("priority", "type"):
+        before, after = getattr(ours, name), getattr(theirs, name)
+        if before is not None and before != after:
+            found.append(
+                Loss(f"{path}.{name}", f"{name} would change", display(before), display(after))
+            )
     stored_due = (ours.due_date, ours.due_date_text)
     if stored_due != (None, None) and stored_due != (theirs.due_date, theirs.due_date_text):
         found.append(
