@@ -147,6 +147,24 @@ def test_a_file_without_its_version_that_would_lose_work_is_refused(run: Invoke)
     assert as_json(run, "show", ID)["document"]["timeline"]["events"] == []
 
 
+def test_restore_makes_a_new_version_and_history_shows_it(run: Invoke) -> None:
+    found = later_work(run)
+    restored = as_json(run, "restore", ID, "1")
+    assert restored == {
+        "incident_id": ID,
+        "action": "restored",
+        "restored_version": 1,
+        "version": 5,
+    }
+    assert versions(run)[-1] == (5, "restored version 1")
+    assert ids(run) == found
+    human = run("restore", ID, "5")
+    assert (human.exit_code, "nothing saved" in human.stderr) == (0, True)
+    missing = run("restore", ID, "42")
+    assert missing.exit_code == 4
+    assert "has no version 42" in missing.stderr
+
+
 def test_new_with_save_writes_a_file_that_updates_safely(run: Invoke) -> None:
     made = run(
         "new",

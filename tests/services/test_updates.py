@@ -240,3 +240,28 @@ def test_a_base_naming_another_incident_or_a_missing_version_is_an_error(
     outcome = import_one(engine, write(tmp_path, "future.md", future))
     assert isinstance(outcome.error, RevisionNotFound)
     assert "made from version 4 of 'INC-2025-0031', which has versions 1 to 1" in str(outcome.error)
+
+
+def test_restore_brings_back_a_version_as_a_new_one(engine: Engine, stored: str) -> None:
+    ids = work_in_the_store(engine)
+    outcome = updates.restore_revision(engine, incident_id=ID, version=1)
+    assert (outcome.action, outcome.stored.version, outcome.restored_version) == ("restored", 6, 1)
+    assert postmortems.history(engine, incident_id=ID)[-1].message == "restored version 1"
+    doc = outcome.stored.doc
+    assert doc.timeline.events == []
+    assert [(i.text, i.status, i.owner) for i in doc.action_items.all()] == [
+        ("Alert when the export runs longer than two hours", ActionStatus.OPEN, "Noor"),
+        ("Clean temporary files after each run", ActionStatus.OPEN, "Ines"),
+        ("Move temporary files to their own volume", ActionStatus.OPEN, "Platform team"),
+    ]
+    assert item_ids(engine) == ids  # the same items, the same rows
+    uid = ids["Alert when the export runs longer than two hours"]
+    assert [(e.field, e.old, e.new) for e in actions.action_history(engine, action_id=uid)][-1] == (
+        "status",
+        "done",
+        "open",
+    )
+    again = updates.restore_revision(engine, incident_id=ID, version=6)
+    assert (again.action, again.stored.version) == ("unchanged", 6)
+    with pytest.raises(RevisionNotFound):
+        updates.restore_revision(engine, incident_id=ID, version=9)

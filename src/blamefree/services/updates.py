@@ -10,7 +10,7 @@ it was made from on its first line (``markdown.base_marker``). Saving such a fil
   that would remove timeline events or action-item state the store has (``domain.losses``).
 
 ``force`` saves anyway: conflicting fields take the file's values, and a file without a base
-replaces the stored document.
+replaces the stored document. ``restore_revision`` brings an earlier version back as a new one.
 """
 
 from __future__ import annotations
@@ -316,9 +316,62 @@ def loss_message(where: str, plan: UpdatePlan) -> str:
     )
 
 
+# --- restore ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    """A restored version: the post-mortem as saved, or ``unchanged`` if it was already so."""
+
+    action: str
+    stored: StoredPostmortem
+    restored_version: int
+
+
+def restore_revision(
+    engine: Engine,
+    *,
+    incident_id: str,
+    version: int,
+    timezone: str | None = None,
+    by: str | None = None,
+) -> RestoreOutcome:
+    """Bring back an earlier version as a new one ("restored version N").
+
+    It keeps the post-mortem's current incident id, and each action item that is the same item
+    keeps its id and history. Later versions stay in the history.
+    """
+
+    def work(uow: UnitOfWork) -> RestoreOutcome:
+        current = uow.postmortems.get(incident_id)
+        revision = uow.postmortems.revision(incident_id, version)
+        doc = parse(revision.markdown, source=f"{incident_id} version {version}", timezone=timezone)
+        doc = doc.model_copy(
+            update={
+                "incident_id": incident_id,
+                "action_items": carry_action_ids(current.doc.action_items, doc.action_items),
+            }
+        )
+        doc = prepared(doc)
+        if doc == current.doc:
+            return RestoreOutcome(action="unchanged", stored=current, restored_version=version)
+        saved = uow.postmortems.save(
+            doc,
+            expected_version=current.version,
+            markdown=render(doc),
+            message=f"restored version {version}",
+            incident_id=incident_id,
+            by=by,
+        )
+        return RestoreOutcome(action="restored", stored=saved, restored_version=version)
+
+    return retrying(engine, work)
+
+
 __all__ = [
     "ATTEMPTS",
     "FileDocument",
+    "RestoreOutcome",
     "UpdateOutcome",
     "UpdatePlan",
     "based_markdown",
@@ -327,6 +380,7 @@ __all__ = [
     "plan_update",
     "read_document",
     "read_document_file",
+    "restore_revision",
     "retrying",
     "save_plan",
 ]
