@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 from blamefree.domain.enums import ActionStatus, Horizon, ReviewKind
 from blamefree.domain.timeline import TimelineEvent
 from blamefree.errors import (
+    DuplicatePostmortem,
     MergeConflict,
     RevisionNotFound,
     TemplateParseError,
@@ -18,6 +20,7 @@ from blamefree.errors import (
 )
 from blamefree.services import actions, postmortems, reviews, timeline, updates
 from blamefree.services.postmortems import ImportOutcome
+from blamefree.store.repository import PostmortemRepository
 from support.updates_doc import DOCUMENT, NOW, edited
 
 ID = "INC-2025-0031"
@@ -265,3 +268,38 @@ def test_restore_brings_back_a_version_as_a_new_one(engine: Engine, stored: str)
     assert (again.action, again.stored.version) == ("unchanged", 6)
     with pytest.raises(RevisionNotFound):
         updates.restore_revision(engine, incident_id=ID, version=9)
+
+
+def test_two_imports_that_both_found_the_id_free_end_like_a_late_one(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both imports look before either inserts: the loser gets the same error as a late import."""
+    path = write(tmp_path, "ledger.md", DOCUMENT)
+    postmortems.list_postmortems(engine)  # the schema exists before the race
+    both_looked = threading.Barrier(2, timeout=30)
+    first_look = threading.local()
+    real_exists = PostmortemRepository.exists
+
+    def exists(self: PostmortemRepository, incident_id: str) -> bool:
+        found = real_exists(self, incident_id)
+        if not getattr(first_look, "done", False):
+            first_look.done = True
+            both_looked.wait()
+        return found
+
+    monkeypatch.setattr(PostmortemRepository, "exists", exists)
+    outcomes: list[ImportOutcome] = []
+    threads = [
+        threading.Thread(target=lambda: outcomes.append(import_one(engine, path, update=False)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    monkeypatch.setattr(PostmortemRepository, "exists", real_exists)
+    assert sorted(o.action for o in outcomes) == ["created", "failed"]
+    (lost,) = [o.error for o in outcomes if o.error is not None]
+    assert isinstance(lost, DuplicatePostmortem)
+    late = import_one(engine, path, update=False).error
+    assert (type(lost), str(lost), lost.exit_code) == (type(late), str(late), 5)
