@@ -13,6 +13,7 @@ from blamefree.domain.postmortem import (
     ActionItem,
     Postmortem,
 )
+from blamefree.domain.timeline import TimelineEvent
 from support.merge_docs import base_doc, changed, event, items, with_ids
 from support.strategies import postmortems
 
@@ -239,6 +240,21 @@ def test_events_the_store_added_survive_a_file_that_edits_elsewhere() -> None:
         "consumer restarted",
     ]
     assert result.doc.timeline.detection.detected_by == "Lag monitor (Grafana)"
+
+
+def test_events_added_on_both_sides_stay_in_time_order() -> None:
+    base = base_doc()
+
+    def adding(*new: TimelineEvent) -> Postmortem:
+        events = [*base.timeline.events, *new]
+        return base.model_copy(
+            update={"timeline": base.timeline.model_copy(update={"events": events})}
+        )
+
+    stored = adding(event(20, "consumer restarted", ident="E3"))
+    file = adding(event(5, "first page sent", ident="E2"), event(45, "lag cleared", ident="E4"))
+    result = merge_documents(base, stored, file)
+    assert [e.time.minute for e in result.doc.timeline.events] == [1, 5, 9, 20, 45]
 
 
 def test_an_event_is_its_source_record_and_its_fields_merge() -> None:

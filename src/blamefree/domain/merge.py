@@ -11,7 +11,8 @@ Lists are compared by item identity (see ``identity``): action items by id, else
 place, across horizons (moving an item is a change of its ``horizon``); events by source record,
 else time and text; other entries by their text. Entries only one side added are kept, entries one
 side removed are removed unless the other side changed them (a conflict). The order is the stored
-one, unless only the file reordered; entries the other side added go after their neighbour.
+one, unless only the file reordered; entries the other side added go after their neighbour
+(events stay in time order).
 """
 
 from __future__ import annotations
@@ -188,7 +189,11 @@ class _Merger:
             return self.model(path, base if type(base) is type(stored) else None, stored, file)
         if isinstance(stored, list) and isinstance(file, list):
             old = base if isinstance(base, list) else []
-            return self.entries(path, keyed(old), keyed(stored), keyed(file))
+            merged = self.entries(path, keyed(old), keyed(stored), keyed(file))
+            if path == "timeline.events":
+                # The event log is in time order; events at the same time keep the merged order.
+                merged.sort(key=lambda event: event.time)
+            return merged
         return self.conflict(path, base, stored, file)
 
     def model(self, path: str, base: BaseModel | None, stored: BaseModel, file: BaseModel) -> Any:
