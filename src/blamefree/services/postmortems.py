@@ -169,7 +169,7 @@ class ImportOutcome:
 
     path: Path
     incident_id: str | None = None
-    action: str = "failed"  # created | updated | unchanged | failed
+    action: str = "failed"  # created | updated | merged | unchanged | failed
     version: int | None = None
     error: BlamefreeError | None = None
 
