@@ -13,7 +13,9 @@
     │   └── ActionItemNotFound
     ├── Conflict                        409  exit 5
     │   ├── StaleEdit                                 a save based on an outdated version
-    │   └── DuplicatePostmortem
+    │   ├── DuplicatePostmortem
+    │   ├── MergeConflict                             a file and the store changed one field
+    │   └── WouldLoseWork                             a file without a base would drop work
     ├── ConfigError                     500  exit 6
     ├── StoreError                      503  exit 7
     └── ExternalServiceError            502  exit 8   Jira, GitHub, SMTP, webhooks, PagerDuty
@@ -22,6 +24,13 @@ Every error carries a message a user can act on. The CLI and the web app map the
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from blamefree.domain.losses import Loss
+    from blamefree.domain.merge import FieldConflict
 
 
 class BlamefreeError(Exception):
@@ -146,6 +155,22 @@ class StaleEdit(Conflict):
 
 class DuplicatePostmortem(Conflict):
     """A post-mortem with that incident id exists already."""
+
+
+class MergeConflict(Conflict):
+    """A file's changes and changes stored since its base version touch the same fields."""
+
+    def __init__(self, message: str, *, conflicts: Sequence[FieldConflict]) -> None:
+        super().__init__(message)
+        self.conflicts = tuple(conflicts)
+
+
+class WouldLoseWork(Conflict):
+    """Saving a file that names no base version would remove what the store has."""
+
+    def __init__(self, message: str, *, losses: Sequence[Loss]) -> None:
+        super().__init__(message)
+        self.losses = tuple(losses)
 
 
 class ConfigError(BlamefreeError):

@@ -98,7 +98,7 @@ def test_import_reports_bad_files_and_keeps_the_good(cli: Invoke, tmp_path: Path
 def test_reimport_needs_update_and_makes_a_revision(cli: Invoke, tmp_path: Path) -> None:
     assert cli("import", str(EXAMPLE)).exit_code == 0
     again = cli("import", str(EXAMPLE))
-    assert again.exit_code == 2
+    assert again.exit_code == 5  # DuplicatePostmortem, the same as when two imports race
     assert "use --update" in again.stderr
     changed = tmp_path / "changed.md"
     changed.write_text(
@@ -171,7 +171,14 @@ def test_metrics_by_id(cli: Invoke) -> None:
 
 def test_export_and_delete(cli: Invoke, tmp_path: Path) -> None:
     cli("import", str(EXAMPLE))
-    assert cli("export", "INC-2024-0142", "--format", "md").stdout == EXAMPLE.read_text()
+    exported = cli("export", "INC-2024-0142", "--format", "md").stdout
+    first, rest = exported.split("\n", 1)
+    assert first == (
+        "<!-- blamefree: INC-2024-0142 version 1 "
+        "(keep this line: updates from this file merge safely) -->"
+    )
+    assert rest == EXAMPLE.read_text()
+    assert cli("export", "INC-2024-0142", "--no-base").stdout == EXAMPLE.read_text()
     exported = json.loads(cli("export", "INC-2024-0142", "--format", "json").stdout)
     assert exported["incident_id"] == "INC-2024-0142"
     assert cli("export", "INC-2024-0142", "--format", "pdf").exit_code == 2
@@ -207,18 +214,22 @@ def test_edit_reopens_on_error_then_gives_up_without_saving(cli: Invoke, tmp_pat
         "import sys, pathlib\np = pathlib.Path(sys.argv[1])\nt = p.read_text()\n"
         f"log = pathlib.Path({str(log)!r})\nlog.write_text(log.read_text() + t.splitlines()[0] + '\\n'"
         " if log.exists() else t.splitlines()[0] + '\\n')\n"
-        "if not t.startswith('<!--'):\n    p.write_text(t.replace('**Severity:** P1', '**Severity:** P8'))\n",
+        "if not t.startswith('<!-- blamefree: INC-2024-0142.md'):\n"
+        "    p.write_text(t.replace('**Severity:** P1', '**Severity:** P8'))\n",
     )
     run = cli("edit", "INC-2024-0142", env={"EDITOR": editor})
     assert run.exit_code == 0
     assert "nothing saved" in run.stderr
     opened = log.read_text().splitlines()
-    assert opened[0].startswith("# Post-Mortem")
-    assert opened[1].startswith("<!-- blamefree: INC-2024-0142.md:5, field 'severity'")
+    assert opened[0].startswith("<!-- blamefree: INC-2024-0142 version 1 (")
+    # The marker sits on line 1, so the error names the line the severity is on in the editor.
+    assert opened[1].startswith("<!-- blamefree: INC-2024-0142.md:6, field 'severity'")
     assert json.loads(cli("history", "INC-2024-0142", "--json").stdout)[-1]["version"] == 1
 
 
-def test_stale_edit_is_refused(cli: Invoke, tmp_path: Path, database_url: str) -> None:
+def test_a_save_made_while_editing_is_merged_with_the_edit(
+    cli: Invoke, tmp_path: Path, database_url: str
+) -> None:
     cli("import", str(EXAMPLE))
     # The editor saves a concurrent change through a second CLI process while the edit is open.
     changed = tmp_path / "concurrent.md"
@@ -234,12 +245,13 @@ def test_stale_edit_is_refused(cli: Invoke, tmp_path: Path, database_url: str) -
         "'**Customer Complaints:** 9'))\n",
     )
     run = cli("edit", "INC-2024-0142", env={"EDITOR": editor})
-    assert run.exit_code == 5
-    assert "StaleEdit" in run.stderr or "version" in run.stderr
+    assert run.exit_code == 0, run.stderr
     shown = json.loads(cli("show", "INC-2024-0142", "--json").stdout)
-    assert shown["version"] == 2
+    assert shown["version"] == 3
     business = shown["document"]["impact_assessment"]["business_impact"]
-    assert (business["support_tickets"], business["customer_complaints"]) == (1, 47)
+    assert (business["support_tickets"], business["customer_complaints"]) == (1, 9)
+    history = json.loads(cli("history", "INC-2024-0142", "--json").stdout)
+    assert history[-1]["message"] == "edited (merged onto version 2)"
 
 
 @pytest.mark.parametrize("command", ["show", "history", "diff", "delete"])

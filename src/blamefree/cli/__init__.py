@@ -11,6 +11,7 @@ from blamefree.cli import remind as _remind  # registers the commands
 from blamefree.cli import reviews as _reviews  # registers the commands
 from blamefree.cli import timeline as _timeline  # registers the commands
 from blamefree.cli import trackers as _trackers  # registers the commands
+from blamefree.cli import updates as _updates  # registers the commands
 from blamefree.cli.app import app
 
 _COMMAND_MODULES = (
@@ -23,6 +24,7 @@ _COMMAND_MODULES = (
     _people,
     _calendar,
     _timeline,
+    _updates,
 )
 
 

@@ -14,7 +14,8 @@ from blamefree.errors import BlamefreeError
 
 EXIT_CODES_HELP = """\
 Exit codes: 0 success; 1 error (or lint findings); 2 usage; 3 unreadable input (parse errors); \
-4 not found; 5 conflict (stale edit, duplicate id); 6 configuration; 7 store unavailable; \
+4 not found; 5 conflict (stale edit, duplicate id, merge conflict, update that would lose work); \
+6 configuration; 7 store unavailable; \
 8 outside service failed.
 """
 

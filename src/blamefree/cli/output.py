@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -192,7 +193,7 @@ def import_report(out: Console, err: Console, report: ImportReport) -> None:
     table.add_column("ID")
     table.add_column("Result")
     for outcome in report.outcomes:
-        style = {"created": "green", "updated": "cyan", "unchanged": "dim"}.get(
+        style = {"created": "green", "updated": "cyan", "merged": "cyan", "unchanged": "dim"}.get(
             outcome.action, "red"
         )
         table.add_row(
@@ -202,7 +203,7 @@ def import_report(out: Console, err: Console, report: ImportReport) -> None:
         )
     out.print(table)
     for outcome in report.failed:
-        err.print(f"[bold red]error:[/] {outcome.error}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(outcome.error))}", highlight=False)
     ok = len(report.outcomes) - len(report.failed)
     err.print(f"{ok} imported, {len(report.failed)} failed.")
 

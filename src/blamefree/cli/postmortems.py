@@ -18,6 +18,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from blamefree.cli import output
+from blamefree.cli import updates as updates_cli
 from blamefree.cli.app import app
 from blamefree.cli.context import app_context, print_json
 from blamefree.domain import values
@@ -25,8 +26,10 @@ from blamefree.domain.derive import document_json
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError, UsageError
+from blamefree.markdown.base_marker import with_marker
 from blamefree.markdown.render import render
 from blamefree.services import postmortems as service
+from blamefree.services import updates
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
@@ -90,6 +93,7 @@ def new(
     text = render(doc)
     if save:
         stored = service.create_postmortem(app_ctx.engine, postmortem_in=doc, message="created")
+        text = updates.based_markdown(stored)  # later updates from the file merge safely
         app_ctx.err.print(f"Stored [bold]{stored.incident_id}[/] (version {stored.version}).")
     if out is None:
         sys.stdout.write(text)
@@ -107,15 +111,29 @@ def import_(
     update: Annotated[
         bool,
         typer.Option(
-            "--update", help="Save a file whose ID is stored already as its next version."
+            "--update",
+            help="Save a file whose ID is stored already as its next version, merged with what "
+            "was stored since the version the file was made from.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="With --update: save even where the store changed the same fields (the file's "
+            "values win) or, for a file that names no version, even if it drops events or "
+            "action-item state.",
         ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import Markdown post-mortems into the store, each file all-or-nothing.
 
-    A bad file is reported at the end and does not stop the others.
-    Example: blamefree import postmortems/*.md
+    A bad file is reported at the end and does not stop the others. An update never silently
+    drops what was added since the file was made: a file made by export or edit names its version
+    on its first line and is merged; conflicts and a file that would lose work stop with exit 5
+    and store nothing. See docs/updates.md.
+    Example: blamefree import --update postmortems/*.md
     """
     app_ctx = app_context(ctx)
     progress = Progress(
@@ -134,6 +152,7 @@ def import_(
             paths=files,
             timezone=app_ctx.settings.timezone,
             update=update,
+            force=force,
             today=app_ctx.today(),
             on_file=lambda _outcome: progress.advance(task),
         )
@@ -146,6 +165,7 @@ def import_(
                     "action": o.action,
                     "version": o.version,
                     "error": str(o.error) if o.error else None,
+                    **updates_cli.error_details(o.error),
                 }
                 for o in report.outcomes
             ]
@@ -212,9 +232,26 @@ FileOrId = Annotated[
 
 
 @app.command("render")
-def render_(ctx: typer.Context, file_or_id: FileOrId) -> None:
-    """Print a post-mortem as Markdown in the template's layout."""
-    sys.stdout.write(render(_document(ctx, file_or_id)))
+def render_(
+    ctx: typer.Context,
+    file_or_id: FileOrId,
+    no_base: Annotated[
+        bool, typer.Option("--no-base", help="Leave out the line naming the stored version.")
+    ] = False,
+) -> None:
+    """Print a post-mortem as Markdown in the template's layout.
+
+    A stored post-mortem (or a file made from one) starts with the line naming its version, so
+    that importing the printed file with --update merges safely.
+    """
+    app_ctx = app_context(ctx)
+    doc, base = service.resolve_document_and_base(
+        lambda: app_ctx.engine, file_or_id=file_or_id, timezone=app_ctx.settings.timezone
+    )
+    text = render(doc)
+    if base is not None and not no_base:
+        text = with_marker(text, base.incident_id, base.version)
+    sys.stdout.write(text)
 
 
 @app.command()
@@ -223,17 +260,28 @@ def export(
     incident_id: Annotated[str, typer.Argument(metavar="ID")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    no_base: Annotated[
+        bool,
+        typer.Option(
+            "--no-base", help="Markdown: leave out the first line naming the stored version."
+        ),
+    ] = False,
 ) -> None:
-    """Export a stored post-mortem as Markdown or JSON."""
+    """Export a stored post-mortem as Markdown or JSON.
+
+    The Markdown starts with a comment naming the version it was made from; keep it, and
+    `blamefree import --update FILE` merges your changes with what was stored since.
+    """
     app_ctx = app_context(ctx)
     if fmt not in ("md", "json"):
         raise UsageError(f"--format must be md or json, not {fmt!r}")
-    doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
-    text = (
-        render(doc)
-        if fmt == "md"
-        else json.dumps(document_json(doc), indent=2, ensure_ascii=False) + "\n"
-    )
+    if fmt == "md":
+        text = updates.export_markdown(
+            app_ctx.engine, incident_id=incident_id, with_base=not no_base
+        )
+    else:
+        doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
+        text = json.dumps(document_json(doc), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         sys.stdout.write(text)
     else:
@@ -342,8 +390,8 @@ def edit(
     """Edit a stored post-mortem's Markdown in $EDITOR; it is validated before it is saved.
 
     If the text does not parse, the editor opens again with the error at the top; close it
-    without changes to give up. A save based on an outdated version fails (exit 5) instead of
-    overwriting someone else's edit.
+    without changes to give up. What others saved while you edited is merged with your edit;
+    where both changed the same field, the editor opens again with the conflicts at the top.
     """
     app_ctx = app_context(ctx)
     command = _editor_command(app_ctx.settings.editor)

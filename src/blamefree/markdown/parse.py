@@ -22,6 +22,7 @@ from blamefree.domain.enums import ActionStatus, Priority, Severity
 from blamefree.domain.postmortem import ExtraSection, PhaseBlock, Postmortem
 from blamefree.errors import TemplateParseError
 from blamefree.markdown import layout
+from blamefree.markdown.base_marker import blank_marker
 from blamefree.markdown.blocks import (
     Block,
     Item,
@@ -912,6 +913,7 @@ def parse(text: str, *, source: str | None = None, timezone: str | None = None) 
     """Read a post-mortem written in the template; ``timezone`` applies to times written
     without one unless the document names its own (``**Time Zone:**``)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = blank_marker(text)  # the base-version line is bookkeeping, not content
     # Characters Python counts as white space or line breaks but Markdown does not: spaces.
     text = text.translate(_ODD_SPACES)
     ctx = Context(source=source, lines=text.split("\n"))

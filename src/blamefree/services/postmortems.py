@@ -7,6 +7,7 @@ import difflib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -18,13 +19,16 @@ from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import (
     BlamefreeError,
+    DuplicatePostmortem,
     InputError,
     PostmortemNotFound,
     TemplateParseError,
     UsageError,
 )
+from blamefree.markdown.base_marker import BaseMarker, read_marker, without_marker
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
+from blamefree.services import updates
 from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem, UnitOfWork
 
 
@@ -165,7 +169,7 @@ class ImportOutcome:
 
     path: Path
     incident_id: str | None = None
-    action: str = "failed"  # created | updated | unchanged | failed
+    action: str = "failed"  # created | updated | merged | unchanged | failed
     version: int | None = None
     error: BlamefreeError | None = None
 
@@ -187,24 +191,26 @@ def import_files(
     paths: Sequence[Path],
     timezone: str | None = None,
     update: bool = False,
+    force: bool = False,
     today: dt.date,
     on_file: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportReport:
     """Import Markdown post-mortems, each file on its own: all of it or nothing of it.
 
-    A file whose incident id is stored already is refused unless ``update`` is set, in which
-    case it becomes a new version (or is left alone when nothing changed). Errors are collected
-    per file; the other files go on.
+    A file whose incident id is stored already is refused (``DuplicatePostmortem``) unless
+    ``update`` is set; then it becomes a new version without losing what the store gained
+    since the file was made (see ``services.updates``), or is left alone when nothing changed.
+    Errors are collected per file; the other files go on.
     """
     report = ImportReport()
     for path in paths:
         outcome = ImportOutcome(path=path)
         try:
-            doc = read_file(path, timezone=timezone)
-            if doc.incident_id is None:
-                doc = doc.model_copy(update={"incident_id": _unused_id(engine, doc.date or today)})
-            outcome.incident_id = doc.incident_id
-            outcome.action, outcome.version = _store_imported(engine, doc, update=update, path=path)
+            file = updates.read_document_file(path, timezone=timezone)
+            outcome.incident_id = file.doc.incident_id
+            outcome.action, outcome.version, outcome.incident_id = _store_imported(
+                engine, file, update=update, force=force, today=today, timezone=timezone, path=path
+            )
         except BlamefreeError as error:
             outcome.error = error
         report.outcomes.append(outcome)
@@ -213,39 +219,77 @@ def import_files(
     return report
 
 
+class _LostRace(DuplicatePostmortem):
+    """Another process created the id between our check and our insert; try again."""
+
+
 def _store_imported(
-    engine: Engine, doc: Postmortem, *, update: bool, path: Path
-) -> tuple[str, int]:
-    doc = _prepared(doc)
-    assert doc.incident_id is not None
-    markdown = render(doc)
+    engine: Engine,
+    file: updates.FileDocument,
+    *,
+    update: bool,
+    force: bool,
+    today: dt.date,
+    timezone: str | None,
+    path: Path,
+) -> tuple[str, int, str]:
+    """Create or update from one file in one unit of work; (action, version, incident id)."""
     message = f"imported from {path.name}"
-    with UnitOfWork(engine) as uow:
-        if not uow.postmortems.exists(doc.incident_id):
-            return "created", uow.postmortems.create(
-                doc, markdown=markdown, message=message
-            ).version
+
+    def work(uow: UnitOfWork) -> tuple[str, int, str]:
+        doc = file.doc
+        picked = doc.incident_id is None
+        if doc.incident_id is None:
+            # Picked and created in the same transaction, so a concurrent import of another
+            # file on the same day takes the next id instead of this one.
+            doc = doc.model_copy(update={"incident_id": _unused_id(uow, doc.date or today)})
+        incident_id = doc.incident_id
+        assert incident_id is not None
+        if not uow.postmortems.exists(incident_id):
+            ready = _prepared(doc)
+            try:
+                created = uow.postmortems.create(ready, markdown=render(ready), message=message)
+            except DuplicatePostmortem as error:
+                if picked or update:
+                    raise _LostRace(str(error)) from error
+                raise _already_stored(path, incident_id) from error
+            return "created", created.version, incident_id
         if not update:
-            raise UsageError(
-                f"{path}: post-mortem {doc.incident_id!r} is in the store already; "
-                "use --update to save this file as its next version"
-            )
-        current = uow.postmortems.get(doc.incident_id)
-        if current.doc == doc:
-            return "unchanged", current.version
-        saved = uow.postmortems.save(
-            doc, expected_version=current.version, markdown=markdown, message=message
+            raise _already_stored(path, incident_id)
+        plan = updates.plan_update(
+            uow,
+            incident_id=incident_id,
+            file=file,
+            base_version=file.base.version if file.base is not None else None,
+            timezone=timezone,
         )
-        return "updated", saved.version
+        saved = updates.save_plan(uow, plan, message=message, force=force, source=str(path))
+        return saved.action, saved.stored.version, incident_id
+
+    for attempt in range(updates.ATTEMPTS):
+        try:
+            return updates.retrying(engine, work)
+        except _LostRace:
+            if attempt == updates.ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
-def _unused_id(engine: Engine, day: dt.date) -> str:
+def _already_stored(path: Path, incident_id: str) -> DuplicatePostmortem:
+    # The same error whether the other import committed before this one looked or while it
+    # was inserting: two imports of one new id always end the same way.
+    return DuplicatePostmortem(
+        f"{path}: post-mortem {incident_id!r} is in the store already; "
+        "use --update to save this file as its next version"
+    )
+
+
+def _unused_id(uow: UnitOfWork, day: dt.date) -> str:
     base = default_incident_id(day)
-    with UnitOfWork(engine) as uow:
-        candidate, n = base, 1
-        while uow.postmortems.exists(candidate):
-            n += 1
-            candidate = f"{base}-{n}"
+    candidate, n = base, 1
+    while uow.postmortems.exists(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
     return candidate
 
 
@@ -255,11 +299,32 @@ EDIT_MARK = "<!-- blamefree:"
 
 
 def strip_edit_notes(text: str) -> str:
-    """Remove the error notes ``edit`` puts at the top of the file."""
+    """Remove the notes ``edit`` puts at the top of the file (the base-version line stays)."""
     lines = text.split("\n")
-    while lines and lines[0].startswith(EDIT_MARK):
+    while lines and lines[0].startswith(EDIT_MARK) and read_marker(lines[0]) is None:
         lines.pop(0)
     return "\n".join(lines)
+
+
+def _notes(lines: Sequence[str]) -> str:
+    return "".join(f"{EDIT_MARK} {line.replace('-->', '-- >')} -->\n" for line in lines)
+
+
+def _save_edit(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    file: updates.FileDocument,
+    base_version: int,
+    timezone: str | None,
+) -> tuple[updates.UpdatePlan, updates.UpdateOutcome | None]:
+    """Save an edit merged onto what is stored, unless it conflicts; the plan either way."""
+    plan = updates.plan_update(
+        uow, incident_id=incident_id, file=file, base_version=base_version, timezone=timezone
+    )
+    if plan.conflicts:
+        return plan, None
+    return plan, updates.save_plan(uow, plan, message="edited")
 
 
 def edit_postmortem(
@@ -273,16 +338,21 @@ def edit_postmortem(
     """Open the Markdown in an editor, validate, save; re-open with the error on a bad edit.
 
     ``run_editor`` takes the text to edit and returns the edited text. Returns None when the
-    text comes back unchanged (nothing saved). The save is based on the version that was opened,
-    so a concurrent edit makes it fail with ``StaleEdit`` instead of overwriting.
+    text comes back unchanged (nothing saved). The save is based on the version that was opened:
+    what others saved meanwhile is merged with the edit; where both changed the same field, the
+    editor opens again with the conflicts noted at the top and the edit's values in the text,
+    now based on the latest version (close it unchanged to give up).
     """
     stored = get_postmortem(engine, incident_id=incident_id)
-    original = render(stored.doc)
-    text = original
+    base_version = stored.version
+    text = updates.based_markdown(stored)
+    conflicted = False
     for _ in range(max_rounds):
-        edited = strip_edit_notes(run_editor(text))
-        if edited == strip_edit_notes(text):
+        returned = run_editor(text)
+        edited = strip_edit_notes(returned)
+        if returned == text or (not conflicted and edited == strip_edit_notes(text)):
             return None  # closed without a change: nothing to save
+        conflicted = False
         try:
             doc = parse(edited, source=f"{incident_id}.md", timezone=timezone)
         except TemplateParseError as error:
@@ -290,13 +360,33 @@ def edit_postmortem(
             continue
         if doc.incident_id is None:
             doc = doc.model_copy(update={"incident_id": incident_id})
-        return update_postmortem(
-            engine,
-            incident_id=incident_id,
-            postmortem_in=doc,
-            expected_version=stored.version,
-            message="edited",
+        # The base is the version this session opened, whatever the first line says now.
+        file = updates.FileDocument(
+            doc=doc, text=without_marker(edited), base=None, source=f"{incident_id}.md"
         )
+        plan, saved = updates.retrying(
+            engine,
+            partial(
+                _save_edit,
+                incident_id=incident_id,
+                file=file,
+                base_version=base_version,
+                timezone=timezone,
+            ),
+        )
+        if saved is not None:
+            return None if saved.action == "unchanged" else saved.stored
+        notes = [
+            f"{plan.incident_id} was saved by someone else while you edited; "
+            f"{len(plan.conflicts)} field(s) changed on both sides:",
+            *updates.conflict_lines(plan.conflicts, base=base_version, stored=plan.current.version),
+            "Your values are in the text below, now based on version "
+            f"{plan.current.version}. Delete these notes (or change anything) and save to store "
+            "it; close without saving to give up.",
+        ]
+        base_version = plan.current.version
+        text = _notes(notes) + updates.based_markdown(plan.current, render(plan.doc))
+        conflicted = True
     raise UsageError(f"gave up after {max_rounds} edits that did not parse")
 
 
@@ -315,3 +405,23 @@ def resolve_document(
         raise PostmortemNotFound(
             f"{file_or_id!r} is neither a file nor the incident id of a stored post-mortem"
         ) from exc
+
+
+def resolve_document_and_base(
+    engine_factory: Callable[[], Engine], *, file_or_id: str, timezone: str | None = None
+) -> tuple[Postmortem, BaseMarker | None]:
+    """Like ``resolve_document``, with the stored version the document is (or was made from)."""
+    if file_or_id == "-":
+        file = updates.read_document(sys.stdin.read(), source="<stdin>", timezone=timezone)
+        return file.doc, file.base
+    path = Path(file_or_id)
+    if path.is_file():
+        file = updates.read_document_file(path, timezone=timezone)
+        return file.doc, file.base
+    try:
+        stored = get_postmortem(engine_factory(), incident_id=file_or_id)
+    except PostmortemNotFound as exc:
+        raise PostmortemNotFound(
+            f"{file_or_id!r} is neither a file nor the incident id of a stored post-mortem"
+        ) from exc
+    return stored.doc, BaseMarker(incident_id=stored.incident_id, version=stored.version)
