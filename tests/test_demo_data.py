@@ -132,6 +132,17 @@ def test_document_header_matches_the_manifest(pm: dict[str, Any]) -> None:
     assert doc.impact_start.date() in (doc.date, doc.date + dt.timedelta(days=1))
 
 
+@pytest.mark.parametrize("pm", PMS, ids=PM_IDS)
+def test_three_to_eight_action_items_with_owners_and_due_dates(pm: dict[str, Any]) -> None:
+    doc = _doc(pm)
+    items = [*doc.action_items.immediate, *doc.action_items.short_term, *doc.action_items.long_term]
+    assert 3 <= len(items) <= 8
+    if pm["state"] == "final":
+        assert all(item.owner and item.due_date and item.priority for item in items)
+    else:  # a draft: some items still lack an owner or a due date
+        assert not all(item.owner and item.due_date for item in items)
+
+
 def test_sources_exist_cover_every_format_and_their_commands_match() -> None:
     with_sources = [pm for pm in PMS if pm["sources"]]
     assert len(with_sources) == 13
