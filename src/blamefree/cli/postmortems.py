@@ -20,7 +20,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from blamefree.cli import output
 from blamefree.cli.app import app
 from blamefree.cli.context import app_context, print_json
+from blamefree.cli.criteria import criteria_json
 from blamefree.domain import values
+from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.derive import document_json
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
@@ -89,7 +91,9 @@ def new(
     )
     text = render(doc)
     if save:
-        stored = service.create_postmortem(app_ctx.engine, postmortem_in=doc, message="created")
+        stored = service.create_postmortem(
+            app_ctx.engine, postmortem_in=doc, text=text, message="created"
+        )
         app_ctx.err.print(f"Stored [bold]{stored.incident_id}[/] (version {stored.version}).")
     if out is None:
         sys.stdout.write(text)
@@ -192,6 +196,7 @@ def show(
                 "created_at": stored.created_at.isoformat(),
                 "updated_at": stored.updated_at.isoformat(),
                 "document": document_json(stored.doc),
+                "success_criteria": criteria_json(evaluate_success_criteria(stored.doc)),
             }
         )
     else:
@@ -213,8 +218,23 @@ FileOrId = Annotated[
 
 @app.command("render")
 def render_(ctx: typer.Context, file_or_id: FileOrId) -> None:
-    """Print a post-mortem as Markdown in the template's layout."""
+    """Print a post-mortem as Markdown in the template's canonical layout.
+
+    Every section is written, unknown values as the template's placeholders, and values
+    derived from the event log are filled in. `export` gives the text as its author wrote it.
+    """
     sys.stdout.write(render(_document(ctx, file_or_id)))
+
+
+def _write_exactly(text: str, out: Path | None) -> None:
+    """Write text byte for byte (no newline translation) to a file or stdout."""
+    data = text.encode("utf-8")
+    if out is not None:
+        out.write_bytes(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 @app.command()
@@ -224,20 +244,21 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
 ) -> None:
-    """Export a stored post-mortem as Markdown or JSON."""
+    """Export a stored post-mortem: its Markdown as the author wrote it, or its JSON.
+
+    The Markdown is the current version's text byte for byte (an imported file comes back as
+    it was; changes made by commands touch only their lines).
+    """
     app_ctx = app_context(ctx)
     if fmt not in ("md", "json"):
         raise UsageError(f"--format must be md or json, not {fmt!r}")
-    doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
-    text = (
-        render(doc)
-        if fmt == "md"
-        else json.dumps(document_json(doc), indent=2, ensure_ascii=False) + "\n"
-    )
-    if out is None:
-        sys.stdout.write(text)
+    if fmt == "md":
+        text = service.export_markdown(app_ctx.engine, incident_id=incident_id)
     else:
-        out.write_text(text, encoding="utf-8")
+        doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
+        text = json.dumps(document_json(doc), indent=2, ensure_ascii=False) + "\n"
+    _write_exactly(text, out)
+    if out is not None:
         app_ctx.err.print(f"Wrote [bold]{out}[/].")
 
 
@@ -351,14 +372,18 @@ def edit(
     def run_editor(text: str) -> str:
         with tempfile.TemporaryDirectory(prefix="blamefree-") as folder:
             path = Path(folder) / f"{incident_id}.md"
-            path.write_text(text, encoding="utf-8")
+            # Bytes in and out: the author's line endings and BOM survive the round trip.
+            path.write_bytes(text.encode("utf-8"))
             try:
                 completed = subprocess.run([*command, str(path)], check=False)
             except OSError as exc:
                 raise UsageError(f"cannot start editor {command[0]!r}: {exc}") from exc
             if completed.returncode != 0:
                 raise UsageError(f"editor exited with status {completed.returncode}; nothing saved")
-            return path.read_text(encoding="utf-8")
+            try:
+                return path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from exc
 
     saved = service.edit_postmortem(
         app_ctx.engine,

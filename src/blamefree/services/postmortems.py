@@ -12,7 +12,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from blamefree.domain import derive
-from blamefree.domain.actions import apply_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
@@ -24,7 +23,7 @@ from blamefree.errors import (
     UsageError,
 )
 from blamefree.markdown.parse import parse
-from blamefree.markdown.render import render
+from blamefree.services.saving import create_revision, current_text, save_revision
 from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem, UnitOfWork
 
 
@@ -51,31 +50,33 @@ def default_incident_id(day: dt.date) -> str:
     return f"INC-{day:%Y%m%d}"
 
 
-def read_file(path: Path, *, timezone: str | None = None) -> Postmortem:
-    """Parse one Markdown file; errors name the file."""
+def read_text(path: Path) -> str:
+    """A file's text exactly as written (BOM and line endings kept); errors name the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
         raise InputError("no such file", file=str(path)) from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from exc
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), file=str(path)) from exc
-    return parse(text, source=str(path), timezone=timezone)
 
 
-def _prepared(doc: Postmortem) -> Postmortem:
-    """What every save stores: success criteria that can be evaluated set from the data."""
-    return apply_success_criteria(doc)
+def read_file(path: Path, *, timezone: str | None = None) -> Postmortem:
+    """Parse one Markdown file; errors name the file."""
+    return parse(read_text(path), source=str(path), timezone=timezone)
 
 
 def create_postmortem(
-    engine: Engine, *, postmortem_in: Postmortem, message: str | None = None
+    engine: Engine,
+    *,
+    postmortem_in: Postmortem,
+    text: str | None = None,
+    message: str | None = None,
 ) -> StoredPostmortem:
-    """Store a new post-mortem (version 1)."""
-    doc = _prepared(postmortem_in)
+    """Store a new post-mortem (version 1): ``text`` as written, else its rendering."""
     with UnitOfWork(engine) as uow:
-        return uow.postmortems.create(doc, markdown=render(doc), message=message)
+        return create_revision(uow, doc=postmortem_in, text=text, message=message)
 
 
 def get_postmortem(engine: Engine, *, incident_id: str) -> StoredPostmortem:
@@ -98,17 +99,22 @@ def update_postmortem(
     incident_id: str,
     postmortem_in: Postmortem,
     expected_version: int,
+    text: str | None = None,
     message: str | None = None,
 ) -> StoredPostmortem:
-    """Save a new version; ``StaleEdit`` if someone saved since ``expected_version``."""
-    doc = _prepared(postmortem_in)
+    """Save a new version; ``StaleEdit`` if someone saved since ``expected_version``.
+
+    ``text`` is the author's text of the new version; without it the change is patched into
+    the stored text.
+    """
     with UnitOfWork(engine) as uow:
-        return uow.postmortems.save(
-            doc,
-            expected_version=expected_version,
-            markdown=render(doc),
-            message=message,
+        return save_revision(
+            uow,
             incident_id=incident_id,
+            doc=postmortem_in,
+            expected_version=expected_version,
+            text=text,
+            message=message,
         )
 
 
@@ -149,6 +155,18 @@ def revision_markdown(engine: Engine, *, incident_id: str, version: int) -> str:
     """The Markdown of one saved version."""
     with UnitOfWork(engine) as uow:
         return uow.postmortems.revision(incident_id, version).markdown
+
+
+def export_markdown(engine: Engine, *, incident_id: str) -> str:
+    """What ``export --format md`` writes: the current version's text, byte for byte."""
+    with UnitOfWork(engine) as uow:
+        return current_text(uow, incident_id=incident_id)[1]
+
+
+def stored_document(engine: Engine, *, incident_id: str) -> tuple[StoredPostmortem, str]:
+    """The stored post-mortem and the author's text of its current version."""
+    with UnitOfWork(engine) as uow:
+        return current_text(uow, incident_id=incident_id)
 
 
 def metrics_of(doc: Postmortem) -> dict[MetricName, Metric]:
@@ -200,11 +218,14 @@ def import_files(
     for path in paths:
         outcome = ImportOutcome(path=path)
         try:
-            doc = read_file(path, timezone=timezone)
+            text = read_text(path)
+            doc = parse(text, source=str(path), timezone=timezone)
             if doc.incident_id is None:
                 doc = doc.model_copy(update={"incident_id": _unused_id(engine, doc.date or today)})
             outcome.incident_id = doc.incident_id
-            outcome.action, outcome.version = _store_imported(engine, doc, update=update, path=path)
+            outcome.action, outcome.version = _store_imported(
+                engine, doc, text, update=update, path=path
+            )
         except BlamefreeError as error:
             outcome.error = error
         report.outcomes.append(outcome)
@@ -214,27 +235,28 @@ def import_files(
 
 
 def _store_imported(
-    engine: Engine, doc: Postmortem, *, update: bool, path: Path
+    engine: Engine, doc: Postmortem, text: str, *, update: bool, path: Path
 ) -> tuple[str, int]:
-    doc = _prepared(doc)
     assert doc.incident_id is not None
-    markdown = render(doc)
     message = f"imported from {path.name}"
     with UnitOfWork(engine) as uow:
         if not uow.postmortems.exists(doc.incident_id):
-            return "created", uow.postmortems.create(
-                doc, markdown=markdown, message=message
-            ).version
+            return "created", create_revision(uow, doc=doc, text=text, message=message).version
         if not update:
             raise UsageError(
                 f"{path}: post-mortem {doc.incident_id!r} is in the store already; "
                 "use --update to save this file as its next version"
             )
-        current = uow.postmortems.get(doc.incident_id)
-        if current.doc == doc:
+        current, current_markdown = current_text(uow, incident_id=doc.incident_id)
+        if current.doc == doc and current_markdown == text:
             return "unchanged", current.version
-        saved = uow.postmortems.save(
-            doc, expected_version=current.version, markdown=markdown, message=message
+        saved = save_revision(
+            uow,
+            incident_id=doc.incident_id,
+            doc=doc,
+            expected_version=current.version,
+            text=text,
+            message=message,
         )
         return "updated", saved.version
 
@@ -276,9 +298,7 @@ def edit_postmortem(
     text comes back unchanged (nothing saved). The save is based on the version that was opened,
     so a concurrent edit makes it fail with ``StaleEdit`` instead of overwriting.
     """
-    stored = get_postmortem(engine, incident_id=incident_id)
-    original = render(stored.doc)
-    text = original
+    stored, text = stored_document(engine, incident_id=incident_id)
     for _ in range(max_rounds):
         edited = strip_edit_notes(run_editor(text))
         if edited == strip_edit_notes(text):
@@ -295,6 +315,7 @@ def edit_postmortem(
             incident_id=incident_id,
             postmortem_in=doc,
             expected_version=stored.version,
+            text=edited,
             message="edited",
         )
     raise UsageError(f"gave up after {max_rounds} edits that did not parse")

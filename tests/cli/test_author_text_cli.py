@@ -1,0 +1,23 @@
+"""Through the CLI: `export` gives the stored bytes back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support.cli import Invoke
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_export_writes_the_file_back_byte_for_byte(cli: Invoke, tmp_path: Path) -> None:
+    example = (ROOT / "src/blamefree/data/example-postmortem.md").read_text("utf-8")
+    path = tmp_path / "windows.md"
+    path.write_bytes(("\ufeff" + example.replace("\n", "\r\n")).encode("utf-8"))
+    assert cli("import", str(path)).exit_code == 0
+    out = tmp_path / "out.md"
+    assert cli("export", "INC-2024-0142", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == path.read_bytes()
+    # (the test runner reads stdout with universal newlines; the file above has the bytes)
+    assert cli("export", "INC-2024-0142").stdout == "\ufeff" + example
+    rendered = cli("render", "INC-2024-0142").stdout
+    assert "\r" not in rendered and not rendered.startswith("\ufeff")  # render is canonical
