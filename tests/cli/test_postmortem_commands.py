@@ -272,6 +272,8 @@ def test_a_tick_the_data_disagrees_with_is_kept_and_shown_beside(
     assert first["reason"] == "3 of 4 committed action items still open"
     table = cli("show", "INC-2024-0142").stdout
     assert "not met (disagrees)" in table
+    lint = json.loads(cli("lint", "INC-2024-0142", "--select", "BF310", "--format", "json").stdout)
+    assert [(f["rule"], f["field"]) for f in lint] == [("BF310", "follow_up.success_criteria[0]")]
 
 
 def test_fixed_clock_also_stamps_what_is_stored(cli: Invoke) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError
-from blamefree.lint import completeness, consistency, language, suppress
+from blamefree.lint import completeness, consistency, criteria, language, suppress
 from blamefree.lint.config import LintConfig
 from blamefree.lint.context import Document
 from blamefree.lint.finding import Finding, Rule, index_rules
@@ -21,7 +21,9 @@ from blamefree.lint.locate import Locator
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
 
-RULES: dict[str, Rule] = index_rules(language.RULES, completeness.RULES, consistency.RULES)
+RULES: dict[str, Rule] = index_rules(
+    language.RULES, completeness.RULES, consistency.RULES, criteria.RULES
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> 
     document = Document(doc, text, locator, config, placeholders)
     found.extend(completeness.check(document))
     found.extend(consistency.check(document))
+    found.extend(criteria.check(document))
     kept: list[Finding] = []
     for hit in suppress.apply(found, text):
         if not config.enabled(hit.rule):
