@@ -1,7 +1,8 @@
-"""Through the CLI: `export` gives the stored bytes back."""
+"""Through the CLI: `export` gives the stored bytes, `lint ID` agrees with `lint FILE`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from support.cli import Invoke
@@ -21,3 +22,13 @@ def test_export_writes_the_file_back_byte_for_byte(cli: Invoke, tmp_path: Path) 
     assert cli("export", "INC-2024-0142").stdout == "\ufeff" + example
     rendered = cli("render", "INC-2024-0142").stdout
     assert "\r" not in rendered and not rendered.startswith("\ufeff")  # render is canonical
+
+
+def test_lint_id_and_lint_file_print_the_same_findings(cli: Invoke, tmp_path: Path) -> None:
+    path = ROOT / "tests" / "data" / "lint" / "filled-postmortem.md"
+    assert cli("import", str(path)).exit_code == 0
+    by_file = json.loads(cli("lint", str(path), "--format", "json").stdout)
+    by_id = json.loads(cli("lint", "INC-2024-0311", "--format", "json").stdout)
+    assert by_file, "the filled post-mortem has findings to compare"
+    keys = ("rule", "line", "column", "end_line", "end_column", "message", "field")
+    assert [[f[k] for k in keys] for f in by_id] == [[f[k] for k in keys] for f in by_file]
