@@ -127,3 +127,25 @@ def test_generated_documents_come_back_byte_for_byte(
     path.write_bytes(text.encode("utf-8"))
     incident_id = _import(engine, path)
     assert postmortems.export_markdown(engine, incident_id=incident_id) == text
+
+
+def test_edit_opens_the_authors_text_and_stores_what_was_saved(
+    engine: Engine, tmp_path: Path
+) -> None:
+    original = (ROOT / "tests/data/postmortems/catalogue-search-author-style.md").read_text()
+    path = tmp_path / "cat.md"
+    path.write_bytes(original.replace("\n", "\r\n").encode("utf-8"))
+    incident_id = _import(engine, path)
+    opened: list[str] = []
+
+    def editor(text: str) -> str:
+        opened.append(text)
+        return text.replace("Freshness probe", "Freshness probe (synthetic)")
+
+    saved = postmortems.edit_postmortem(engine, incident_id=incident_id, run_editor=editor)
+    assert saved is not None and saved.version == 2
+    assert opened == [path.read_bytes().decode("utf-8")]
+    assert postmortems.export_markdown(engine, incident_id=incident_id) == opened[0].replace(
+        "Freshness probe", "Freshness probe (synthetic)"
+    )
+    assert saved.doc.timeline.detection.detected_by == "Freshness probe (synthetic)"
