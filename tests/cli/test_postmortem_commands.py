@@ -262,18 +262,30 @@ def test_unknown_id_is_exit_4(cli: Invoke, command: str) -> None:
     assert "NOPE-1" in run.stderr
 
 
-def test_import_evaluates_success_criteria_from_the_data(cli: Invoke, tmp_path: Path) -> None:
+def test_a_tick_the_data_disagrees_with_is_kept_and_shown_beside(
+    cli: Invoke, tmp_path: Path
+) -> None:
     # The writer ticked "All action items completed" although 3 of 4 items are open.
     ticked = tmp_path / "ticked.md"
-    ticked.write_text(
-        EXAMPLE.read_text().replace(
-            "- [ ] All action items completed", "- [x] All action items completed"
-        )
+    text = EXAMPLE.read_text().replace(
+        "- [ ] All action items completed", "- [x] All action items completed"
     )
+    ticked.write_text(text)
     assert cli("import", str(ticked)).exit_code == 0
-    exported = cli("export", "INC-2024-0142", "--format", "md").stdout
-    assert "- [ ] All action items completed\n" in exported
-    assert "- [ ] Team trained on new procedures\n" in exported
+    assert cli("export", "INC-2024-0142", "--format", "md", "--no-base").stdout == text
+    shown = json.loads(cli("show", "INC-2024-0142", "--json").stdout)
+    first = shown["success_criteria"][0]
+    assert (first["text"], first["written"], first["derived"], first["disagrees"]) == (
+        "All action items completed",
+        True,
+        False,
+        True,
+    )
+    assert first["reason"] == "3 of 4 committed action items still open"
+    table = cli("show", "INC-2024-0142").stdout
+    assert "not met (disagrees)" in table
+    lint = json.loads(cli("lint", "INC-2024-0142", "--select", "BF310", "--format", "json").stdout)
+    assert [(f["rule"], f["field"]) for f in lint] == [("BF310", "follow_up.success_criteria[0]")]
 
 
 def test_fixed_clock_also_stamps_what_is_stored(cli: Invoke) -> None:

@@ -110,4 +110,9 @@ def load(run: Callable[[Sequence[str]], Ran], data: dict[str, Any]) -> Loaded:
         _checked(run, change["command"])
     for review in data["reviews"]:
         _checked(run, review["command"])
+    for pm in data["postmortems"]:
+        # Once the changes are in, each team ticks the success criteria the data now meets
+        # (saves never tick them on their own: the author's ticks are kept as written).
+        if pm["state"] != "draft":
+            _checked(run, ["actions", "criteria", pm["incident_id"], "--apply"])
     return Loaded(imports, ids)

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from blamefree.cli.app import app
 from blamefree.cli.context import app_context, print_json
+from blamefree.cli.criteria import criteria_json, criteria_table
 from blamefree.domain import actions as rules
 from blamefree.domain import values
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
@@ -420,13 +421,20 @@ def criteria(
     uncheck: Annotated[
         int | None, typer.Option("--uncheck", help="Untick this (hand-checked) criterion.")
     ] = None,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply", help="Tick the criteria the data decides as the data says (an edit)."
+        ),
+    ] = False,
     by: ByOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the success criteria, evaluated from the data where Blamefree can; add or tick one.
+    """Show the success criteria: the tick as written beside what the data says; add or tick one.
 
     "All action items completed", "Prevention measures implemented" and "Monitoring improved"
-    follow the items; the others are ticked by hand.
+    are evaluated from the items; the others are ticked by hand. A tick is never changed
+    behind your back: --apply sets the evaluated ones from the data as a new revision.
     """
     app_ctx = app_context(ctx)
     engine = app_ctx.engine
@@ -444,26 +452,12 @@ def criteria(
                 now=app_ctx.now(),
                 by=by_default(by),
             )
+    if apply:
+        service.apply_criteria(
+            engine, incident_id=incident_id, now=app_ctx.now(), by=by_default(by)
+        )
     states = service.evaluate_criteria(engine, incident_id=incident_id)
     if as_json:
-        print_json(
-            [
-                {
-                    "number": i,
-                    "text": s.text,
-                    "met": s.met,
-                    "evaluated": s.evaluated,
-                    "reason": s.reason,
-                }
-                for i, s in enumerate(states, start=1)
-            ]
-        )
+        print_json(criteria_json(states))
         return
-    table = Table(title=f"Success criteria of {incident_id}", title_justify="left")
-    for column in ("#", "Criterion", "Met", "How"):
-        table.add_column(column)
-    for i, s in enumerate(states, start=1):
-        shown = Text("yes", style="green") if s.met else Text("no", style="yellow")
-        how = s.reason if s.evaluated else "by hand"
-        table.add_row(str(i), s.text, shown, how)
-    app_ctx.out.print(table)
+    criteria_table(app_ctx.out, states, title=f"Success criteria of {incident_id}")

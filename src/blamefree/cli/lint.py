@@ -14,7 +14,7 @@ from blamefree.cli.app import app
 from blamefree.cli.context import AppContext, app_context
 from blamefree.errors import InputError, NotFound, UsageError
 from blamefree.lint import formats
-from blamefree.lint.api import RULES, FileReport, read_markdown, report_document, report_text
+from blamefree.lint.api import RULES, FileReport, read_markdown, report_stored, report_text
 from blamefree.lint.config import LintConfig, load_config
 from blamefree.lint.finding import Level
 from blamefree.services import postmortems as service
@@ -35,8 +35,8 @@ def _report(app_ctx: AppContext, target: str, config: LintConfig, stdin_name: st
     if path.is_file() or _looks_like_path(target):
         text = read_markdown(path)
         return report_text(text, source=target, config=config, timezone=timezone)
-    stored = service.get_postmortem(app_ctx.engine, incident_id=target)
-    return report_document(stored.doc, source=target, config=config)
+    stored, text = service.stored_document(app_ctx.engine, incident_id=target)
+    return report_stored(text, stored.doc, source=target, config=config)
 
 
 def _expand(targets: list[str]) -> list[str]:

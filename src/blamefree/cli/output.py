@@ -11,7 +11,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from blamefree.cli.criteria import criteria_table
 from blamefree.domain import values
+from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.derive import effective, metrics_of
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
@@ -167,6 +169,7 @@ def show_document(console: Console, doc: Postmortem, *, version: int | None = No
         console.print(items)
     else:
         console.print("[yellow]No action items yet.[/]")
+    criteria_table(console, evaluate_success_criteria(doc), title="Success criteria")
 
 
 def show_postmortem(console: Console, stored: StoredPostmortem) -> None:

@@ -21,7 +21,9 @@ from blamefree.cli import output
 from blamefree.cli import updates as updates_cli
 from blamefree.cli.app import app
 from blamefree.cli.context import app_context, print_json
+from blamefree.cli.criteria import criteria_json
 from blamefree.domain import values
+from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.derive import document_json
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
@@ -92,8 +94,10 @@ def new(
     )
     text = render(doc)
     if save:
-        stored = service.create_postmortem(app_ctx.engine, postmortem_in=doc, message="created")
-        text = updates.based_markdown(stored)  # later updates from the file merge safely
+        stored = service.create_postmortem(
+            app_ctx.engine, postmortem_in=doc, text=text, message="created"
+        )
+        text = updates.based_markdown(stored, text)  # later updates from the file merge safely
         app_ctx.err.print(f"Stored [bold]{stored.incident_id}[/] (version {stored.version}).")
     if out is None:
         sys.stdout.write(text)
@@ -212,6 +216,7 @@ def show(
                 "created_at": stored.created_at.isoformat(),
                 "updated_at": stored.updated_at.isoformat(),
                 "document": document_json(stored.doc),
+                "success_criteria": criteria_json(evaluate_success_criteria(stored.doc)),
             }
         )
     else:
@@ -239,8 +244,10 @@ def render_(
         bool, typer.Option("--no-base", help="Leave out the line naming the stored version.")
     ] = False,
 ) -> None:
-    """Print a post-mortem as Markdown in the template's layout.
+    """Print a post-mortem as Markdown in the template's canonical layout.
 
+    Every section is written, unknown values as the template's placeholders, and values
+    derived from the event log are filled in; `export` gives the text as its author wrote it.
     A stored post-mortem (or a file made from one) starts with the line naming its version, so
     that importing the printed file with --update merges safely.
     """
@@ -252,6 +259,17 @@ def render_(
     if base is not None and not no_base:
         text = with_marker(text, base.incident_id, base.version)
     sys.stdout.write(text)
+
+
+def _write_exactly(text: str, out: Path | None) -> None:
+    """Write text byte for byte (no newline translation) to a file or stdout."""
+    data = text.encode("utf-8")
+    if out is not None:
+        out.write_bytes(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 @app.command()
@@ -267,10 +285,12 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Export a stored post-mortem as Markdown or JSON.
+    """Export a stored post-mortem: its Markdown as the author wrote it, or its JSON.
 
-    The Markdown starts with a comment naming the version it was made from; keep it, and
-    `blamefree import --update FILE` merges your changes with what was stored since.
+    The Markdown is the current version's text byte for byte (an imported file comes back as
+    it was; changes made by commands touch only their lines), after one comment line naming the
+    version it was made from: keep it, and `blamefree import --update FILE` merges your changes
+    with what was stored since. --no-base leaves that line out.
     """
     app_ctx = app_context(ctx)
     if fmt not in ("md", "json"):
@@ -282,10 +302,8 @@ def export(
     else:
         doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
         text = json.dumps(document_json(doc), indent=2, ensure_ascii=False) + "\n"
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
+    _write_exactly(text, out)
+    if out is not None:
         app_ctx.err.print(f"Wrote [bold]{out}[/].")
 
 
@@ -399,14 +417,18 @@ def edit(
     def run_editor(text: str) -> str:
         with tempfile.TemporaryDirectory(prefix="blamefree-") as folder:
             path = Path(folder) / f"{incident_id}.md"
-            path.write_text(text, encoding="utf-8")
+            # Bytes in and out: the author's line endings and BOM survive the round trip.
+            path.write_bytes(text.encode("utf-8"))
             try:
                 completed = subprocess.run([*command, str(path)], check=False)
             except OSError as exc:
                 raise UsageError(f"cannot start editor {command[0]!r}: {exc}") from exc
             if completed.returncode != 0:
                 raise UsageError(f"editor exited with status {completed.returncode}; nothing saved")
-            return path.read_text(encoding="utf-8")
+            try:
+                return path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from exc
 
     saved = service.edit_postmortem(
         app_ctx.engine,

@@ -252,12 +252,24 @@ EVALUATED_CRITERIA = (ALL_ACTIONS_COMPLETED, PREVENTION_IMPLEMENTED, MONITORING_
 
 @dataclass(frozen=True)
 class CriterionState:
-    """One success criterion: met or not, and whether the data decided it or a person did."""
+    """One success criterion: what the author ticked and, for the criteria Blamefree knows,
+    what the data says. ``met`` is the data's verdict when it is evaluated, else the tick."""
 
     text: str
     met: bool
     evaluated: bool
     reason: str
+    written: bool = False
+
+    @property
+    def derived(self) -> bool | None:
+        """What the data says, for an evaluated criterion; None for one checked by hand."""
+        return self.met if self.evaluated else None
+
+    @property
+    def disagrees(self) -> bool:
+        """The author's tick says otherwise than the data."""
+        return self.evaluated and self.met != self.written
 
 
 def _all_closed(states: Sequence[ActionStatus], what: str) -> tuple[bool, str]:
@@ -279,7 +291,7 @@ def _all_done(states: Sequence[ActionStatus], what: str) -> tuple[bool, str]:
 
 
 def evaluate_criterion(doc: Postmortem, criterion: CheckItem) -> CriterionState:
-    """Decide a criterion from the data when it is one Blamefree knows; else keep its box."""
+    """Decide a criterion from the data when it is one Blamefree knows; its box is kept beside."""
     key = _words(criterion.text)
     if key == ALL_ACTIONS_COMPLETED:
         # Proposed items are not committed to yet, so they do not hold the criterion back.
@@ -299,8 +311,10 @@ def evaluate_criterion(doc: Postmortem, criterion: CheckItem) -> CriterionState:
         states += [item.status for item in doc.action_items.all() if item.type is ActionType.DETECT]
         met, reason = _all_done(states, "monitoring items")
     else:
-        return CriterionState(criterion.text, criterion.done, False, "checked by hand")
-    return CriterionState(criterion.text, met, True, reason)
+        return CriterionState(
+            criterion.text, criterion.done, False, "checked by hand", criterion.done
+        )
+    return CriterionState(criterion.text, met, True, reason, criterion.done)
 
 
 def evaluate_success_criteria(doc: Postmortem) -> list[CriterionState]:
@@ -309,7 +323,11 @@ def evaluate_success_criteria(doc: Postmortem) -> list[CriterionState]:
 
 
 def apply_success_criteria(doc: Postmortem) -> Postmortem:
-    """A copy of the document whose evaluated criteria have their checkboxes set from the data."""
+    """A copy of the document whose evaluated criteria are ticked as the data says.
+
+    Never applied on its own: a tick is the author's, so only an explicit edit
+    (``actions criteria ID --apply``) sets them from the data.
+    """
     criteria = []
     states = evaluate_success_criteria(doc)
     for item, state in zip(doc.follow_up.success_criteria, states, strict=True):

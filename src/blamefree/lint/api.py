@@ -2,8 +2,9 @@
 
 Both run every rule family (blaming language BF1xx over the prose, completeness BF2xx and
 consistency BF3xx over the document), apply the project config (selection, severities) and the
-inline suppression comments, and return findings sorted by position. A stored document is linted
-in its rendered Markdown, so its findings carry both the line there and the field path.
+inline suppression comments, and return findings sorted by position. A stored post-mortem is
+linted in its stored text (the author's, as ``export`` gives it), so ``lint ID`` and ``lint FILE``
+of the same content agree; a bare document is linted in its rendered Markdown.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blamefree.domain.postmortem import Postmortem
-from blamefree.errors import InputError
-from blamefree.lint import completeness, consistency, language, suppress, tracker_links
+from blamefree.errors import InputError, TemplateParseError
+from blamefree.lint import completeness, consistency, criteria, language, suppress, tracker_links
 from blamefree.lint.config import LintConfig
 from blamefree.lint.context import Document
 from blamefree.lint.finding import Finding, Rule, index_rules
@@ -22,7 +23,7 @@ from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
 
 RULES: dict[str, Rule] = index_rules(
-    language.RULES, completeness.RULES, consistency.RULES, tracker_links.RULES
+    language.RULES, completeness.RULES, consistency.RULES, tracker_links.RULES, criteria.RULES
 )
 
 
@@ -52,6 +53,7 @@ def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> 
     found.extend(completeness.check(document))
     found.extend(consistency.check(document))
     found.extend(tracker_links.check(document))
+    found.extend(criteria.check(document))
     kept: list[Finding] = []
     for hit in suppress.apply(found, text):
         if not config.enabled(hit.rule):
@@ -82,6 +84,25 @@ def report_document(
     name = source or document.incident_id or "<document>"
     text = render(document)
     return FileReport(name, text, _run(text, document, name, config or LintConfig()))
+
+
+def report_stored(
+    text: str,
+    document: Postmortem,
+    *,
+    source: str | None = None,
+    config: LintConfig | None = None,
+) -> FileReport:
+    """Lint a stored post-mortem in its stored text, read the way it was stored (its zone).
+
+    The findings are those of ``lint FILE`` on the same text. A text that no longer reads (a
+    store from an older parser) is linted in the document's rendering instead.
+    """
+    name = source or document.incident_id or "<document>"
+    try:
+        return report_text(text, source=name, config=config, timezone=document.timezone)
+    except TemplateParseError:
+        return report_document(document, source=name, config=config)
 
 
 def lint_text(

@@ -22,6 +22,7 @@ class Item:
     head: str
     raw: str
     children: list[Item] = field(default_factory=list)
+    end: int = 0  # 0-based index after its last non-blank line
 
 
 @dataclass
@@ -127,7 +128,9 @@ class _Walker:
         head_lines = _trim(lines[: child_start - start])
         head = "\n".join(line.strip() for line in head_lines)
         raw = "\n".join(line.rstrip() for line in _trim(lines))
-        return Item(line=start + 1, head=head, raw=raw, children=children)
+        while stop > start + 1 and not self.lines[stop - 1].strip():
+            stop -= 1
+        return Item(line=start + 1, head=head, raw=raw, children=children, end=stop)
 
 
 def parse_blocks(text: str) -> tuple[str | None, int, Section]:

@@ -1,10 +1,11 @@
 """Use cases for action items and prevention measures across post-mortems.
 
-Every change goes through the post-mortem's document: the item is changed there, the evaluated
-success criteria follow, and the document is saved as a new revision based on the version that
-was read (a concurrent edit raises ``StaleEdit`` instead of being overwritten). The first change
-through these commands writes every item's ``**ID:**`` line into the document, so later edits
-of the Markdown keep each item's identity wherever it moves.
+Every change goes through the post-mortem's document: the item is changed there and the
+document is saved as a new revision based on the version that was read (a concurrent edit
+raises ``StaleEdit`` instead of being overwritten). The save patches the author's text, so a
+status change ticks one box and an assignment rewrites one Owner line; nothing else in the text
+changes. An item's ``**ID:**`` line is written only when its text alone would not tell it apart
+(another item of the post-mortem has the same text); the store knows every item's id anyway.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from blamefree.domain import actions as rules
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
 from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
 from blamefree.errors import NotFound, UsageError
-from blamefree.markdown.render import render
+from blamefree.services.saving import save_revision
 from blamefree.store import StoredPostmortem, UnitOfWork
 from blamefree.store.follow_through import (
     ActionRecord,
@@ -133,20 +134,13 @@ def action_history(engine: Engine, *, action_id: str) -> list[HistoryEntry]:
 # --- changes through the document ----------------------------------------------------------
 
 
-def _with_ids(doc: Postmortem, records: Sequence[ActionRecord]) -> Postmortem:
-    """The document with every action item's id written in (the store's, or a new one)."""
-    by_place = {(r.horizon, r.position): r.uid for r in records}
-    taken = {r.uid for r in records}
-    changed = doc.action_items.model_copy(deep=True)
-    for horizon, items in changed.by_horizon():
-        for position, item in enumerate(items):
-            if item.id is None:
-                uid = by_place.get((horizon, position))
-                if uid is None:
-                    uid = _fresh_uid(taken)
-                items[position] = item.model_copy(update={"id": uid})
-            taken.add(items[position].id or "")
-    return doc.model_copy(update={"action_items": changed})
+def _with_id(doc: Postmortem, item: ActionItem, uid: str) -> ActionItem:
+    """The item with its id shown when another item of the document has the same text, since
+    the store tells items without an id line apart by their text."""
+    if item.id is not None:
+        return item
+    same_text = [other for other in doc.action_items.all() if other.text == item.text]
+    return item.model_copy(update={"id": uid}) if len(same_text) > 1 else item
 
 
 def _fresh_uid(taken: set[str]) -> str:
@@ -165,44 +159,45 @@ def _save(
     message: str,
     by: str | None,
 ) -> StoredPostmortem:
-    doc = rules.apply_success_criteria(doc)
-    return uow.postmortems.save(
-        doc,
+    return save_revision(
+        uow,
+        incident_id=stored.incident_id,
+        doc=doc,
         expected_version=stored.version,
-        markdown=render(doc),
         message=message,
         by=by,
     )
 
 
+Change = Callable[[Horizon, ActionItem], tuple[Horizon, ActionItem, str] | None]
+"""What a command does to one item: its horizon and item after, and what changed (None: nothing)."""
+
+
 def _change_item(
-    engine: Engine,
-    *,
-    action_id: str,
-    now: dt.datetime,
-    by: str | None,
-    change: Callable[[Postmortem, Horizon, int, ActionItem], tuple[Postmortem, str] | None],
+    engine: Engine, *, action_id: str, now: dt.datetime, by: str | None, change: Change
 ) -> ActionView:
-    """Apply ``change`` to one item's document and save; ``None`` from it means no change."""
+    """Apply ``change`` to one item of its document and save the document."""
     with UnitOfWork(engine, clock=lambda: now) as uow:
         repo = FollowThroughRepository(uow.session)
         record = repo.get_action(action_id)
         stored = uow.postmortems.get(record.incident_id)
-        records = repo.list_actions(incident_id=record.incident_id)
-        doc = _with_ids(stored.doc, records)
-        items = dict(doc.action_items.by_horizon())[record.horizon]
-        item = items[record.position]
-        outcome = change(doc, record.horizon, record.position, item)
+        items = dict(stored.doc.action_items.by_horizon())[record.horizon]
+        outcome = change(record.horizon, items[record.position])
         if outcome is not None:
-            changed, message = outcome
-            _save(uow, stored, changed, message=message, by=by)
+            horizon, updated, what = outcome
+            changed = stored.doc.action_items.model_copy(deep=True)
+            lists = dict(changed.by_horizon())
+            if horizon is record.horizon:
+                lists[horizon][record.position] = updated
+            else:  # a moved item goes to the end of its new horizon
+                del lists[record.horizon][record.position]
+                lists[horizon].append(updated)
+            doc = stored.doc.model_copy(update={"action_items": changed})
+            position = record.position if horizon is record.horizon else len(lists[horizon]) - 1
+            lists[horizon][position] = _with_id(doc, updated, record.uid)
+            doc = doc.model_copy(update={"action_items": changed})
+            _save(uow, stored, doc, message=f"{record.uid}: {what}", by=by)
         return view(repo.get_action(record.uid), today=now.date())
-
-
-def _replace(doc: Postmortem, horizon: Horizon, position: int, item: ActionItem) -> Postmortem:
-    changed = doc.action_items.model_copy(deep=True)
-    dict(changed.by_horizon())[horizon][position] = item
-    return doc.model_copy(update={"action_items": changed})
 
 
 def set_action(
@@ -219,16 +214,14 @@ def set_action(
 ) -> ActionView:
     """Change an item's status, due date, priority, type or text; the checkbox follows status."""
 
-    def change(
-        doc: Postmortem, horizon: Horizon, position: int, item: ActionItem
-    ) -> tuple[Postmortem, str] | None:
+    def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
         updated = item
         what: list[str] = []
         if status is not None and status is not item.status:
             if not rules.can_change_status(item.status, status):
                 raise UsageError(
-                    f"{item.id}: cannot go from {item.status.label} to {status.label}; "
-                    "reopen it as open or in progress"
+                    f"{action_id.strip().upper()}: cannot go from {item.status.label} to "
+                    f"{status.label}; reopen it as open or in progress"
                 )
             updated = rules.with_status(updated, status)
             what.append(f"status {status.label}")
@@ -246,7 +239,7 @@ def set_action(
             what.append("text")
         if not what:
             return None
-        return _replace(doc, horizon, position, updated), f"{item.id}: {', '.join(what)}"
+        return horizon, updated, ", ".join(what)
 
     return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
 
@@ -258,13 +251,10 @@ def assign_action(
     if not owner.strip():
         raise UsageError("the owner must not be empty")
 
-    def change(
-        doc: Postmortem, horizon: Horizon, position: int, item: ActionItem
-    ) -> tuple[Postmortem, str] | None:
-        if item.owner == owner:
+    def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
+        if item.owner == owner.strip():
             return None
-        updated = item.model_copy(update={"owner": owner.strip()})
-        return _replace(doc, horizon, position, updated), f"{item.id}: assigned to {owner}"
+        return horizon, item.model_copy(update={"owner": owner.strip()}), f"assigned to {owner}"
 
     return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
 
@@ -274,17 +264,10 @@ def move_action(
 ) -> ActionView:
     """Move an action item to another horizon (at its end); its due date stays as it was."""
 
-    def change(
-        doc: Postmortem, old: Horizon, position: int, item: ActionItem
-    ) -> tuple[Postmortem, str] | None:
+    def change(old: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
         if old is horizon:
             return None
-        changed = doc.action_items.model_copy(deep=True)
-        lists = dict(changed.by_horizon())
-        del lists[old][position]
-        lists[horizon].append(item)
-        message = f"{item.id}: moved from {old.value} to {horizon.value}"
-        return doc.model_copy(update={"action_items": changed}), message
+        return horizon, item, f"moved from {old.value} to {horizon.value}"
 
     return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
 
@@ -294,14 +277,11 @@ def link_tracker(
 ) -> ActionView:
     """Record the tracker issue an action item is tracked as (after a push)."""
 
-    def change(
-        doc: Postmortem, horizon: Horizon, position: int, item: ActionItem
-    ) -> tuple[Postmortem, str] | None:
+    def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
         if item.tracker == link:
             return None
         updated = item.model_copy(update={"tracker": link})
-        message = f"{item.id}: tracked as {link.system.label} {link.key}"
-        return _replace(doc, horizon, position, updated), message
+        return horizon, updated, f"tracked as {link.system.label} {link.key}"
 
     return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
 
@@ -338,12 +318,11 @@ def add_action(
         repo = FollowThroughRepository(uow.session)
         stored = uow.postmortems.get(incident_id)
         records = repo.list_actions(incident_id=incident_id)
-        doc = _with_ids(stored.doc, records)
+        doc = stored.doc
         if due is None:
             due = rules.default_due_date(doc.date, horizon)
         uid = _fresh_uid({r.uid for r in records} | {i.id or "" for i in doc.action_items.all()})
         item = ActionItem(
-            id=uid,
             text=text.strip(),
             status=status,
             owner=owner,
@@ -354,9 +333,12 @@ def add_action(
         changed = doc.action_items.model_copy(deep=True)
         dict(changed.by_horizon())[horizon].append(item)
         doc = doc.model_copy(update={"action_items": changed})
-        _save(uow, stored, doc, message=f"{uid}: added to {horizon.value}", by=by)
-        # The id may have been taken meanwhile in another post-mortem; read back what was kept.
+        dict(changed.by_horizon())[horizon][-1] = _with_id(doc, item, uid)
+        doc = doc.model_copy(update={"action_items": changed})
         position = len(dict(changed.by_horizon())[horizon]) - 1
+        _save(uow, stored, doc, message=f"added to {horizon.value}: {item.text}", by=by)
+        # The store gives the item its id (the one shown, unless another post-mortem took it
+        # meanwhile); read back what was kept.
         kept = next(
             r
             for r in repo.list_actions(incident_id=incident_id)
@@ -477,4 +459,20 @@ def check_criterion(
         doc = stored.doc.model_copy(update={"follow_up": follow_up})
         word = "met" if met else "not met"
         saved = _save(uow, stored, doc, message=f"success criterion {number}: {word}", by=by)
+    return rules.evaluate_success_criteria(saved.doc)
+
+
+def apply_criteria(
+    engine: Engine, *, incident_id: str, now: dt.datetime, by: str | None = None
+) -> list[rules.CriterionState]:
+    """Tick the evaluated criteria as the data says: an explicit edit, one box per criterion
+    that disagrees (nothing else ticks them: the checkboxes are the author's)."""
+    with UnitOfWork(engine, clock=lambda: now) as uow:
+        stored = uow.postmortems.get(incident_id)
+        changed = [s.text for s in rules.evaluate_success_criteria(stored.doc) if s.disagrees]
+        if not changed:
+            return rules.evaluate_success_criteria(stored.doc)
+        doc = rules.apply_success_criteria(stored.doc)
+        message = "success criteria set from the data: " + ", ".join(changed)
+        saved = _save(uow, stored, doc, message=message, by=by)
     return rules.evaluate_success_criteria(saved.doc)

@@ -13,7 +13,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from blamefree.domain import derive
-from blamefree.domain.actions import apply_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
@@ -27,8 +26,8 @@ from blamefree.errors import (
 )
 from blamefree.markdown.base_marker import BaseMarker, read_marker, without_marker
 from blamefree.markdown.parse import parse
-from blamefree.markdown.render import render
 from blamefree.services import updates
+from blamefree.services.saving import create_revision, current_text, save_revision
 from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem, UnitOfWork
 
 
@@ -55,31 +54,33 @@ def default_incident_id(day: dt.date) -> str:
     return f"INC-{day:%Y%m%d}"
 
 
-def read_file(path: Path, *, timezone: str | None = None) -> Postmortem:
-    """Parse one Markdown file; errors name the file."""
+def read_text(path: Path) -> str:
+    """A file's text exactly as written (BOM and line endings kept); errors name the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
         raise InputError("no such file", file=str(path)) from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from exc
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), file=str(path)) from exc
-    return parse(text, source=str(path), timezone=timezone)
 
 
-def _prepared(doc: Postmortem) -> Postmortem:
-    """What every save stores: success criteria that can be evaluated set from the data."""
-    return apply_success_criteria(doc)
+def read_file(path: Path, *, timezone: str | None = None) -> Postmortem:
+    """Parse one Markdown file; errors name the file."""
+    return parse(read_text(path), source=str(path), timezone=timezone)
 
 
 def create_postmortem(
-    engine: Engine, *, postmortem_in: Postmortem, message: str | None = None
+    engine: Engine,
+    *,
+    postmortem_in: Postmortem,
+    text: str | None = None,
+    message: str | None = None,
 ) -> StoredPostmortem:
-    """Store a new post-mortem (version 1)."""
-    doc = _prepared(postmortem_in)
+    """Store a new post-mortem (version 1): ``text`` as written, else its rendering."""
     with UnitOfWork(engine) as uow:
-        return uow.postmortems.create(doc, markdown=render(doc), message=message)
+        return create_revision(uow, doc=postmortem_in, text=text, message=message)
 
 
 def get_postmortem(engine: Engine, *, incident_id: str) -> StoredPostmortem:
@@ -102,17 +103,22 @@ def update_postmortem(
     incident_id: str,
     postmortem_in: Postmortem,
     expected_version: int,
+    text: str | None = None,
     message: str | None = None,
 ) -> StoredPostmortem:
-    """Save a new version; ``StaleEdit`` if someone saved since ``expected_version``."""
-    doc = _prepared(postmortem_in)
+    """Save a new version; ``StaleEdit`` if someone saved since ``expected_version``.
+
+    ``text`` is the author's text of the new version; without it the change is patched into
+    the stored text.
+    """
     with UnitOfWork(engine) as uow:
-        return uow.postmortems.save(
-            doc,
-            expected_version=expected_version,
-            markdown=render(doc),
-            message=message,
+        return save_revision(
+            uow,
             incident_id=incident_id,
+            doc=postmortem_in,
+            expected_version=expected_version,
+            text=text,
+            message=message,
         )
 
 
@@ -153,6 +159,18 @@ def revision_markdown(engine: Engine, *, incident_id: str, version: int) -> str:
     """The Markdown of one saved version."""
     with UnitOfWork(engine) as uow:
         return uow.postmortems.revision(incident_id, version).markdown
+
+
+def export_markdown(engine: Engine, *, incident_id: str) -> str:
+    """What ``export --format md`` writes: the current version's text, byte for byte."""
+    with UnitOfWork(engine) as uow:
+        return current_text(uow, incident_id=incident_id)[1]
+
+
+def stored_document(engine: Engine, *, incident_id: str) -> tuple[StoredPostmortem, str]:
+    """The stored post-mortem and the author's text of its current version."""
+    with UnitOfWork(engine) as uow:
+        return current_text(uow, incident_id=incident_id)
 
 
 def metrics_of(doc: Postmortem) -> dict[MetricName, Metric]:
@@ -246,9 +264,8 @@ def _store_imported(
         incident_id = doc.incident_id
         assert incident_id is not None
         if not uow.postmortems.exists(incident_id):
-            ready = _prepared(doc)
             try:
-                created = uow.postmortems.create(ready, markdown=render(ready), message=message)
+                created = create_revision(uow, doc=doc, text=file.text, message=message)
             except DuplicatePostmortem as error:
                 if picked or update:
                     raise _LostRace(str(error)) from error
@@ -343,9 +360,9 @@ def edit_postmortem(
     editor opens again with the conflicts noted at the top and the edit's values in the text,
     now based on the latest version (close it unchanged to give up).
     """
-    stored = get_postmortem(engine, incident_id=incident_id)
+    stored, stored_markdown = stored_document(engine, incident_id=incident_id)
     base_version = stored.version
-    text = updates.based_markdown(stored)
+    text = updates.based_markdown(stored, stored_markdown)
     conflicted = False
     for _ in range(max_rounds):
         returned = run_editor(text)
@@ -385,7 +402,7 @@ def edit_postmortem(
             "it; close without saving to give up.",
         ]
         base_version = plan.current.version
-        text = _notes(notes) + updates.based_markdown(plan.current, render(plan.doc))
+        text = _notes(notes) + updates.based_markdown(plan.current, plan.markdown)
         conflicted = True
     raise UsageError(f"gave up after {max_rounds} edits that did not parse")
 

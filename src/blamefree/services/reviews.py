@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from blamefree.domain import actions as rules
 from blamefree.domain.enums import ReviewKind, Severity
 from blamefree.errors import PostmortemNotFound, UsageError
-from blamefree.markdown.render import render
+from blamefree.services.saving import save_revision
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, ReviewRecord
 
@@ -162,10 +162,11 @@ def schedule_review(
             )
             follow_up = follow_up.model_copy(update={"review_schedule": schedule})
             changed = doc.model_copy(update={"follow_up": follow_up})
-            uow.postmortems.save(
-                changed,
+            save_revision(
+                uow,
+                incident_id=incident_id,
+                doc=changed,
                 expected_version=stored.version,
-                markdown=render(changed),
                 message=f"{REVIEW_NAMES[kind]} scheduled for {date}",
                 by=by,
             )

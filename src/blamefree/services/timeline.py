@@ -20,7 +20,7 @@ from blamefree.errors import EventNotFound, UsageError
 from blamefree.importers import fetch_pagerduty_log_entries, read_events, sort_events, tag_phases
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.events import format_event_time
-from blamefree.markdown.render import render
+from blamefree.services.saving import save_revision
 from blamefree.store import StoredPostmortem, UnitOfWork
 
 
@@ -76,12 +76,12 @@ def _save_events(
         doc = stored.doc.model_copy(
             update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
         )
-        return uow.postmortems.save(
-            doc,
-            expected_version=stored.version,
-            markdown=render(doc),
-            message=message,
+        return save_revision(
+            uow,
             incident_id=incident_id,
+            doc=doc,
+            expected_version=stored.version,
+            message=message,
         )
 
 

@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-from blamefree.domain.actions import apply_success_criteria
 from blamefree.domain.identity import carry_action_ids
 from blamefree.domain.losses import Loss, losses
 from blamefree.domain.merge import FieldConflict, merge_documents
@@ -38,7 +37,9 @@ from blamefree.errors import (
 )
 from blamefree.markdown.base_marker import BaseMarker, read_marker, with_marker, without_marker
 from blamefree.markdown.parse import parse
+from blamefree.markdown.patch import patch
 from blamefree.markdown.render import render
+from blamefree.services.saving import current_text, save_revision
 from blamefree.store import StoredPostmortem, UnitOfWork
 
 T = TypeVar("T")
@@ -56,10 +57,11 @@ def based_markdown(stored: StoredPostmortem, text: str | None = None) -> str:
 
 
 def export_markdown(engine: Engine, *, incident_id: str, with_base: bool = True) -> str:
-    """A stored post-mortem as Markdown, by default with the line naming its version."""
+    """A stored post-mortem's text as its author wrote it, by default after the line naming
+    its version (the only line ``export`` adds; ``with_base=False`` gives the bytes alone)."""
     with UnitOfWork(engine) as uow:
-        stored = uow.postmortems.get(incident_id)
-    return based_markdown(stored) if with_base else render(stored.doc)
+        stored, text = current_text(uow, incident_id=incident_id)
+    return based_markdown(stored, text) if with_base else text
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def read_document(text: str, *, source: str, timezone: str | None = None) -> Fil
 def read_document_file(path: Path, *, timezone: str | None = None) -> FileDocument:
     """``read_document`` of a UTF-8 file; errors name the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # Bytes decoded as they are (no newline translation): the store keeps them exactly.
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
         raise InputError("no such file", file=str(path)) from exc
     except UnicodeDecodeError as exc:
@@ -119,6 +122,7 @@ class UpdatePlan:
     doc: Postmortem
     markdown: str
     base_version: int | None
+    current_markdown: str = ""
     conflicts: tuple[FieldConflict, ...] = ()
     losses: tuple[Loss, ...] = ()
 
@@ -129,8 +133,8 @@ class UpdatePlan:
 
     @property
     def unchanged(self) -> bool:
-        """Saving would store the same document again."""
-        return self.doc == self.current.doc
+        """Saving would store the same document and the same text again."""
+        return self.doc == self.current.doc and self.markdown == self.current_markdown
 
 
 @dataclass(frozen=True)
@@ -144,19 +148,10 @@ class UpdateOutcome:
     losses_forced: tuple[Loss, ...] = field(default=())
 
 
-def prepared(doc: Postmortem) -> Postmortem:
-    """What every save stores: success criteria that can be evaluated set from the data."""
-    return apply_success_criteria(doc)
-
-
-def _merged_text(merged: Postmortem, *, base_text: str, stored_text: str, file_text: str) -> str:
-    """The Markdown stored for a merged document.
-
-    For now the merged document rendered; the three texts are here so that the author's own
-    text can be patched instead.
-    """
-    del base_text, stored_text, file_text
-    return render(merged)
+def _merged_text(merged: Postmortem, *, file: FileDocument) -> str:
+    """The Markdown stored for a merged document: the file's text as its author wrote it,
+    with what the store gained since patched in (only the lines that change)."""
+    return patch(file.text, file.doc, merged, timezone=merged.timezone)
 
 
 def plan_update(
@@ -168,7 +163,7 @@ def plan_update(
     timezone: str | None = None,
 ) -> UpdatePlan:
     """Work out what saving ``file`` over the stored post-mortem would store."""
-    current = uow.postmortems.get(incident_id)
+    current, current_markdown = current_text(uow, incident_id=incident_id)
     doc = file.doc
     found: tuple[Loss, ...] = ()
     conflicts: tuple[FieldConflict, ...] = ()
@@ -178,8 +173,7 @@ def plan_update(
         doc = doc.model_copy(
             update={"action_items": carry_action_ids(current.doc.action_items, doc.action_items)}
         )
-        doc = prepared(doc)
-        markdown = render(doc)
+        markdown = file.text
     else:
         if not 1 <= base_version < current.version:
             raise RevisionNotFound(
@@ -192,17 +186,15 @@ def plan_update(
         )
         result = merge_documents(base_doc, current.doc, doc, prefer="file")
         conflicts = result.conflicts
-        doc = prepared(result.doc)
-        stored_text = uow.postmortems.revision(incident_id, current.version).markdown
-        markdown = _merged_text(
-            doc, base_text=base.markdown, stored_text=stored_text, file_text=file.text
-        )
+        doc = result.doc
+        markdown = _merged_text(doc, file=file)
     return UpdatePlan(
         incident_id=incident_id,
         current=current,
         doc=doc,
         markdown=markdown,
         base_version=base_version,
+        current_markdown=current_markdown,
         conflicts=conflicts,
         losses=found,
     )
@@ -227,12 +219,13 @@ def save_plan(
         return UpdateOutcome(action="unchanged", stored=plan.current)
     if plan.merged:
         message = f"{message} (merged onto version {plan.current.version})"
-    saved = uow.postmortems.save(
-        plan.doc,
-        expected_version=plan.current.version,
-        markdown=plan.markdown,
-        message=message,
+    saved = save_revision(
+        uow,
         incident_id=plan.incident_id,
+        doc=plan.doc,
+        expected_version=plan.current.version,
+        text=plan.markdown,
+        message=message,
         by=by,
     )
     return UpdateOutcome(
@@ -352,15 +345,16 @@ def restore_revision(
                 "action_items": carry_action_ids(current.doc.action_items, doc.action_items),
             }
         )
-        doc = prepared(doc)
-        if doc == current.doc:
+        current_markdown = current_text(uow, incident_id=incident_id)[1]
+        if doc == current.doc and revision.markdown == current_markdown:
             return RestoreOutcome(action="unchanged", stored=current, restored_version=version)
-        saved = uow.postmortems.save(
-            doc,
-            expected_version=current.version,
-            markdown=render(doc),
-            message=f"restored version {version}",
+        saved = save_revision(
+            uow,
             incident_id=incident_id,
+            doc=doc,
+            expected_version=current.version,
+            text=revision.markdown,  # the text of that version, as it was written
+            message=f"restored version {version}",
             by=by,
         )
         return RestoreOutcome(action="restored", stored=saved, restored_version=version)

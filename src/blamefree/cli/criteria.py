@@ -1,0 +1,47 @@
+"""Success criteria as shown by `actions criteria` and `show`: the author's tick beside the data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from blamefree.domain.actions import CriterionState
+
+
+def criteria_json(states: list[CriterionState]) -> list[dict[str, Any]]:
+    """``written`` is the checkbox, ``derived`` what the data says (null: checked by hand)."""
+    return [
+        {
+            "number": number,
+            "text": state.text,
+            "written": state.written,
+            "derived": state.derived,
+            "disagrees": state.disagrees,
+            "met": state.met,
+            "evaluated": state.evaluated,
+            "reason": state.reason,
+        }
+        for number, state in enumerate(states, start=1)
+    ]
+
+
+def criteria_table(console: Console, states: list[CriterionState], *, title: str) -> None:
+    """One row per criterion: the tick as written, the data's verdict, and why."""
+    table = Table(title=title, title_justify="left")
+    for column in ("#", "Criterion", "Ticked", "Data", "How"):
+        table.add_column(column)
+    for number, state in enumerate(states, start=1):
+        ticked = Text("[x]" if state.written else "[ ]")
+        if state.derived is None:
+            data = Text("—")
+        else:
+            data = Text("met" if state.derived else "not met", style="green")
+            if state.disagrees:
+                data = Text(f"{'met' if state.derived else 'not met'} (disagrees)", style="yellow")
+        how = escape(state.reason) if state.evaluated else "by hand"
+        table.add_row(str(number), escape(state.text), ticked, data, how)
+    console.print(table)
