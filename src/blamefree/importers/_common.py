@@ -292,7 +292,9 @@ def optional_str(obj: dict[str, Any], key: str) -> str | None:
 
 def stable_id(*parts: object) -> str:
     """A short stable hash of the parts, for records that carry no id of their own."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    # surrogatepass: a lone surrogate in the text is refused later, with its record and field.
+    text = "\x1f".join(str(p) for p in parts)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:20]
 
 

@@ -212,7 +212,7 @@ class _Meter:
         self.depth = 0
         self.in_string = False
         self.carry = b""
-        self.pending: SourceFormatError | None = None
+        self.pending: str | None = None
 
     def record_done(self) -> None:
         """The parser handed out one more record."""
@@ -221,7 +221,9 @@ class _Meter:
 
     def read(self, size: int = -1) -> bytes:
         if self.pending is not None:
-            raise self.pending
+            # Raised only now: the parser has handed out every record before the cut, so
+            # `records` is the index of the one that holds it.
+            raise SourceFormatError(self.pending, file=self.file, record=self.records)
         chunk = self.handle.read(READ_CHUNK if size is None or size < 0 else size)
         if self.offset - self.mark > MAX_RECORD_BYTES + 2 * READ_CHUNK:
             raise SourceFormatError(
@@ -232,11 +234,7 @@ class _Meter:
             )
         cut = self._scan(chunk)
         if cut is not None:
-            self.pending = SourceFormatError(
-                f"nested more than {MAX_DEPTH} deep (at byte {self.offset + cut:,})",
-                file=self.file,
-                record=self.records,
-            )
+            self.pending = f"nested more than {MAX_DEPTH} deep (at byte {self.offset + cut:,})"
             chunk = chunk[:cut]
         self.offset += len(chunk)
         return chunk
@@ -258,6 +256,8 @@ class _Meter:
             if (len(parts) - 1) % 2:
                 self.in_string = not self.in_string
             marks = b"".join(outside)
+        elif self.in_string:
+            marks = b""  # the whole chunk lies inside one string
         if not marks:
             return None
         start = self.depth

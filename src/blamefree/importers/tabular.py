@@ -31,6 +31,7 @@ from blamefree.importers._common import (
 )
 from blamefree.importers.bounded import (
     WHOLE_FILE_BYTES,
+    check_storable,
     decode_utf8,
     load_json,
     read_lines,
@@ -97,7 +98,7 @@ def row_event(
     source_id = _cell(row, "source_id", file=file, record=record) or stable_id(
         iso_z(when), kind.value, actor or "", text
     )
-    return TimelineEvent(
+    event = TimelineEvent(
         time=when,
         time_text=time_text,
         phase=phase,
@@ -108,6 +109,8 @@ def row_event(
         key=key_text in _TRUE,
         link=_cell(row, "link", file=file, record=record) or None,
     )
+    check_storable(event, file=file, record=record)  # named by its line, not its hash id
+    return event
 
 
 def _csv_lines(handle: IO[bytes], *, file: str, options: ImportOptions) -> Iterator[str]:
