@@ -140,10 +140,16 @@ def test_opsgenie_create_in_ms_actions_in_ns() -> None:
     ]
 
 
-def test_statuspage_display_at_wins_over_created_at() -> None:
+def test_statuspage_update_is_timed_when_posted_with_the_shown_time_beside() -> None:
     rows = _rows("statuspage", AUDIT / "statuspage")
+    # The investigating update was posted at 08:12 but back-dated on the page to 08:06:30.
     assert [(r[0], r[1], r[6]) for r in rows] == [
-        ("2024-03-12T14:06:30.000000Z", "2024-03-12T08:06:30.000-06:00", "upd-inv"),
+        ("2024-03-12T14:10:00.000000Z", "2024-03-12T08:10:00-06:00", "cp306tmzcl0y:created"),
+        (
+            "2024-03-12T14:12:00.000000Z",
+            "2024-03-12T08:12:00.000-06:00 (display_at 2024-03-12T08:06:30.000-06:00)",
+            "upd-inv",
+        ),
         ("2024-03-12T15:15:00.000000Z", "2024-03-12T09:15:00.000-06:00", "upd-res"),
     ]
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blamefree.errors import SourceFormatError
-from blamefree.importers import SOURCES, read_events
+from blamefree.importers import SOURCES, _common, read_batches, read_events, tabular
 
 from .conftest import DATA
 
@@ -33,6 +33,16 @@ JSONISH = st.one_of(
             b"time,text\n1,2\n",
             b'{"time": "x", "text": "y"}',
             b"\xef\xbb\xbf\x00",
+            # hostile: NUL and surrogate escapes, long numbers, deep nesting, bad UTF-8
+            b'[{"ts": "1710000000.1", "text": "a\\u0000b"}]',
+            b'{"time": "2024-03-12T14:00:00Z", "text": "\\ud800"}',
+            b'{"log_entries": [{"id": "R", "type": "x", "created_at": ' + b"1" * 5000 + b"}]}",
+            b"[" * 3000 + b"]" * 3000,
+            b'{"alerts": [{"startsAt": "2024-03-12T14:00:00Z", "labels": {"a": "\xc3"}}]}',
+            b"time,text\n2024-03-12T14:00:00,naive\n",
+            b"time,text\n2024-03-12T14:00:00Z,a\x00b\n",
+            b"",
+            b"  \n\n",
         ]
     ),
 )
@@ -43,6 +53,14 @@ SUFFIX = {"csv": ".csv", "jsonl": ".jsonl"}
 def _run(source: str, path: Path) -> None:
     with contextlib.suppress(SourceFormatError):
         list(read_events(source, [path]))
+    # The way `timeline import` reads, and the streamed reading of files too large to parse
+    # whole, must hold to the same rule: events or a SourceFormatError.
+    with contextlib.suppress(SourceFormatError):
+        list(read_batches(source, [path], streaming=True))
+    with pytest.MonkeyPatch.context() as patch, contextlib.suppress(SourceFormatError):
+        patch.setattr(_common, "WHOLE_FILE_BYTES", 0)
+        patch.setattr(tabular, "WHOLE_FILE_BYTES", 0)
+        list(read_batches(source, [path], streaming=True))
 
 
 @pytest.mark.parametrize("source", [s for s in SOURCES if s != "slack"])

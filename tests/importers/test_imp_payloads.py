@@ -267,17 +267,25 @@ def test_statuspage_updates_deduplicated_across_webhooks() -> None:
     events = sort_events(read_events("statuspage", [DATA / "statuspage"]))
     assert [(e.time, e.source.id, e.text) for e in events] == [
         (
+            _utc(2024, 3, 12, 14, 4, 30, 107000),
+            "sp-inc-1:created",
+            "Incident created: Elevated checkout errors (impact major)",
+        ),
+        (
             _utc(2024, 3, 12, 14, 4, 30, 140000),
             "upd-1",
             "Investigating: We are investigating elevated errors at checkout.",
         ),
         (
-            _utc(2024, 3, 12, 14, 15),
+            _utc(2024, 3, 12, 14, 20),
             "upd-2",
             "Monitoring: A fix has been implemented and we are monitoring.",
         ),
         (_utc(2024, 3, 12, 14, 40), "upd-3", "Resolved: This incident has been resolved."),
     ]
+    # Posted at 14:20, shown on the page as 14:15: both kept.
+    assert events[2].time_text == "2024-03-12T14:20:00.000Z (display_at 2024-03-12T14:15:00.000Z)"
+    assert events[1].time_text == "2024-03-12T14:04:30.140Z"
     assert {(e.kind, e.phase, e.link) for e in events} == {
         (EventKind.STATUS_UPDATE, None, "https://stspg.io/abc123")
     }

@@ -201,6 +201,27 @@ def mark(
     )
 
 
+def _progress(app_ctx: AppContext, quiet: bool) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("Reading {task.description}: {task.completed:,.0f} bytes"),
+        TimeElapsedColumn(),
+        console=app_ctx.err,
+        transient=True,
+        disable=quiet,
+    )
+
+
+def _file_zone(app_ctx: AppContext, tz: str | None) -> str | None:
+    """The zone for times a file writes without an offset: --tz here, else an explicit global
+    --tz / BLAMEFREE_TIMEZONE; none by default, so such times are refused, not guessed."""
+    if tz is not None:
+        return tz
+    if "timezone" in app_ctx.settings.model_fields_set:
+        return app_ctx.settings.timezone
+    return None
+
+
 def _read(
     app_ctx: AppContext,
     source: str,
@@ -211,16 +232,10 @@ def _read(
     channel: list[str] | None,
     phase_map: str | None,
     reaction: str,
+    tz: str | None,
     quiet: bool,
 ) -> list[TimelineEvent]:
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("Reading {task.description}: {task.completed:,.0f} processed"),
-        TimeElapsedColumn(),
-        console=app_ctx.err,
-        transient=True,
-        disable=quiet,
-    )
+    progress = _progress(app_ctx, quiet)
     with progress:
         task = progress.add_task(source, total=None)
         return service.read_source(
@@ -231,7 +246,7 @@ def _read(
             channel=channel,
             phase_map=phase_map,
             key_reaction=reaction,
-            default_tz=app_ctx.settings.timezone,
+            default_tz=_file_zone(app_ctx, tz),
             progress=lambda amount: progress.advance(task, amount),
         )
 
@@ -255,6 +270,14 @@ PhaseMapOption = Annotated[
 ReactionOption = Annotated[
     str, typer.Option("--reaction", help="Slack: messages with this reaction become key events.")
 ]
+TzOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="CSV/JSONL: the zone (IANA name) of times written without an offset; without it "
+        "(or a global --tz / BLAMEFREE_TIMEZONE) such times are an error.",
+    ),
+]
 
 
 @timeline_app.command("from")
@@ -270,6 +293,7 @@ def from_(
     channel: ChannelOption = None,
     phase_map: PhaseMapOption = None,
     reaction: ReactionOption = "pushpin",
+    tz: TzOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the events as JSON.")] = True,
 ) -> None:
     """Read events from a tool's export or payloads and print them; nothing is stored."""
@@ -283,6 +307,7 @@ def from_(
         channel=channel,
         phase_map=phase_map,
         reaction=reaction,
+        tz=tz,
         quiet=as_json,
     )
     if as_json:
@@ -304,6 +329,7 @@ def import_(
     channel: ChannelOption = None,
     phase_map: PhaseMapOption = None,
     reaction: ReactionOption = "pushpin",
+    tz: TzOption = None,
     pagerduty_incident: Annotated[
         str | None,
         typer.Option(
@@ -316,7 +342,8 @@ def import_(
 ) -> None:
     """Add events from a tool to a post-mortem; re-importing the same records adds nothing.
 
-    The whole import is one transaction: a bad file stores nothing.
+    The whole import is one transaction: a bad file stores nothing. Files of any size are
+    read and stored in bounded chunks.
     Example: blamefree timeline import INC-7 slack ./slack-export.zip --channel inc-7
     """
     app_ctx = app_context(ctx)
@@ -330,23 +357,28 @@ def import_(
             base_url=app_ctx.settings.pagerduty_api_url,
             phase_map=phase_map,
         )
+        result = service.import_events(
+            app_ctx.engine, incident_id=incident_id, events=events, source=source
+        )
     else:
         if not paths:
             raise UsageError("give the files or folders to import (or --pagerduty-incident)")
-        events = _read(
-            app_ctx,
-            source,
-            paths,
-            since=since,
-            until=until,
-            channel=channel,
-            phase_map=phase_map,
-            reaction=reaction,
-            quiet=as_json,
-        )
-    result = service.import_events(
-        app_ctx.engine, incident_id=incident_id, events=events, source=source
-    )
+        progress = _progress(app_ctx, as_json)
+        with progress:
+            task = progress.add_task(source, total=None)
+            result = service.import_files(
+                app_ctx.engine,
+                incident_id=incident_id,
+                source=source,
+                paths=paths,
+                since=_time_option(app_ctx, since, "--since"),
+                until=_time_option(app_ctx, until, "--until"),
+                channel=channel,
+                phase_map=phase_map,
+                key_reaction=reaction,
+                default_tz=_file_zone(app_ctx, tz),
+                progress=lambda amount: progress.advance(task, amount),
+            )
     if as_json:
         print_json(
             {
@@ -355,6 +387,12 @@ def import_(
                 "skipped": result.skipped,
                 "version": result.version,
             }
+        )
+    elif result.added == 0:
+        app_ctx.err.print(
+            f"Read {result.read:,} events from {source}: nothing new "
+            f"({result.skipped:,} already there). {incident_id} stays at version "
+            f"{result.version}."
         )
     else:
         app_ctx.err.print(

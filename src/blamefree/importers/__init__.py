@@ -22,6 +22,7 @@ from blamefree.domain.timeline import EventKind, TimelineEvent
 from blamefree.errors import UsageError
 from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
 from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
+from blamefree.importers.bounded import check_storable
 from blamefree.importers.opsgenie import OpsgenieImporter
 from blamefree.importers.pagerduty import PagerDutyImporter
 from blamefree.importers.pagerduty_fetch import fetch_pagerduty_log_entries
@@ -102,8 +103,14 @@ def read_batches(
     key_reaction: str = "pushpin",
     default_tz: dt.tzinfo | None = None,
     progress: ProgressCallback | None = None,
+    streaming: bool = False,
 ) -> Iterator[FileBatch]:
-    """Batches of events, one per checked file; duplicates within the import are dropped."""
+    """Batches of events, one per checked file; duplicates within the import are dropped.
+
+    With `streaming`, for a caller that stores everything in one transaction and lets the store
+    drop repeats: batches are bounded chunks handed out as they are read, and nothing is kept
+    across them, so memory stays bounded however large the import (see `ImportOptions`).
+    """
     importer = get_importer(source)
     if not paths:
         raise UsageError("give at least one file or folder to import")
@@ -114,10 +121,13 @@ def read_batches(
         key_reaction=key_reaction,
         default_tz=default_tz,
         progress=progress,
+        streaming=streaming,
     )
     seen: set[tuple[str, str]] = set()
     for batch in importer.batches([Path(p) for p in paths], options):
-        if importer.dedupe:
+        for event in batch.events:
+            check_storable(event, file=batch.file, record=None)
+        if importer.dedupe and not streaming:
             kept = []
             for event in batch.events:
                 key = event.dedupe_key()

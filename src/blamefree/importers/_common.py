@@ -6,17 +6,30 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
 from blamefree.errors import SourceFormatError
+from blamefree.importers.bounded import (
+    MAX_RECORD_BYTES,
+    WHOLE_FILE_BYTES,
+    load_json,
+    read_lines,
+    stream_items,
+)
 
 ProgressCallback = Callable[[int], None]
 """Called with a number of bytes (file sources) processed since the last call."""
+
+CHUNK_EVENTS = 10_000
+"""At most this many events per batch when a file is handed out in chunks."""
+
+CHUNK_CHARS = 16 * 1024 * 1024
+"""... and at most this many characters of event text per batch."""
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 GO_ZERO_TIME = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
@@ -32,6 +45,10 @@ class ImportOptions:
     key_reaction: str = "pushpin"
     default_tz: dt.tzinfo | None = None
     progress: ProgressCallback | None = None
+    streaming: bool = False
+    """Hand out events in bounded chunks as they are read, before the rest of their file is
+    checked, and leave repeated records to the store: for a caller that stores the whole import
+    in one transaction (`timeline import`). Off, a file's events come only once it is checked."""
 
     def in_range(self, when: dt.datetime) -> bool:
         """True when the time lies within [since, until] (either bound may be open)."""
@@ -110,7 +127,7 @@ def parse_iso_time(
         tz = default_tz
         if tz is None:
             raise SourceFormatError(
-                f"time {value!r} has no time zone (add Z or an offset, or pass a default zone)",
+                f"time {value!r} has no time zone: add Z or an offset, or give the zone with --tz",
                 file=file,
                 record=record,
                 field=field_name,
@@ -142,8 +159,9 @@ def epoch_int_time(
 ) -> dt.datetime:
     """An integer epoch time in 'ms' or 'ns' (or 's'), truncated to microseconds, exactly."""
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
+        digits = value.strip() if isinstance(value, str) else ""
+        if digits.isascii() and digits.isdecimal() and len(digits) <= 30:
+            value = int(digits)
         else:
             raise SourceFormatError(
                 f"expected an integer epoch time in {unit}, got {_describe(value)}",
@@ -159,7 +177,10 @@ def epoch_int_time(
         return from_epoch(seconds, micros)
     except OverflowError:
         raise SourceFormatError(
-            f"epoch time {value} out of range", file=file, record=record, field=field_name
+            f"epoch time {_describe(value)} out of range",
+            file=file,
+            record=record,
+            field=field_name,
         ) from None
 
 
@@ -233,6 +254,8 @@ def _describe(value: object) -> str:
         return "an array"
     if isinstance(value, bool):
         return "a boolean"
+    if isinstance(value, int) and not -(10**30) < value < 10**30:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, int | float):
         return f"the number {value!r}"
     if isinstance(value, str):
@@ -269,20 +292,15 @@ def optional_str(obj: dict[str, Any], key: str) -> str | None:
 
 def stable_id(*parts: object) -> str:
     """A short stable hash of the parts, for records that carry no id of their own."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    # surrogatepass: a lone surrogate in the text is refused later, with its record and field.
+    text = "\x1f".join(str(p) for p in parts)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:20]
 
 
 def load_json_bytes(data: bytes, *, file: str) -> Any:
     """Parse a whole JSON document; anything unreadable becomes a SourceFormatError."""
-    try:
-        return json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(f"not UTF-8 text: {exc.reason}", file=file) from None
-    except json.JSONDecodeError as exc:
-        raise SourceFormatError(f"not JSON: {exc.msg}", file=file, line=exc.lineno) from None
-    except RecursionError:
-        raise SourceFormatError("JSON nested too deeply", file=file) from None
+    return load_json(data, file=file)
 
 
 def read_file_bytes(path: Path, options: ImportOptions) -> bytes:
@@ -310,27 +328,125 @@ def expand_paths(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]
     return found
 
 
+def chunked(file: str, events: Iterable[TimelineEvent]) -> Iterator[FileBatch]:
+    """Batches of at most `CHUNK_EVENTS` events and `CHUNK_CHARS` characters of text."""
+    chunk: list[TimelineEvent] = []
+    size = 0
+    for event in events:
+        chunk.append(event)
+        size += len(event.text) + len(event.actor or "") + len(event.link or "")
+        if len(chunk) >= CHUNK_EVENTS or size >= CHUNK_CHARS:
+            yield FileBatch(file, chunk, last_of_file=False)
+            chunk, size = [], 0
+    yield FileBatch(file, chunk)
+
+
+def checked_batches(
+    file: str, size: int, events: Callable[[], Iterator[TimelineEvent]], options: ImportOptions
+) -> Iterator[FileBatch]:
+    """One file's events as batches: in chunks as read when the caller streams; else only once
+    the whole file is checked (a small file as one batch; a big one read twice, checked first)."""
+    if options.streaming:
+        yield from chunked(file, events())
+    elif size <= WHOLE_FILE_BYTES:
+        yield FileBatch(file, list(events()))
+    else:
+        for _ in events():
+            pass
+        yield from chunked(file, events())
+
+
+def file_size(path: Path) -> int:
+    """The size of a file; I/O errors become SourceFormatError."""
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise SourceFormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
+
+
+def empty_file(file: str) -> SourceFormatError:
+    """The error for a file with nothing in it (every importer treats empty files alike)."""
+    return SourceFormatError("the file is empty: nothing to import", file=file)
+
+
 def _documents(data: bytes, *, file: str) -> list[tuple[int | None, Any]]:
     """One JSON document, or one per line for JSON Lines captures (e.g. logged webhook bodies)."""
+    if not data.strip() or data.strip() == b"\xef\xbb\xbf":
+        raise empty_file(file)
     try:
-        return [(None, json.loads(data))]
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(f"not UTF-8 text: {exc.reason}", file=file) from None
-    except RecursionError:
-        raise SourceFormatError("JSON nested too deeply", file=file) from None
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            raise SourceFormatError(f"not JSON: {exc.msg}", file=file, line=exc.lineno) from None
+        return [(None, load_json(data, file=file))]
+    except SourceFormatError as exc:
+        if "Extra data" not in exc.reason:
+            raise
     docs: list[tuple[int | None, Any]] = []
+    offset = 0
     for number, line in enumerate(data.split(b"\n"), start=1):
         if line.strip():
-            try:
-                docs.append((number, json.loads(line)))
-            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-                raise SourceFormatError(
-                    "not JSON (nor one JSON document per line)", file=file, line=number
-                ) from None
+            docs.append((number, _line_document(line, file=file, number=number, offset=offset)))
+        offset += len(line) + 1
     return docs
+
+
+def _line_document(line: bytes, *, file: str, number: int, offset: int) -> Any:
+    try:
+        return load_json(line, file=file, base=offset, line=number)
+    except SourceFormatError as exc:
+        if exc.reason.startswith("not JSON"):
+            raise SourceFormatError(
+                "not JSON (nor one JSON document per line)", file=file, line=number
+            ) from None
+        raise
+
+
+def _streamed_documents(
+    path: Path, *, file: str, prefixes: Sequence[str]
+) -> Iterator[tuple[str, int, Any]]:
+    """Documents of a file too big to parse whole: the items of a top-level array, or of an
+    array under one of `prefixes` (e.g. ``log_entries.item``), or one document per line."""
+    with open_binary(path) as handle:
+        head = handle.read(1)
+        while head in (b" ", b"\t", b"\r", b"\n"):
+            head = handle.read(1)
+        handle.seek(0)
+        if head == b"[":
+            for index, doc in enumerate(stream_items(handle, "item", file=file)):
+                yield ("item", index, doc)
+            return
+        first = handle.readline(MAX_RECORD_BYTES + 3)
+        handle.seek(0)
+        if first.strip():
+            try:
+                json.loads(first)
+                one_per_line = True
+            except (ValueError, RecursionError):
+                one_per_line = False
+            if one_per_line:
+                for number, offset, line in read_lines(handle, file=file):
+                    if line.strip():
+                        doc = _line_document(line, file=file, number=number, offset=offset)
+                        yield ("line", number, doc)
+                return
+        for prefix in prefixes:
+            handle.seek(0)
+            found = False
+            for index, doc in enumerate(stream_items(handle, prefix, file=file)):
+                found = True
+                yield ("item", index, doc)
+            if found:
+                return
+        raise SourceFormatError(
+            f"one JSON document larger than the {MAX_RECORD_BYTES:,} bytes a record may have; "
+            "give one document per file or per line",
+            file=file,
+        )
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """A file opened for reading bytes; I/O errors become SourceFormatError."""
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise SourceFormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
 
 
 class JsonPayloadImporter:
@@ -339,24 +455,58 @@ class JsonPayloadImporter:
     name = "json"
     dedupe = True
     suffixes: tuple[str, ...] = (".json", ".jsonl", ".ndjson")
+    stream_prefixes: tuple[str, ...] = ()
+    """Arrays inside a top-level object that a file too big to parse whole is streamed from."""
 
     def parse(self, doc: Any, *, file: str, options: ImportOptions) -> list[TimelineEvent]:
         """Events of one parsed payload document; raises SourceFormatError on a wrong shape."""
         raise NotImplementedError
 
+    def parse_item(
+        self, item: Any, *, index: int, file: str, options: ImportOptions
+    ) -> list[TimelineEvent]:
+        """Events of one item of a streamed array (by default: the item as a document)."""
+        return self.parse(item, file=file, options=options)
+
     def batches(self, paths: Sequence[Path], options: ImportOptions) -> Iterator[FileBatch]:
-        """Read each file whole, convert it, and yield its events as one batch."""
+        """Read each file (whole, or streamed when large) and yield its events."""
         for path in expand_paths(paths, self.suffixes):
             file = str(path)
-            data = read_file_bytes(path, options)
-            events: list[TimelineEvent] = []
-            for line, doc in _documents(data, file=file):
-                try:
-                    events.extend(self.parse(doc, file=file, options=options))
-                except SourceFormatError as exc:
-                    if line is None or exc.line is not None:
-                        raise
-                    raise SourceFormatError(
-                        exc.reason, file=exc.file, record=exc.record, field=exc.field, line=line
-                    ) from None
-            yield FileBatch(file, [e for e in events if options.in_range(e.time)])
+            size = file_size(path)
+            if size <= WHOLE_FILE_BYTES:
+                data = read_file_bytes(path, options)
+                events: list[TimelineEvent] = []
+                for line, doc in _documents(data, file=file):
+                    events.extend(self._parse_at(doc, line, file=file, options=options))
+                kept = (e for e in events if options.in_range(e.time))
+                if options.streaming:
+                    yield from chunked(file, kept)
+                else:
+                    yield FileBatch(file, list(kept))
+                continue
+            if not options.streaming:
+                for _ in self._streamed(path, file, options):
+                    pass  # check the whole file before handing out any of it
+            yield from chunked(
+                file, (e for e in self._streamed(path, file, options) if options.in_range(e.time))
+            )
+            options.report(size)
+
+    def _streamed(self, path: Path, file: str, options: ImportOptions) -> Iterator[TimelineEvent]:
+        for kind, where, doc in _streamed_documents(path, file=file, prefixes=self.stream_prefixes):
+            if kind == "line":
+                yield from self._parse_at(doc, where, file=file, options=options)
+            else:
+                yield from self.parse_item(doc, index=where, file=file, options=options)
+
+    def _parse_at(
+        self, doc: Any, line: int | None, *, file: str, options: ImportOptions
+    ) -> list[TimelineEvent]:
+        try:
+            return self.parse(doc, file=file, options=options)
+        except SourceFormatError as exc:
+            if line is None or exc.line is not None:
+                raise
+            raise SourceFormatError(
+                exc.reason, file=exc.file, record=exc.record, field=exc.field, line=line
+            ) from None

@@ -101,6 +101,12 @@ class OpsgenieImporter(JsonPayloadImporter):
 
     name = "opsgenie"
 
+    def parse_item(
+        self, item: Any, *, index: int, file: str, options: ImportOptions
+    ) -> list[TimelineEvent]:
+        """One webhook body of a streamed array."""
+        return [opsgenie_event(item, file=file, record=index)]
+
     def parse(self, doc: Any, *, file: str, options: ImportOptions) -> list[TimelineEvent]:
         """Events of one document."""
         if isinstance(doc, list):

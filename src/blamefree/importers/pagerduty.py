@@ -128,6 +128,13 @@ class PagerDutyImporter(JsonPayloadImporter):
     """Log entry pages, arrays or single entries, and V3 webhook bodies."""
 
     name = "pagerduty"
+    stream_prefixes = ("log_entries.item",)
+
+    def parse_item(
+        self, item: Any, *, index: int, file: str, options: ImportOptions
+    ) -> list[TimelineEvent]:
+        """One entry or webhook body of a streamed array."""
+        return [self._one(item, file, index)]
 
     def parse(self, doc: Any, *, file: str, options: ImportOptions) -> list[TimelineEvent]:
         """Events of one PagerDuty document, whichever of the accepted shapes it has."""

@@ -24,6 +24,7 @@ from blamefree.importers._common import (
     FileBatch,
     ImportOptions,
     as_dict,
+    chunked,
     from_epoch,
     trusted_event,
 )
@@ -66,7 +67,6 @@ CHANNEL_EVENT_SUBTYPES = frozenset(
     }
 )
 SKIPPED_SUBTYPES = frozenset({"message_deleted", "message_changed", "message_replied", "tombstone"})
-CHUNK = 10_000
 
 
 def slack_ts_time(ts: str, *, file: str, record: object) -> dt.datetime:
@@ -219,18 +219,13 @@ class SlackImporter:
             options.report(size)
             yield FileBatch(file, events)
             return
-        # Too big to hold: check every record first, then convert again in chunks.
-        for _ in self._iter_events(items, file, channel, users, names, options):
-            pass
-        chunk: list[TimelineEvent] = []
-        again = iter_array(tree, name, threshold=self.stream_threshold)
-        for event in self._iter_events(again, file, channel, users, names, options):
-            chunk.append(event)
-            if len(chunk) >= CHUNK:
-                yield FileBatch(file, chunk, last_of_file=False)
-                chunk = []
+        if not options.streaming:
+            # Too big to hold: check every record first, then convert again in chunks.
+            for _ in self._iter_events(items, file, channel, users, names, options):
+                pass
+            items = iter_array(tree, name, threshold=self.stream_threshold)
+        yield from chunked(file, self._iter_events(items, file, channel, users, names, options))
         options.report(size)
-        yield FileBatch(file, chunk)
 
     def _convert(
         self,
@@ -255,13 +250,17 @@ class SlackImporter:
         reaction = options.key_reaction.strip(":")
         ranged = options.since is not None or options.until is not None
         # A record repeated in its day file (the same `ts`, e.g. a thread broadcast written
-        # both as a reply and in the channel) is one message: its id is the same.
-        seen: set[str | None] = set()
+        # both as a reply and in the channel) is one message: its id is the same. A streaming
+        # caller's store drops the repeat instead, so memory does not grow with the file.
+        seen: set[str | None] | None = None if options.streaming else set()
         for index, msg in enumerate(items):
             event = message_event(msg, index, file, channel.id, users, names, reaction)
-            if event is None or event.time_text in seen:
+            if event is None:
                 continue
-            seen.add(event.time_text)
+            if seen is not None:
+                if event.time_text in seen:
+                    continue
+                seen.add(event.time_text)
             if not ranged or options.in_range(event.time):
                 yield event
 
@@ -315,7 +314,10 @@ def _text(
         return text
     text = attachments_text(msg.get("attachments"), users, names)
     if not text:
-        text = blocks_text(msg.get("blocks"), users, names)
+        try:
+            text = blocks_text(msg.get("blocks"), users, names)
+        except SourceFormatError as exc:
+            raise SourceFormatError(exc.reason, file=file, record=index, field=exc.field) from None
     if not text and isinstance(msg.get("files"), list):
         titles = [
             str(f.get("title") or f.get("name"))

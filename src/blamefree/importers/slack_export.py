@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-import json
+import lzma
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
 from blamefree.errors import SourceFormatError
+from blamefree.importers.bounded import WHOLE_FILE_BYTES, load_json, stream_items
 
 DAY_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.json$")
 META_FILES = ("users.json", "channels.json", "groups.json", "mpims.json", "dms.json")
 
-STREAM_THRESHOLD = 32 * 1024 * 1024
+READ_ERRORS = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,  # a compression method zipfile does not support
+    RuntimeError,  # an encrypted member
+)
+"""What reading a damaged or unusual zip member can raise."""
+
+STREAM_THRESHOLD = WHOLE_FILE_BYTES
 """Files larger than this are parsed incrementally (ijson) instead of loaded whole."""
 
 
@@ -56,7 +67,7 @@ class ExportTree:
         try:
             with self.open(name) as handle:
                 return handle.read()
-        except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        except READ_ERRORS as exc:
             raise SourceFormatError(f"cannot read: {exc}", file=self.display(name)) from None
 
 
@@ -158,14 +169,9 @@ def iter_array(tree: ExportTree, name: str, *, threshold: int = STREAM_THRESHOLD
     file = tree.display(name)
     if tree.size(name) <= threshold:
         data = tree.read(name)
-        try:
-            doc = json.loads(data)
-        except UnicodeDecodeError as exc:
-            raise SourceFormatError(f"not UTF-8 text: {exc.reason}", file=file) from None
-        except json.JSONDecodeError as exc:
-            raise SourceFormatError(f"not JSON: {exc.msg}", file=file, line=exc.lineno) from None
-        except RecursionError:
-            raise SourceFormatError("JSON nested too deeply", file=file) from None
+        if not data.strip() or data.strip() == b"\xef\xbb\xbf":
+            raise SourceFormatError("the file is empty: nothing to import", file=file)
+        doc = load_json(data, file=file)
         if not isinstance(doc, list):
             raise SourceFormatError(
                 "expected a JSON array at the top (a Slack export file)", file=file
@@ -184,15 +190,6 @@ def _stream_array(tree: ExportTree, name: str, file: str) -> Iterator[Any]:
                     "expected a JSON array at the top (a Slack export file)", file=file
                 )
         with tree.open(name) as handle:
-            yield from ijson.items(handle, "item", use_float=True)
-    except ijson.JSONError as exc:
-        raise SourceFormatError(f"not JSON: {_first_line(exc)}", file=file) from None
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+            yield from stream_items(handle, "item", file=file)
+    except READ_ERRORS as exc:
         raise SourceFormatError(f"cannot read: {exc}", file=file) from None
-
-
-def _first_line(exc: Exception) -> str:
-    detail = exc.args[0] if exc.args else exc
-    if isinstance(detail, bytes):
-        detail = detail.decode("utf-8", "replace")
-    return str(detail).strip().splitlines()[0] if str(detail).strip() else "unreadable"

@@ -6,6 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from blamefree.errors import SourceFormatError
+from blamefree.importers.bounded import MAX_DEPTH
+
 _TOKEN = re.compile(r"<([^<>]*)>")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
@@ -58,10 +61,14 @@ def _section_text(value: Any) -> str:
     return ""
 
 
-def _rich_text(elements: Any, users: Mapping[str, str], channels: Mapping[str, str]) -> str:
+def _rich_text(
+    elements: Any, users: Mapping[str, str], channels: Mapping[str, str], depth: int = 0
+) -> str:
     parts: list[str] = []
     if not isinstance(elements, list):
         return ""
+    if depth > MAX_DEPTH:
+        raise SourceFormatError(f"rich text nested more than {MAX_DEPTH} deep", field="blocks")
     for element in elements:
         if not isinstance(element, dict):
             continue
@@ -83,7 +90,7 @@ def _rich_text(elements: Any, users: Mapping[str, str], channels: Mapping[str, s
         elif kind == "emoji":
             parts.append(":" + str(element.get("name", "")) + ":")
         elif "elements" in element:
-            parts.append(_rich_text(element["elements"], users, channels))
+            parts.append(_rich_text(element["elements"], users, channels, depth + 1))
             if kind in {"rich_text_list", "rich_text_preformatted", "rich_text_quote"}:
                 parts.append("\n")
     return "".join(parts)

@@ -9,11 +9,10 @@ so re-importing the same file adds nothing.
 from __future__ import annotations
 
 import csv
-import io
-import json
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
@@ -21,11 +20,22 @@ from blamefree.errors import SourceFormatError
 from blamefree.importers._common import (
     FileBatch,
     ImportOptions,
+    checked_batches,
+    empty_file,
     expand_paths,
+    file_size,
     iso_z,
+    open_binary,
     parse_iso_time,
-    read_file_bytes,
     stable_id,
+)
+from blamefree.importers.bounded import (
+    WHOLE_FILE_BYTES,
+    check_storable,
+    decode_utf8,
+    load_json,
+    read_lines,
+    stream_items,
 )
 
 REQUIRED = ("time", "text")
@@ -88,7 +98,7 @@ def row_event(
     source_id = _cell(row, "source_id", file=file, record=record) or stable_id(
         iso_z(when), kind.value, actor or "", text
     )
-    return TimelineEvent(
+    event = TimelineEvent(
         time=when,
         time_text=time_text,
         phase=phase,
@@ -99,13 +109,51 @@ def row_event(
         key=key_text in _TRUE,
         link=_cell(row, "link", file=file, record=record) or None,
     )
+    check_storable(event, file=file, record=record)  # named by its line, not its hash id
+    return event
 
 
-def _decode(data: bytes, file: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(f"not UTF-8 text: {exc.reason}", file=file) from None
+def _csv_lines(handle: IO[bytes], *, file: str, options: ImportOptions) -> Iterator[str]:
+    """Decoded lines (endings kept, as the csv module wants them), each bounded in length."""
+    for number, offset, raw in read_lines(handle, file=file):
+        options.report(len(raw))
+        yield decode_utf8(raw, file=file, base=offset, line=number)
+
+
+def _csv_events(path: Path, *, file: str, options: ImportOptions) -> Iterator[TimelineEvent]:
+    with open_binary(path) as handle:
+        lines = _csv_lines(handle, file=file, options=options)
+        try:
+            reader = csv.DictReader(lines, strict=True)
+            fields = reader.fieldnames
+            if not any(f.strip() for f in fields or []) and not any(x.strip() for x in lines):
+                raise empty_file(file)
+            header = [h.strip().lower() for h in fields or []]
+            missing = [k for k in REQUIRED if k not in header]
+            if missing:
+                raise SourceFormatError(
+                    f"the header row has no {missing[0]!r} column (columns: {', '.join(KNOWN)})",
+                    file=file,
+                    line=1,
+                    field=missing[0],
+                )
+            reader.fieldnames = header
+            for row in reader:
+                if None in row:
+                    raise SourceFormatError(
+                        "more cells than header columns", file=file, line=reader.line_num
+                    )
+                if not any((v or "").strip() for v in row.values()):
+                    continue
+                event = row_event(
+                    row, tool="csv", file=file, record=reader.line_num, options=options
+                )
+                if options.in_range(event.time):
+                    yield event
+        except csv.Error as exc:
+            raise SourceFormatError(
+                f"not valid CSV: {exc}", file=file, line=reader.line_num or None
+            ) from None
 
 
 class CsvImporter:
@@ -115,39 +163,62 @@ class CsvImporter:
     dedupe = True
 
     def batches(self, paths: Sequence[Path], options: ImportOptions) -> Iterator[FileBatch]:
-        """One batch per CSV file."""
+        """The events of each CSV file, read line by line."""
         for path in expand_paths(paths, (".csv",)):
             file = str(path)
-            text = _decode(read_file_bytes(path, options), file)
+            yield from checked_batches(
+                file,
+                file_size(path),
+                partial(_csv_events, path, file=file, options=options),
+                options,
+            )
+
+
+def _json_rows(path: Path, *, file: str, options: ImportOptions) -> Iterator[tuple[int, Any]]:
+    """(record number, value) of a JSON array file or of each line of a JSON Lines file."""
+    size = file_size(path)
+    with open_binary(path) as handle:
+        head = handle.read(WHOLE_FILE_BYTES if size <= WHOLE_FILE_BYTES else 64)
+        if size <= WHOLE_FILE_BYTES and not head.removeprefix(b"\xef\xbb\xbf").strip():
+            raise empty_file(file)
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"["):
+            if size <= WHOLE_FILE_BYTES:
+                options.report(size)
+                doc = load_json(head, file=file)
+                if not isinstance(doc, list):
+                    raise SourceFormatError("expected a JSON array", file=file)
+                yield from enumerate(doc, start=1)
+                return
+            handle.seek(0)
+            if head.startswith(b"\xef\xbb\xbf"):
+                handle.read(3)
+            yield from enumerate(stream_items(handle, "item", file=file), start=1)
+            options.report(size)
+            return
+        handle.seek(0)
+        seen = False
+        for number, offset, line in read_lines(handle, file=file):
+            options.report(len(line))
+            if not line.strip() or (number == 1 and line.strip() == b"\xef\xbb\xbf"):
+                continue
+            seen = True
             try:
-                reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-                header = [h.strip().lower() for h in reader.fieldnames or []]
-                missing = [k for k in REQUIRED if k not in header]
-                if missing:
-                    raise SourceFormatError(
-                        f"the header row has no {missing[0]!r} column "
-                        f"(columns: {', '.join(KNOWN)})",
-                        file=file,
-                        line=1,
-                        field=missing[0],
-                    )
-                reader.fieldnames = header
-                events = []
-                for row in reader:
-                    if None in row:
-                        raise SourceFormatError(
-                            "more cells than header columns", file=file, line=reader.line_num
-                        )
-                    if not any((v or "").strip() for v in row.values()):
-                        continue
-                    events.append(
-                        row_event(
-                            row, tool="csv", file=file, record=reader.line_num, options=options
-                        )
-                    )
-            except csv.Error as exc:
-                raise SourceFormatError(f"not valid CSV: {exc}", file=file) from None
-            yield FileBatch(file, [e for e in events if options.in_range(e.time)])
+                yield number, load_json(line, file=file, base=offset, line=number)
+            except SourceFormatError as exc:
+                if exc.reason.startswith("not JSON"):
+                    raise SourceFormatError("not JSON", file=file, line=number) from None
+                raise
+        if not seen:
+            raise empty_file(file)
+
+
+def _jsonl_events(path: Path, *, file: str, options: ImportOptions) -> Iterator[TimelineEvent]:
+    for number, row in _json_rows(path, file=file, options=options):
+        if not isinstance(row, dict):
+            raise SourceFormatError("expected an object", file=file, record=number)
+        event = row_event(row, tool="jsonl", file=file, record=number, options=options)
+        if options.in_range(event.time):
+            yield event
 
 
 class JsonlImporter:
@@ -157,30 +228,12 @@ class JsonlImporter:
     dedupe = True
 
     def batches(self, paths: Sequence[Path], options: ImportOptions) -> Iterator[FileBatch]:
-        """One batch per file."""
+        """The events of each file."""
         for path in expand_paths(paths, (".jsonl", ".ndjson", ".json")):
             file = str(path)
-            text = _decode(read_file_bytes(path, options), file)
-            rows: list[tuple[int, Any]] = []
-            stripped = text.lstrip()
-            if stripped.startswith("["):
-                try:
-                    doc = json.loads(text)
-                except (json.JSONDecodeError, RecursionError):
-                    raise SourceFormatError("not a JSON array", file=file) from None
-                rows = list(enumerate(doc, start=1)) if isinstance(doc, list) else []
-            else:
-                for number, line in enumerate(text.splitlines(), start=1):
-                    if line.strip():
-                        try:
-                            rows.append((number, json.loads(line)))
-                        except (json.JSONDecodeError, RecursionError):
-                            raise SourceFormatError("not JSON", file=file, line=number) from None
-            events = []
-            for number, row in rows:
-                if not isinstance(row, dict):
-                    raise SourceFormatError("expected an object", file=file, record=number)
-                events.append(
-                    row_event(row, tool="jsonl", file=file, record=number, options=options)
-                )
-            yield FileBatch(file, [e for e in events if options.in_range(e.time)])
+            yield from checked_batches(
+                file,
+                file_size(path),
+                partial(_jsonl_events, path, file=file, options=options),
+                options,
+            )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -21,6 +20,10 @@ from blamefree.importers import fetch_pagerduty_log_entries, read_events, sort_e
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.events import format_event_time
 from blamefree.services.saving import save_revision
+from blamefree.services.timeline_import import ImportResult as ImportResult
+from blamefree.services.timeline_import import import_events as import_events
+from blamefree.services.timeline_import import import_files as import_files
+from blamefree.services.timeline_import import source_zone
 from blamefree.store import StoredPostmortem, UnitOfWork
 
 
@@ -148,16 +151,6 @@ def remove_event(engine: Engine, *, incident_id: str, ref: str) -> TimelineEvent
     return removed[0]
 
 
-@dataclass
-class ImportResult:
-    """How many events an import read, added, and skipped as already there."""
-
-    read: int
-    added: int
-    skipped: int
-    version: int | None
-
-
 def read_source(
     source: str,
     paths: Sequence[Path],
@@ -179,7 +172,7 @@ def read_source(
         channel=channel or None,
         phase_map=phase_map,
         key_reaction=key_reaction,
-        default_tz=values.zone(default_tz) if default_tz else None,
+        default_tz=source_zone(default_tz),
         progress=progress,
     )
     return _unique(sort_events(events))
@@ -239,35 +232,6 @@ def merge_resolution(events: Sequence[TimelineEvent]) -> list[TimelineEvent]:
         else event
         for event in events
     ]
-
-
-def import_events(
-    engine: Engine, *, incident_id: str, events: Sequence[TimelineEvent], source: str
-) -> ImportResult:
-    """Add events to a post-mortem in one transaction; ones already there (same source id)
-    add nothing."""
-    result = ImportResult(read=len(events), added=0, skipped=0, version=None)
-
-    def change(doc: Postmortem) -> list[TimelineEvent] | None:
-        present = {event.dedupe_key() for event in doc.timeline.events} - {None}
-        fresh: list[TimelineEvent] = []
-        for event in events:
-            key = event.dedupe_key()
-            if key is None or key not in present:
-                fresh.append(event)
-                if key is not None:
-                    present.add(key)  # the same record twice in one import is added once
-        result.added = len(fresh)
-        result.skipped = len(events) - len(fresh)
-        if not fresh:
-            return None  # nothing new: no new version either
-        return merge_resolution([*doc.timeline.events, *fresh])
-
-    saved = _save_events(
-        engine, incident_id=incident_id, change=change, message=f"timeline: imported from {source}"
-    )
-    result.version = saved.version
-    return result
 
 
 def manual_event(

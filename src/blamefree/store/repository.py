@@ -38,6 +38,7 @@ from blamefree.errors import (
     StaleEdit,
     ValidationFailed,
 )
+from blamefree.store.event_import import EventImport
 from blamefree.store.follow_through import (
     compose_action_items,
     compose_prevention_measures,
@@ -106,8 +107,11 @@ class PostmortemRepository:
         self._add_revision(row_id, 1, markdown, message, now)
         return StoredPostmortem(doc=doc, version=1, created_at=now, updated_at=now)
 
-    def get(self, incident_id: str) -> StoredPostmortem:
-        """The stored post-mortem with that id; PostmortemNotFound if there is none."""
+    def get(self, incident_id: str, *, events: bool = True) -> StoredPostmortem:
+        """The stored post-mortem with that id; PostmortemNotFound if there is none.
+
+        ``events=False`` leaves the event log empty (for callers that read events in bounded
+        parts, e.g. an import into a log of millions of events)."""
         row = self.session.execute(
             select(PostmortemRow)
             .where(PostmortemRow.incident_id == incident_id)
@@ -116,7 +120,7 @@ class PostmortemRepository:
         if row is None:
             raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
         return StoredPostmortem(
-            doc=self._compose(row),
+            doc=self._compose(row, events=events),
             version=row.version,
             created_at=row.created_at,
             updated_at=row.updated_at,
@@ -279,28 +283,17 @@ class PostmortemRepository:
     def add_events(self, incident_id: str, events: Iterable[TimelineEvent]) -> int:
         """Add events to a post-mortem, skipping any whose (tool, id) is there; returns added."""
         row_id = self._require_row_id(incident_id)
-        existing = {
-            (tool, source_id)
-            for tool, source_id in self.session.execute(
-                select(TimelineEventRow.source_tool, TimelineEventRow.source_id).where(
-                    TimelineEventRow.postmortem_id == row_id,
-                    TimelineEventRow.source_id.is_not(None),
-                )
-            )
-        }
-        fresh: list[dict[str, Any]] = []
-        for event in events:
-            key = event.dedupe_key()
-            if key is not None:
-                if key in existing:
-                    continue
-                existing.add(key)
-            fresh.append(_event_values(row_id, event))
+        fresh = [_event_values(row_id, event) for event in events]
         if not fresh:
             return 0
-        # ON CONFLICT DO NOTHING covers another process importing the same events meanwhile.
+        # The unique index drops what is stored already, repeats within `events`, and what
+        # another process imports meanwhile: no set of every stored key is held in memory.
         statement = self._insert_ignoring_duplicates().returning(TimelineEventRow.id)
         return len(self.session.execute(statement, fresh).all())
+
+    def event_import(self, incident_id: str) -> EventImport:
+        """Start adding many events to one post-mortem (locks it; see `store.event_import`)."""
+        return EventImport(self.session, incident_id, clock=self._clock)
 
     def list_events(self, incident_id: str) -> builtins.list[TimelineEvent]:
         """The post-mortem's timeline events in time order."""
@@ -400,9 +393,10 @@ class PostmortemRepository:
         if rows:
             self.session.execute(insert(TimelineEventRow), rows)
 
-    def _compose(self, row: PostmortemRow) -> Postmortem:
+    def _compose(self, row: PostmortemRow, *, events: bool = True) -> Postmortem:
         data: dict[str, Any] = dict(row.body)
-        data["timeline"] = {**data.get("timeline", {}), "events": self._events_of(row.id)}
+        logged = self._events_of(row.id) if events else []
+        data["timeline"] = {**data.get("timeline", {}), "events": logged}
         data.update(
             incident_id=row.incident_id,
             title=row.title,

@@ -1,0 +1,183 @@
+"""Importing events from tools into a stored post-mortem: streamed, bounded, one transaction.
+
+Files are read in bounded chunks (`importers.read_batches(streaming=True)`), phase-tagged as
+they stream, and written to the store in batches; repeats are dropped by the store's unique
+index. The whole import is one transaction: a bad record anywhere stores nothing. The new
+version's Markdown lists the event log in full up to `EVENT_LOG_ROWS` events and
+`EVENT_LOG_CHARS` characters, and summarises a longer one (see `markdown.event_log_summary`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from blamefree.domain import values
+from blamefree.domain.postmortem import Postmortem
+from blamefree.domain.timeline import TimelineEvent
+from blamefree.errors import UsageError
+from blamefree.importers import read_batches, sort_events, tag_phases
+from blamefree.importers.phases import PhaseMap, parse_phase_map
+from blamefree.markdown.event_log_summary import (
+    EVENT_LOG_CHARS,
+    EVENT_LOG_ROWS,
+    SUMMARY_CHARS,
+    SUMMARY_HEAD,
+    SUMMARY_ROWS,
+    summarise,
+)
+from blamefree.markdown.patch import patch
+from blamefree.markdown.render import render
+from blamefree.services.saving import stored_text
+from blamefree.store import UnitOfWork
+from blamefree.store.event_import import EventImport
+
+
+@dataclass
+class ImportResult:
+    """How many events an import read, added, and skipped as already there."""
+
+    read: int
+    added: int
+    skipped: int
+    version: int | None
+
+
+def import_files(
+    engine: Engine,
+    *,
+    incident_id: str,
+    source: str,
+    paths: Sequence[Path],
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    channel: Sequence[str] | None = None,
+    phase_map: str | None = None,
+    key_reaction: str = "pushpin",
+    default_tz: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Add the events of a tool's files to a post-mortem in one transaction, in bounded memory.
+
+    Records already in the log (same source and id), or repeated across the files, add nothing.
+    """
+    mapping = parse_phase_map(phase_map)
+    zone = source_zone(default_tz)
+    held: list[TimelineEvent] = []
+
+    def events() -> Iterator[TimelineEvent]:
+        held.clear()  # a second reading (see EventImport.add_stream) starts afresh
+        batches = read_batches(
+            source,
+            list(paths),
+            since=since,
+            until=until,
+            channel=channel or None,
+            key_reaction=key_reaction,
+            default_tz=zone,
+            progress=progress,
+            streaming=True,
+        )
+        return _tagged((e for b in batches for e in b.events), mapping, held)
+
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        try:
+            writing.add_stream(events)
+            for event in held:
+                writing.add_tagged(event)
+            return _finish(uow, writing, source)
+        finally:
+            writing.close()
+
+
+def import_events(
+    engine: Engine, *, incident_id: str, events: Iterable[TimelineEvent], source: str
+) -> ImportResult:
+    """Add events (already phase-tagged) to a post-mortem in one transaction; ones already there
+    (same source id) add nothing."""
+    kept = list(events)
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        try:
+            writing.add_stream(lambda: kept)
+            return _finish(uow, writing, source)
+        finally:
+            writing.close()
+
+
+def source_zone(name: str | None) -> dt.tzinfo | None:
+    """The zone for times a file writes without one, or None to refuse such times."""
+    if name is None:
+        return None
+    try:
+        return values.zone(name)
+    except ValueError as exc:
+        raise UsageError(f"--tz: {exc}") from None
+
+
+def _tagged(
+    events: Iterable[TimelineEvent], mapping: PhaseMap, held: list[TimelineEvent]
+) -> Iterator[TimelineEvent]:
+    """Events with default phases, streaming; the few the tagger holds back until the input
+    ends (one per rule) go to `held`, since their record may repeat earlier in the stream."""
+    ended = False
+
+    def source() -> Iterator[TimelineEvent]:
+        nonlocal ended
+        yield from events
+        ended = True
+
+    for event in tag_phases(source(), mapping):
+        if ended:
+            held.append(event)
+        else:
+            yield event
+
+
+def _finish(uow: UnitOfWork, writing: EventImport, source: str) -> ImportResult:
+    result = ImportResult(
+        read=writing.read, added=writing.added, skipped=writing.skipped, version=writing.version
+    )
+    writing.close()  # before the commit or rollback below, on the same connection
+    if writing.added == 0:
+        uow.rollback()  # nothing new: no new version either
+        return result
+    writing.merge_resolution()
+    doc = uow.postmortems.get(writing.incident_id, events=False).doc
+    text = stored_text(uow, incident_id=writing.incident_id, version=writing.version)
+    result.version = writing.finish(
+        markdown=revision_markdown(doc, writing, text=text),
+        message=f"timeline: imported from {source}",
+    )
+    return result
+
+
+def revision_markdown(doc: Postmortem, writing: EventImport, *, text: str | None = None) -> str:
+    """The new version's Markdown: when the event log is small, the author's ``text`` with
+    only its event log rewritten (as every save patches it); else the canonical rendering with
+    the events that fill the phase blocks and the earliest key events, and a note that the store
+    holds the rest."""
+    count, chars = writing.totals()
+    if count <= EVENT_LOG_ROWS and chars <= EVENT_LOG_CHARS:
+        full = _with_events(doc, sort_events(writing.all_events()))
+        return render(full) if text is None else patch(text, None, full, timezone=doc.timezone)
+    listed: dict[tuple[str, str | None, dt.datetime], TimelineEvent] = {}
+    for event in [*writing.first_events(limit=SUMMARY_HEAD), *writing.standing_events()]:
+        listed.setdefault((event.source.tool, event.source.id, event.time), event)
+    budget = SUMMARY_CHARS
+    for event in writing.key_events(limit=SUMMARY_ROWS):
+        budget -= len(event.text) + len(event.actor or "") + len(event.link or "")
+        if budget < 0:
+            break
+        listed.setdefault((event.source.tool, event.source.id, event.time), event)
+    shown = sort_events(listed.values())
+    return summarise(render(_with_events(doc, shown)), shown=shown, total=count)
+
+
+def _with_events(doc: Postmortem, events: list[TimelineEvent]) -> Postmortem:
+    return doc.model_copy(update={"timeline": doc.timeline.model_copy(update={"events": events})})

@@ -1,0 +1,483 @@
+"""Many timeline events into one stored post-mortem, in bounded memory and one transaction.
+
+`timeline import` streams events from files of any size: they are written to
+``timeline_events`` in batches while they are read, and repeats (the same source tool and id,
+already stored or met earlier in the import) are dropped by the unique index with
+``ON CONFLICT DO NOTHING`` rather than by a set of everything held in memory. SQLite gets one
+``executemany``; PostgreSQL a ``COPY`` into a temporary table and one ``INSERT ... SELECT``.
+
+The post-mortem's row is locked first (a no-op UPDATE), so a concurrent save waits for the
+import instead of interleaving with it; every row this import adds has an id above the largest
+id stored before it, which is how the import tells its own rows from older ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from blamefree.domain.enums import Phase
+from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.errors import PostmortemNotFound, StaleEdit, StoreError
+from blamefree.store.engine import safe_url
+from blamefree.store.tables import PostmortemRow, RevisionRow, TimelineEventRow
+
+Clock = Callable[[], dt.datetime]
+
+BATCH_ROWS = 5_000
+"""Rows written to the database at a time."""
+
+BATCH_CHARS = 8 * 1024 * 1024
+"""... or fewer, once their text adds up to this many characters."""
+
+COPY_ROWS = 100_000
+"""PostgreSQL: rows per COPY straight into the table (a repeat is noticed at the latest then)."""
+
+SQLITE_CACHE_KIB = 32 * 1024
+"""SQLite: the page cache an import uses (KiB), for the indexes it extends."""
+
+_COLUMNS = (
+    "postmortem_id",
+    "time",
+    "time_text",
+    "phase",
+    "kind",
+    "actor",
+    "text",
+    "source_tool",
+    "source_id",
+    "key",
+    "link",
+)
+_QUOTED = ", ".join(f'"{c}"' for c in _COLUMNS)
+_CONFLICT = "ON CONFLICT (postmortem_id, source_tool, source_id) WHERE source_id IS NOT NULL"
+_SQLITE_INSERT = (
+    f"INSERT INTO timeline_events ({_QUOTED}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
+    f"{_CONFLICT} DO NOTHING"
+)
+_PG_STAGE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS blamefree_import_events ("
+    'n integer, "time" timestamptz, time_text text, phase varchar(32), kind varchar(32), '
+    'actor text, "text" text, source_tool varchar(64), source_id text, "key" boolean, '
+    "link text) ON COMMIT DROP"
+)
+_PG_COPY = f"COPY blamefree_import_events (n, {', '.join(_QUOTED.split(', ')[1:])}) FROM STDIN"
+_PG_COPY_DIRECT = f"COPY timeline_events ({_QUOTED}) FROM STDIN"
+_PG_INSERT = (
+    f"INSERT INTO timeline_events ({_QUOTED}) "
+    f"SELECT %s, {', '.join(_QUOTED.split(', ')[1:])} FROM blamefree_import_events ORDER BY n "
+    f"{_CONFLICT} DO NOTHING"
+)
+_SEEN_TABLE = {
+    "sqlite": "CREATE TEMPORARY TABLE IF NOT EXISTS blamefree_import_seen "
+    "(source_tool TEXT, source_id TEXT, PRIMARY KEY (source_tool, source_id))",
+    "postgresql": "CREATE TEMPORARY TABLE IF NOT EXISTS blamefree_import_seen "
+    "(source_tool text, source_id text, PRIMARY KEY (source_tool, source_id)) ON COMMIT DROP",
+}
+_ALERT_TOOLS = ("alertmanager", "grafana")
+_LATEST_WINS = (Phase.RESOLUTION, Phase.POST_RESOLUTION)
+
+
+def sqlite_time(when: dt.datetime) -> str:
+    """A UTC time as SQLAlchemy stores a DateTime in SQLite (``2024-03-12 14:00:05.000000``):
+    written here without SQLAlchemy's per-value processor, since imports bind millions."""
+    if when.tzinfo is not dt.UTC:
+        when = when.astimezone(dt.UTC)
+    return when.isoformat(" ", "microseconds")[:26]
+
+
+class EventImport:
+    """One import into one post-mortem: lock, add batches, then record the new version."""
+
+    def __init__(self, session: Session, incident_id: str, *, clock: Clock) -> None:
+        self.session = session
+        self.incident_id = incident_id
+        self._clock = clock
+        self.connection: Connection = session.connection()
+        self.dialect = self.connection.dialect.name
+        locked = self.connection.execute(
+            update(PostmortemRow)
+            .where(PostmortemRow.incident_id == incident_id)
+            .values(version=PostmortemRow.version)
+        )
+        if locked.rowcount == 0:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        self.row_id, self.version = self.connection.execute(
+            select(PostmortemRow.id, PostmortemRow.version).where(
+                PostmortemRow.incident_id == incident_id
+            )
+        ).one()
+        self.baseline: int = self.connection.execute(
+            select(func.coalesce(func.max(TimelineEventRow.id), 0))
+        ).scalar_one()
+        self.added = 0
+        self.skipped = 0
+        self.repeated = 0
+        self._staged = False
+        self._seen_table = False
+        self._cache_size: int | None = None
+        if self.dialect == "sqlite":
+            # Left over by an import whose transaction failed on this pooled connection.
+            self.connection.exec_driver_sql("DROP TABLE IF EXISTS temp.blamefree_import_seen")
+            # A larger page cache for the import's indexes (bounded; restored by `close`).
+            result = self.connection.exec_driver_sql("PRAGMA cache_size")
+            self._cache_size = int(result.scalar_one())
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+
+    # --- adding ----------------------------------------------------------------------------
+
+    @property
+    def read(self) -> int:
+        """Distinct records read: added plus already stored (repeats within the import once)."""
+        return self.added + self.skipped
+
+    def add_stream(self, events: Callable[[], Iterable[TimelineEvent]]) -> None:
+        """Write the events that `events()` gives, however many, in bounded memory.
+
+        On PostgreSQL the first try is a COPY straight into the table, in parts of
+        `COPY_ROWS`, so the server stores while the files are still being read. If that meets
+        a record that is already stored or repeated, it is undone and `events()` is read again
+        through a staging table that drops such records (re-imports and overlapping pages)."""
+        if self.dialect == "postgresql" and self.added == 0 and self._copy_direct(events()):
+            return
+        self.add(events())
+
+    def add(self, events: Iterable[TimelineEvent]) -> None:
+        """Write events in bounded batches; a record already stored, or repeated, adds nothing."""
+        batch: list[TimelineEvent] = []
+        size = 0
+        for event in events:
+            batch.append(event)
+            size += len(event.text) + len(event.actor or "")
+            if len(batch) >= BATCH_ROWS or size >= BATCH_CHARS:
+                self._write(batch)
+                batch, size = [], 0
+        if batch:
+            self._write(batch)
+
+    def add_tagged(self, event: TimelineEvent) -> None:
+        """Add an event the phase tagger held back; when the same record was added earlier in
+        this import (a repeat in the files), that row takes the tag instead."""
+        before = self.added
+        self._write([event])
+        if self.added > before or event.source.id is None:
+            return
+        if event.phase is None and not event.key:
+            return
+        row = TimelineEventRow
+        self.connection.execute(
+            update(row)
+            .where(
+                row.postmortem_id == self.row_id,
+                row.source_tool == event.source.tool,
+                row.source_id == event.source.id,
+                row.id > self.baseline,
+            )
+            .values(
+                phase=func.coalesce(row.phase, event.phase.value if event.phase else None),
+                key=row.key | event.key,
+            )
+        )
+
+    def _write(self, batch: Sequence[TimelineEvent]) -> None:
+        added = self._insert_pg(batch) if self.dialect == "postgresql" else self._insert(batch)
+        self.added += added
+        if added == len(batch):
+            return
+        stored = self._stored_before({e.source.id for e in batch if e.source.id is not None})
+        hits = [
+            (e.source.tool, e.source.id) for e in batch if (e.source.tool, e.source.id) in stored
+        ]
+        skipped = self._first_seen(hits) if hits else 0
+        self.skipped += skipped
+        self.repeated += len(batch) - added - skipped
+
+    def _first_seen(self, keys: list[tuple[str, str | None]]) -> int:
+        """How many of these already-stored records this import meets for the first time.
+
+        A record may come twice (overlapping pages) and still counts once as "already there";
+        the keys met so far live in a temporary table, not in memory."""
+        if not self._seen_table:
+            self.connection.exec_driver_sql(_SEEN_TABLE[self.dialect])
+            self._seen_table = True
+        marker = "%s" if self.dialect == "postgresql" else "?"
+        result = self.connection.exec_driver_sql(
+            f"INSERT INTO blamefree_import_seen (source_tool, source_id) "
+            f"VALUES ({marker}, {marker}) ON CONFLICT DO NOTHING",
+            keys,
+        )
+        return int(result.rowcount)
+
+    def close(self) -> None:
+        """Undo what the import set up on its connection (SQLite keeps temporary tables and
+        pragmas for the connection's life; PostgreSQL drops its temporary tables at commit)."""
+        if self._seen_table and self.dialect == "sqlite":
+            self.connection.exec_driver_sql("DROP TABLE IF EXISTS temp.blamefree_import_seen")
+        self._seen_table = False
+        if self._cache_size is not None:
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = {self._cache_size}")
+            self._cache_size = None
+
+    def _insert(self, batch: Sequence[TimelineEvent]) -> int:
+        row_id = self.row_id
+        rows = [
+            (
+                row_id,
+                sqlite_time(e.time),
+                e.time_text,
+                e.phase.value if e.phase is not None else None,
+                e.kind.value,
+                e.actor,
+                e.text,
+                e.source.tool,
+                e.source.id,
+                e.key,
+                e.link,
+            )
+            for e in batch
+        ]
+        result = self.connection.exec_driver_sql(_SQLITE_INSERT, rows)
+        return int(result.rowcount)
+
+    def _insert_pg(self, batch: Sequence[TimelineEvent]) -> int:
+        import psycopg  # only PostgreSQL stores get here
+
+        try:
+            return self._copy(batch)
+        except psycopg.Error as error:
+            # Raw driver errors are not SQLAlchemy's: name the store as UnitOfWork would.
+            raise StoreError(
+                f"the store at {safe_url(self.connection.engine.url)} failed: "
+                f"{' '.join(str(error).split())}"
+            ) from error
+
+    def _copy_direct(self, events: Iterable[TimelineEvent]) -> bool:
+        import psycopg
+
+        raw: Any = self.connection.connection.driver_connection
+        row_id = self.row_id
+        stream = iter(events)
+        copied = 0
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute("SAVEPOINT blamefree_copy")
+                more = True
+                while more:
+                    more = False
+                    with cursor.copy(_PG_COPY_DIRECT) as copy:
+                        for count, e in enumerate(stream, start=1):
+                            copy.write_row(
+                                (
+                                    row_id,
+                                    e.time,
+                                    e.time_text,
+                                    e.phase.value if e.phase is not None else None,
+                                    e.kind.value,
+                                    e.actor,
+                                    e.text,
+                                    e.source.tool,
+                                    e.source.id,
+                                    e.key,
+                                    e.link,
+                                )
+                            )
+                            copied += 1
+                            if count >= COPY_ROWS:
+                                more = True  # end this COPY: a repeat shows up early
+                                break
+                cursor.execute("RELEASE SAVEPOINT blamefree_copy")
+        except psycopg.errors.UniqueViolation:
+            with raw.cursor() as cursor:
+                cursor.execute("ROLLBACK TO SAVEPOINT blamefree_copy")
+            return False
+        except psycopg.Error as error:
+            raise StoreError(
+                f"the store at {safe_url(self.connection.engine.url)} failed: "
+                f"{' '.join(str(error).split())}"
+            ) from error
+        self.added += copied
+        return True
+
+    def _copy(self, batch: Sequence[TimelineEvent]) -> int:
+        raw: Any = self.connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            if not self._staged:
+                cursor.execute(_PG_STAGE)
+                self._staged = True
+            with cursor.copy(_PG_COPY) as copy:
+                for n, e in enumerate(batch):
+                    copy.write_row(
+                        (
+                            n,
+                            e.time,
+                            e.time_text,
+                            e.phase.value if e.phase is not None else None,
+                            e.kind.value,
+                            e.actor,
+                            e.text,
+                            e.source.tool,
+                            e.source.id,
+                            e.key,
+                            e.link,
+                        )
+                    )
+            cursor.execute(_PG_INSERT, (self.row_id,))
+            added = int(cursor.rowcount)
+            cursor.execute("TRUNCATE blamefree_import_events")
+        return added
+
+    def _stored_before(self, ids: set[str]) -> set[tuple[str, str]]:
+        """(tool, id) of the rows among `ids` that were stored before this import."""
+        row = TimelineEventRow
+        found: set[tuple[str, str]] = set()
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            part = ordered[start : start + 500]
+            found.update(
+                (tool, sid)
+                for tool, sid in self.connection.execute(
+                    select(row.source_tool, row.source_id).where(
+                        row.postmortem_id == self.row_id,
+                        row.id <= self.baseline,
+                        row.source_id.in_(part),
+                    )
+                )
+                if sid is not None
+            )
+        return found
+
+    # --- after the events ------------------------------------------------------------------
+
+    def merge_resolution(self) -> int:
+        """Across imports, as within one: once the log holds an incident resolve in the
+        resolution phase, alert resolves tagged as the resolution lose that tag and pin."""
+        row = TimelineEventRow
+        has_resolve = self.connection.execute(
+            select(row.id)
+            .where(
+                row.postmortem_id == self.row_id,
+                row.kind == EventKind.RESOLVED.value,
+                row.phase == Phase.RESOLUTION.value,
+            )
+            .limit(1)
+        ).first()
+        if has_resolve is None:
+            return 0
+        result = self.connection.execute(
+            update(row)
+            .where(
+                row.postmortem_id == self.row_id,
+                row.kind == EventKind.ALERT_RESOLVED.value,
+                row.phase == Phase.RESOLUTION.value,
+                row.key.is_(True),
+                row.source_tool.in_(_ALERT_TOOLS),
+            )
+            .values(phase=None, key=False)
+        )
+        return int(result.rowcount)
+
+    def totals(self) -> tuple[int, int]:
+        """How many events the post-mortem now has, and the characters of their text."""
+        row = TimelineEventRow
+        size = (
+            func.length(row.text)
+            + func.coalesce(func.length(row.actor), 0)
+            + func.coalesce(func.length(row.link), 0)
+            + func.coalesce(func.length(row.time_text), 0)
+            + func.coalesce(func.length(row.source_id), 0)
+        )
+        count, chars = self.connection.execute(
+            select(func.count(), func.coalesce(func.sum(size), 0)).where(
+                row.postmortem_id == self.row_id
+            )
+        ).one()
+        return int(count), int(chars)
+
+    def all_events(self) -> list[TimelineEvent]:
+        """Every event of the post-mortem in time order (call only when `totals` is small)."""
+        row = TimelineEventRow
+        return self._events(
+            select(row).where(row.postmortem_id == self.row_id).order_by(row.time, row.id)
+        )
+
+    def standing_events(self) -> list[TimelineEvent]:
+        """For each phase the event that stands for it (see `domain.derive.phase_event`): its
+        earliest key event, else its earliest (the latest for resolution and post-resolution)."""
+        row = TimelineEventRow
+        found: list[TimelineEvent] = []
+        for phase in Phase:
+            when = row.time.desc() if phase in _LATEST_WINS else row.time.asc()
+            found += self._events(
+                select(row)
+                .where(row.postmortem_id == self.row_id, row.phase == phase.value)
+                .order_by(row.key.desc(), when, row.source_tool, row.source_id, row.id)
+                .limit(1)
+            )
+        return found
+
+    def first_events(self, *, limit: int) -> list[TimelineEvent]:
+        """The earliest events, at most `limit`."""
+        row = TimelineEventRow
+        return self._events(
+            select(row)
+            .where(row.postmortem_id == self.row_id)
+            .order_by(row.time, row.id)
+            .limit(limit)
+        )
+
+    def key_events(self, *, limit: int) -> list[TimelineEvent]:
+        """The earliest key events, at most `limit`."""
+        row = TimelineEventRow
+        return self._events(
+            select(row)
+            .where(row.postmortem_id == self.row_id, row.key.is_(True))
+            .order_by(row.time, row.id)
+            .limit(limit)
+        )
+
+    def _events(self, query: Any) -> list[TimelineEvent]:
+        return [
+            TimelineEvent.model_validate(
+                {
+                    "time": r.time,
+                    "time_text": r.time_text,
+                    "phase": r.phase,
+                    "kind": r.kind,
+                    "actor": r.actor,
+                    "text": r.text,
+                    "source": EventSource(tool=r.source_tool, id=r.source_id),
+                    "key": r.key,
+                    "link": r.link,
+                }
+            )
+            for r in self.session.execute(query).scalars()
+        ]
+
+    def finish(self, *, markdown: str, message: str) -> int:
+        """Record the import as the next version, with the Markdown of that version."""
+        now = self._clock().astimezone(dt.UTC)
+        version = self.version + 1
+        result = self.connection.execute(
+            update(PostmortemRow)
+            .where(PostmortemRow.id == self.row_id, PostmortemRow.version == self.version)
+            .values(version=version, updated_at=now)
+        )
+        if result.rowcount != 1:  # cannot happen while the row is locked; never overwrite
+            raise StaleEdit(
+                f"post-mortem {self.incident_id!r} changed during the import; nothing was saved"
+            )
+        self.connection.execute(
+            insert(RevisionRow).values(
+                postmortem_id=self.row_id,
+                version=version,
+                markdown=markdown,
+                created_at=now,
+                message=message,
+            )
+        )
+        self.session.expire_all()
+        return version
