@@ -87,7 +87,7 @@ def new(
         date=_date_option(date),
         today=app_ctx.today(),
     )
-    text = render(doc)
+    text = render(doc, prompts=True)
     if save:
         stored = service.create_postmortem(app_ctx.engine, postmortem_in=doc, message="created")
         app_ctx.err.print(f"Stored [bold]{stored.incident_id}[/] (version {stored.version}).")
