@@ -7,6 +7,7 @@ import pytest
 from blamefree.domain.assumptions import Assumption
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import TemplateParseError
+from blamefree.lint.api import FileReport, report_text
 from blamefree.markdown.layout import SECTION_HEADINGS
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
@@ -362,3 +363,26 @@ def test_nested_sub_bullets_under_an_action_item(indent: int) -> None:
     assert item.priority is not None and item.priority.value == "Medium"
     assert item.extra == ["he pairs with Rui"]
     assert render(result).count("Due Date") == 3  # this item's and two placeholder items'
+
+
+def test_lint_finds_a_combined_heading_and_does_not_call_it_missing() -> None:
+    base = (
+        "# Cache stampede\n\n**Incident ID:** C-1\n**Date:** 2025-02-11\n**Severity:** P1\n\n"
+        "## Executive Summary\n\n**What Happened:** Expiry all at once.\n\n"
+    )
+    filled = report_text(base + "## What went badly / lessons\n\n1. No jitter on expiry\n")
+    empty = report_text(base + "## What went badly / lessons\n\n")
+
+    def wrong(report: FileReport) -> list[str]:
+        return [f.message for f in report.findings if f.rule == "BF202" and "Wrong" in f.message]
+
+    assert wrong(filled) == []
+    assert wrong(empty) == ["section 'What Went Wrong' is empty; it is required for P1"]
+
+
+def test_an_endless_zone_name_is_a_parse_error_not_a_crash() -> None:
+    with pytest.raises(TemplateParseError) as caught:
+        parse(doc("**Date:** 2025-02-11\n**Time Zone:** " + "Europe" * 2000), source="z.md")
+    assert (caught.value.line, caught.value.field) == (4, "timezone")
+    note = doc("**Date:** 2025-02-11", "All times are in " + "Q" * 9000 + ".")
+    assert parse(note).timezone is None

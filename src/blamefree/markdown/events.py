@@ -25,20 +25,13 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
+_UNESCAPE = re.compile(r"\\([\\|])|<br>")
+# A row's pieces: an escaped character, a run of plain text, a lone backslash, a pipe.
+_ROW_TOKEN = re.compile(r"\\.|[^\\|]+|\\|\|", re.DOTALL)
+
+
 def _unescape(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in "\\|":
-            out.append(text[i + 1])
-            i += 2
-        elif text.startswith("<br>", i):
-            out.append("\n")
-            i += 4
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+    return _UNESCAPE.sub(lambda match: match[1] or "\n", text)
 
 
 def _cells(line: str) -> list[str]:
@@ -48,19 +41,12 @@ def _cells(line: str) -> list[str]:
         body = body[1:]
     cells: list[str] = []
     current: list[str] = []
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            current.append(body[i : i + 2])
-            i += 2
-            continue
-        if char == "|":
+    for match in _ROW_TOKEN.finditer(body):
+        if match[0] == "|":
             cells.append("".join(current).strip())
             current = []
         else:
-            current.append(char)
-        i += 1
+            current.append(match[0])
     tail = "".join(current).strip()
     if tail or not body.endswith("|"):
         cells.append(tail)

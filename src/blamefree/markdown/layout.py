@@ -253,3 +253,27 @@ def section_key(heading: str) -> tuple[str, bool] | None:
             return SECTION_SYNONYMS[name], False
         lesson = lesson or LESSON_HEADINGS.get(name)
     return (lesson, True) if lesson else None
+
+
+def place_sections(headings: list[tuple[str, int]]) -> list[str | None]:
+    """The section key of each (heading, level) in order, None for one that is no template
+    section (not level 2, unknown, or a second heading for a section already placed). A lessons
+    heading takes What Went Wrong only when no heading names it outright; parse and the lint
+    locator place sections with this one function, so they always agree."""
+    keys: list[str | None] = [None] * len(headings)
+    taken: set[str] = set()
+    fallback: list[tuple[int, str]] = []
+    for index, (heading, level) in enumerate(headings):
+        match = section_key(heading) if level == 2 else None
+        if match is None:
+            continue
+        if match[1]:
+            fallback.append((index, match[0]))
+        elif match[0] not in taken:
+            keys[index] = match[0]
+            taken.add(match[0])
+    for index, key in fallback:
+        if key not in taken:
+            keys[index] = key
+            taken.add(key)
+    return keys

@@ -178,29 +178,15 @@ def _render_order(extra: ExtraSection) -> tuple[int, int]:
 
 
 def _sections(root: Section, ctx: Context) -> dict[str, Section]:
-    """The template's sections by key, in the order written; a heading that only some names
-    fit ("Lessons learned") takes its section only when no heading names it outright."""
+    """The template's sections by key, in the order written; the rest is kept as extras."""
     found: dict[str, Section] = {}
-    fallback: list[tuple[str, Section]] = []
-    unplaced: list[Section] = []
-    for section in root.children:
-        match = layout.section_key(section.heading) if section.level == 2 else None
-        if match is None:
-            unplaced.append(section)
-        elif match[1]:
-            fallback.append((match[0], section))
-        elif match[0] in found:
-            unplaced.append(section)
-        else:
-            found[match[0]] = section
-    for key, section in fallback:
-        if key in found:
-            unplaced.append(section)
+    keys = layout.place_sections([(section.heading, section.level) for section in root.children])
+    for section, key in zip(root.children, keys, strict=True):
+        if key is None:
+            ctx.leftover(None, section_raw(section, ctx.lines), section.heading, section.level)
         else:
             found[key] = section
-    for section in sorted(unplaced, key=lambda section: section.line):
-        ctx.leftover(None, section_raw(section, ctx.lines), section.heading, section.level)
-    return dict(sorted(found.items(), key=lambda item: item[1].line))
+    return found
 
 
 def parse(text: str, *, source: str | None = None, timezone: str | None = None) -> Postmortem:
