@@ -386,3 +386,9 @@ def test_an_endless_zone_name_is_a_parse_error_not_a_crash() -> None:
     assert (caught.value.line, caught.value.field) == (4, "timezone")
     note = doc("**Date:** 2025-02-11", "All times are in " + "Q" * 9000 + ".")
     assert parse(note).timezone is None
+
+
+def test_a_labelled_line_continued_over_hard_breaks_reads_back_the_same() -> None:
+    text = doc("**Date:** 2025-01-01", "**What Happened:** the queue filled\\\n\\\nand stalled")
+    result = stable(text)
+    assert result.executive_summary.what_happened == "the queue filled\nand stalled"

@@ -199,7 +199,8 @@ def paragraph_fields(
                 found[split[0]] = Field(split[0], split[1], block.line + offset)
                 current = continued.setdefault(split[0], [split[1]])
             elif current is not None and not split:
-                current.append(line.strip())  # joined once at the end: no quadratic copying
+                if line.strip():  # joined once at the end: no quadratic copying
+                    current.append(line.strip())
             else:
                 current = None
                 stray.append(line)
