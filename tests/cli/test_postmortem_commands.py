@@ -1,4 +1,5 @@
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -40,6 +41,29 @@ def test_schema_has_the_template_keys(cli: Invoke) -> None:
     ]
 
 
+def test_a_new_post_mortem_filled_in_where_it_says_gives_metrics(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    target = tmp_path / "fresh.md"
+    made = cli("new", "-t", "Search lag", "-s", "P3", "--date", "2025-08-19", "-o", str(target))
+    assert made.exit_code == 0, made.stderr
+    text = target.read_text()
+    assert cli("parse", str(target)).exit_code == 0  # the placeholders read as unknown
+    filled = re.sub(r"\*\*Impact Start:\*\* \[[^\]]*\]", "**Impact Start:** 09:40", text)
+    filled = re.sub(r"\*\*Time Zone:\*\* \[[^\]]*\]", "**Time Zone:** Europe/Madrid", filled)
+    for phase_time in ("09:52", "09:58", "10:15", "10:31", "11:02", "11:30"):
+        filled = filled.replace("- **Time:** [Time]", f"- **Time:** {phase_time}", 1)
+    target.write_text(filled)
+    result = json.loads(cli("metrics", str(target), "--json").stdout)
+    assert {name: metric["seconds"] for name, metric in result.items()} == {
+        "detection_time": 720,
+        "response_time": 360,
+        "mitigation_time": 3060,
+        "resolution_time": 4920,
+        "total_duration": 6600,
+    }
+
+
 def test_new_import_list_show(cli: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "new.md"
     run = cli(
@@ -59,7 +83,9 @@ def test_new_import_list_show(cli: Invoke, tmp_path: Path) -> None:
     text = target.read_text()
     assert text.startswith(
         "# Queue backlog\n\n**Incident ID:** INC-9  \n**Date:** 2024-05-01  \n"
-        "**Severity:** P2  \n**Duration:** [Duration]\n"
+        "**Severity:** P2  \n**Duration:** [Duration]  \n"
+        "**Impact Start:** [When impact began, e.g. 2024-05-01 14:05 — every metric starts here]"
+        "  \n**Time Zone:** [Zone of times written without one, e.g. UTC or Europe/Berlin]\n"
     )
     assert "- **Time:** [Time]" in text
     run = cli("import", str(target), str(EXAMPLE))

@@ -22,7 +22,9 @@ from support.strategies import postmortems as documents
 ROOT = Path(__file__).parents[2]
 FILES = sorted(
     [
-        *ROOT.joinpath("tests", "data").rglob("*.md"),
+        # Every post-mortem the suite keeps (the READMEs describing data folders are not ones).
+        *(p for p in ROOT.joinpath("tests", "data").rglob("*.md") if p.name != "README.md"),
+        *ROOT.joinpath("src/blamefree/data/demo/postmortems").glob("*.md"),
         ROOT / "src/blamefree/data/example-postmortem.md",
     ]
 )

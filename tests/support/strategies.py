@@ -261,3 +261,53 @@ postmortems = st.builds(
     ),
     extra_sections=extra_sections,
 )
+
+
+# --- documents as people write them --------------------------------------------------------
+
+PHASE_FIELDS = (
+    "detection",
+    "response",
+    "investigation",
+    "mitigation",
+    "resolution",
+    "post_resolution",
+)
+
+
+@st.composite
+def undated_postmortems(draw: st.DrawFn) -> Postmortem:
+    """A post-mortem with no header Date whose phase times are written without a date
+    (``14:05 UTC``); one of its times (the impact start or a phase) carries the date."""
+    doc = draw(postmortems)
+    base = draw(
+        st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2034, 12, 30))
+    ).replace(second=0, microsecond=0, tzinfo=dt.UTC)
+    # Seven times within 12 hours, in order: a bare time is read on the day that keeps it
+    # within 12 hours of the time before it (or of the dated one, for the first).
+    offsets = sorted(draw(st.lists(st.integers(0, 719), min_size=7, max_size=7)))
+    moments = [base + dt.timedelta(minutes=minutes) for minutes in offsets]
+    dated = draw(st.integers(0, 6))
+    written = [
+        (
+            f"{moment:%Y-%m-%d %H:%M} UTC" if index == dated else f"{moment:%H:%M} UTC",
+            moment,
+        )
+        for index, moment in enumerate(moments)
+    ]
+    blocks = {
+        name: getattr(doc.timeline, name).model_copy(
+            update={"time": moment, "time_text": None if index + 1 == dated else text}
+        )
+        for index, (name, (text, moment)) in enumerate(zip(PHASE_FIELDS, written[1:], strict=True))
+    }
+    start_text, start = written[0]
+    return doc.model_copy(
+        update={
+            "date": None,
+            "date_text": None,
+            "impact_start": start,
+            "impact_start_text": None if dated == 0 else start_text,
+            "timeline": doc.timeline.model_copy(update=blocks),
+        }
+    )

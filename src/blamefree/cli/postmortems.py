@@ -92,7 +92,7 @@ def new(
         date=_date_option(date),
         today=app_ctx.today(),
     )
-    text = render(doc)
+    text = render(doc, prompts=True)
     if save:
         stored = service.create_postmortem(
             app_ctx.engine, postmortem_in=doc, text=text, message="created"

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
+from blamefree.domain.assumptions import Assumption
 from blamefree.domain.base import Model, UtcDatetime
 from blamefree.domain.enums import (
     ActionStatus,
@@ -417,6 +418,10 @@ class Postmortem(Model):
         default=None, description="IANA zone for times written without one; None means UTC"
     )
     extra_sections: list[ExtraSection] = Field(default_factory=list)
+    assumptions: list[Assumption] = Field(
+        default_factory=list,
+        description="How values were read where the text did not say (domain/assumptions.py)",
+    )
 
     def to_json_dict(self) -> dict[str, Any]:
         """The document as JSON-ready data with the template's snake_case keys."""

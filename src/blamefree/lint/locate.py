@@ -175,9 +175,11 @@ class Locator:
         self._areas: list[_Area] = []
         first_section = root.children[0].line if root.children else len(self.lines) + 1
         self._labels(1, first_section - 1, _HEADER_LABELS, "")
-        for section in root.children:
-            key = layout.SECTION_SYNONYMS.get(layout.normalise(section.heading))
-            if key is None or key in self.sections or section.level != 2:
+        keys = layout.place_sections(
+            [(section.heading, section.level) for section in root.children]
+        )
+        for section, key in zip(root.children, keys, strict=True):
+            if key is None:
                 continue
             self.sections[key] = section
             self._index_section(key, section)

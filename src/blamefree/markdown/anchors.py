@@ -25,16 +25,16 @@ from blamefree.markdown.blocks import (
     content_blocks,
     parse_blocks,
 )
-from blamefree.markdown.parse import (
+from blamefree.markdown.fields import _all_labelled
+from blamefree.markdown.fields import split_label as _split_label
+from blamefree.markdown.sections import (
     _CHECKBOX,
     _TRACKING_LABELS,
-    _all_labelled,
     _horizon_key,
-    _labels,
     _read_tracking,
-    _split_label,
     _trailing_status,
 )
+from blamefree.markdown.sections import labels_of as _labels
 
 # Region kinds: containers hold children, leaves are replaced as a whole.
 DOC = "doc"

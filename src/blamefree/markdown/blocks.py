@@ -69,10 +69,14 @@ def _dedent_item(lines: list[str]) -> list[str]:
 
 
 def _trim(lines: list[str]) -> list[str]:
-    while lines and not lines[-1].strip():
-        lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
+    """The lines without blank ones at either end (in place, in linear time)."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    start = 0
+    while start < end and not lines[start].strip():
+        start += 1
+    lines[:] = lines[start:end]
     return lines
 
 

@@ -1,7 +1,9 @@
 """The ``### Event Log`` table at the end of the Timeline section, both ways.
 
 One row per event. Cells escape ``\\`` as ``\\\\``, ``|`` as ``\\|`` and line breaks as ``<br>``;
-times are written in UTC with microseconds so that reading the table back gives the same events.
+times are written in UTC as people read them (``2026-11-27 01:00:00Z``), with milliseconds or
+microseconds only when the time has them, so reading the table back gives the same events. The
+event's ``time_text`` keeps the time as its source wrote it.
 """
 
 from __future__ import annotations
@@ -23,20 +25,13 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
+_UNESCAPE = re.compile(r"\\([\\|])|<br>")
+# A row's pieces: an escaped character, a run of plain text, a lone backslash, a pipe.
+_ROW_TOKEN = re.compile(r"\\.|[^\\|]+|\\|\|", re.DOTALL)
+
+
 def _unescape(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in "\\|":
-            out.append(text[i + 1])
-            i += 2
-        elif text.startswith("<br>", i):
-            out.append("\n")
-            i += 4
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+    return _UNESCAPE.sub(lambda match: match[1] or "\n", text)
 
 
 def _cells(line: str) -> list[str]:
@@ -46,19 +41,12 @@ def _cells(line: str) -> list[str]:
         body = body[1:]
     cells: list[str] = []
     current: list[str] = []
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            current.append(body[i : i + 2])
-            i += 2
-            continue
-        if char == "|":
+    for match in _ROW_TOKEN.finditer(body):
+        if match[0] == "|":
             cells.append("".join(current).strip())
             current = []
         else:
-            current.append(char)
-        i += 1
+            current.append(match[0])
     tail = "".join(current).strip()
     if tail or not body.endswith("|"):
         cells.append(tail)
@@ -66,8 +54,20 @@ def _cells(line: str) -> list[str]:
 
 
 def format_event_time(value: dt.datetime) -> str:
-    """UTC with microseconds and ``Z``: exact and sortable."""
+    """UTC with microseconds and ``Z``: exact and sortable (the JSON form)."""
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def render_event_time(value: dt.datetime) -> str:
+    """UTC as people read it, ``2026-11-27 01:00:00Z``; milliseconds (``.250``) or microseconds
+    only when the time has them. Exact: reading it back gives the same time."""
+    value = value.astimezone(dt.UTC)
+    seconds = value.strftime("%Y-%m-%d %H:%M:%S")
+    if not value.microsecond:
+        return f"{seconds}Z"
+    if value.microsecond % 1000 == 0:
+        return f"{seconds}.{value.microsecond // 1000:03d}Z"
+    return f"{seconds}.{value.microsecond:06d}Z"
 
 
 def render_event_log(events: list[TimelineEvent]) -> list[str]:
@@ -83,7 +83,7 @@ def render_event_log(events: list[TimelineEvent]) -> list[str]:
     for event in events:
         source = event.source.tool + (f":{event.source.id}" if event.source.id is not None else "")
         cells = [
-            format_event_time(event.time),
+            render_event_time(event.time),
             event.phase.value if event.phase else "",
             event.kind.value,
             event.actor or "",
@@ -120,23 +120,25 @@ def parse_event_log(
             time = dt.datetime.fromisoformat(time_text.replace("Z", "+00:00"))
         except ValueError:
             raise fail(
-                f"{time_text!r} is not an ISO-8601 UTC time", number, f"{path}.time"
+                f"{time_text[:60]!r} is not a UTC time such as 2026-11-27 01:00:00Z",
+                number,
+                f"{path}.time",
             ) from None
         if time.tzinfo is None:
-            raise fail(f"{time_text!r} has no time zone", number, f"{path}.time")
+            raise fail(f"{time_text[:60]!r} has no time zone", number, f"{path}.time")
         try:
             phase_value = Phase(phase) if phase else None
         except ValueError:
             choices = ", ".join(p.value for p in Phase)
             raise fail(
-                f"unknown phase {phase!r}; use one of {choices}", number, f"{path}.phase"
+                f"unknown phase {phase[:40]!r}; use one of {choices}", number, f"{path}.phase"
             ) from None
         try:
             kind_value = EventKind(kind) if kind else EventKind.CUSTOM
         except ValueError:
             choices = ", ".join(k.value for k in EventKind)
             raise fail(
-                f"unknown kind {kind!r}; use one of {choices}", number, f"{path}.kind"
+                f"unknown kind {kind[:40]!r}; use one of {choices}", number, f"{path}.kind"
             ) from None
         tool, _colon, source_id = source.partition(":")
         events.append(

@@ -65,7 +65,36 @@ SECTION_SYNONYMS: dict[str, str] = {
     "sign offs": "sign_off",
     "approval": "sign_off",
     "approvals": "sign_off",
+    "what went badly": "what_went_wrong",
+    "what went poorly": "what_went_wrong",
+    "what could have gone better": "what_went_wrong",
+    "what could have been better": "what_went_wrong",
+    "what could be improved": "what_went_wrong",
+    "what didn t work": "what_went_wrong",
+    "areas for improvement": "what_went_wrong",
+    "what went right": "what_went_well",
+    "what worked": "what_went_well",
+    "what worked well": "what_went_well",
+    "remediation": "action_items",
+    "remediations": "action_items",
+    "remediation items": "action_items",
+    "corrective actions": "action_items",
+    "action plan": "action_items",
 }
+# Headings about lessons only: they take What Went Wrong when no heading names it outright
+# (its **Lessons:** and its points are where a lessons section's content belongs).
+LESSON_HEADINGS: dict[str, str] = {
+    "lessons": "what_went_wrong",
+    "lessons learned": "what_went_wrong",
+    "lessons learnt": "what_went_wrong",
+    "learnings": "what_went_wrong",
+    "key learnings": "what_went_wrong",
+    "takeaways": "what_went_wrong",
+    "key takeaways": "what_went_wrong",
+    "what we learned": "what_went_wrong",
+}
+# Words that join two names in one heading: "What went badly / lessons", "Root cause & fix".
+_HEADING_JOINS = re.compile(r"\s*(?:/|&|\+|\||,|;|:|\(|\)|\s-\s|\s–\s|\s—\s|\band\b)\s*", re.I)
 
 HEADER_LABELS: tuple[tuple[str, str], ...] = (
     ("Incident ID", "incident_id"),
@@ -77,6 +106,9 @@ HEADER_EXTRA_LABELS: tuple[tuple[str, str], ...] = (
     ("Impact Start", "impact_start"),
     ("Time Zone", "timezone"),
 )
+# What `blamefree new` writes for the header extras, so a new post-mortem shows where they go.
+IMPACT_START_PROMPT = "[When impact began, e.g. {day} 14:05 — every metric starts here]"
+TIME_ZONE_PROMPT = "[Zone of times written without one, e.g. UTC or Europe/Berlin]"
 HEADER_PLACEHOLDERS = {
     "incident_id": "[ID]",
     "date": "[Date]",
@@ -164,9 +196,10 @@ PERFORMANCE_LABELS: tuple[tuple[str, str], ...] = (
     ("Uptime", "uptime"),
 )
 TIMELINE_NOTE = "(timeline: {})"
-TIMELINE_NOTE_PATTERN = re.compile(r"\s*\(timeline:[^)]*\)\s*$")
+# Both start only after a non-space, so a long run of spaces is not retried at every space.
+TIMELINE_NOTE_PATTERN = re.compile(r"(?<!\s)\s*+\(timeline:[^)]*+\)\s*+$")
 ARROW = " → "
-ARROW_SPLIT = re.compile(r"\s*(?:→|->|=>|⟶|➔)\s*")
+ARROW_SPLIT = re.compile(r"(?<!\s)\s*+(?:→|->|=>|⟶|➔)\s*+")
 
 REVIEW_LABELS: tuple[tuple[str, str], ...] = (
     ("1 Week Follow-Up", "one_week"),
@@ -199,3 +232,48 @@ def normalise(text: str) -> str:
     """Compare headings and labels loosely: case, punctuation, numbering and emoji do not count."""
     text = _LEADING_NUMBER.sub("", text.replace("’", "'"))
     return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def section_key(heading: str) -> tuple[str, bool] | None:
+    """(section key, True when only a lessons heading) for a level-2 heading, or None.
+
+    A heading that renames a section maps through ``SECTION_SYNONYMS``; one that combines
+    names ("What went badly / lessons", "Root cause and contributing factors") maps to the
+    first of its parts that names a section.
+    """
+    words = normalise(heading)
+    if words in SECTION_SYNONYMS:
+        return SECTION_SYNONYMS[words], False
+    if words in LESSON_HEADINGS:
+        return LESSON_HEADINGS[words], True
+    lesson: str | None = None
+    for part in _HEADING_JOINS.split(heading[:200]):
+        name = normalise(part)
+        if name in SECTION_SYNONYMS:
+            return SECTION_SYNONYMS[name], False
+        lesson = lesson or LESSON_HEADINGS.get(name)
+    return (lesson, True) if lesson else None
+
+
+def place_sections(headings: list[tuple[str, int]]) -> list[str | None]:
+    """The section key of each (heading, level) in order, None for one that is no template
+    section (not level 2, unknown, or a second heading for a section already placed). A lessons
+    heading takes What Went Wrong only when no heading names it outright; parse and the lint
+    locator place sections with this one function, so they always agree."""
+    keys: list[str | None] = [None] * len(headings)
+    taken: set[str] = set()
+    fallback: list[tuple[int, str]] = []
+    for index, (heading, level) in enumerate(headings):
+        match = section_key(heading) if level == 2 else None
+        if match is None:
+            continue
+        if match[1]:
+            fallback.append((index, match[0]))
+        elif match[0] not in taken:
+            keys[index] = match[0]
+            taken.add(match[0])
+    for index, key in fallback:
+        if key not in taken:
+            keys[index] = key
+            taken.add(key)
+    return keys

@@ -502,7 +502,7 @@ def patch(
     if old == new and _reads_as(text, new, timezone):
         return text
     source = split_source(text)
-    t_lines = source.normalised.translate(_ODD_SPACES).split("\n")
+    t_lines = _ODD_SPACES.sub(" ", source.normalised).split("\n")
     old_text, new_text = render(old), render(new)
     t_root = locate("\n".join(t_lines))
     old_root, new_root = locate(old_text), locate(new_text)

@@ -150,7 +150,7 @@ def _leading_extras(doc: Postmortem, parent: str | None) -> list[str]:
     return [*lines[1:], ""] if lines else []
 
 
-def _header(doc: Postmortem) -> list[str]:
+def _header(doc: Postmortem, *, prompts: bool = False) -> list[str]:
     duration = _duration(doc.duration, doc.duration_text, "[Duration]")
     rows = [
         ("Incident ID", _or(doc.incident_id, "[ID]")),
@@ -162,8 +162,13 @@ def _header(doc: Postmortem) -> list[str]:
         rows.append(("Impact Start", _time(doc.impact_start, doc.impact_start_text)))
     elif (start := derived_impact_start(doc)) is not None:
         rows.append(("Impact Start", f"{values.format_datetime(start)} {FROM_EVENTS}"))
+    elif prompts:
+        day = doc.date.isoformat() if doc.date else "2024-03-12"
+        rows.append(("Impact Start", layout.IMPACT_START_PROMPT.format(day=day)))
     if doc.timezone is not None:
         rows.append(("Time Zone", doc.timezone))
+    elif prompts:
+        rows.append(("Time Zone", layout.TIME_ZONE_PROMPT))
     return _paragraph_fields(rows)
 
 
@@ -455,9 +460,13 @@ _SECTIONS_WITH_SUBSECTIONS = frozenset(
 )
 
 
-def render(doc: Postmortem) -> str:
-    """The document as Markdown in the template's layout; an empty document is the template."""
-    out = [f"# {doc.title or layout.TEMPLATE_TITLE}", "", *_header(doc)]
+def render(doc: Postmortem, *, prompts: bool = False) -> str:
+    """The document as Markdown in the template's layout; an empty document is the template.
+
+    ``prompts`` also writes labelled placeholder lines for the header extras the template
+    lacks (Impact Start, Time Zone), as ``blamefree new`` does for a post-mortem to fill in.
+    """
+    out = [f"# {doc.title or layout.TEMPLATE_TITLE}", "", *_header(doc, prompts=prompts)]
     out += _extras(doc, None, headed=False)
     # Headed extras found before the first section stay there: at the end, a `### ` heading
     # would be read as part of the Sign-Off.
