@@ -104,6 +104,8 @@ def postgres_schema_url(postgres_database: URL) -> Iterator[str]:
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A SQLAlchemy URL of an empty store: a SQLite file, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
+        # The folder exists, as a user's would: the CLI creates store files, not folders.
+        (tmp_path / "store").mkdir(exist_ok=True)
         return f"sqlite:///{tmp_path / 'store' / 'blamefree.sqlite3'}"
     url: str = request.getfixturevalue("postgres_schema_url")
     return url

@@ -23,3 +23,18 @@ def test_demo_runs_the_tour_on_a_fresh_store(
     # A second run starts from a fresh store again.
     assert demo.main() == 0
     assert "Post-mortems (2)" in capsys.readouterr().out
+
+
+def test_demo_hints_stay_whole_on_a_narrow_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A deep working folder makes the paths longer than the terminal is wide.
+    deep = tmp_path / ("a-rather-long-folder-name-" * 3)
+    deep.mkdir()
+    monkeypatch.chdir(deep)
+    monkeypatch.setenv("COLUMNS", "60")
+    assert demo.main() == 0
+    rows = capsys.readouterr().out.splitlines()
+    url = f"sqlite:///{deep / '.blamefree-demo' / 'blamefree.sqlite3'}"
+    assert f"  export BLAMEFREE_DATABASE_URL={url}" in rows  # one line, ready to paste
+    assert any(row.endswith(str(Path(".blamefree-demo") / "blamefree.sqlite3")) for row in rows)

@@ -6,12 +6,13 @@ and pass the result down.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from blamefree.domain import values
 from blamefree.errors import ConfigError
 
 CONFIG_FILE_NAME = "blamefree.toml"
@@ -39,11 +41,14 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default_factory=default_database_url,
         description="SQLAlchemy URL of the store, e.g. sqlite:///pm.db or "
-        "postgresql+psycopg://user@host/db. Default: a SQLite file in the user data directory.",
+        "postgresql+psycopg://user@host/db. Default: a SQLite file in the user data directory. "
+        "A SQLite file's folder must exist (only the default one is made); commands that only "
+        "read never create the file.",
     )
     timezone: str = Field(
         default="UTC",
-        description="IANA time zone for times written without one, unless the document says.",
+        description="IANA time zone for times written without one, unless the document says; "
+        "an unknown zone is a configuration error (exit 6).",
     )
     editor: str | None = Field(
         default=None,
@@ -142,6 +147,24 @@ class Settings(BaseSettings):
         "this many days.",
     )
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        values.zone(name)  # ValueError names the zone and what to use instead
+        return name
+
+    @field_validator("now")
+    @classmethod
+    def _iso_time(cls, text: str | None) -> str | None:
+        if text is not None:
+            try:
+                dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise ValueError(
+                    f"{text!r} is not an ISO-8601 time (e.g. 2024-03-25T09:00:00Z)"
+                ) from exc
+        return text
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -172,7 +195,30 @@ def _config_file_source(settings_cls: type[BaseSettings]) -> PydanticBaseSetting
         raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
 
 
+OPTION_NAMES = {"database_url": "--db", "timezone": "--tz", "now": "--now"}
+"""Settings that a command-line option of the same meaning overrides."""
+
+
+def setting_name(field: str) -> str:
+    """How a user sets a field: ``--tz / BLAMEFREE_TIMEZONE``, or the variable alone."""
+    variable = f"BLAMEFREE_{field.upper()}"
+    option = OPTION_NAMES.get(field)
+    return f"{option} / {variable}" if option else variable
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment, with explicit overrides (e.g. from CLI options) on top."""
+    """Settings from the environment, with explicit overrides (e.g. from CLI options) on top.
+
+    A value that cannot work (an unknown time zone, a port that is not a number) is a
+    ConfigError naming the option or variable; the value itself is not echoed, it may be secret.
+    """
     clean = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**clean)  # type: ignore[arg-type]
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "settings"
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            problems.append(f"{setting_name(field)}: {message}")
+        raise ConfigError("; ".join(problems)) from None

@@ -9,27 +9,41 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from rich.console import Console
 from rich.panel import Panel
 from rich.rule import Rule
 
 from blamefree.cli import app
+from blamefree.cli.console import SafeConsole, line
 
 DEMO_DIR = Path(".blamefree-demo")
 
 
-def _run(console: Console, *args: str) -> None:
-    console.print(f"\n[bold green]$[/] blamefree {shlex.join(args)}", highlight=False)
+def _run(console: SafeConsole, *args: str) -> None:
+    # soft_wrap: a long command line is left for the terminal to wrap, so it copies whole.
+    console.print()
+    console.print(line(("$", "bold green"), f" blamefree {shlex.join(args)}"), soft_wrap=True)
     try:
         app(args=list(args), prog_name="blamefree", standalone_mode=False)
     except SystemExit as stop:  # commands may end with an exit code; the tour goes on
         if stop.code not in (0, None):
-            console.print(f"[red](exit code {stop.code})[/]")
+            console.print(line((f"(exit code {stop.code})", "red")))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Create a post-mortem, import a filled example, list the store and show one."""
-    console = Console()
+    previous = os.environ.get("BLAMEFREE_DATABASE_URL")
+    try:
+        return _tour()
+    finally:
+        # The tour's store is for the tour: whoever called us keeps their own setting.
+        if previous is None:
+            os.environ.pop("BLAMEFREE_DATABASE_URL", None)
+        else:
+            os.environ["BLAMEFREE_DATABASE_URL"] = previous
+
+
+def _tour() -> int:
+    console = SafeConsole()
     if DEMO_DIR.exists():
         shutil.rmtree(DEMO_DIR)
     DEMO_DIR.mkdir()
@@ -44,11 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     console.print(
         Panel.fit(
-            "[bold]Blamefree[/]: blameless incident post-mortems as data.\n"
-            f"This tour uses a fresh SQLite store in [cyan]{database}[/].\n"
-            "Post-mortems are about learning, not blame.",
+            line(
+                ("Blamefree", "bold"),
+                ": blameless incident post-mortems as data.\n",
+                "Post-mortems are about learning, not blame.",
+            ),
             title="Guided demo",
         )
+    )
+    console.print(
+        line("This tour uses a fresh SQLite store: ", (str(database), "cyan")), soft_wrap=True
     )
     console.print(Rule("1. Start a post-mortem from the template"))
     new_file = DEMO_DIR / "INC-DEMO-1.md"
@@ -66,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         "-o",
         str(new_file),
     )
-    console.print("[dim]" + "\n".join(new_file.read_text().splitlines()[:12]) + "\n...[/]")
+    head = "\n".join(new_file.read_text(encoding="utf-8").splitlines()[:12])
+    console.print(line((head + "\n...", "dim")))
     console.print(Rule("2. Import it and a filled example into the store"))
     _run(console, "import", str(new_file), str(example))
     console.print(Rule("3. List the store"))
@@ -90,16 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     _run(console, "lint", str(draft), "--select", "BF1")
-    console.print(
-        Panel.fit(
-            "Try more on the same store:\n"
-            f"  export BLAMEFREE_DATABASE_URL=sqlite:///{database.resolve()}\n"
-            "  .venv/bin/blamefree --help\n"
-            "  .venv/bin/blamefree parse .blamefree-demo/example-postmortem.md --json\n"
-            "  .venv/bin/blamefree history INC-2024-0142",
-            title="Next",
-        )
-    )
+    console.print(Rule("Next: try more on the same store"))
+    url = f"sqlite:///{database.resolve()}"
+    for hint in (
+        f"export BLAMEFREE_DATABASE_URL={shlex.quote(url)}",
+        ".venv/bin/blamefree --help",
+        f".venv/bin/blamefree parse {shlex.quote(str(example))} --json",
+        ".venv/bin/blamefree history INC-2024-0142",
+    ):
+        # Not in a panel and never wrapped by us: each hint pastes as one line.
+        console.print(f"  {hint}", soft_wrap=True)
     return 0
 
 

@@ -244,8 +244,8 @@ def test_edit_reopens_on_error_then_gives_up_without_saving(cli: Invoke, tmp_pat
         "    p.write_text(t.replace('**Severity:** P1', '**Severity:** P8'))\n",
     )
     run = cli("edit", "INC-2024-0142", env={"EDITOR": editor})
-    assert run.exit_code == 0
-    assert "nothing saved" in run.stderr
+    assert run.exit_code == 3  # giving up an invalid edit is a failure, not a success
+    assert "edit given up, nothing saved" in run.stderr
     opened = log.read_text().splitlines()
     assert opened[0].startswith("<!-- blamefree: INC-2024-0142 version 1 (")
     # The marker sits on line 1, so the error names the line the severity is on in the editor.
@@ -322,4 +322,4 @@ def test_fixed_clock_also_stamps_what_is_stored(cli: Invoke) -> None:
     assert shown["created_at"] == "2024-03-13T10:00:00+00:00"
     bad = cli("--now", "yesterday", "import", str(EXAMPLE))
     assert bad.exit_code == 6
-    assert "--now / BLAMEFREE_NOW 'yesterday' is not an ISO-8601 time" in bad.stderr
+    assert "--now / BLAMEFREE_NOW: 'yesterday' is not an ISO-8601 time" in bad.stderr

@@ -319,7 +319,7 @@ def test_missing_settings_and_bad_usage(cli: Invoke, ids: dict[str, str]) -> Non
         "Jira is not configured: set BLAMEFREE_JIRA_URL, BLAMEFREE_JIRA_TOKEN, BLAMEFREE_JIRA_PROJECT"
         in " ".join(run.stderr.split())
     )
-    both = cli("actions", "push", "A-1", "--all", "--to", "github")
+    both = cli("actions", "push", "A-11", "--all", "--to", "github")
     assert both.exit_code == 2
     assert "not both" in both.stderr
     unknown = cli(

@@ -81,13 +81,13 @@ def test_stdin(cli: Invoke) -> None:
     assert named.stdout.splitlines()[0].startswith("::error file=pm.md,line=15,col=17,")
 
 
-def test_parse_error_exits_2_and_other_files_are_still_checked(
+def test_parse_error_exits_3_and_other_files_are_still_checked(
     cli: Invoke, tmp_path: Path, clean: Path
 ) -> None:
     bad = tmp_path / "bad.md"
     bad.write_text(FILLED.replace("**Date:** 2024-05-14", "**Date:** 2024-13-45"), encoding="utf-8")
     run = cli("lint", str(bad), str(clean))
-    assert run.exit_code == 2
+    assert run.exit_code == 3
     assert f"{bad}:4" in run.stderr
     assert "field 'date'" in run.stderr
     assert "No problems in 1 file." in run.stdout
@@ -96,8 +96,6 @@ def test_parse_error_exits_2_and_other_files_are_still_checked(
 @pytest.mark.parametrize(
     "args",
     [
-        ("lint", "missing.md"),
-        ("lint", "notes/missing"),
         ("lint", "README.md", "--format", "xml"),
         ("lint", "README.md", "--severity-threshold", "loud"),
         ("lint",),
@@ -105,6 +103,13 @@ def test_parse_error_exits_2_and_other_files_are_still_checked(
 )
 def test_usage_errors_exit_2(cli: Invoke, args: tuple[str, ...]) -> None:
     assert cli(*args).exit_code == 2
+
+
+@pytest.mark.parametrize("target", ["missing.md", "notes/missing"])
+def test_unreadable_input_exits_3(cli: Invoke, target: str) -> None:
+    run = cli("lint", target)
+    assert run.exit_code == 3
+    assert f"error: {target}: no such file" in run.stderr
 
 
 def test_stored_document_by_id(cli: Invoke, filled: Path) -> None:
@@ -117,7 +122,7 @@ def test_stored_document_by_id(cli: Invoke, filled: Path) -> None:
         ("BF203", "INC-2024-0311", "action_items.short_term[0]"),
     ]
     assert run.exit_code == 1
-    assert cli("lint", "INC-2099-0001").exit_code == 2
+    assert cli("lint", "INC-2099-0001").exit_code == 4
 
 
 def test_sarif_output(cli: Invoke, filled: Path) -> None:

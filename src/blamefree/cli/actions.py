@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import sys
 from typing import Annotated
 
 import typer
@@ -11,7 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from blamefree.cli import params
 from blamefree.cli.app import app
+from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
 from blamefree.cli.criteria import criteria_json, criteria_table
 from blamefree.domain import actions as rules
@@ -36,7 +39,7 @@ ByOption = Annotated[
     str | None,
     typer.Option("--by", help="Who makes the change, for the history. Default: your login."),
 ]
-ActionId = Annotated[str, typer.Argument(metavar="ACTION", help="Action item id, e.g. A-7F3K2Q.")]
+ActionId = params.ActionId
 WIDE_TABLE = 120
 SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
 
@@ -119,8 +122,8 @@ def actions_table(console: Console, views: list[service.ActionView], today: dt.d
     table.add_column("Status", no_wrap=True)
     for v in views:
         r = v.record
-        incident = Text(r.incident_id, style=SEVERITY_STYLE.get(r.severity or "", ""))
-        text = Text.from_markup(r.text + (f" [dim]({r.tracker.key})[/]" if r.tracker else ""))
+        incident = plain(r.incident_id, SEVERITY_STYLE.get(r.severity or "", ""))
+        text = line(r.text, (f" ({r.tracker.key})", "dim") if r.tracker else "")
         lead: list[Text | str] = [r.uid]
         if wide:
             lead += [incident, r.horizon.value]
@@ -129,13 +132,13 @@ def actions_table(console: Console, views: list[service.ActionView], today: dt.d
         table.add_row(
             *lead,
             text,
-            r.owner or "[dim]unassigned[/]",
+            r.owner or plain("unassigned", "dim"),
             _due_text(v, today),
             _status_text(r.status),
         )
     console.print(table)
     if any(v.due_is_default for v in views):
-        console.print("[dim]* no due date given: the end of its horizon (7/30/90 days)[/]")
+        console.print(plain("* no due date given: the end of its horizon (7/30/90 days)", "dim"))
 
 
 def _print_one(ctx: typer.Context, view: service.ActionView, as_json: bool, verb: str) -> None:
@@ -147,12 +150,16 @@ def _print_one(ctx: typer.Context, view: service.ActionView, as_json: bool, verb
     due = f", due {view.due}" if view.due else ""
     lead = f"{verb} " if verb else ""
     app_ctx.out.print(
-        f"{lead}[bold]{r.uid}[/] ({r.incident_id}, {r.horizon.value}): {r.text} — "
-        f"{r.status.label}, {r.owner or 'unassigned'}{due}",
-        highlight=False,
+        line(
+            lead,
+            (r.uid, "bold"),
+            f" ({r.incident_id}, {r.horizon.value}): {r.text} — ",
+            f"{r.status.label}, {r.owner or 'unassigned'}{due}",
+        ),
+        soft_wrap=True,
     )
     for flag in view.flags:
-        app_ctx.err.print(f"[yellow]note:[/] {flag.message}", highlight=False)
+        app_ctx.err.print(line(("note:", "yellow"), " ", flag.message))
 
 
 @actions_app.command("list")
@@ -175,11 +182,26 @@ def list_(
         typer.Option("--due-within", help="Only open items due within this window, e.g. 7d, 2w."),
     ] = None,
     severity: Annotated[
-        list[Severity] | None, typer.Option("--severity", "-s", help="Only these severities.")
+        list[Severity] | None,
+        typer.Option(
+            "--severity", "-s", help="Only these severities.", parser=params.choice(Severity)
+        ),
     ] = None,
     incident_id: Annotated[
-        str | None, typer.Option("--incident", help="Only this post-mortem's items.")
+        str | None,
+        typer.Option(
+            "--incident",
+            metavar="ID",
+            help="Only this post-mortem's items.",
+            parser=params.incident_id,
+        ),
     ] = None,
+    ids_only: Annotated[
+        bool,
+        typer.Option(
+            "--ids", help="Print only the ids, one a line (for scripts: ID=$(... --ids))."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List action items across all post-mortems, newest incident first.
@@ -201,6 +223,8 @@ def list_(
     )
     if as_json:
         print_json([v.to_json() for v in views])
+    elif ids_only:
+        sys.stdout.write("".join(f"{v.uid}\n" for v in views))
     else:
         actions_table(app_ctx.out, views, today)
 
@@ -231,13 +255,14 @@ def show(ctx: typer.Context, action_id: ActionId, as_json: JsonOption = False) -
 @actions_app.command("add")
 def add(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    incident_id: params.IncidentId,
     text: Annotated[str, typer.Argument(help="What is to be done.")],
     horizon: Annotated[
         Horizon,
         typer.Option(
             "--horizon",
-            help="immediate (7 days), short_term (30), long_term (90).",
+            help="immediate (7 days), short_term (30), long_term (90); short-term works too.",
+            parser=params.choice(Horizon),
         ),
     ] = Horizon.SHORT_TERM,
     owner: Annotated[str | None, typer.Option("--owner", help="Who does it.")] = None,
@@ -246,9 +271,13 @@ def add(
         typer.Option("--due", help="Due date (YYYY-MM-DD). Default: the horizon's end."),
     ] = None,
     priority: Annotated[
-        Priority | None, typer.Option("--priority", help="High, Medium or Low.")
+        Priority | None,
+        typer.Option("--priority", help="High, Medium or Low.", parser=params.choice(Priority)),
     ] = None,
-    type_: Annotated[ActionType | None, typer.Option("--type", help="What it does.")] = None,
+    type_: Annotated[
+        ActionType | None,
+        typer.Option("--type", help="What it does.", parser=params.choice(ActionType)),
+    ] = None,
     status: Annotated[
         str, typer.Option("--status", help="open (committed to), proposed, or any other status.")
     ] = "open",
@@ -286,9 +315,13 @@ def set_(
     ] = None,
     due: Annotated[str | None, typer.Option("--due", help="New due date (YYYY-MM-DD).")] = None,
     priority: Annotated[
-        Priority | None, typer.Option("--priority", help="High, Medium or Low.")
+        Priority | None,
+        typer.Option("--priority", help="High, Medium or Low.", parser=params.choice(Priority)),
     ] = None,
-    type_: Annotated[ActionType | None, typer.Option("--type", help="What it does.")] = None,
+    type_: Annotated[
+        ActionType | None,
+        typer.Option("--type", help="What it does.", parser=params.choice(ActionType)),
+    ] = None,
     text: Annotated[str | None, typer.Option("--text", help="New wording.")] = None,
     by: ByOption = None,
     as_json: JsonOption = False,
@@ -334,7 +367,10 @@ def assign(
 def move(
     ctx: typer.Context,
     action_id: ActionId,
-    horizon: Annotated[Horizon, typer.Option("--horizon", help="The horizon to move it to.")],
+    horizon: Annotated[
+        Horizon,
+        typer.Option("--horizon", help="The horizon to move it to.", parser=params.choice(Horizon)),
+    ],
     by: ByOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -356,7 +392,7 @@ def move(
 @actions_app.command("prevention")
 def prevention(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    incident_id: params.IncidentId,
     category: Annotated[
         str | None, typer.Argument(help="technical, process or monitoring.")
     ] = None,
@@ -411,7 +447,7 @@ def prevention(
 @actions_app.command("criteria")
 def criteria(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    incident_id: params.IncidentId,
     add_text: Annotated[
         str | None, typer.Option("--add", help="Add a custom criterion with this text.")
     ] = None,

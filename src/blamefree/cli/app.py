@@ -2,35 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import typer
-from rich.markup import escape
 from typer.core import TyperGroup
 
+from blamefree.cli.console import line
 from blamefree.cli.context import AppContext
+from blamefree.cli.helptext import humanize
 from blamefree.config import load_settings
 from blamefree.errors import BlamefreeError
 
 EXIT_CODES_HELP = """\
-Exit codes: 0 success; 1 error (or lint findings); 2 usage; 3 unreadable input (parse errors); \
-4 not found; 5 conflict (stale edit, duplicate id, merge conflict, update that would lose work); \
-6 configuration; 7 store unavailable; \
-8 outside service failed.
+Exit codes: 0 success; 1 error (or lint findings); 2 usage (bad option or value); 3 unreadable \
+input (parse errors, bad ids); 4 not found; 5 conflict (stale edit, duplicate id, merge conflict, \
+update that would lose work); 6 configuration (settings, --tz, --db folder); 7 store \
+unavailable; 8 outside service failed.
 """
 
 
 class BlamefreeGroup(TyperGroup):
     """Maps every BlamefreeError raised by a command to a red message and its exit code."""
 
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        humanize(self)  # --help in plain words, before anything is parsed
+        return super().main(args, *rest, **options)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except BlamefreeError as error:
             console = ctx.obj.err if isinstance(ctx.obj, AppContext) else None
-            message = f"[bold red]error:[/] {escape(str(error))}"
             if console is not None:
-                console.print(message, highlight=False)
+                # soft_wrap: a path or command in the message stays whole for copying.
+                console.print(line(("error:", "bold red"), " ", str(error)), soft_wrap=True)
             else:
                 typer.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -58,14 +64,16 @@ def root(
         None,
         "--db",
         help="Store URL (SQLAlchemy), e.g. sqlite:///pm.db or postgresql://user@host/db. "
-        "Default: BLAMEFREE_DATABASE_URL, else a SQLite file in your user data directory.",
+        "Default: BLAMEFREE_DATABASE_URL, else a SQLite file in your user data directory. "
+        "A SQLite file's folder must exist; only import, new --save and people add create "
+        "the file.",
         envvar=None,
     ),
     tz: str | None = typer.Option(
         None,
         "--tz",
         help="Time zone (IANA name) for times written without one. Default: BLAMEFREE_TIMEZONE "
-        "or UTC; a document's own '**Time Zone:**' line wins.",
+        "or UTC; a document's own '**Time Zone:**' line wins. An unknown zone exits 6.",
     ),
     now: str | None = typer.Option(
         None,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from blamefree.cli.console import plain
 from blamefree.domain.actions import CriterionState
 
 
@@ -42,6 +42,6 @@ def criteria_table(console: Console, states: list[CriterionState], *, title: str
             data = Text("met" if state.derived else "not met", style="green")
             if state.disagrees:
                 data = Text(f"{'met' if state.derived else 'not met'} (disagrees)", style="yellow")
-        how = escape(state.reason) if state.evaluated else "by hand"
-        table.add_row(str(number), escape(state.text), ticked, data, how)
+        how = plain(state.reason) if state.evaluated else plain("by hand")
+        table.add_row(str(number), plain(state.text), ticked, data, how)
     console.print(table)

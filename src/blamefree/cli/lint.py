@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 import blamefree
+from blamefree.cli import params
 from blamefree.cli.app import app
+from blamefree.cli.console import line
 from blamefree.cli.context import AppContext, app_context
 from blamefree.errors import InputError, NotFound, UsageError
 from blamefree.lint import formats
@@ -19,7 +20,6 @@ from blamefree.lint.config import LintConfig, load_config
 from blamefree.lint.finding import Level
 from blamefree.services import postmortems as service
 
-PARSE_ERROR_EXIT = 2
 _PATH_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
 
 
@@ -71,6 +71,7 @@ def lint_(
             "--severity-threshold",
             help="Exit 1 when a finding is at or above this (error, warning, info). "
             "Default: the config's, else warning.",
+            parser=params.choice(Level),
         ),
     ] = None,
     select: Annotated[
@@ -95,8 +96,9 @@ def lint_(
 ) -> None:
     """Check post-mortems for blaming language and missing or inconsistent content.
 
-    Exit 0 when clean, 1 when a finding is at or above the threshold, 2 on a usage error or a
-    file that cannot be read or parsed (the others are still checked).
+    Exit 0 when clean, 1 when a finding is at or above the threshold, 2 on a usage error, 3 when
+    a file cannot be read or parsed and 4 when an id is not stored (the others are still
+    checked and printed).
     Example: blamefree lint postmortems/*.md --format github
     """
     app_ctx = app_context(ctx)
@@ -105,13 +107,13 @@ def lint_(
     config = load_config(config_path).with_options(select=select, ignore=ignore)
     level = threshold or config.severity_threshold
     reports: list[FileReport] = []
-    failed = False
+    failed: list[InputError | NotFound] = []
     for target in _expand(targets):
         try:
             reports.append(_report(app_ctx, target, config, stdin_name))
         except (InputError, NotFound) as error:
-            failed = True
-            app_ctx.err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+            failed.append(error)
+            app_ctx.err.print(line(("error:", "bold red"), " ", str(error)), soft_wrap=True)
     if fmt == "json":
         sys.stdout.write(formats.to_json(reports))
     elif fmt == "sarif":
@@ -121,6 +123,7 @@ def lint_(
     else:
         formats.print_text(app_ctx.out, reports)
     if failed:
-        raise typer.Exit(PARSE_ERROR_EXIT)
+        # The README's codes: 3 for input that cannot be read or parsed, 4 for an unknown id.
+        raise typer.Exit(failed[0].exit_code)
     if any(f.severity.rank >= level.rank for report in reports for f in report.findings):
         raise typer.Exit(1)

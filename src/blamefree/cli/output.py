@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from blamefree.cli.console import line, plain
 from blamefree.cli.criteria import criteria_table
 from blamefree.domain import values
 from blamefree.domain.actions import evaluate_success_criteria
@@ -54,8 +54,14 @@ def summary_json(summary: PostmortemSummary) -> dict[str, Any]:
 def summaries_table(console: Console, summaries: list[PostmortemSummary]) -> None:
     if not summaries:
         console.print(
-            "The store is empty. Start one with [bold]blamefree new[/] or "
-            "[bold]blamefree import FILE[/]."
+            line(
+                "The store is empty. Start one with ",
+                ("blamefree new --save", "bold"),
+                " or ",
+                ("blamefree import FILE", "bold"),
+                ".",
+            ),
+            soft_wrap=True,
         )
         return
     table = Table(title=f"Post-mortems ({len(summaries)})", title_justify="left")
@@ -85,9 +91,9 @@ def metrics_table(console: Console, result: dict[MetricName, Metric]) -> None:
     table.add_column("From")
     table.add_column("Note")
     for name, metric in result.items():
-        note = ""
+        note: Text | str = ""
         if metric.disagrees:
-            note = f"[yellow]document states {metric.stated_text}[/]"
+            note = plain(f"document states {metric.stated_text}", "yellow")
         table.add_row(
             METRIC_LABELS[name],
             metric.text or "unknown",
@@ -124,11 +130,11 @@ def show_document(console: Console, doc: Postmortem, *, version: int | None = No
         ("Root cause", summary.root_cause),
         ("Resolution", summary.resolution),
     ):
-        summary_grid.add_row(label, value or "[dim]unknown[/]")
+        summary_grid.add_row(label, value or plain("unknown", "dim"))
     console.print(
         Panel(
             Group(header, Text(""), summary_grid),
-            title=doc.title or "Post-mortem",
+            title=plain(doc.title or "Post-mortem", one_line=True),
             title_align="left",
         )
     )
@@ -158,17 +164,17 @@ def show_document(console: Console, doc: Postmortem, *, version: int | None = No
     for horizon, horizon_items in doc.action_items.by_horizon():
         for item in horizon_items:
             items.add_row(
-                "[green]✔[/]" if item.done else "☐",
+                plain("✔", "green") if item.done else "☐",
                 horizon.value.replace("_", "-"),
                 item.text,
-                item.owner or "[yellow]no owner[/]",
+                item.owner or plain("no owner", "yellow"),
                 item.due_date_text or _dash(item.due_date),
                 item.priority.value if item.priority else "—",
             )
     if items.row_count:
         console.print(items)
     else:
-        console.print("[yellow]No action items yet.[/]")
+        console.print(plain("No action items yet.", "yellow"))
     criteria_table(console, evaluate_success_criteria(doc), title="Success criteria")
 
 
@@ -202,11 +208,11 @@ def import_report(out: Console, err: Console, report: ImportReport) -> None:
         table.add_row(
             str(outcome.path),
             outcome.incident_id or "—",
-            f"[{style}]{outcome.action}[/]" + (f" v{outcome.version}" if outcome.version else ""),
+            line((outcome.action, style), f" v{outcome.version}" if outcome.version else ""),
         )
     out.print(table)
     for outcome in report.failed:
-        err.print(f"[bold red]error:[/] {escape(str(outcome.error))}", highlight=False)
+        err.print(line(("error:", "bold red"), " ", str(outcome.error)), soft_wrap=True)
     ok = len(report.outcomes) - len(report.failed)
     err.print(f"{ok} imported, {len(report.failed)} failed.")
 

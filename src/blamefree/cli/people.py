@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from blamefree.cli.app import app
+from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json
 from blamefree.services import people as service
 
@@ -33,12 +34,14 @@ def add(
 ) -> None:
     """Add someone, or update their addresses. Example: blamefree people add Dana --email d@x.io"""
     app_ctx = app_context(ctx)
-    person, new = service.add_person(app_ctx.engine, name=name, email=email, slack=slack)
+    person, new = service.add_person(app_ctx.creating_engine(), name=name, email=email, slack=slack)
     verb = "Added" if new else "Updated"
     app_ctx.out.print(
-        f"{verb} [bold]{person.name}[/] ({person.email or 'no email'}, "
-        f"{person.slack or 'no Slack'}).",
-        highlight=False,
+        line(
+            f"{verb} ",
+            (person.name, "bold"),
+            f" ({person.email or 'no email'}, {person.slack or 'no Slack'}).",
+        )
     )
 
 
@@ -52,7 +55,11 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     if not people:
         app_ctx.out.print(
-            "Nobody yet. Add someone with [bold]blamefree people add NAME --email E[/]."
+            line(
+                "Nobody yet. Add someone with ",
+                ("blamefree people add NAME --email E", "bold"),
+                ".",
+            )
         )
         return
     table = Table(title=f"People ({len(people)})", title_justify="left")
@@ -68,4 +75,4 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Their n
     """Take someone out of the directory."""
     app_ctx = app_context(ctx)
     service.remove_person(app_ctx.engine, name=name)
-    app_ctx.out.print(f"Removed [bold]{name}[/].", highlight=False)
+    app_ctx.out.print(line("Removed ", (name, "bold"), "."))

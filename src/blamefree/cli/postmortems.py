@@ -17,12 +17,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from blamefree.cli import output
+from blamefree.cli import output, params
 from blamefree.cli import updates as updates_cli
 from blamefree.cli.app import app
+from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json
 from blamefree.cli.criteria import criteria_json
-from blamefree.domain import values
+from blamefree.domain import ids, values
 from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.derive import document_json
 from blamefree.domain.enums import Severity
@@ -32,6 +33,10 @@ from blamefree.markdown.base_marker import with_marker
 from blamefree.markdown.render import render
 from blamefree.services import postmortems as service
 from blamefree.services import updates
+from blamefree.terminal import json_text
+
+EDIT_FILE_NAME = "postmortem.md"
+"""The file `edit` opens in the editor, inside a private temporary folder."""
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
@@ -68,12 +73,27 @@ def schema() -> None:
 def new(
     ctx: typer.Context,
     title: Annotated[str, typer.Option("--title", "-t", help="What happened, in a few words.")],
-    severity: Annotated[Severity, typer.Option("--severity", "-s", help="P0 (worst) to P3.")],
+    severity: Annotated[
+        Severity,
+        typer.Option(
+            "--severity",
+            "-s",
+            help="P0 (worst) to P3; p1, sev1 and SEV-1 work too.",
+            parser=params.choice(Severity),
+        ),
+    ],
     incident_id: Annotated[
-        str | None, typer.Option("--id", help="Incident ID. Default: INC-<date>.")
+        str | None,
+        typer.Option(
+            "--id",
+            help="Incident ID. Default: INC-<date>, or INC-<date>-2, -3, ... when the store "
+            "has that one already.",
+            parser=params.incident_id,
+        ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Incident date (YYYY-MM-DD). Default: today.")
+        str | None,
+        typer.Option("--date", help="Incident date (YYYY-MM-DD). Default: today."),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
@@ -85,27 +105,37 @@ def new(
     Example: blamefree new --title "Checkout outage" --severity P1 -o inc-142.md
     """
     app_ctx = app_context(ctx)
+    if out is not None and out.exists():
+        raise UsageError(f"{out} exists already; choose another file or remove it first")
+    day = _date_option(date) or app_ctx.today()
+    # With a store at hand the default id skips the ones taken: a second incident on the same
+    # day becomes INC-YYYYMMDD-2. Without one (a draft for later import) it is INC-YYYYMMDD.
+    engine = app_ctx.creating_engine() if save else app_ctx.engine_if_stored()
+    if incident_id is None and engine is not None:
+        incident_id = service.unused_incident_id(engine, day=day)
     doc = service.new_postmortem(
-        title=title,
-        severity=severity,
-        incident_id=incident_id,
-        date=_date_option(date),
-        today=app_ctx.today(),
+        title=title, severity=severity, incident_id=incident_id, date=day, today=day
     )
     text = render(doc, prompts=True)
     if save:
-        stored = service.create_postmortem(
-            app_ctx.engine, postmortem_in=doc, text=text, message="created"
-        )
+        assert engine is not None
+        stored = service.create_postmortem(engine, postmortem_in=doc, text=text, message="created")
         text = updates.based_markdown(stored, text)  # later updates from the file merge safely
-        app_ctx.err.print(f"Stored [bold]{stored.incident_id}[/] (version {stored.version}).")
+        app_ctx.err.print(
+            line("Stored ", (stored.incident_id, "bold"), f" (version {stored.version}).")
+        )
     if out is None:
         sys.stdout.write(text)
         return
-    if out.exists():
-        raise UsageError(f"{out} exists already; choose another file or remove it first")
     out.write_text(text, encoding="utf-8")
-    app_ctx.err.print(f"Wrote [bold]{out}[/]. Fill it in, then: blamefree import {out}")
+    app_ctx.err.print(
+        line(
+            "Wrote ",
+            (str(out), "bold"),
+            f". Fill it in, then: blamefree import {shlex.quote(str(out))}",
+        ),
+        soft_wrap=True,
+    )
 
 
 @app.command("import")
@@ -141,18 +171,19 @@ def import_(
     """
     app_ctx = app_context(ctx)
     progress = Progress(
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=app_ctx.err,
         transient=True,
-        disable=len(files) < 2 or as_json,
+        # Progress is for people at a terminal; a log or a pipe gets only the report.
+        disable=len(files) < 2 or as_json or not app_ctx.err.is_terminal,
     )
     with progress:
         task = progress.add_task("Importing", total=len(files))
         report = service.import_files(
-            app_ctx.engine,
+            app_ctx.creating_engine(),
             paths=files,
             timezone=app_ctx.settings.timezone,
             update=update,
@@ -186,7 +217,10 @@ def import_(
 def list_(
     ctx: typer.Context,
     severity: Annotated[
-        list[Severity] | None, typer.Option("--severity", "-s", help="Only these severities.")
+        list[Severity] | None,
+        typer.Option(
+            "--severity", "-s", help="Only these severities.", parser=params.choice(Severity)
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -202,7 +236,7 @@ def list_(
 @app.command()
 def show(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")],
+    incident_id: params.IncidentId,
     as_json: JsonOption = False,
 ) -> None:
     """Show one stored post-mortem: header, metrics, timeline and action items."""
@@ -225,6 +259,9 @@ def show(
 
 def _document(ctx: typer.Context, file_or_id: str) -> Postmortem:
     app_ctx = app_context(ctx)
+    if file_or_id != "-" and not Path(file_or_id).is_file() and not ids.is_incident_id(file_or_id):
+        # Not a file, and it cannot be an id either: say so, do not look in the store.
+        raise InputError("no such file", file=file_or_id)
     return service.resolve_document(
         lambda: app_ctx.engine, file_or_id=file_or_id, timezone=app_ctx.settings.timezone
     )
@@ -275,7 +312,7 @@ def _write_exactly(text: str, out: Path | None) -> None:
 @app.command()
 def export(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    incident_id: params.IncidentId,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     no_base: Annotated[
@@ -301,10 +338,10 @@ def export(
         )
     else:
         doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
-        text = json.dumps(document_json(doc), indent=2, ensure_ascii=False) + "\n"
+        text = json_text(json.dumps(document_json(doc), indent=2, ensure_ascii=False)) + "\n"
     _write_exactly(text, out)
     if out is not None:
-        app_ctx.err.print(f"Wrote [bold]{out}[/].")
+        app_ctx.err.print(line("Wrote ", (str(out), "bold"), "."), soft_wrap=True)
 
 
 @app.command()
@@ -344,7 +381,7 @@ def metrics(
 @app.command()
 def delete(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    incident_id: params.IncidentId,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a stored post-mortem with its history."""
@@ -353,13 +390,13 @@ def delete(
     if not yes and not typer.confirm(f"Delete {incident_id} and all its revisions?"):
         raise typer.Exit(1)
     service.delete_postmortem(app_ctx.engine, incident_id=incident_id)
-    app_ctx.err.print(f"Deleted [bold]{incident_id}[/].")
+    app_ctx.err.print(line("Deleted ", (incident_id, "bold"), "."))
 
 
 @app.command("history")
 def history_(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    incident_id: params.IncidentId,
     as_json: JsonOption = False,
 ) -> None:
     """List the saved versions of a post-mortem."""
@@ -379,7 +416,7 @@ def history_(
 @app.command("diff")
 def diff_(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    incident_id: params.IncidentId,
     rev_a: Annotated[int | None, typer.Argument(help="Older version (default: previous).")] = None,
     rev_b: Annotated[int | None, typer.Argument(help="Newer version (default: latest).")] = None,
 ) -> None:
@@ -403,20 +440,23 @@ def _editor_command(configured: str | None) -> list[str]:
 @app.command()
 def edit(
     ctx: typer.Context,
-    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    incident_id: params.IncidentId,
 ) -> None:
     """Edit a stored post-mortem's Markdown in $EDITOR; it is validated before it is saved.
 
     If the text does not parse, the editor opens again with the error at the top; close it
-    without changes to give up. What others saved while you edited is merged with your edit;
-    where both changed the same field, the editor opens again with the conflicts at the top.
+    without changes to give up (exit 3, nothing saved). Closing the first time without changes
+    saves nothing and exits 0. What others saved while you edited is merged with your edit;
+    where both changed the same field, the editor opens again with the conflicts at the top
+    (closing it unchanged gives up: exit 5, nothing saved).
     """
     app_ctx = app_context(ctx)
     command = _editor_command(app_ctx.settings.editor)
 
     def run_editor(text: str) -> str:
-        with tempfile.TemporaryDirectory(prefix="blamefree-") as folder:
-            path = Path(folder) / f"{incident_id}.md"
+        # A private folder (mode 0700) and a fixed name: the id never becomes part of a path.
+        with tempfile.TemporaryDirectory(prefix="blamefree-edit-") as folder:
+            path = Path(folder) / EDIT_FILE_NAME
             # Bytes in and out: the author's line endings and BOM survive the round trip.
             path.write_bytes(text.encode("utf-8"))
             try:
@@ -439,4 +479,6 @@ def edit(
     if saved is None:
         app_ctx.err.print("No changes; nothing saved.")
     else:
-        app_ctx.err.print(f"Saved [bold]{saved.incident_id}[/] as version {saved.version}.")
+        app_ctx.err.print(
+            line("Saved ", (saved.incident_id, "bold"), f" as version {saved.version}.")
+        )

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from blamefree.cli.app import EXIT_CODES_HELP, app
+from blamefree.cli.helptext import humanize
 from blamefree.config import Settings
 
 
@@ -32,6 +33,8 @@ def _param_row(param: Any) -> str:
         name = f"`{(param.metavar or param.name or '').upper()}`"
     else:
         name = ", ".join(f"`{opt}`" for opt in [*param.opts, *param.secondary_opts])
+        if param.metavar and not param.is_flag:
+            name += " " + param.metavar.replace("|", " \\| ")
     help_text = (getattr(param, "help", None) or "").replace("\n", " ").replace("|", "\\|")
     default = getattr(param, "default", None)
     if param.param_type_name == "option" and default not in (None, False, (), []):
@@ -41,7 +44,7 @@ def _param_row(param: Any) -> str:
 
 def cli_reference() -> str:
     """The Markdown reference of every command."""
-    root = typer.main.get_command(app)
+    root = humanize(typer.main.get_command(app))
     lines = [
         "# Command-line reference",
         "",

@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from blamefree.cli.app import app
+from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
 from blamefree.errors import ConfigError, ExternalServiceError
-from blamefree.notify.digest import Channel, digest_json, render_text, subject
+from blamefree.notify.digest import Channel, Delivery, digest_json, render_text, subject
 from blamefree.services import reminders as service
 
 STATUS_STYLE = {
@@ -55,8 +55,23 @@ def remind(
         now=context.now(),
         dry_run=dry_run,
     )
+    channels = bool(
+        (context.settings.smtp_host and context.settings.smtp_from)
+        or context.settings.slack_webhook_url
+        or context.settings.webhook_url
+    )
     if as_json:
         print_json(report_json(report))
+    elif dry_run and not channels:
+        context.err.print(
+            line(
+                ("warning:", "yellow"),
+                " no reminder channel is configured (BLAMEFREE_SMTP_HOST and _FROM, "
+                "BLAMEFREE_SLACK_WEBHOOK_URL or BLAMEFREE_WEBHOOK_URL); this is what each "
+                "owner would be sent:",
+            )
+        )
+        show_digests(context.out, report)
     else:
         show_report(context.out, report)
     failed = report.failed
@@ -72,7 +87,7 @@ def remind(
             "addresses with `blamefree people add NAME --email ADDRESS` or set a fallback"
         )
         if dry_run:
-            context.err.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+            context.err.print(line(("warning:", "yellow"), " ", message))
         else:
             # Exit 6 (a person must act) wins over 8, but the failures are named too.
             raise ConfigError(message + (f". Also: {failures}" if failures else ""))
@@ -102,6 +117,16 @@ def report_json(report: service.RemindReport) -> dict[str, Any]:
     }
 
 
+def show_digests(console: Console, report: service.RemindReport) -> None:
+    """Each owner's digest as text, for a dry run with no channel to plan messages for."""
+    if not report.digests:
+        console.print(f"Nothing to remind anyone of on {report.today.isoformat()}.")
+        return
+    for digest in report.digests:
+        console.rule(plain(f"digest for {digest.name}", one_line=True))
+        console.print(plain(render_text(Delivery(Channel.EMAIL, digest.name, "", (digest,)))))
+
+
 def show_report(console: Console, report: service.RemindReport) -> None:
     """A table of the messages, and with --dry-run their text."""
     if not report.results:
@@ -120,8 +145,9 @@ def show_report(console: Console, report: service.RemindReport) -> None:
                 if delivery.channel is Channel.EMAIL
                 else f"{delivery.channel.value} message for {delivery.recipient}"
             )
-            console.rule(f"{result.channel.value} → {escape(result.address)}: {escape(title)}")
-            console.print(escape(render_text(delivery)), highlight=False)
+            heading = f"{result.channel.value} → {result.address}: {title}"
+            console.rule(plain(heading, one_line=True))
+            console.print(plain(render_text(delivery)))
     table = Table(
         title=f"Reminders for {report.today.isoformat()}"
         + (" (dry run: nothing sent)" if report.dry_run else ""),
@@ -132,10 +158,10 @@ def show_report(console: Console, report: service.RemindReport) -> None:
     for r in report.results:
         table.add_row(
             r.channel.value,
-            escape(r.recipient),
-            escape(r.address),
+            plain(r.recipient),
+            plain(r.address),
             str(r.items),
-            f"[{STATUS_STYLE.get(r.status, '')}]{r.status}[/]",
-            escape(r.error or ""),
+            plain(r.status, STATUS_STYLE.get(r.status, "")),
+            plain(r.error or ""),
         )
     console.print(table)

@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from blamefree.cli import params
 from blamefree.cli.actions import by_default, parse_day, parse_days
 from blamefree.cli.app import app
+from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
 from blamefree.domain.enums import ReviewKind
 from blamefree.errors import UsageError
@@ -29,8 +31,15 @@ app.add_typer(reviews_app, name="reviews")
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
 ]
-IncidentId = Annotated[str, typer.Argument(metavar="ID", help="Incident ID.")]
-Kind = Annotated[ReviewKind, typer.Argument(metavar="KIND", help="1w, 1m or 3m.")]
+IncidentId = params.IncidentId
+Kind = Annotated[
+    ReviewKind,
+    typer.Argument(
+        metavar="KIND",
+        help="1w, 1m or 3m ('1 week', 'month', 'quarter' work too).",
+        parser=params.choice(ReviewKind),
+    ),
+]
 
 
 def reviews_table(console: Console, views: list[service.ReviewView], today: dt.date) -> None:
@@ -51,7 +60,7 @@ def reviews_table(console: Console, views: list[service.ReviewView], today: dt.d
         table.add_row(due, v.incident_id, v.name, v.title or "—", held)
     console.print(table)
     if any(v.due_is_default for v in views):
-        console.print("[dim]* counted from the incident date (7/30/90 days)[/]")
+        console.print(plain("* counted from the incident date (7/30/90 days)", "dim"))
 
 
 @reviews_app.command("list")
@@ -63,7 +72,13 @@ def list_(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only reviews past due.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Include reviews already held.")] = False,
     incident_id: Annotated[
-        str | None, typer.Option("--incident", help="Only this post-mortem's reviews.")
+        str | None,
+        typer.Option(
+            "--incident",
+            metavar="ID",
+            help="Only this post-mortem's reviews.",
+            parser=params.incident_id,
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -108,7 +123,7 @@ def record(
     if as_json:
         print_json(view.to_json())
     else:
-        app_ctx.out.print(f"Recorded the {view.name} of [bold]{incident_id}[/].", highlight=False)
+        app_ctx.out.print(line(f"Recorded the {view.name} of ", (incident_id, "bold"), "."))
 
 
 @reviews_app.command("schedule")
@@ -139,5 +154,5 @@ def schedule(
         print_json(view.to_json())
     else:
         app_ctx.out.print(
-            f"The {view.name} of [bold]{incident_id}[/] is due {view.due_date}.", highlight=False
+            line(f"The {view.name} of ", (incident_id, "bold"), f" is due {view.due_date}.")
         )

@@ -10,7 +10,9 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from blamefree.cli import params
 from blamefree.cli.app import app
+from blamefree.cli.console import line, plain
 from blamefree.cli.context import AppContext, app_context, print_json
 from blamefree.domain import values
 from blamefree.domain.derive import event_ref
@@ -28,15 +30,10 @@ timeline_app = typer.Typer(
 )
 app.add_typer(timeline_app)
 
-IncidentId = Annotated[
-    str, typer.Argument(metavar="ID", help="Incident ID of a stored post-mortem.")
-]
-EventRef = Annotated[
-    str,
-    typer.Argument(
-        metavar="EVENT", help="Event reference from `timeline list` (a prefix will do)."
-    ),
-]
+IncidentId = params.StoredIncidentId
+EventRef = params.EventRef
+PHASE = params.choice(Phase)
+KIND = params.choice(EventKind)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 SOURCE_HELP = f"One of: {', '.join(SOURCES)}."
 
@@ -53,30 +50,44 @@ def _time_option(app_ctx: AppContext, text: str | None, what: str) -> dt.datetim
     return moment.astimezone(dt.UTC)
 
 
+WIDE_TABLE = 120
+"""Below this many columns the phase, kind, actor and source go under the event's text."""
+
+
+def _event_time(moment: dt.datetime) -> str:
+    """UTC to the second; milliseconds only when the source had them."""
+    shown = moment.astimezone(dt.UTC)
+    text = shown.strftime("%Y-%m-%d %H:%M:%S")
+    return text + f".{shown.microsecond // 1000:03d}" if shown.microsecond else text
+
+
 def _events_table(app_ctx: AppContext, incident_id: str, events: list[TimelineEvent]) -> None:
     if not events:
-        app_ctx.out.print(f"{incident_id} has no timeline events yet.")
+        app_ctx.out.print(line(incident_id, " has no timeline events yet."))
         return
+    wide = app_ctx.out.width >= WIDE_TABLE
     table = Table(title=f"Timeline of {incident_id} ({len(events)} events)", title_justify="left")
     table.add_column("Ref", no_wrap=True)
-    table.add_column("Time (UTC, ms)", no_wrap=True)
-    table.add_column("Phase", max_width=15)
-    table.add_column("Kind", max_width=14)
-    table.add_column("Actor", max_width=18)
-    table.add_column("Event")
-    table.add_column("Key")
-    table.add_column("Source", max_width=12)
+    table.add_column("Time (UTC)", no_wrap=True)
+    table.add_column("Key", no_wrap=True)
+    if wide:
+        table.add_column("Phase", max_width=15)
+        table.add_column("Kind", max_width=14)
+        table.add_column("Actor", max_width=18)
+    table.add_column("Event", ratio=1)
+    if wide:
+        table.add_column("Source", max_width=12)
     for event in events:
-        table.add_row(
-            event_ref(event),
-            event.time.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
-            event.phase.value if event.phase else "",
-            event.kind.value,
-            event.actor or "",
-            event.text,
-            "★" if event.key else "",
-            event.source.tool,
+        phase = event.phase.value if event.phase else ""
+        lead = [event_ref(event), _event_time(event.time), "★" if event.key else ""]
+        if wide:
+            row = [*lead, phase, event.kind.value, plain(event.actor or ""), plain(event.text)]
+            table.add_row(*row, event.source.tool)
+            continue
+        about = " · ".join(
+            part for part in (phase, event.kind.value, event.actor, event.source.tool) if part
         )
+        table.add_row(*lead, line(event.text, "\n", (about, "dim")))
     app_ctx.out.print(table)
 
 
@@ -100,10 +111,14 @@ def add(
         typer.Option("--at", help="When: 2024-03-12T14:32:00Z, or 14:32 UTC on the incident date."),
     ],
     text: Annotated[str, typer.Option("--text", help="What happened.")],
-    phase: Annotated[Phase | None, typer.Option("--phase", help="Phase it belongs to.")] = None,
+    phase: Annotated[
+        Phase | None, typer.Option("--phase", help="Phase it belongs to.", parser=PHASE)
+    ] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Who or what acted.")] = None,
     key: Annotated[bool, typer.Option("--key", help="A key event: fills its phase block.")] = False,
-    kind: Annotated[EventKind, typer.Option("--kind", help="Kind of event.")] = EventKind.CUSTOM,
+    kind: Annotated[
+        EventKind, typer.Option("--kind", help="Kind of event.", parser=KIND)
+    ] = EventKind.CUSTOM,
     link: Annotated[str | None, typer.Option("--link", help="Link to the original record.")] = None,
 ) -> None:
     """Add an event by hand.
@@ -129,7 +144,7 @@ def add(
         ),
     )
     app_ctx.err.print(
-        f"Added event [bold]{event_ref(event)}[/] at {values.format_datetime(moment)}."
+        line("Added event ", (event_ref(event), "bold"), f" at {values.format_datetime(moment)}.")
     )
 
 
@@ -140,10 +155,10 @@ def edit(
     event: EventRef,
     at: Annotated[str | None, typer.Option("--at", help="New time.")] = None,
     text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
-    phase: Annotated[Phase | None, typer.Option("--phase", help="New phase.")] = None,
+    phase: Annotated[Phase | None, typer.Option("--phase", help="New phase.", parser=PHASE)] = None,
     no_phase: Annotated[bool, typer.Option("--no-phase", help="Clear the phase.")] = False,
     actor: Annotated[str | None, typer.Option("--actor", help="New actor.")] = None,
-    kind: Annotated[EventKind | None, typer.Option("--kind", help="New kind.")] = None,
+    kind: Annotated[EventKind | None, typer.Option("--kind", help="New kind.", parser=KIND)] = None,
     key: Annotated[bool | None, typer.Option("--key/--no-key", help="Key event or not.")] = None,
     link: Annotated[str | None, typer.Option("--link", help="New link.")] = None,
 ) -> None:
@@ -170,7 +185,7 @@ def edit(
     if not changes:
         raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
     edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
-    app_ctx.err.print(f"Edited event [bold]{event_ref(edited)}[/].")
+    app_ctx.err.print(line("Edited event ", (event_ref(edited), "bold"), "."))
 
 
 @timeline_app.command()
@@ -178,7 +193,7 @@ def remove(ctx: typer.Context, incident_id: IncidentId, event: EventRef) -> None
     """Remove an event."""
     app_ctx = app_context(ctx)
     removed = service.remove_event(app_ctx.engine, incident_id=incident_id, ref=event)
-    app_ctx.err.print(f"Removed event [bold]{event_ref(removed)}[/]: {removed.text}")
+    app_ctx.err.print(line("Removed event ", (event_ref(removed), "bold"), f": {removed.text}"))
 
 
 @timeline_app.command()
@@ -186,7 +201,9 @@ def mark(
     ctx: typer.Context,
     incident_id: IncidentId,
     event: EventRef,
-    phase: Annotated[Phase | None, typer.Option("--phase", help="Phase to tag it with.")] = None,
+    phase: Annotated[
+        Phase | None, typer.Option("--phase", help="Phase to tag it with.", parser=PHASE)
+    ] = None,
     key: Annotated[bool, typer.Option("--key/--no-key", help="Pin it as a key event.")] = True,
 ) -> None:
     """Tag an event with a phase and pin it as a key event (it then fills its phase block)."""
@@ -197,18 +214,22 @@ def mark(
     edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
     state = "key" if edited.key else "not key"
     app_ctx.err.print(
-        f"Event [bold]{event_ref(edited)}[/] is now {state}, phase {edited.phase or 'none'}."
+        line(
+            "Event ",
+            (event_ref(edited), "bold"),
+            f" is now {state}, phase {edited.phase or 'none'}.",
+        )
     )
 
 
 def _progress(app_ctx: AppContext, quiet: bool) -> Progress:
     return Progress(
         SpinnerColumn(),
-        TextColumn("Reading {task.description}: {task.completed:,.0f} bytes"),
+        TextColumn("Reading {task.description}: {task.completed:,.0f} bytes", markup=False),
         TimeElapsedColumn(),
         console=app_ctx.err,
         transient=True,
-        disable=quiet,
+        disable=quiet or not app_ctx.err.is_terminal,
     )
 
 

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from blamefree.cli import params
 from blamefree.cli.actions import ByOption, JsonOption, actions_app, by_default
+from blamefree.cli.console import plain
 from blamefree.cli.context import app_context, print_json
 from blamefree.domain.enums import ActionStatus, TrackerSystem
 from blamefree.domain.postmortem import TrackerLink
@@ -31,7 +32,9 @@ OUTCOME_STYLE = {
 
 ActionIds = Annotated[
     list[str] | None,
-    typer.Argument(metavar="ACTION", help="Action item ids, e.g. A-7F3K2Q."),
+    typer.Argument(
+        metavar="ACTION...", help="Action item ids, e.g. A-7F3K2Q.", parser=params.action_id
+    ),
 ]
 
 
@@ -43,7 +46,10 @@ def push(
         bool, typer.Option("--all", help="Every open, in-progress or proposed item.")
     ] = False,
     to: Annotated[
-        TrackerSystem | None, typer.Option("--to", help="The tracker: jira or github.")
+        TrackerSystem | None,
+        typer.Option(
+            "--to", help="The tracker: jira or github.", parser=params.choice(TrackerSystem)
+        ),
     ] = None,
     milestone: Annotated[
         int | None, typer.Option("--milestone", help="GitHub milestone number for new issues.")
@@ -177,10 +183,10 @@ def push_table(console: Console, results: list[service.PushResult], to: TrackerS
         issue = f"{r.key} {r.url}" if r.key else (r.error or "")
         table.add_row(
             r.uid,
-            escape(r.incident_id),
-            escape(r.text),
-            f"[{OUTCOME_STYLE.get(r.outcome, '')}]{r.outcome}[/]",
-            escape(issue),
+            plain(r.incident_id),
+            plain(r.text),
+            plain(r.outcome, OUTCOME_STYLE.get(r.outcome, "")),
+            plain(issue),
         )
     console.print(table)
 
@@ -197,9 +203,9 @@ def pull_table(console: Console, results: list[service.PullResult]) -> None:
         status = r.before if r.before == r.after else f"{r.before} → {r.after}"
         table.add_row(
             r.uid,
-            escape(f"{r.system} {r.key}"),
-            escape(r.remote if r.outcome != service.FAILED else (r.error or "")),
-            status,
-            f"[{OUTCOME_STYLE.get(r.outcome, '')}]{r.outcome}[/]",
+            plain(f"{r.system} {r.key}"),
+            plain(r.remote if r.outcome != service.FAILED else (r.error or "")),
+            plain(status),
+            plain(r.outcome, OUTCOME_STYLE.get(r.outcome, "")),
         )
     console.print(table)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from blamefree.cli.app import app
+from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json
 from blamefree.errors import BlamefreeError, MergeConflict, WouldLoseWork
 from blamefree.services import updates
@@ -57,6 +58,9 @@ def restore(
         )
     else:
         app_ctx.err.print(
-            f"Restored version {version} of [bold]{outcome.stored.incident_id}[/] "
-            f"as version {outcome.stored.version}."
+            line(
+                f"Restored version {version} of ",
+                (outcome.stored.incident_id, "bold"),
+                f" as version {outcome.stored.version}.",
+            )
         )

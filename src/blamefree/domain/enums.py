@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import TypeVar
 
 
 class Severity(StrEnum):
@@ -109,3 +111,76 @@ class ReviewKind(StrEnum):
     def days(self) -> int:
         """Days after the incident date."""
         return {"1w": 7, "1m": 30, "3m": 90}[self.value]
+
+
+# --- what people type ----------------------------------------------------------------------
+
+E = TypeVar("E", bound=StrEnum)
+_SEPARATORS = re.compile(r"[\s_\-'’.]+")
+_SEVERITY_TYPED = re.compile(r"(?:p|sev|severity|s)?(?P<n>[0-3])")
+
+_ALIASES: dict[type[StrEnum], dict[str, str]] = {
+    Priority: {
+        "hi": "High",
+        "critical": "High",
+        "urgent": "High",
+        "med": "Medium",
+        "normal": "Medium",
+        "lo": "Low",
+        "minor": "Low",
+    },
+    Horizon: {
+        "now": "immediate",
+        "thisweek": "immediate",
+        "7d": "immediate",
+        "short": "short_term",
+        "30d": "short_term",
+        "long": "long_term",
+        "90d": "long_term",
+    },
+    Phase: {"impact": "impact_start", "start": "impact_start", "post": "post_resolution"},
+    ReviewKind: {
+        "week": "1w",
+        "1week": "1w",
+        "oneweek": "1w",
+        "7d": "1w",
+        "month": "1m",
+        "1month": "1m",
+        "onemonth": "1m",
+        "30d": "1m",
+        "3months": "3m",
+        "threemonths": "3m",
+        "quarter": "3m",
+        "90d": "3m",
+    },
+}
+
+
+def _squash(text: str) -> str:
+    """Case, spaces, hyphens, underscores and apostrophes do not count: 'Short-term' is
+    'short_term'."""
+    return _SEPARATORS.sub("", text.strip().casefold())
+
+
+def allowed_values(kind: type[StrEnum]) -> str:
+    """The values of an enumeration as a user would type them, for messages and help."""
+    return ", ".join(member.value for member in kind)
+
+
+def parse_choice(kind: type[E], text: str | E) -> E:
+    """A member of ``kind`` from how people type it (any case, '-', '_' or ' ' alike, common
+    aliases such as ``sev1`` or ``med``); ValueError naming the allowed values otherwise."""
+    if isinstance(text, kind):
+        return text
+    key = _squash(str(text))
+    if kind is Severity:
+        match = _SEVERITY_TYPED.fullmatch(key)
+        if match is not None:
+            return kind(f"P{match['n']}")
+    for member in kind:
+        if key in (_squash(member.value), _squash(member.name)):
+            return member
+    alias = _ALIASES.get(kind, {}).get(key)
+    if alias is not None:
+        return kind(alias)
+    raise ValueError(f"{str(text)!r} is not one of {allowed_values(kind)}")

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from blamefree.lint.api import FileReport
 from blamefree.lint.finding import Finding, Level, Rule
+from blamefree.terminal import json_text, visible
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -40,7 +41,7 @@ def finding_json(found: Finding, file: str) -> dict[str, Any]:
 def to_json(reports: list[FileReport]) -> str:
     """All findings as one JSON list."""
     rows = [finding_json(found, report.file) for report in reports for found in report.findings]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
 
 
 def to_sarif(reports: list[FileReport], rules: dict[str, Rule], *, version: str) -> str:
@@ -97,7 +98,7 @@ def to_sarif(reports: list[FileReport], rules: dict[str, Rule], *, version: str)
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "results": results}],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _uri(file: str) -> str:
@@ -105,7 +106,9 @@ def _uri(file: str) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Workflow commands land in CI logs: no raw control character may reach them either.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(escaped, one_line=True)
 
 
 def _escape_property(text: str) -> str:
@@ -149,11 +152,15 @@ def summary(reports: list[FileReport]) -> str:
 
 
 def print_text(console: Console, reports: list[FileReport]) -> None:
-    """Findings grouped by file, each with its line and the span underlined, then a summary."""
+    """Findings grouped by file, each with its line and the span underlined, then a summary.
+
+    Everything taken from the document (file names, source lines, quoted spans) is printed
+    literally with control characters shown as escapes, so a line cannot steer the terminal.
+    """
     for report in reports:
         if not report.findings:
             continue
-        console.print(Text(report.file, style="bold underline"))
+        console.print(Text(_visible(report.file), style="bold underline"))
         lines = report.text.split("\n")
         for found in report.findings:
             _print_finding(console, found, report.file, lines)
@@ -162,25 +169,32 @@ def print_text(console: Console, reports: list[FileReport]) -> None:
         console.print(Text(summary(reports), style="bold"))
 
 
+def _visible(text: str) -> str:
+    return visible(text, one_line=True)
+
+
 def _print_finding(console: Console, found: Finding, file: str, lines: list[str]) -> None:
     head = Text()
-    head.append(f"{found.file or file}:{found.line}:{found.column}", style="bold")
+    head.append(_visible(f"{found.file or file}:{found.line}:{found.column}"), style="bold")
     head.append("  ")
     head.append(found.severity.value, style=_STYLE[found.severity])
     head.append(f"  {found.rule} ", style="bold")
     head.append(f"[{found.category}]", style="dim")
-    head.append(f"  {found.message}")
+    head.append(_visible(f"  {found.message}"))
     if found.field:
-        head.append(f"  ({found.field})", style="dim")
+        head.append(_visible(f"  ({found.field})"), style="dim")
     console.print(head, soft_wrap=True)
-    source = lines[found.line - 1] if 0 < found.line <= len(lines) else ""
+    source = lines[found.line - 1].expandtabs(1) if 0 < found.line <= len(lines) else ""
+    end = found.end_column if found.end_line == found.line else len(source) + 1
+    # The carets follow the escaped text, so they stay under the span they mark.
+    before = _visible(source[: found.column - 1])
+    span = _visible(source[found.column - 1 : max(end, found.column) - 1])
     gutter = f"{found.line:>5} │ "
     row = Text(gutter, style="dim")
-    row.append(source.expandtabs(1))
+    row.append(_visible(source))
     console.print(row, soft_wrap=True, highlight=False)
-    end = found.end_column if found.end_line == found.line else len(source) + 1
-    width = max(1, end - found.column)
     marks = Text(" " * (len(gutter) - 2) + "│ ", style="dim")
-    marks.append(" " * (found.column - 1) + "^" * width, style=_STYLE[found.severity])
+    marks.append(" " * len(before) + "^" * max(1, len(span)), style=_STYLE[found.severity])
     console.print(marks, soft_wrap=True)
-    console.print(Text(f"      = help: {found.suggestion}", style="green"), soft_wrap=True)
+    help_line = Text(_visible(f"      = help: {found.suggestion}"), style="green")
+    console.print(help_line, soft_wrap=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from blamefree.domain import values
+from blamefree.domain import ids, values
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import ExtraSection, PhaseBlock, Postmortem
 from blamefree.markdown import layout, sections
@@ -44,7 +44,11 @@ def _read_header(doc: dict[str, Any], root: Section, ctx: Context, tz_option: st
     labels.update({"timezone": "timezone", "incident": "incident_id", "id": "incident_id"})
     found_by_label = paragraph_fields(content_blocks(root), set(labels), ctx, None)
     found = {labels[key]: item for key, item in found_by_label.items()}
-    doc["incident_id"] = free_text(found, "incident_id")
+    incident = free_text(found, "incident_id")
+    if incident is not None:
+        # An id is a name, never a path or markup: the grammar is checked where it enters.
+        ctx.typed(ids.incident_id, found["incident_id"], "incident_id")
+    doc["incident_id"] = incident
     noted = values.zone_note("\n".join(ctx.lines))
     if "timezone" in found and not values.is_unknown(found["timezone"].value):
         tz_name = found["timezone"].value

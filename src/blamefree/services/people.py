@@ -6,11 +6,13 @@ import re
 
 from sqlalchemy import Engine
 
-from blamefree.errors import NotFound, UsageError
+from blamefree.errors import NotFound, UsageError, ValidationFailed
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, Person
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+NAME_MAX = 200
+"""The longest name the directory keeps (the column's size on every backend)."""
 _SLACK = re.compile(r"^@?[a-z0-9][a-z0-9._-]{0,79}$|^[UW][A-Z0-9]{6,}$", re.IGNORECASE)
 
 
@@ -21,6 +23,11 @@ def add_person(
     name = name.strip()
     if not name:
         raise UsageError("a person needs a name")
+    if len(name) > NAME_MAX:
+        # Checked here so SQLite and PostgreSQL refuse it alike, with the field named.
+        raise ValidationFailed(
+            f"a name is at most {NAME_MAX} characters, this one has {len(name)}", field="name"
+        )
     if email is not None and not _EMAIL.match(email.strip()):
         raise UsageError(f"{email!r} does not look like an email address")
     if slack is not None and not _SLACK.match(slack.strip()):

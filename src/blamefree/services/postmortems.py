@@ -20,6 +20,7 @@ from blamefree.errors import (
     BlamefreeError,
     DuplicatePostmortem,
     InputError,
+    MergeConflict,
     PostmortemNotFound,
     TemplateParseError,
     UsageError,
@@ -301,6 +302,13 @@ def _already_stored(path: Path, incident_id: str) -> DuplicatePostmortem:
     )
 
 
+def unused_incident_id(engine: Engine, *, day: dt.date) -> str:
+    """The default id for an incident on ``day`` not taken in the store: ``INC-YYYYMMDD``,
+    else ``INC-YYYYMMDD-2``, ``-3``, ..."""
+    with UnitOfWork(engine) as uow:
+        return _unused_id(uow, day)
+
+
 def _unused_id(uow: UnitOfWork, day: dt.date) -> str:
     base = default_incident_id(day)
     candidate, n = base, 1
@@ -363,16 +371,32 @@ def edit_postmortem(
     stored, stored_markdown = stored_document(engine, incident_id=incident_id)
     base_version = stored.version
     text = updates.based_markdown(stored, stored_markdown)
-    conflicted = False
+    conflicted: updates.UpdatePlan | None = None
+    problem: TemplateParseError | None = None
     for _ in range(max_rounds):
         returned = run_editor(text)
         edited = strip_edit_notes(returned)
-        if returned == text or (not conflicted and edited == strip_edit_notes(text)):
+        if returned == text or (conflicted is None and edited == strip_edit_notes(text)):
+            # Closed without fixing what was wrong: the edit is given up, and that is a failure.
+            if problem is not None:
+                raise TemplateParseError(
+                    f"edit given up, nothing saved: {problem.reason}",
+                    file=problem.file,
+                    line=problem.line,
+                    field=problem.field,
+                )
+            if conflicted is not None:
+                raise MergeConflict(
+                    updates.conflict_message(f"{incident_id}.md", conflicted),
+                    conflicts=conflicted.conflicts,
+                )
             return None  # closed without a change: nothing to save
-        conflicted = False
+        conflicted = None
+        problem = None
         try:
             doc = parse(edited, source=f"{incident_id}.md", timezone=timezone)
         except TemplateParseError as error:
+            problem = error
             text = f"{EDIT_MARK} {error} -->\n{edited}"
             continue
         if doc.incident_id is None:
@@ -403,7 +427,7 @@ def edit_postmortem(
         ]
         base_version = plan.current.version
         text = _notes(notes) + updates.based_markdown(plan.current, plan.markdown)
-        conflicted = True
+        conflicted = plan
     raise UsageError(f"gave up after {max_rounds} edits that did not parse")
 
 

@@ -145,7 +145,8 @@ def remind(
         password=(settings.smtp_password.get_secret_value() if settings.smtp_password else None),
         starttls=settings.smtp_starttls,
     )
-    if mail is None and not settings.slack_webhook_url and not settings.webhook_url:
+    # A dry run needs no channel: it still shows each owner's digest (the CLI prints them).
+    if mail is None and not settings.slack_webhook_url and not settings.webhook_url and not dry_run:
         raise ConfigError(
             "no reminder channel is configured: set BLAMEFREE_SMTP_HOST and "
             "BLAMEFREE_SMTP_FROM, BLAMEFREE_SLACK_WEBHOOK_URL or BLAMEFREE_WEBHOOK_URL"

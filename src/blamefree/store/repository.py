@@ -28,6 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from blamefree.domain import ids
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventSource, TimelineEvent
@@ -429,7 +430,10 @@ def _required_id(doc: Postmortem) -> str:
         raise ValidationFailed(
             "a post-mortem needs an incident id to be stored", field="incident_id"
         )
-    return doc.incident_id
+    try:
+        return ids.incident_id(doc.incident_id)
+    except ValueError as error:
+        raise ValidationFailed(str(error), field="incident_id") from error
 
 
 def _stale(incident_id: str, expected: int, stored: int | None) -> StaleEdit:
