@@ -9,6 +9,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from blamefree.markdown.source import split_source
+
 _MARKER = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+|$)")
 _HR = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _REMEMBER = re.compile(r"^\s*\*\*Remember:?\*\*", re.IGNORECASE)
@@ -82,7 +84,8 @@ def _trim(lines: list[str]) -> list[str]:
 
 class _Walker:
     def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
+        # Lines as markdown-it numbers them: a lone ``\r`` breaks a line too.
+        self.lines = split_source(text).lines
         self.tokens: list[Token] = _markdown().parse(text)
 
     def slice(self, start: int, end: int) -> list[str]:

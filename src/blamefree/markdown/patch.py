@@ -503,7 +503,8 @@ def patch(
         return text
     source = split_source(text)
     t_lines = _ODD_SPACES.sub(" ", source.normalised).split("\n")
-    old_text, new_text = render(old), render(new)
+    # A value holding a lone carriage return renders as two lines; number lines as the parser does.
+    old_text, new_text = split_source(render(old)).normalised, split_source(render(new)).normalised
     t_root = locate("\n".join(t_lines))
     old_root, new_root = locate(old_text), locate(new_text)
     for depth in DEPTHS:
