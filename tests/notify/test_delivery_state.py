@@ -39,3 +39,16 @@ def test_a_failed_attempt_then_a_sent_one_is_one_row_with_two_attempts(engine: E
         assert list(repo.of_day(DAY)) == [("slack", "Dana")]
         assert repo.of_day(DAY + dt.timedelta(days=1)) == {}
         assert [r.recipient for r in repo.recent(since=DAY)] == ["Dana"]
+
+
+def test_a_recipient_of_any_length_is_recorded(engine: Engine) -> None:
+    # An owner is whatever a document names; a long name once failed the whole run on PostgreSQL.
+    name = "Platform reliability rotation (EMEA, weekday daytime hours) " * 6
+    with UnitOfWork(engine) as uow:
+        DeliveryRepository(uow.session).record(
+            day=DAY, channel="email", recipient=name, address="smtp.example.com",
+            items=["A-9"], error=None, at=T1,
+        )  # fmt: skip
+    with UnitOfWork(engine) as uow:
+        assert list(DeliveryRepository(uow.session).of_day(DAY)) == [("email", name)]
+    assert len(name) == 360

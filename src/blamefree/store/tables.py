@@ -285,7 +285,7 @@ class ReminderDeliveryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     day: Mapped[dt.date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(16))
-    recipient: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(Text)
     address: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer)
