@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from blamefree.domain import ids
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, ReviewKind, TrackerSystem
 from blamefree.domain.postmortem import (
     ActionItem,
@@ -19,7 +20,6 @@ from blamefree.domain.postmortem import (
     TrackerLink,
 )
 
-ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*-[A-Z0-9]{2,24}$")
 """What an action item id looks like: ``A-7F3K2Q`` (Blamefree's own) or a similar token."""
 
 # --- words -----------------------------------------------------------------------------------
@@ -82,8 +82,10 @@ def parse_tracker(text: str) -> TrackerLink | None:
 
 def parse_action_id(text: str) -> str | None:
     """An action item id as written (upper-cased); None if it does not look like one."""
-    candidate = text.strip().upper()
-    return candidate if ID_PATTERN.match(candidate) else None
+    try:
+        return ids.action_id(text)
+    except ValueError:
+        return None
 
 
 _WINDOW = re.compile(r"^\s*(?P<n>\d{1,5})\s*(?P<unit>d|days?|w|weeks?)?\s*$", re.IGNORECASE)
