@@ -3,8 +3,12 @@
 Conventions, kept throughout:
 - A field the writer left as the template's placeholder, or wrote as unknown (N/A, TBD, ...),
   is ``None``: unknown, never content and never 0.
+- A text field written as unknown keeps the words in ``x_text`` (``TBD (waiting on finance)``)
+  while ``x`` is None: the note is kept, the value is still unknown.
 - A typed field ``x`` (time, date, duration, count, percentage) has a sibling ``x_text`` that keeps
   the text as written when it differs from how Blamefree would write the value; ``None`` otherwise.
+- A list the author said has nothing (its one entry is ``None recorded``, ``n/a``, ``No related
+  incidents``) is empty, with their words in a sibling ``x_none``: stated, not missing.
 - Times are timezone-aware and normalised to UTC.
 """
 
@@ -28,14 +32,30 @@ from blamefree.domain.enums import (
 )
 from blamefree.domain.timeline import TimelineEvent
 
+# A text field the author wrote as not known keeps their words in a sibling ``<field>_text``.
+UNKNOWN_DOC = (
+    "The text as written when it says the value is not known (`TBD (waiting on the platform "
+    "team)`); the value is then None"
+)
+
+# A list the author said has nothing keeps their words in a sibling ``<list>_none``.
+NONE_DOC = (
+    "The author's word that the list has nothing (`None recorded`, `No related incidents`), "
+    "as written; the list is then empty"
+)
+
 # --- header ---------------------------------------------------------------------------------
 
 
 class ExecutiveSummary(Model):
     what_happened: str | None = None
+    what_happened_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     impact: str | None = None
+    impact_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     root_cause: str | None = None
+    root_cause_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     resolution: str | None = None
+    resolution_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -69,7 +89,9 @@ class DetectionBlock(PhaseBlock):
         ("Detection Method", "detection_method"),
     )
     detected_by: str | None = None
+    detected_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     detection_method: str | None = None
+    detection_method_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class ResponseBlock(PhaseBlock):
@@ -79,7 +101,9 @@ class ResponseBlock(PhaseBlock):
         ("Initial Assessment", "initial_assessment"),
     )
     acknowledged_by: str | None = None
+    acknowledged_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     initial_assessment: str | None = None
+    initial_assessment_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class InvestigationBlock(PhaseBlock):
@@ -89,7 +113,9 @@ class InvestigationBlock(PhaseBlock):
         ("Key Findings", "key_findings"),
     )
     investigated_by: str | None = None
+    investigated_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     key_findings: str | None = None
+    key_findings_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class MitigationBlock(PhaseBlock):
@@ -99,7 +125,9 @@ class MitigationBlock(PhaseBlock):
         ("Effectiveness", "effectiveness"),
     )
     mitigation_applied: str | None = None
+    mitigation_applied_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     effectiveness: str | None = None
+    effectiveness_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
     @property
     def actor(self) -> str | None:
@@ -113,7 +141,9 @@ class ResolutionBlock(PhaseBlock):
         ("Resolution Method", "resolution_method"),
     )
     resolved_by: str | None = None
+    resolved_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     resolution_method: str | None = None
+    resolution_method_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class PostResolutionBlock(PhaseBlock):
@@ -123,7 +153,9 @@ class PostResolutionBlock(PhaseBlock):
         ("Monitoring", "monitoring"),
     )
     verification: str | None = None
+    verification_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     monitoring: str | None = None
+    monitoring_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
     @property
     def actor(self) -> str | None:
@@ -168,16 +200,19 @@ class UsersAffected(Model):
 
 class BusinessImpact(Model):
     revenue_impact: str | None = None
+    revenue_impact_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     support_tickets: int | None = Field(default=None, ge=0)
     support_tickets_text: str | None = None
     customer_complaints: int | None = Field(default=None, ge=0)
     customer_complaints_text: str | None = None
     reputation_impact: str | None = None
+    reputation_impact_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class ImpactAssessment(Model):
     users_affected: UsersAffected = Field(default_factory=UsersAffected)
     features_affected: list[str] = Field(default_factory=list)
+    features_affected_none: str | None = Field(default=None, description=NONE_DOC)
     business_impact: BusinessImpact = Field(default_factory=BusinessImpact)
 
 
@@ -186,16 +221,22 @@ class ImpactAssessment(Model):
 
 class RootCauseAnalysis(Model):
     primary_cause: str | None = None
+    primary_cause_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     contributing_factors: list[str] = Field(default_factory=list)
+    contributing_factors_none: str | None = Field(default=None, description=NONE_DOC)
     why_it_happened: str | None = None
+    why_it_happened_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     why_we_didnt_catch_it: str | None = None
+    why_we_didnt_catch_it_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class Reflection(Model):
     """What went well, or what went wrong: numbered points and their lessons."""
 
     items: list[str] = Field(default_factory=list)
+    items_none: str | None = Field(default=None, description=NONE_DOC)
     lessons: str | None = None
+    lessons_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 # --- follow-through -------------------------------------------------------------------------
@@ -313,9 +354,16 @@ class Measurement(Model):
 
 
 class BeforeDuringAfter(Model):
+    """One Performance Impact row: the value before, during and after the incident."""
+
     before: Measurement | None = None
     during: Measurement | None = None
     after: Measurement | None = None
+    text: str | None = Field(
+        default=None,
+        description="The row as written when it gives fewer than three values (`38% during`, "
+        "`0.2% → 38%`): rendered as written, not padded with placeholders",
+    )
 
 
 class PerformanceImpact(Model):
@@ -353,18 +401,25 @@ def _default_criteria() -> list[CheckItem]:
 class FollowUp(Model):
     review_schedule: ReviewSchedule = Field(default_factory=ReviewSchedule)
     success_criteria: list[CheckItem] = Field(default_factory=_default_criteria)
+    success_criteria_none: str | None = Field(default=None, description=NONE_DOC)
 
 
 class Appendix(Model):
     logs_and_evidence: list[str] = Field(default_factory=list)
+    logs_and_evidence_none: str | None = Field(default=None, description=NONE_DOC)
     related_incidents: list[str] = Field(default_factory=list)
+    related_incidents_none: str | None = Field(default=None, description=NONE_DOC)
     references: list[str] = Field(default_factory=list)
+    references_none: str | None = Field(default=None, description=NONE_DOC)
 
 
 class SignOff(Model):
     prepared_by: str | None = None
+    prepared_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     reviewed_by: str | None = None
+    reviewed_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     approved_by: str | None = None
+    approved_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     date: dt.date | None = None
     date_text: str | None = None
 

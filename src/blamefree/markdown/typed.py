@@ -35,6 +35,16 @@ def free_text(found: dict[str, Field], key: str) -> str | None:
     return item.value
 
 
+def unknown_text(found: dict[str, Field], key: str) -> str | None:
+    """What the author wrote in a text field that says it is not known (``TBD (ask finance)``),
+    kept so the note is not lost; None for a placeholder, a derived value or nothing."""
+    item = found.get(key)
+    if item is None or values.is_placeholder(item.value) or derived(item.value):
+        return None
+    written = item.value.strip()
+    return written if written and values.is_unknown(written) else None
+
+
 def kept(written: str, canonical: str) -> str | None:
     """The text as written when it differs from the canonical form, else None."""
     return None if written == canonical else written
