@@ -34,6 +34,7 @@ from blamefree.markdown.typed import (
     read_implied_start,
     read_time,
     unknown_text,
+    zone_name_doubt,
 )
 
 _SEVERITY = re.compile(r"^\s*+(?:P|SEV(?:ERITY)?[\s-]*+)(?P<n>\d)\b", re.IGNORECASE)
@@ -55,10 +56,12 @@ def _read_header(doc: dict[str, Any], root: Section, ctx: Context, tz_option: st
         tz_name = found["timezone"].value
         ctx.typed(values.zone, found["timezone"], "timezone")
         doc["timezone"] = tz_name
+        zone_name_doubt(ctx, tz_name, "timezone")
     elif noted is not None:
         # "All times are in PST." in the text: the writer's own word, like a Time Zone line.
         tz_name = noted
         doc["timezone"] = tz_name
+        zone_name_doubt(ctx, tz_name, "timezone")
     elif tz_option and tz_option.upper() != "UTC":
         tz_name = tz_option
         doc["timezone"] = tz_name
