@@ -3,8 +3,8 @@
 Conventions, kept throughout:
 - A field the writer left as the template's placeholder, or wrote as unknown (N/A, TBD, ...),
   is ``None``: unknown, never content and never 0.
-- A text field written as unknown keeps the words in ``x_text`` (``TBD (waiting on finance)``)
-  while ``x`` is None: the note is kept, the value is still unknown.
+- A text field written as unknown with a note keeps the words in ``x_text`` (``TBD (waiting on
+  finance)``) while ``x`` is None: the note is kept, the value is still unknown.
 - A typed field ``x`` (time, date, duration, count, percentage) has a sibling ``x_text`` that keeps
   the text as written when it differs from how Blamefree would write the value; ``None`` otherwise.
 - A list the author said has nothing (its one entry is ``None recorded``, ``n/a``, ``No related
@@ -34,8 +34,8 @@ from blamefree.domain.timeline import TimelineEvent
 
 # A text field the author wrote as not known keeps their words in a sibling ``<field>_text``.
 UNKNOWN_DOC = (
-    "The text as written when it says the value is not known (`TBD (waiting on the platform "
-    "team)`); the value is then None"
+    "The text as written when it says the value is not known and adds a note (`TBD (waiting "
+    "on the platform team)`); the value is then None"
 )
 
 # A list the author said has nothing keeps their words in a sibling ``<list>_none``.

@@ -130,6 +130,12 @@ def says_none(text: str, nouns: tuple[str, ...] = ()) -> bool:
     return any(word in nouns for word in words)
 
 
+def unknown_with_note(text: str) -> bool:
+    """True for an unknown word with a note after it (``TBD (waiting on the platform team)``):
+    not known, but the author said something worth keeping."""
+    return is_unknown(text) and not is_placeholder(text) and _bare(text) not in UNKNOWN_WORDS
+
+
 # "~", "about", "approx." before a value: ignored by the readers of times, durations and numbers.
 APPROX = re.compile(r"^\s*+(?:~|≈|approx(?:\.|imately)?|about|around|circa|ca\.)\s*", re.I)
 

@@ -22,6 +22,7 @@ from blamefree.domain.unknown import UNKNOWN_WORDS as UNKNOWN_WORDS
 from blamefree.domain.unknown import is_placeholder as is_placeholder
 from blamefree.domain.unknown import is_unknown as is_unknown
 from blamefree.domain.unknown import says_none as says_none
+from blamefree.domain.unknown import unknown_with_note as unknown_with_note
 
 UTC = dt.UTC
 

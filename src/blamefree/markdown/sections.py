@@ -192,7 +192,7 @@ def _section_text(section: Section, ctx: Context) -> tuple[str | None, str | Non
     if not values.is_unknown(body):
         return body, None
     written = body.strip()
-    return None, (written if written and not values.is_placeholder(written) else None)
+    return None, (written if values.unknown_with_note(written) else None)
 
 
 def read_impact(section: Section, ctx: Context) -> dict[str, Any]:

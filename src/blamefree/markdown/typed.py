@@ -36,13 +36,14 @@ def free_text(found: dict[str, Field], key: str) -> str | None:
 
 
 def unknown_text(found: dict[str, Field], key: str) -> str | None:
-    """What the author wrote in a text field that says it is not known (``TBD (ask finance)``),
-    kept so the note is not lost; None for a placeholder, a derived value or nothing."""
+    """What the author wrote in a text field that says it is not known and why (``TBD (ask
+    finance)``), kept so the note is not lost; None for a bare ``TBD``, a placeholder, a derived
+    value or nothing."""
     item = found.get(key)
-    if item is None or values.is_placeholder(item.value) or derived(item.value):
+    if item is None or derived(item.value):
         return None
     written = item.value.strip()
-    return written if written and values.is_unknown(written) else None
+    return written if values.unknown_with_note(written) else None
 
 
 def kept(written: str, canonical: str) -> str | None:
