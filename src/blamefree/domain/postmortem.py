@@ -274,9 +274,11 @@ class ActionItem(Model):
     text: str
     done: bool = False
     owner: str | None = None
+    owner_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     due_date: dt.date | None = None
     due_date_text: str | None = None
     priority: Priority | None = None
+    priority_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     extra: list[str] = Field(default_factory=list, description="Sub-bullets the writer added")
     id: str | None = Field(default=None, description="Public id, e.g. A-7F3K2Q, when shown")
     status: ActionStatus = ActionStatus.OPEN

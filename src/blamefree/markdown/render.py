@@ -326,13 +326,18 @@ def _reflection(doc: Postmortem, key: str) -> list[str]:
 def _action_item(item: ActionItem) -> list[str]:
     return [
         _checkbox(item),
-        "  " + _bullet(f"**Owner:** {_or(item.owner, '[Name]')}"),
+        "  " + _bullet(f"**Owner:** {_written(item, 'owner', '[Name]')}"),
         "  " + _bullet(f"**Due Date:** {_date(item.due_date, item.due_date_text)}"),
-        "  "
-        + _bullet(f"**Priority:** {item.priority.value if item.priority else 'High/Medium/Low'}"),
+        "  " + _bullet(f"**Priority:** {_priority(item)}"),
         *_tracking(item),
         *("  " + _indent(_bullet(extra), 2) for extra in item.extra),
     ]
+
+
+def _priority(item: ActionItem) -> str:
+    if item.priority is not None:
+        return item.priority.value
+    return item.priority_text if item.priority_text is not None else "High/Medium/Low"
 
 
 def _placeholder_item(number: int) -> list[str]:

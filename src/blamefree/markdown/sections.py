@@ -395,10 +395,12 @@ def _read_action_item(item: Item, ctx: Context, path: str) -> dict[str, Any] | N
         **tracking,
     }
     result["owner"] = free_text(fields, "owner")
+    result["owner_text"] = unknown_text(fields, "owner")
     result["due_date"], result["due_date_text"] = read_date(
         ctx, fields.get("due_date"), f"{path}.due_date"
     )
     priority = fields.get("priority")
+    result["priority_text"] = unknown_text(fields, "priority")
     if priority is not None and not values.is_unknown(priority.value):
         word = layout.normalise(priority.value).split(" ")[0] if priority.value.strip() else ""
         if word not in _PRIORITY_WORDS:
