@@ -92,3 +92,29 @@ def test_the_store_keeps_what_was_read_and_commands_touch_only_their_lines(run: 
         ("Mara", None, None),
         ("Mara", None, None),
     ]
+
+
+def test_an_item_added_where_the_author_wrote_none_replaces_the_none(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BLAMEFREE_NOW", NOW)
+    text = AUTHOR_TEXT.replace(
+        "### Short-term (Next 30 Days)\n",
+        "### Long-term (Next 90 Days)\n- None planned (the fix is complete)\n\n"
+        "### Short-term (Next 30 Days)\n",
+    )
+    path = tmp_path / "cat-77.md"
+    path.write_text(text, encoding="utf-8")
+    assert cli("import", str(path)).exit_code == 0
+    shown = _json(cli, "show", "CAT-77")["document"]["action_items"]
+    assert (shown["long_term"], shown["long_term_none"]) == (
+        [],
+        "None planned (the fix is complete)",
+    )
+    _ok(cli, "actions", "add", "CAT-77", "Shard the catalogue index", "--horizon", "long_term")
+    removed, added = _changes(cli)
+    assert removed == ["- None planned (the fix is complete)"]
+    assert added[0] == "- [ ] Shard the catalogue index"
+    shown = _json(cli, "show", "CAT-77")["document"]["action_items"]
+    assert [i["text"] for i in shown["long_term"]] == ["Shard the catalogue index"]
+    assert shown["long_term_none"] is None

@@ -108,6 +108,33 @@ def test_two_entries_are_a_list_even_when_one_says_none() -> None:
     assert result.appendix.related_incidents_none is None
 
 
+def test_a_horizon_or_a_prevention_list_can_say_it_has_nothing() -> None:
+    text = (
+        "# Disk full\n\n## Summary\n\n## Action Items\n\n### Immediate (This Week)\n"
+        "- [ ] No immediate actions needed\n  - **Owner:** [Name]\n  - **Due Date:** [Date]\n"
+        "\n### Long-term (Next 90 Days)\n- [ ] Move the queue to its own disk\n"
+        "\n## Prevention Measures\n\n### Process\n- [ ] None for now\n"
+        "\n### Technical\n- [ ] No changes on Fridays\n"
+    )
+    result = stable(text)
+    items, measures = result.action_items, result.prevention_measures
+    assert (items.immediate, items.immediate_none) == ([], "No immediate actions needed")
+    assert [i.text for i in items.long_term] == ["Move the queue to its own disk"]
+    assert (measures.process, measures.process_none) == ([], "None for now")
+    # A measure that starts with "No" is a measure unless it names the list itself.
+    assert [m.text for m in measures.technical] == ["No changes on Fridays"]
+    rendered = render(result)
+    assert "### Immediate (This Week)\n- [ ] No immediate actions needed\n\n" in rendered
+    assert "### Process\n- [ ] None for now\n" in rendered
+
+
+def test_a_none_gives_way_to_an_entry_added_later() -> None:
+    result = stable(section("Appendix", "Related Incidents", "- None recorded"))
+    appendix = result.appendix.model_copy(update={"related_incidents": ["INC-4"]})
+    assert appendix.settled().related_incidents_none is None
+    assert result.model_copy(update={"appendix": appendix}).settled().appendix == appendix.settled()
+
+
 def _without_appendix_entries(text: str, replacement: str) -> str:
     head, _appendix, tail = text.partition("\n## Appendix\n")
     _body, rule, rest = tail.partition("\n---\n")

@@ -281,6 +281,10 @@ _NONE_LISTS = (
     ("appendix", "logs_and_evidence"),
     ("appendix", "related_incidents"),
     ("appendix", "references"),
+    ("action_items", "immediate"),
+    ("action_items", "long_term"),
+    ("prevention_measures", "technical"),
+    ("prevention_measures", "monitoring"),
 )
 # (model path, text field) of the fields that keep an unknown word in ``<field>_text``.
 _NOTED_FIELDS = (

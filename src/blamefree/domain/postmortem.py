@@ -15,7 +15,7 @@ Conventions, kept throughout:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -38,11 +38,33 @@ UNKNOWN_DOC = (
     "on the platform team)`); the value is then None"
 )
 
+_Listed = TypeVar("_Listed", bound=Model)
+
 # A list the author said has nothing keeps their words in a sibling ``<list>_none``.
 NONE_DOC = (
     "The author's word that the list has nothing (`None recorded`, `No related incidents`), "
     "as written; the list is then empty"
 )
+
+
+def _settle(model: _Listed) -> _Listed:
+    """A ``<list>_none`` only stands while its list is empty: an entry added later replaces it."""
+    for name in type(model).model_fields:
+        stated = name.endswith("_none") and getattr(model, name) is not None
+        if stated and getattr(model, name[: -len("_none")]):
+            object.__setattr__(model, name, None)
+    return model
+
+
+class Listing(Model):
+    """A part of the document with lists that may say they have nothing (``<list>_none``)."""
+
+    _settled = model_validator(mode="after")(_settle)
+
+    def settled(self) -> Self:
+        """A copy where no ``<list>_none`` stands beside entries (after a ``model_copy``)."""
+        return _settle(self.model_copy())
+
 
 # --- header ---------------------------------------------------------------------------------
 
@@ -209,7 +231,7 @@ class BusinessImpact(Model):
     reputation_impact_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
-class ImpactAssessment(Model):
+class ImpactAssessment(Listing):
     users_affected: UsersAffected = Field(default_factory=UsersAffected)
     features_affected: list[str] = Field(default_factory=list)
     features_affected_none: str | None = Field(default=None, description=NONE_DOC)
@@ -219,7 +241,7 @@ class ImpactAssessment(Model):
 # --- analysis -------------------------------------------------------------------------------
 
 
-class RootCauseAnalysis(Model):
+class RootCauseAnalysis(Listing):
     primary_cause: str | None = None
     primary_cause_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     contributing_factors: list[str] = Field(default_factory=list)
@@ -230,7 +252,7 @@ class RootCauseAnalysis(Model):
     why_we_didnt_catch_it_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
-class Reflection(Model):
+class Reflection(Listing):
     """What went well, or what went wrong: numbered points and their lessons."""
 
     items: list[str] = Field(default_factory=list)
@@ -293,10 +315,13 @@ class ActionItem(Model):
         return self.status.closed
 
 
-class ActionItems(Model):
+class ActionItems(Listing):
     immediate: list[ActionItem] = Field(default_factory=list)
+    immediate_none: str | None = Field(default=None, description=NONE_DOC)
     short_term: list[ActionItem] = Field(default_factory=list)
+    short_term_none: str | None = Field(default=None, description=NONE_DOC)
     long_term: list[ActionItem] = Field(default_factory=list)
+    long_term_none: str | None = Field(default=None, description=NONE_DOC)
 
     def by_horizon(self) -> list[tuple[Horizon, list[ActionItem]]]:
         """The three horizons in template order with their items."""
@@ -325,10 +350,13 @@ class CheckItem(Model):
         return self.status.closed
 
 
-class PreventionMeasures(Model):
+class PreventionMeasures(Listing):
     technical: list[CheckItem] = Field(default_factory=list)
+    technical_none: str | None = Field(default=None, description=NONE_DOC)
     process: list[CheckItem] = Field(default_factory=list)
+    process_none: str | None = Field(default=None, description=NONE_DOC)
     monitoring: list[CheckItem] = Field(default_factory=list)
+    monitoring_none: str | None = Field(default=None, description=NONE_DOC)
 
 
 # --- metrics --------------------------------------------------------------------------------
@@ -400,13 +428,13 @@ def _default_criteria() -> list[CheckItem]:
     return [CheckItem(text=text) for text in DEFAULT_SUCCESS_CRITERIA]
 
 
-class FollowUp(Model):
+class FollowUp(Listing):
     review_schedule: ReviewSchedule = Field(default_factory=ReviewSchedule)
     success_criteria: list[CheckItem] = Field(default_factory=_default_criteria)
     success_criteria_none: str | None = Field(default=None, description=NONE_DOC)
 
 
-class Appendix(Model):
+class Appendix(Listing):
     logs_and_evidence: list[str] = Field(default_factory=list)
     logs_and_evidence_none: str | None = Field(default=None, description=NONE_DOC)
     related_incidents: list[str] = Field(default_factory=list)
@@ -479,6 +507,15 @@ class Postmortem(Model):
         default_factory=list,
         description="How values were read where the text did not say (domain/assumptions.py)",
     )
+
+    def settled(self) -> Postmortem:
+        """A copy where no list's ``_none`` stands beside entries added to it since."""
+        update = {
+            name: part.settled()
+            for name in type(self).model_fields
+            if isinstance(part := getattr(self, name), Listing)
+        }
+        return self.model_copy(update=update)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The document as JSON-ready data with the template's snake_case keys."""

@@ -99,7 +99,8 @@ def is_unknown(text: str) -> bool:
 _NONE_HEAD = re.compile(
     r"(?:none|nothing|nil|n/a|n\.a\.|na|not applicable)"
     r"(?:\s{1,3}(?:recorded|known|found|identified|noted|observed|reported|listed|needed|required"
-    r"|kept|retained|available|exist|applies"
+    r"|kept|retained|available|exist|applies|for\s{1,3}now"
+    r"|this\s{1,3}(?:week|month|quarter|time)"
     r"|planned|applicable|yet|so\s{1,3}far|to\s{1,3}date|at\s{1,3}(?:this\s{1,3}time|present)"
     r"|that\s{1,3}we\s{1,3}(?:know\s{1,3}of|are\s{1,3}aware\s{1,3}of)"
     r"|(?:to|worth)\s{1,3}(?:add|report|note|mention)(?:ing)?))?"

@@ -358,9 +358,12 @@ def _action_items(doc: Postmortem) -> list[str]:
         if out:
             out.append("")
         out.append(f"### {heading}")
-        blocks = [_action_item(item) for item in items] or [
-            _placeholder_item(n) for n in placeholder_numbers[key]
-        ]
+        none = getattr(doc.action_items, f"{key}_none")
+        blocks = [_action_item(item) for item in items] or (
+            [["- [ ] " + _indent(none, 2)]]
+            if none is not None
+            else [_placeholder_item(n) for n in placeholder_numbers[key]]
+        )
         for i, block in enumerate(blocks):
             if i:
                 out.append("")
@@ -376,9 +379,12 @@ def _prevention(doc: Postmortem) -> list[str]:
             out.append("")
         items: list[CheckItem] = getattr(doc.prevention_measures, key)
         out.append(f"### {heading}")
-        out += [line for item in items for line in _check_item(item)] or [
-            f"- [ ] [{placeholder} {n}]" for n in (1, 2, 3)
-        ]
+        none = getattr(doc.prevention_measures, f"{key}_none")
+        out += [line for item in items for line in _check_item(item)] or (
+            ["- [ ] " + _indent(none, 2)]
+            if none is not None
+            else [f"- [ ] [{placeholder} {n}]" for n in (1, 2, 3)]
+        )
         out += _extras(doc, f"Prevention Measures/{heading}")
     return out
 

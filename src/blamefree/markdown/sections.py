@@ -80,6 +80,8 @@ NONE_NOUNS: dict[str, tuple[str, ...]] = {
     "logs_and_evidence": ("log", "logs", "evidence", "screenshots", "graphs"),
     "related_incidents": ("incident", "incidents", "outage", "outages"),
     "references": ("reference", "references", "documentation", "docs", "runbook", "runbooks"),
+    "action_items": ("action", "actions", "items", "follow-ups"),
+    "prevention": ("measure", "measures", "improvement", "improvements"),
 }
 
 
@@ -413,9 +415,26 @@ def _read_action_item(item: Item, ctx: Context, path: str) -> dict[str, Any] | N
     return result
 
 
+def _bare_item(item: Item) -> str:
+    """An item's text when nothing but placeholder sub-bullets sits under it, else all of it."""
+    for child in item.children:
+        split = split_label(child.raw, {"owner", "due date", "due", "priority"})
+        if child.children or split is None or not values.is_placeholder(split[1]):
+            return item.raw
+    return item.head
+
+
+def _horizon_none(blocks: list[Block]) -> str | None:
+    """The author's word that a horizon has no action items (``- None this week``)."""
+    entries = [_bare_item(item) for block in blocks if block.kind == "list" for item in block.items]
+    loose = [block for block in blocks if block.kind != "list"]
+    return none_statement(entries, loose, NONE_NOUNS["action_items"])
+
+
 def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
     ctx.leftover("Action Items", "\n\n".join(b.raw for b in content_blocks(section)))
     result: dict[str, list[dict[str, Any]]] = {"immediate": [], "short_term": [], "long_term": []}
+    stated: dict[str, str] = {}
     headings = dict((key, heading) for heading, key in layout.HORIZON_HEADINGS)
     for child in section.children:
         key = _horizon_key(child.heading)
@@ -423,10 +442,17 @@ def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
             ctx.leftover("Action Items", section_raw(child, ctx.lines), child.heading, child.level)
             continue
         loose: list[str] = []
-        for block in content_blocks(child):
+        blocks = content_blocks(child)
+        statement = _horizon_none(blocks)
+        if statement is not None:
+            stated[f"{key}_none"] = statement
+            blocks = [b for b in blocks if b.kind == "list" or b.raw.strip() != statement]
+        for block in blocks:
             if block.kind != "list":
                 loose.append(block.raw)
                 continue
+            if statement is not None:
+                continue  # the lone "None" item, and the placeholder items beside it
             for item in block.items:
                 path = f"action_items.{key}[{len(result[key])}]"
                 parsed = _read_action_item(item, ctx, path)
@@ -441,7 +467,7 @@ def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
                 grandchild.heading,
                 grandchild.level,
             )
-    return result
+    return {**result, **stated}
 
 
 def read_prevention(section: Section, ctx: Context) -> dict[str, Any]:
@@ -449,10 +475,12 @@ def read_prevention(section: Section, ctx: Context) -> dict[str, Any]:
     synonyms = {layout.normalise(heading): key for heading, key, _p in layout.PREVENTION_HEADINGS}
     headings = {key: heading for heading, key, _p in layout.PREVENTION_HEADINGS}
     subs = sub_sections(section, synonyms, ctx, "Prevention Measures")
-    return {
-        key: _check_items(sub, ctx, f"Prevention Measures/{headings[key]}", None)[0]
-        for key, sub in subs.items()
-    }
+    result: dict[str, Any] = {}
+    for key, sub in subs.items():
+        result[key], result[f"{key}_none"] = _check_items(
+            sub, ctx, f"Prevention Measures/{headings[key]}", NONE_NOUNS["prevention"]
+        )
+    return result
 
 
 def read_metrics(section: Section, ctx: Context) -> dict[str, Any]:
