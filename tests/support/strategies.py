@@ -177,7 +177,7 @@ extra_sections = st.lists(
     max_size=1,
 )
 
-postmortems = st.builds(
+_plain_postmortems = st.builds(
     Postmortem,
     incident_id=st.none() | st.from_regex(r"INC-[0-9]{1,6}", fullmatch=True),
     date=maybe_date,
@@ -261,6 +261,81 @@ postmortems = st.builds(
     ),
     extra_sections=extra_sections,
 )
+
+
+# The words authors write for "there is none" and for "not known, and here is why".
+NONE_STATEMENTS = ["None recorded", "n/a", "Nothing (first time we saw this)", "None so far"]
+UNKNOWN_NOTES = [
+    "TBD (waiting on the platform team)",
+    "N/A (internal tool)",
+    "unknown (logs rotated)",
+    "pending (legal review)",
+]
+# (model path, list field) of the lists that keep an author's "none" in ``<list>_none``.
+_NONE_LISTS = (
+    ("impact_assessment", "features_affected"),
+    ("root_cause_analysis", "contributing_factors"),
+    ("what_went_well", "items"),
+    ("what_went_wrong", "items"),
+    ("follow_up", "success_criteria"),
+    ("appendix", "logs_and_evidence"),
+    ("appendix", "related_incidents"),
+    ("appendix", "references"),
+    ("action_items", "immediate"),
+    ("action_items", "long_term"),
+    ("prevention_measures", "technical"),
+    ("prevention_measures", "monitoring"),
+)
+# (model path, text field) of the fields that keep an unknown word in ``<field>_text``.
+_NOTED_FIELDS = (
+    *(("executive_summary", n) for n in ("what_happened", "impact", "root_cause", "resolution")),
+    *(("timeline.detection", n) for n in ("detected_by", "detection_method")),
+    *(("timeline.response", n) for n in ("acknowledged_by", "initial_assessment")),
+    *(("timeline.resolution", n) for n in ("resolved_by", "resolution_method")),
+    *(("timeline.post_resolution", n) for n in ("verification", "monitoring")),
+    ("impact_assessment.business_impact", "revenue_impact"),
+    ("impact_assessment.business_impact", "reputation_impact"),
+    ("root_cause_analysis", "primary_cause"),
+    ("root_cause_analysis", "why_we_didnt_catch_it"),
+    ("what_went_wrong", "lessons"),
+    ("sign_off", "approved_by"),
+)
+
+
+def _replace(doc: Postmortem, path: str, update: dict[str, object]) -> Postmortem:
+    """The document with the fields of the part at dotted ``path`` updated."""
+    head, _dot, rest = path.partition(".")
+    part = getattr(doc, head)
+    if rest:
+        inner = getattr(part, rest)
+        return doc.model_copy(
+            update={head: part.model_copy(update={rest: inner.model_copy(update=update)})}
+        )
+    return doc.model_copy(update={head: part.model_copy(update=update)})
+
+
+def _part(doc: Postmortem, path: str) -> object:
+    for name in path.split("."):
+        doc = getattr(doc, name)
+    return doc
+
+
+@st.composite
+def _as_written(draw: st.DrawFn, docs: st.SearchStrategy[Postmortem]) -> Postmortem:
+    """A document where some empty lists say "none" and some unknown fields say why."""
+    doc = draw(docs)
+    for path, name in _NONE_LISTS:
+        if not getattr(_part(doc, path), name) and draw(st.booleans()):
+            doc = _replace(doc, path, {f"{name}_none": draw(st.sampled_from(NONE_STATEMENTS))})
+    for path, name in _NOTED_FIELDS:
+        if getattr(_part(doc, path), name) is None and draw(st.booleans()):
+            doc = _replace(doc, path, {f"{name}_text": draw(st.sampled_from(UNKNOWN_NOTES))})
+    if doc.severity is None and draw(st.booleans()):
+        doc = doc.model_copy(update={"severity_text": draw(st.sampled_from(UNKNOWN_NOTES))})
+    return doc
+
+
+postmortems = _as_written(_plain_postmortems)
 
 
 # --- documents as people write them --------------------------------------------------------

@@ -2,7 +2,9 @@
 
 A post-mortem read from Markdown lists in ``Postmortem.assumptions`` every place where a value
 was read by a rule rather than from what was written outright (docs/file-format.md has the
-rules): a time without a zone read in the zone another time of the document names, a numeric
+rules): a time without a zone read in the zone another time of the document names, a zone
+abbreviation with several meanings (``IST``) read one way, capitals after a time that look like a
+zone nobody defined (``XYZT``) and were not read as one, a numeric
 date that reads both ways, ``3.000`` read as 3000 in a document that groups thousands with dots,
 a field too long to be read as a value. Nothing here changes a value; it says how it was read.
 
@@ -19,7 +21,14 @@ from pydantic import Field
 
 from blamefree.domain.base import Model
 
-AssumptionKind = Literal["zone_assumed", "ambiguous_date", "dot_thousands", "field_too_long"]
+AssumptionKind = Literal[
+    "zone_assumed",
+    "zone_ambiguous",
+    "zone_unknown",
+    "ambiguous_date",
+    "dot_thousands",
+    "field_too_long",
+]
 TEXT_SHOWN = 120  # characters of the written value kept in an assumption (the field has it all)
 
 
@@ -33,7 +42,8 @@ class Assumption(Model):
         default=None, description="The value it was read as, written canonically; None if none"
     )
     zone: str | None = Field(
-        default=None, description="zone_assumed: the zone the time was read in"
+        default=None,
+        description="zone_assumed, zone_ambiguous, zone_unknown: the zone the time was read in",
     )
     from_field: str | None = Field(
         default=None, description="zone_assumed: the field whose written zone was carried over"

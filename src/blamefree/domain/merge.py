@@ -271,7 +271,18 @@ class _Merger:
             where=where,
             merge=merge,
         )
-        return action_items_of(merged)
+        result = action_items_of(merged)
+        stated = {
+            name: self.value(
+                _join(path, name),
+                getattr(base, name) if base is not None else None,
+                getattr(stored, name),
+                getattr(file, name),
+            )
+            for name in type(stored).model_fields
+            if name.endswith("_none")
+        }
+        return result.model_copy(update=stated).settled()
 
 
 def _action_keys(

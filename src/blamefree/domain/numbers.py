@@ -301,6 +301,13 @@ _COMPARISON = re.compile(r"^\s*(?:<|>|≤|≥|<=|>=|under|over|below|above|up\s+
 _TIME_UNITS = "ms msec s sec secs second seconds m min mins minute minutes h hr hrs hour hours"
 _RATE_UNITS = "us µs ns rps qps rpm tps kb mb gb tb kib mib gib"
 _KNOWN_UNITS = frozenset(f"% {_TIME_UNITS} {_RATE_UNITS}".split(" "))
+# "1h53m", "2h 5m", "1m30s", "1d 4h": two or more units run together are one duration, in seconds.
+_COMPACT_DURATION = re.compile(
+    r"\d{1,9}\s{0,2}(?:d|h|hrs?|m|min)\s{0,2}\d{1,9}\s{0,2}(?:h|m|min|s)"
+    r"(?:\s{0,2}\d{1,9}\s{0,2}s)?(?![A-Za-z])"
+    r"|\d{1,9}h\d{1,2}(?![\d.,:%A-Za-z])",  # "4h25": minutes after the hours, without a unit
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -313,8 +320,14 @@ class MeasuredValue:
 
 def parse_measurement(text: str, *, dot_thousands: bool = False) -> MeasuredValue:
     """A number and its unit from ``0.1%``, ``120 ms``, ``2.3 s``, ``99.99%``, ``1.2k req/s``,
-    ``<1%`` or ``~40% of normal traffic`` (the words after a known unit are commentary)."""
+    ``<1%`` or ``~40% of normal traffic`` (the words after a known unit are commentary); a
+    duration written with its units run together (``1h53m``) is read in seconds."""
     body = _COMPARISON.sub("", _APPROX.sub("", text)).strip()
+    compact = _COMPACT_DURATION.match(body)
+    if compact is not None:
+        seconds = parse_duration(compact[0])
+        if seconds is not None:
+            return MeasuredValue(float(seconds), "s")
     match = _MEASURED.search(mask_codes(body))
     if match is None:
         return MeasuredValue(None, None)

@@ -3,15 +3,19 @@
 Conventions, kept throughout:
 - A field the writer left as the template's placeholder, or wrote as unknown (N/A, TBD, ...),
   is ``None``: unknown, never content and never 0.
+- A text field written as unknown with a note keeps the words in ``x_text`` (``TBD (waiting on
+  finance)``) while ``x`` is None: the note is kept, the value is still unknown.
 - A typed field ``x`` (time, date, duration, count, percentage) has a sibling ``x_text`` that keeps
   the text as written when it differs from how Blamefree would write the value; ``None`` otherwise.
+- A list the author said has nothing (its one entry is ``None recorded``, ``n/a``, ``No related
+  incidents``) is empty, with their words in a sibling ``x_none``: stated, not missing.
 - Times are timezone-aware and normalised to UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -28,14 +32,52 @@ from blamefree.domain.enums import (
 )
 from blamefree.domain.timeline import TimelineEvent
 
+# A text field the author wrote as not known keeps their words in a sibling ``<field>_text``.
+UNKNOWN_DOC = (
+    "The text as written when it says the value is not known and adds a note (`TBD (waiting "
+    "on the platform team)`); the value is then None"
+)
+
+_Listed = TypeVar("_Listed", bound=Model)
+
+# A list the author said has nothing keeps their words in a sibling ``<list>_none``.
+NONE_DOC = (
+    "The author's word that the list has nothing (`None recorded`, `No related incidents`), "
+    "as written; the list is then empty"
+)
+
+
+def _settle(model: _Listed) -> _Listed:
+    """A ``<list>_none`` only stands while its list is empty: an entry added later replaces it."""
+    for name in type(model).model_fields:
+        stated = name.endswith("_none") and getattr(model, name) is not None
+        if stated and getattr(model, name[: -len("_none")]):
+            object.__setattr__(model, name, None)
+    return model
+
+
+class Listing(Model):
+    """A part of the document with lists that may say they have nothing (``<list>_none``)."""
+
+    _settled = model_validator(mode="after")(_settle)
+
+    def settled(self) -> Self:
+        """A copy where no ``<list>_none`` stands beside entries (after a ``model_copy``)."""
+        return _settle(self.model_copy())
+
+
 # --- header ---------------------------------------------------------------------------------
 
 
 class ExecutiveSummary(Model):
     what_happened: str | None = None
+    what_happened_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     impact: str | None = None
+    impact_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     root_cause: str | None = None
+    root_cause_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     resolution: str | None = None
+    resolution_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -69,7 +111,9 @@ class DetectionBlock(PhaseBlock):
         ("Detection Method", "detection_method"),
     )
     detected_by: str | None = None
+    detected_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     detection_method: str | None = None
+    detection_method_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class ResponseBlock(PhaseBlock):
@@ -79,7 +123,9 @@ class ResponseBlock(PhaseBlock):
         ("Initial Assessment", "initial_assessment"),
     )
     acknowledged_by: str | None = None
+    acknowledged_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     initial_assessment: str | None = None
+    initial_assessment_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class InvestigationBlock(PhaseBlock):
@@ -89,7 +135,9 @@ class InvestigationBlock(PhaseBlock):
         ("Key Findings", "key_findings"),
     )
     investigated_by: str | None = None
+    investigated_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     key_findings: str | None = None
+    key_findings_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class MitigationBlock(PhaseBlock):
@@ -99,7 +147,9 @@ class MitigationBlock(PhaseBlock):
         ("Effectiveness", "effectiveness"),
     )
     mitigation_applied: str | None = None
+    mitigation_applied_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     effectiveness: str | None = None
+    effectiveness_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
     @property
     def actor(self) -> str | None:
@@ -113,7 +163,9 @@ class ResolutionBlock(PhaseBlock):
         ("Resolution Method", "resolution_method"),
     )
     resolved_by: str | None = None
+    resolved_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     resolution_method: str | None = None
+    resolution_method_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 class PostResolutionBlock(PhaseBlock):
@@ -123,7 +175,9 @@ class PostResolutionBlock(PhaseBlock):
         ("Monitoring", "monitoring"),
     )
     verification: str | None = None
+    verification_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     monitoring: str | None = None
+    monitoring_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
     @property
     def actor(self) -> str | None:
@@ -168,34 +222,43 @@ class UsersAffected(Model):
 
 class BusinessImpact(Model):
     revenue_impact: str | None = None
+    revenue_impact_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     support_tickets: int | None = Field(default=None, ge=0)
     support_tickets_text: str | None = None
     customer_complaints: int | None = Field(default=None, ge=0)
     customer_complaints_text: str | None = None
     reputation_impact: str | None = None
+    reputation_impact_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
-class ImpactAssessment(Model):
+class ImpactAssessment(Listing):
     users_affected: UsersAffected = Field(default_factory=UsersAffected)
     features_affected: list[str] = Field(default_factory=list)
+    features_affected_none: str | None = Field(default=None, description=NONE_DOC)
     business_impact: BusinessImpact = Field(default_factory=BusinessImpact)
 
 
 # --- analysis -------------------------------------------------------------------------------
 
 
-class RootCauseAnalysis(Model):
+class RootCauseAnalysis(Listing):
     primary_cause: str | None = None
+    primary_cause_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     contributing_factors: list[str] = Field(default_factory=list)
+    contributing_factors_none: str | None = Field(default=None, description=NONE_DOC)
     why_it_happened: str | None = None
+    why_it_happened_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     why_we_didnt_catch_it: str | None = None
+    why_we_didnt_catch_it_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
-class Reflection(Model):
+class Reflection(Listing):
     """What went well, or what went wrong: numbered points and their lessons."""
 
     items: list[str] = Field(default_factory=list)
+    items_none: str | None = Field(default=None, description=NONE_DOC)
     lessons: str | None = None
+    lessons_text: str | None = Field(default=None, description=UNKNOWN_DOC)
 
 
 # --- follow-through -------------------------------------------------------------------------
@@ -233,9 +296,11 @@ class ActionItem(Model):
     text: str
     done: bool = False
     owner: str | None = None
+    owner_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     due_date: dt.date | None = None
     due_date_text: str | None = None
     priority: Priority | None = None
+    priority_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     extra: list[str] = Field(default_factory=list, description="Sub-bullets the writer added")
     id: str | None = Field(default=None, description="Public id, e.g. A-7F3K2Q, when shown")
     status: ActionStatus = ActionStatus.OPEN
@@ -250,10 +315,13 @@ class ActionItem(Model):
         return self.status.closed
 
 
-class ActionItems(Model):
+class ActionItems(Listing):
     immediate: list[ActionItem] = Field(default_factory=list)
+    immediate_none: str | None = Field(default=None, description=NONE_DOC)
     short_term: list[ActionItem] = Field(default_factory=list)
+    short_term_none: str | None = Field(default=None, description=NONE_DOC)
     long_term: list[ActionItem] = Field(default_factory=list)
+    long_term_none: str | None = Field(default=None, description=NONE_DOC)
 
     def by_horizon(self) -> list[tuple[Horizon, list[ActionItem]]]:
         """The three horizons in template order with their items."""
@@ -282,10 +350,13 @@ class CheckItem(Model):
         return self.status.closed
 
 
-class PreventionMeasures(Model):
+class PreventionMeasures(Listing):
     technical: list[CheckItem] = Field(default_factory=list)
+    technical_none: str | None = Field(default=None, description=NONE_DOC)
     process: list[CheckItem] = Field(default_factory=list)
+    process_none: str | None = Field(default=None, description=NONE_DOC)
     monitoring: list[CheckItem] = Field(default_factory=list)
+    monitoring_none: str | None = Field(default=None, description=NONE_DOC)
 
 
 # --- metrics --------------------------------------------------------------------------------
@@ -313,9 +384,16 @@ class Measurement(Model):
 
 
 class BeforeDuringAfter(Model):
+    """One Performance Impact row: the value before, during and after the incident."""
+
     before: Measurement | None = None
     during: Measurement | None = None
     after: Measurement | None = None
+    text: str | None = Field(
+        default=None,
+        description="The row as written when it gives fewer than three values (`38% during`, "
+        "`0.2% → 38%`): rendered as written, not padded with placeholders",
+    )
 
 
 class PerformanceImpact(Model):
@@ -350,21 +428,28 @@ def _default_criteria() -> list[CheckItem]:
     return [CheckItem(text=text) for text in DEFAULT_SUCCESS_CRITERIA]
 
 
-class FollowUp(Model):
+class FollowUp(Listing):
     review_schedule: ReviewSchedule = Field(default_factory=ReviewSchedule)
     success_criteria: list[CheckItem] = Field(default_factory=_default_criteria)
+    success_criteria_none: str | None = Field(default=None, description=NONE_DOC)
 
 
-class Appendix(Model):
+class Appendix(Listing):
     logs_and_evidence: list[str] = Field(default_factory=list)
+    logs_and_evidence_none: str | None = Field(default=None, description=NONE_DOC)
     related_incidents: list[str] = Field(default_factory=list)
+    related_incidents_none: str | None = Field(default=None, description=NONE_DOC)
     references: list[str] = Field(default_factory=list)
+    references_none: str | None = Field(default=None, description=NONE_DOC)
 
 
 class SignOff(Model):
     prepared_by: str | None = None
+    prepared_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     reviewed_by: str | None = None
+    reviewed_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     approved_by: str | None = None
+    approved_by_text: str | None = Field(default=None, description=UNKNOWN_DOC)
     date: dt.date | None = None
     date_text: str | None = None
 
@@ -422,6 +507,15 @@ class Postmortem(Model):
         default_factory=list,
         description="How values were read where the text did not say (domain/assumptions.py)",
     )
+
+    def settled(self) -> Postmortem:
+        """A copy where no list's ``_none`` stands beside entries added to it since."""
+        update = {
+            name: part.settled()
+            for name in type(self).model_fields
+            if isinstance(part := getattr(self, name), Listing)
+        }
+        return self.model_copy(update=update)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The document as JSON-ready data with the template's snake_case keys."""

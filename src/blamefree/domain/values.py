@@ -21,6 +21,8 @@ from blamefree.domain.unknown import APPROX as _APPROX
 from blamefree.domain.unknown import UNKNOWN_WORDS as UNKNOWN_WORDS
 from blamefree.domain.unknown import is_placeholder as is_placeholder
 from blamefree.domain.unknown import is_unknown as is_unknown
+from blamefree.domain.unknown import says_none as says_none
+from blamefree.domain.unknown import unknown_with_note as unknown_with_note
 
 UTC = dt.UTC
 
@@ -61,7 +63,67 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "AST": -240,
     "ADT": -180,
     "BRT": -180,
+    # Unambiguous ones people write beside a time.
+    "WEST": 60,  # Western European Summer Time (Lisbon, Canaries in summer)
+    "WAT": 60,
+    "MEZ": 60,
+    "MESZ": 120,
+    "CAT": 120,
+    "SAST": 120,
+    "EAT": 180,
+    "IDT": 180,
+    "GST": 240,  # Gulf Standard Time
+    "PKT": 300,
+    "NPT": 345,
+    "ICT": 420,
+    "WIB": 420,
+    "PHT": 480,
+    "AWST": 480,
+    "ACST": 570,
+    "ACDT": 630,
+    "NZT": 720,
+    "NST": -210,
+    "NDT": -150,
+    "ART": -180,
+    "PET": -300,
+    "COT": -300,
 }
+
+
+@dataclass(frozen=True)
+class ZoneReading:
+    """One meaning of an abbreviation that names several zones."""
+
+    minutes: int
+    name: str
+    zones: tuple[str, ...]  # IANA zones where people use the abbreviation with this meaning
+
+
+# Abbreviations with more than one meaning: the first reading is the one taken (and kept in
+# ZONE_ABBREVIATIONS) unless the document's zone is one of another reading's zones; either way
+# the reader notes which (typed.py records a ``zone_ambiguous`` assumption).
+AMBIGUOUS_ZONES: dict[str, tuple[ZoneReading, ...]] = {
+    "IST": (
+        ZoneReading(330, "India Standard Time", ("Asia/Kolkata", "Asia/Calcutta")),
+        ZoneReading(60, "Irish Standard Time", ("Europe/Dublin",)),
+        ZoneReading(120, "Israel Standard Time", ("Asia/Jerusalem", "Asia/Tel_Aviv")),
+    ),
+    "BST": (
+        ZoneReading(60, "British Summer Time", ("Europe/London", "Europe/Belfast")),
+        ZoneReading(360, "Bangladesh Standard Time", ("Asia/Dhaka",)),
+    ),
+    "CST": (
+        ZoneReading(-360, "Central Standard Time (North America)", ("America/Chicago",)),
+        ZoneReading(480, "China Standard Time", ("Asia/Shanghai", "Asia/Taipei", "PRC")),
+        ZoneReading(-300, "Cuba Standard Time", ("America/Havana",)),
+    ),
+    "AST": (
+        ZoneReading(-240, "Atlantic Standard Time", ("America/Halifax", "America/Puerto_Rico")),
+        ZoneReading(180, "Arabia Standard Time", ("Asia/Riyadh", "Asia/Baghdad", "Asia/Kuwait")),
+    ),
+}
+# Capitals after a time that look like a zone we do not know ("14:05 XYZT"): noted, not silent.
+_ZONE_LIKE = re.compile(r"[A-Z]{2,4}T")
 
 # Generic names (no S/D) follow daylight saving time, as a reader would take them.
 GENERIC_ZONES: dict[str, str] = {
@@ -75,8 +137,26 @@ GENERIC_ZONES: dict[str, str] = {
 _ZONE_NAME_MAX = 64  # the longest IANA name is 32 characters
 
 
-def zone(name: str | None) -> dt.tzinfo:
-    """The tzinfo for an IANA name, an abbreviation we know, or UTC when None."""
+def _zone_key(tz: dt.tzinfo | None) -> str | None:
+    return tz.key if isinstance(tz, ZoneInfo) else None
+
+
+def abbreviation_reading(abbr: str, local: dt.tzinfo | None = None) -> ZoneReading | None:
+    """The reading of an ambiguous abbreviation in a document whose zone is ``local``: the one
+    used in that zone, else the first; None when the abbreviation is not ambiguous."""
+    readings = AMBIGUOUS_ZONES.get(abbr.upper())
+    if readings is None:
+        return None
+    key = _zone_key(local)
+    return next((r for r in readings if key in r.zones), readings[0])
+
+
+def zone(name: str | None, local: dt.tzinfo | None = None) -> dt.tzinfo:
+    """The tzinfo for an IANA name, an abbreviation we know, or UTC when None; an abbreviation
+    with several meanings takes the one used in ``local`` (the document's zone), if any."""
+    reading = abbreviation_reading(name, local) if name is not None else None
+    if name is not None and reading is not None:
+        return dt.timezone(dt.timedelta(minutes=reading.minutes), name.upper())
     if name is None or name.upper() in {"UTC", "Z", "GMT"}:
         return UTC
     if name.upper() in GENERIC_ZONES:
@@ -278,9 +358,10 @@ class _TimeMatch:
     is_utc: bool
     start: int
     end: int
+    abbr: str | None = None  # the zone abbreviation written after the time, known or not
 
 
-def _read_time_match(match: re.Match[str]) -> _TimeMatch | None:
+def _read_time_match(match: re.Match[str], local: dt.tzinfo | None = None) -> _TimeMatch | None:
     hour, minute = int(match["h"]), int(match["mi"])
     ampm = match["ampm"]
     if ampm:
@@ -297,10 +378,12 @@ def _read_time_match(match: re.Match[str]) -> _TimeMatch | None:
     is_utc = False
     if match["zone"]:
         if match["abbr"]:
-            if match["abbr"] not in ZONE_ABBREVIATIONS and match["abbr"] not in GENERIC_ZONES:
-                return _TimeMatch(hour, minute, second, micro, None, False, *match.span())
-            tz = zone(match["abbr"])
-            is_utc = ZONE_ABBREVIATIONS.get(match["abbr"]) == 0
+            abbr = match["abbr"]
+            if abbr not in ZONE_ABBREVIATIONS and abbr not in GENERIC_ZONES:
+                return _TimeMatch(hour, minute, second, micro, None, False, *match.span(), abbr)
+            tz = zone(abbr, local)
+            is_utc = ZONE_ABBREVIATIONS.get(abbr) == 0
+            return _TimeMatch(hour, minute, second, micro, tz, is_utc, *match.span(), abbr)
         elif match["os"]:
             tz = _offset_zone(match["os"], match["oh"], match["om"])
         elif match["zs"]:
@@ -368,11 +451,10 @@ def _parse_time(
     if iso is not None:
         return iso
     body = _normalise_clock(body)
-    found_times = [found for found in map(_read_time_match, _TIME.finditer(body)) if found]
-    matches = _ranges_start(body, found_times)
-    if not matches:
+    chosen_match = _chosen(body, tz)
+    if chosen_match is None:
         return None
-    chosen = next((found for found in matches if found.is_utc), matches[0])
+    chosen, matches = chosen_match
     rest = body[: chosen.start] + " " + body[chosen.end :]
     date_found = find_date(rest, default_year=reference.year if reference else None)
     if date_found is None:
@@ -415,6 +497,55 @@ def _parse_time(
             local += day_length * shift
             value = _localise(local.replace(microsecond=chosen.micro), zone_info)
     return value
+
+
+def _chosen(body: str, local: dt.tzinfo | None) -> tuple[_TimeMatch, list[_TimeMatch]] | None:
+    """The time a text is read as (one marked UTC wins, a range reads as its start), and all of
+    them; None when it has no time of day."""
+    found_times = [m for m in (_read_time_match(t, local) for t in _TIME.finditer(body)) if m]
+    matches = _ranges_start(body, found_times)
+    if not matches:
+        return None
+    return next((found for found in matches if found.is_utc), matches[0]), matches
+
+
+@dataclass(frozen=True)
+class ZoneDoubt:
+    """A zone written with a time that does not say one zone outright."""
+
+    abbr: str
+    reading: ZoneReading | None  # the meaning taken, for an ambiguous abbreviation
+    others: tuple[ZoneReading, ...]  # its other meanings
+
+
+def zone_doubt(text: str, local: dt.tzinfo | None = None) -> ZoneDoubt | None:
+    """What is unsure about the zone of the time ``text`` is read as: an abbreviation with
+    several meanings (``IST``), or capitals that look like a zone we do not know (``XYZT``,
+    ``reading`` None); None when the zone is plain or the text names none."""
+    body = _normalise_clock(_APPROX.sub("", text))
+    try:
+        if _iso_datetime(body.strip()) is not None:
+            return None
+        chosen = _chosen(body, local)
+    except ValueError:
+        return None
+    if chosen is None or chosen[0].abbr is None:
+        return None
+    abbr = chosen[0].abbr
+    reading = abbreviation_reading(abbr, local)
+    if reading is not None and isinstance(local, dt.timezone) and local.tzname(None) == abbr:
+        return None  # the document's own zone is this abbreviation: noted once, with it
+    if reading is not None and _zone_key(local) in reading.zones:
+        return None  # the document's zone says which: IST in a Europe/Dublin document
+    if reading is not None:
+        others = tuple(r for r in AMBIGUOUS_ZONES[abbr] if r is not reading)
+        return ZoneDoubt(abbr, reading, others)
+    known = abbr in ZONE_ABBREVIATIONS or abbr in GENERIC_ZONES
+    if known or not _ZONE_LIKE.fullmatch(abbr) or chosen[0].tz is not None:
+        return None
+    if any(m.tz is not None for m in chosen[1]):
+        return None  # another time in the text names a zone we know ("14:05 XYZT (13:05 UTC)")
+    return ZoneDoubt(abbr, None, ())
 
 
 def _localise(local: dt.datetime, zone_info: dt.tzinfo) -> dt.datetime:

@@ -207,6 +207,7 @@ REVIEW_LABELS: tuple[tuple[str, str], ...] = (
     ("3 Month Follow-Up", "three_month"),
 )
 
+FEATURE_PLACEHOLDERS = ("[Feature 1]", "[Feature 2]", "[Feature 3]")
 APPENDIX_HEADINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Logs and Evidence",

@@ -33,6 +33,8 @@ from blamefree.markdown.typed import (
     read_duration,
     read_implied_start,
     read_time,
+    unknown_text,
+    zone_name_doubt,
 )
 
 _SEVERITY = re.compile(r"^\s*+(?:P|SEV(?:ERITY)?[\s-]*+)(?P<n>\d)\b", re.IGNORECASE)
@@ -54,10 +56,12 @@ def _read_header(doc: dict[str, Any], root: Section, ctx: Context, tz_option: st
         tz_name = found["timezone"].value
         ctx.typed(values.zone, found["timezone"], "timezone")
         doc["timezone"] = tz_name
+        zone_name_doubt(ctx, tz_name, "timezone")
     elif noted is not None:
         # "All times are in PST." in the text: the writer's own word, like a Time Zone line.
         tz_name = noted
         doc["timezone"] = tz_name
+        zone_name_doubt(ctx, tz_name, "timezone")
     elif tz_option and tz_option.upper() != "UTC":
         tz_name = tz_option
         doc["timezone"] = tz_name
@@ -74,6 +78,9 @@ def _read_header(doc: dict[str, Any], root: Section, ctx: Context, tz_option: st
             )
         doc["severity"] = Severity(f"P{match['n']}")
         doc["severity_text"] = kept(severity.value, f"P{match['n']}")
+    elif severity is not None:
+        # "TBD (after the review)": not known, and the words that say so are kept.
+        doc["severity_text"] = unknown_text(found, "severity")
     date_field = found.get("date")
     doc["date"], doc["date_text"] = read_date(ctx, date_field, "date", required=True)
     ctx.reference = doc["date"]
@@ -121,6 +128,7 @@ def _read_timeline(section: Section, ctx: Context, clock: Clock) -> dict[str, An
             clock.pending.append(TimeField(f"timeline.{key}.time", by_name["time"], block, "time"))
         for _label, name in block_type.labels:
             block[name] = free_text(by_name, name)
+            block[f"{name}_text"] = unknown_text(by_name, name)
         timeline[key] = block
     return timeline
 

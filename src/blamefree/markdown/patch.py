@@ -494,6 +494,7 @@ def patch(
     ``old`` is what ``text`` parses to (read here when None); ``timezone`` is the zone the text
     is read with (the document's ``timezone``).
     """
+    new = new.settled()  # a list's "none" does not stand beside an entry added to it
     if old is None:
         try:
             old = parse(text, timezone=timezone)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from pydantic import BaseModel
+
 from blamefree.domain import values
 from blamefree.domain.derive import (
     FROM_EVENTS,
@@ -40,6 +42,16 @@ def _indent(text: str, width: int) -> str:
 
 def _or(value: str | None, placeholder: str) -> str:
     return value if value is not None else placeholder
+
+
+def _written(model: BaseModel, name: str, placeholder: str) -> str:
+    """A text field: its value, else what the author wrote to say it is not known, else the
+    placeholder."""
+    value = getattr(model, name)
+    if value is not None:
+        return str(value)
+    text = getattr(model, f"{name}_text", None)
+    return text if isinstance(text, str) else placeholder
 
 
 def _typed(text: str | None, value: object, formatted: str | None, placeholder: str) -> str:
@@ -79,6 +91,15 @@ def _bullet(text: str) -> str:
     return "- " + _indent(text, 2)
 
 
+def _bullets(items: list[str], none: str | None, placeholders: tuple[str, ...]) -> list[str]:
+    """A list's items; else the author's word that it has none; else its placeholders."""
+    if items:
+        return [_bullet(item) for item in items]
+    if none is not None:
+        return [_bullet(none)]
+    return [f"- {p}" for p in placeholders]
+
+
 def _checkbox(item: CheckItem | ActionItem) -> str:
     # Continuation lines sit under the item's text as the list marker sets it (two spaces),
     # which is how they are read back.
@@ -111,8 +132,8 @@ def _tracking(item: ActionItem) -> list[str]:
     return ["  " + _bullet(row) for row in rows]
 
 
-def _numbered(items: list[str], placeholder: str) -> list[str]:
-    rows = items or [f"[{placeholder} {n}]" for n in (1, 2, 3)]
+def _numbered(items: list[str], placeholder: str, none: str | None = None) -> list[str]:
+    rows = items or ([none] if none is not None else [f"[{placeholder} {n}]" for n in (1, 2, 3)])
     return [f"{n}. " + _indent(text, len(str(n)) + 2) for n, text in enumerate(rows, start=1)]
 
 
@@ -186,7 +207,7 @@ def _impact_start_implied(doc: Postmortem) -> bool:
 def _executive_summary(doc: Postmortem) -> list[str]:
     summary = doc.executive_summary
     rows = [
-        (label, _or(getattr(summary, name), placeholder))
+        (label, _written(summary, name, placeholder))
         for label, name, placeholder in layout.EXECUTIVE_SUMMARY_LABELS
     ]
     return _paragraph_fields(rows)
@@ -198,8 +219,9 @@ def _phase(block: PhaseBlock, derived: Derived | None) -> list[str]:
         time = f"{values.format_datetime(derived.time)} {FROM_EVENTS}"
     lines = [_bullet(f"**Time:** {time}")]
     for index, (label, name, value) in enumerate(block.field_values()):
-        shown = _or(value, layout.PHASE_PLACEHOLDERS[name])
-        if index == 0 and derived is not None and derived.actor and value is None:
+        shown = _written(block, name, layout.PHASE_PLACEHOLDERS[name])
+        unwritten = value is None and getattr(block, f"{name}_text") is None
+        if index == 0 and derived is not None and derived.actor and unwritten:
             shown = f"{derived.actor} {FROM_EVENTS}"
         lines.append(_bullet(f"**{label}:** {shown}"))
     lines.extend(_bullet(extra) for extra in block.extra)
@@ -221,8 +243,9 @@ def _timeline(doc: Postmortem) -> list[str]:
 
 
 def _impact(doc: Postmortem) -> list[str]:
-    users = doc.impact_assessment.users_affected
-    business = doc.impact_assessment.business_impact
+    impact = doc.impact_assessment
+    users = impact.users_affected
+    business = impact.business_impact
     percentage = users.percentage
     out = [
         "### Users Affected",
@@ -242,12 +265,12 @@ def _impact(doc: Postmortem) -> list[str]:
         "### Features Affected",
     ]
     features = doc.impact_assessment.features_affected
-    out += [_bullet(f) for f in features] or ["- [Feature 1]", "- [Feature 2]", "- [Feature 3]"]
+    out += _bullets(features, impact.features_affected_none, layout.FEATURE_PLACEHOLDERS)
     out += _extras(doc, "Impact Assessment/Features Affected")
     out += [
         "",
         "### Business Impact",
-        _bullet(f"**Revenue Impact:** {_or(business.revenue_impact, '[Estimate]')}"),
+        _bullet(f"**Revenue Impact:** {_written(business, 'revenue_impact', '[Estimate]')}"),
         _bullet(
             "**Support Tickets:** "
             + _count(business.support_tickets, business.support_tickets_text)
@@ -256,7 +279,9 @@ def _impact(doc: Postmortem) -> list[str]:
             "**Customer Complaints:** "
             + _count(business.customer_complaints, business.customer_complaints_text)
         ),
-        _bullet(f"**Reputation Impact:** {_or(business.reputation_impact, '[Assessment]')}"),
+        _bullet(
+            f"**Reputation Impact:** {_written(business, 'reputation_impact', '[Assessment]')}"
+        ),
         *_extras(doc, "Impact Assessment/Business Impact"),
     ]
     return out
@@ -266,19 +291,19 @@ def _root_cause(doc: Postmortem) -> list[str]:
     rca = doc.root_cause_analysis
     return [
         "### Primary Cause",
-        _or(rca.primary_cause, "[Detailed description of root cause]"),
+        _written(rca, "primary_cause", "[Detailed description of root cause]"),
         *_extras(doc, "Root Cause Analysis/Primary Cause"),
         "",
         "### Contributing Factors",
-        *_numbered(rca.contributing_factors, "Factor"),
+        *_numbered(rca.contributing_factors, "Factor", rca.contributing_factors_none),
         *_extras(doc, "Root Cause Analysis/Contributing Factors"),
         "",
         "### Why It Happened",
-        _or(rca.why_it_happened, "[Analysis of why the root cause occurred]"),
+        _written(rca, "why_it_happened", "[Analysis of why the root cause occurred]"),
         *_extras(doc, "Root Cause Analysis/Why It Happened"),
         "",
         "### Why We Didn't Catch It",
-        _or(rca.why_we_didnt_catch_it, "[Analysis of why it wasn't prevented]"),
+        _written(rca, "why_we_didnt_catch_it", "[Analysis of why it wasn't prevented]"),
         *_extras(doc, "Root Cause Analysis/Why We Didn't Catch It"),
     ]
 
@@ -292,22 +317,27 @@ def _reflection(doc: Postmortem, key: str) -> list[str]:
         else "[What we learned from what went wrong]"
     )
     return [
-        *_numbered(reflection.items, placeholder),
+        *_numbered(reflection.items, placeholder, reflection.items_none),
         "",
-        f"**Lessons:** {_or(reflection.lessons, lessons_placeholder)}",
+        f"**Lessons:** {_written(reflection, 'lessons', lessons_placeholder)}",
     ]
 
 
 def _action_item(item: ActionItem) -> list[str]:
     return [
         _checkbox(item),
-        "  " + _bullet(f"**Owner:** {_or(item.owner, '[Name]')}"),
+        "  " + _bullet(f"**Owner:** {_written(item, 'owner', '[Name]')}"),
         "  " + _bullet(f"**Due Date:** {_date(item.due_date, item.due_date_text)}"),
-        "  "
-        + _bullet(f"**Priority:** {item.priority.value if item.priority else 'High/Medium/Low'}"),
+        "  " + _bullet(f"**Priority:** {_priority(item)}"),
         *_tracking(item),
         *("  " + _indent(_bullet(extra), 2) for extra in item.extra),
     ]
+
+
+def _priority(item: ActionItem) -> str:
+    if item.priority is not None:
+        return item.priority.value
+    return item.priority_text if item.priority_text is not None else "High/Medium/Low"
 
 
 def _placeholder_item(number: int) -> list[str]:
@@ -328,9 +358,12 @@ def _action_items(doc: Postmortem) -> list[str]:
         if out:
             out.append("")
         out.append(f"### {heading}")
-        blocks = [_action_item(item) for item in items] or [
-            _placeholder_item(n) for n in placeholder_numbers[key]
-        ]
+        none = getattr(doc.action_items, f"{key}_none")
+        blocks = [_action_item(item) for item in items] or (
+            [["- [ ] " + _indent(none, 2)]]
+            if none is not None
+            else [_placeholder_item(n) for n in placeholder_numbers[key]]
+        )
         for i, block in enumerate(blocks):
             if i:
                 out.append("")
@@ -346,9 +379,12 @@ def _prevention(doc: Postmortem) -> list[str]:
             out.append("")
         items: list[CheckItem] = getattr(doc.prevention_measures, key)
         out.append(f"### {heading}")
-        out += [line for item in items for line in _check_item(item)] or [
-            f"- [ ] [{placeholder} {n}]" for n in (1, 2, 3)
-        ]
+        none = getattr(doc.prevention_measures, f"{key}_none")
+        out += [line for item in items for line in _check_item(item)] or (
+            ["- [ ] " + _indent(none, 2)]
+            if none is not None
+            else [f"- [ ] [{placeholder} {n}]" for n in (1, 2, 3)]
+        )
         out += _extras(doc, f"Prevention Measures/{heading}")
     return out
 
@@ -363,6 +399,8 @@ def _measurement(value: Measurement | None, placeholder: str) -> str:
 
 
 def _before_during_after(row: BeforeDuringAfter) -> str:
+    if row.text is not None:
+        return row.text
     return layout.ARROW.join(
         [
             _measurement(row.before, "[Before]"),
@@ -404,7 +442,10 @@ def _follow_up(doc: Postmortem) -> list[str]:
         out.append(_bullet(f"**{label}:** {_date(value, text)}"))
     out += _extras(doc, "Follow-Up/Review Schedule")
     out += ["", "### Success Criteria"]
-    out += [line for item in doc.follow_up.success_criteria for line in _check_item(item)]
+    criteria = doc.follow_up.success_criteria
+    out += [line for item in criteria for line in _check_item(item)]
+    if not criteria and doc.follow_up.success_criteria_none is not None:
+        out.append("- [ ] " + _indent(doc.follow_up.success_criteria_none, 2))
     out += _extras(doc, "Follow-Up/Success Criteria")
     return out
 
@@ -416,7 +457,7 @@ def _appendix(doc: Postmortem) -> list[str]:
             out.append("")
         items: list[str] = getattr(doc.appendix, key)
         out.append(f"### {heading}")
-        out += [_bullet(item) for item in items] or [f"- {p}" for p in placeholders]
+        out += _bullets(items, getattr(doc.appendix, f"{key}_none"), placeholders)
         out += _extras(doc, f"Appendix/{heading}")
     return out
 
@@ -424,9 +465,9 @@ def _appendix(doc: Postmortem) -> list[str]:
 def _sign_off(doc: Postmortem) -> list[str]:
     sign_off = doc.sign_off
     rows = [
-        ("Prepared By", _or(sign_off.prepared_by, "[Name]")),
-        ("Reviewed By", _or(sign_off.reviewed_by, "[Name]")),
-        ("Approved By", _or(sign_off.approved_by, "[Name]")),
+        ("Prepared By", _written(sign_off, "prepared_by", "[Name]")),
+        ("Reviewed By", _written(sign_off, "reviewed_by", "[Name]")),
+        ("Approved By", _written(sign_off, "approved_by", "[Name]")),
         ("Date", _date(sign_off.date, sign_off.date_text)),
     ]
     return _paragraph_fields(rows)

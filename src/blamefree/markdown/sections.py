@@ -22,6 +22,7 @@ from blamefree.markdown.typed import (
     read_duration,
     read_measurement,
     read_percentage,
+    unknown_text,
 )
 
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s*(?P<text>.*)$", re.DOTALL)
@@ -64,28 +65,76 @@ def read_executive_summary(section: Section, ctx: Context) -> dict[str, Any]:
     found = paragraph_fields(content_blocks(section), set(labels), ctx, "Executive Summary")
     for child in section.children:
         ctx.leftover("Executive Summary", section_raw(child, ctx.lines), child.heading, child.level)
-    return {name: free_text(found, key) for key, name in labels.items()}
+    result: dict[str, Any] = {}
+    for key, name in labels.items():
+        result[name] = free_text(found, key)
+        result[f"{name}_text"] = unknown_text(found, key)
+    return result
 
 
-def _list_texts(section: Section, ctx: Context, parent: str) -> list[str]:
-    """The items of the section's lists (placeholders dropped); other blocks are kept aside."""
-    texts: list[str] = []
-    loose: list[str] = []
+# What the lone "No ..." entry of a list must name to say the list has nothing.
+NONE_NOUNS: dict[str, tuple[str, ...]] = {
+    "features_affected": ("feature", "features", "functionality", "services"),
+    "contributing_factors": ("factor", "factors"),
+    "success_criteria": ("criteria", "criterion"),
+    "logs_and_evidence": ("log", "logs", "evidence", "screenshots", "graphs"),
+    "related_incidents": ("incident", "incidents", "outage", "outages"),
+    "references": ("reference", "references", "documentation", "docs", "runbook", "runbooks"),
+    "action_items": ("action", "actions", "items", "follow-ups"),
+    "prevention": ("measure", "measures", "improvement", "improvements"),
+}
+
+
+def _without_box(text: str) -> str:
+    match = _CHECKBOX.match(text)
+    return match["text"].strip() if match else text.strip()
+
+
+def none_statement(entries: list[str], loose: list[Block], nouns: tuple[str, ...]) -> str | None:
+    """The author's word that a list has nothing (``None recorded``, ``No related incidents``),
+    when it is all the list holds: its one entry besides placeholders, or a one-line paragraph
+    in place of the list."""
+    written = [entry for entry in entries if not values.is_placeholder(_without_box(entry))]
+    if len(written) == 1 and "\n" not in written[0]:
+        text = _without_box(written[0])
+        return text if values.says_none(text, nouns) else None
+    if not written and len(loose) == 1 and loose[0].kind == "paragraph":
+        text = loose[0].raw.strip()
+        return text if "\n" not in text and values.says_none(text, nouns) else None
+    return None
+
+
+def _list_entries(
+    section: Section, ctx: Context, parent: str, nouns: tuple[str, ...] | None = ()
+) -> tuple[list[str], str | None]:
+    """The items of the section's lists (placeholders and unknown words dropped), or the
+    author's word that there are none (not looked for when ``nouns`` is None); other blocks
+    are kept aside."""
+    entries: list[str] = []
+    loose: list[Block] = []
     for block in content_blocks(section):
         if block.kind == "list":
-            texts.extend(item.raw for item in block.items if not values.is_unknown(item.raw))
+            entries.extend(item.raw for item in block.items)
         else:
-            loose.append(block.raw)
+            loose.append(block)
+    statement = None if nouns is None else none_statement(entries, loose, nouns)
+    if statement is not None:
+        entries = []
+        loose = [block for block in loose if block.raw.strip() != statement]
+    texts = [entry for entry in entries if not values.is_unknown(entry)]
     if loose:
-        ctx.leftover(parent, "\n\n".join(loose))
+        ctx.leftover(parent, "\n\n".join(block.raw for block in loose))
     for child in section.children:
         ctx.leftover(parent, section_raw(child, ctx.lines), child.heading, child.level)
-    return texts
+    return texts, statement
 
 
-def _check_items(section: Section, ctx: Context, parent: str) -> list[dict[str, Any]]:
+def _check_items(
+    section: Section, ctx: Context, parent: str, nouns: tuple[str, ...] | None = ()
+) -> tuple[list[dict[str, Any]], str | None]:
     items: list[dict[str, Any]] = []
-    for text in _list_texts(section, ctx, parent):
+    texts, statement = _list_entries(section, ctx, parent, nouns)
+    for text in texts:
         text, status = _trailing_status(text)
         match = _CHECKBOX.match(text)
         body = match["text"].strip() if match else text
@@ -95,7 +144,7 @@ def _check_items(section: Section, ctx: Context, parent: str) -> list[dict[str, 
         if done or status is None:
             status = ActionStatus.DONE if done else ActionStatus.OPEN
         items.append({"text": body, "done": status is ActionStatus.DONE, "status": status})
-    return items
+    return items, statement
 
 
 _TRACKING_LABELS = ("status", "type", "id", "tracker")
@@ -138,6 +187,16 @@ def _free_text(section: Section, ctx: Context) -> str | None:
     return None if values.is_unknown(body) else body
 
 
+def _section_text(section: Section, ctx: Context) -> tuple[str | None, str | None]:
+    """A free-text sub-section: (its text, or None when it says it is not known; the words
+    that say so, kept)."""
+    body = section_raw(section, ctx.lines)
+    if not values.is_unknown(body):
+        return body, None
+    written = body.strip()
+    return None, (written if values.unknown_with_note(written) else None)
+
+
 def read_impact(section: Section, ctx: Context) -> dict[str, Any]:
     ctx.leftover("Impact Assessment", "\n\n".join(b.raw for b in content_blocks(section)))
     subs = sub_sections(
@@ -172,8 +231,11 @@ def read_impact(section: Section, ctx: Context) -> dict[str, Any]:
         if extra:
             ctx.leftover(parent, "\n".join(f"- {e}" for e in extra))
     if "features" in subs:
-        result["features_affected"] = _list_texts(
-            subs["features"], ctx, "Impact Assessment/Features Affected"
+        result["features_affected"], result["features_affected_none"] = _list_entries(
+            subs["features"],
+            ctx,
+            "Impact Assessment/Features Affected",
+            NONE_NOUNS["features_affected"],
         )
     if "business" in subs:
         parent = "Impact Assessment/Business Impact"
@@ -181,8 +243,9 @@ def read_impact(section: Section, ctx: Context) -> dict[str, Any]:
         found, extra = bullet_fields(content_blocks(subs["business"]), set(labels), ctx, parent)
         by_name = {labels[label]: item for label, item in found.items()}
         business = result["business_impact"]
-        business["revenue_impact"] = free_text(by_name, "revenue_impact")
-        business["reputation_impact"] = free_text(by_name, "reputation_impact")
+        for name in ("revenue_impact", "reputation_impact"):
+            business[name] = free_text(by_name, name)
+            business[f"{name}_text"] = unknown_text(by_name, name)
         for name in ("support_tickets", "customer_complaints"):
             business[name], business[f"{name}_text"] = read_count(
                 ctx, by_name.get(name), f"impact_assessment.business_impact.{name}"
@@ -209,31 +272,41 @@ def read_root_cause(section: Section, ctx: Context) -> dict[str, Any]:
     )
     result: dict[str, Any] = {}
     if "primary" in subs:
-        result["primary_cause"] = _free_text(subs["primary"], ctx)
+        result["primary_cause"], result["primary_cause_text"] = _section_text(subs["primary"], ctx)
     if "factors" in subs:
         blocks = content_blocks(subs["factors"])
-        if any(block.kind == "list" for block in blocks):
-            result["contributing_factors"] = _list_texts(
-                subs["factors"], ctx, "Root Cause Analysis/Contributing Factors"
+        nouns = NONE_NOUNS["contributing_factors"]
+        statement = none_statement([], blocks, nouns)
+        if any(block.kind == "list" for block in blocks) or statement is not None:
+            factors, statement = _list_entries(
+                subs["factors"], ctx, "Root Cause Analysis/Contributing Factors", nouns
             )
+            result["contributing_factors"] = factors
+            result["contributing_factors_none"] = statement
         else:
             text = _free_text(subs["factors"], ctx)
             result["contributing_factors"] = [text] if text else []
     if "why" in subs:
-        result["why_it_happened"] = _free_text(subs["why"], ctx)
+        result["why_it_happened"], result["why_it_happened_text"] = _section_text(subs["why"], ctx)
     if "catch" in subs:
-        result["why_we_didnt_catch_it"] = _free_text(subs["catch"], ctx)
+        catch, catch_text = _section_text(subs["catch"], ctx)
+        result["why_we_didnt_catch_it"], result["why_we_didnt_catch_it_text"] = catch, catch_text
     return result
 
 
 def read_reflection(section: Section, ctx: Context, heading: str) -> dict[str, Any]:
-    items: list[str] = []
+    entries: list[str] = []
     other: list[Block] = []
     for block in content_blocks(section):
         if block.kind == "list":
-            items.extend(item.raw for item in block.items if not values.is_unknown(item.raw))
+            entries.extend(item.raw for item in block.items)
         else:
             other.append(block)
+    statement = none_statement(entries, other, ())
+    if statement is not None:
+        entries = []
+        other = [block for block in other if block.raw.strip() != statement]
+    items = [entry for entry in entries if not values.is_unknown(entry)]
     lone = [block for block in other if block.kind == "paragraph"]
     named = layout.section_key(section.heading)
     if named is not None and named[1] and len(lone) == 1 == len(other):
@@ -254,7 +327,13 @@ def read_reflection(section: Section, ctx: Context, heading: str) -> dict[str, A
     for child in section.children:
         ctx.leftover(heading, section_raw(child, ctx.lines), child.heading, child.level)
     lesson_text = None if lessons is None or values.is_unknown(lessons.value) else lessons.value
-    return {"items": items, "lessons": lesson_text}
+    written = {"lessons": lessons} if lessons is not None else {}
+    return {
+        "items": items,
+        "items_none": statement,
+        "lessons": lesson_text,
+        "lessons_text": unknown_text(written, "lessons"),
+    }
 
 
 # What the reflection sections' lessons line may be called ("**Learnings**" needs no colon).
@@ -318,10 +397,12 @@ def _read_action_item(item: Item, ctx: Context, path: str) -> dict[str, Any] | N
         **tracking,
     }
     result["owner"] = free_text(fields, "owner")
+    result["owner_text"] = unknown_text(fields, "owner")
     result["due_date"], result["due_date_text"] = read_date(
         ctx, fields.get("due_date"), f"{path}.due_date"
     )
     priority = fields.get("priority")
+    result["priority_text"] = unknown_text(fields, "priority")
     if priority is not None and not values.is_unknown(priority.value):
         word = layout.normalise(priority.value).split(" ")[0] if priority.value.strip() else ""
         if word not in _PRIORITY_WORDS:
@@ -334,9 +415,26 @@ def _read_action_item(item: Item, ctx: Context, path: str) -> dict[str, Any] | N
     return result
 
 
+def _bare_item(item: Item) -> str:
+    """An item's text when nothing but placeholder sub-bullets sits under it, else all of it."""
+    for child in item.children:
+        split = split_label(child.raw, {"owner", "due date", "due", "priority"})
+        if child.children or split is None or not values.is_placeholder(split[1]):
+            return item.raw
+    return item.head
+
+
+def _horizon_none(blocks: list[Block]) -> str | None:
+    """The author's word that a horizon has no action items (``- None this week``)."""
+    entries = [_bare_item(item) for block in blocks if block.kind == "list" for item in block.items]
+    loose = [block for block in blocks if block.kind != "list"]
+    return none_statement(entries, loose, NONE_NOUNS["action_items"])
+
+
 def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
     ctx.leftover("Action Items", "\n\n".join(b.raw for b in content_blocks(section)))
     result: dict[str, list[dict[str, Any]]] = {"immediate": [], "short_term": [], "long_term": []}
+    stated: dict[str, str] = {}
     headings = dict((key, heading) for heading, key in layout.HORIZON_HEADINGS)
     for child in section.children:
         key = _horizon_key(child.heading)
@@ -344,10 +442,17 @@ def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
             ctx.leftover("Action Items", section_raw(child, ctx.lines), child.heading, child.level)
             continue
         loose: list[str] = []
-        for block in content_blocks(child):
+        blocks = content_blocks(child)
+        statement = _horizon_none(blocks)
+        if statement is not None:
+            stated[f"{key}_none"] = statement
+            blocks = [b for b in blocks if b.kind == "list" or b.raw.strip() != statement]
+        for block in blocks:
             if block.kind != "list":
                 loose.append(block.raw)
                 continue
+            if statement is not None:
+                continue  # the lone "None" item, and the placeholder items beside it
             for item in block.items:
                 path = f"action_items.{key}[{len(result[key])}]"
                 parsed = _read_action_item(item, ctx, path)
@@ -362,7 +467,7 @@ def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
                 grandchild.heading,
                 grandchild.level,
             )
-    return result
+    return {**result, **stated}
 
 
 def read_prevention(section: Section, ctx: Context) -> dict[str, Any]:
@@ -370,10 +475,12 @@ def read_prevention(section: Section, ctx: Context) -> dict[str, Any]:
     synonyms = {layout.normalise(heading): key for heading, key, _p in layout.PREVENTION_HEADINGS}
     headings = {key: heading for heading, key, _p in layout.PREVENTION_HEADINGS}
     subs = sub_sections(section, synonyms, ctx, "Prevention Measures")
-    return {
-        key: _check_items(sub, ctx, f"Prevention Measures/{headings[key]}")
-        for key, sub in subs.items()
-    }
+    result: dict[str, Any] = {}
+    for key, sub in subs.items():
+        result[key], result[f"{key}_none"] = _check_items(
+            sub, ctx, f"Prevention Measures/{headings[key]}", NONE_NOUNS["prevention"]
+        )
+    return result
 
 
 def read_metrics(section: Section, ctx: Context) -> dict[str, Any]:
@@ -431,15 +538,41 @@ def read_metrics(section: Section, ctx: Context) -> dict[str, Any]:
                     item.line,
                     f"metrics.performance_impact.{name}",
                 )
-            parts += [""] * (3 - len(parts))
             path = f"metrics.performance_impact.{name}"
-            performance[name] = {
+            slots = _performance_slots(parts)
+            row: dict[str, Any] = {
                 slot: read_measurement(ctx, part, f"{path}.{slot}") if part.strip() else None
-                for slot, part in zip(("before", "during", "after"), parts, strict=True)
+                for slot, part in zip(("before", "during", "after"), slots, strict=True)
             }
+            if len(parts) < 3 or not all(part.strip() for part in parts):
+                # A row that leaves a value out is kept as written: rendering it in full would
+                # add placeholders the author did not write.
+                row["text"] = item.value.strip()
+            performance[name] = row
         if extra:
             ctx.leftover(parent, "\n".join(f"- {e}" for e in extra))
     return result
+
+
+# A lone value that says which one it is: "38% during the incident", "0.2% before".
+_SLOT_WORDS = (
+    (1, re.compile(r"\b(?:during|peak(?:ed)?|at (?:the )?(?:worst|peak)|max(?:imum)?)\b", re.I)),
+    (0, re.compile(r"\b(?:before|baseline|normal(?:ly)?|usual(?:ly)?|typical(?:ly)?)\b", re.I)),
+    (2, re.compile(r"\b(?:after|afterwards|since|recovered)\b", re.I)),
+)
+
+
+def _performance_slots(parts: list[str]) -> list[str]:
+    """The written values as before, during and after: in order, or a lone value in the slot
+    its words name (else before)."""
+    slots = parts + [""] * (3 - len(parts))
+    if len(parts) == 1:
+        for index, words in _SLOT_WORDS:
+            if words.search(parts[0]):
+                slots = ["", "", ""]
+                slots[index] = parts[0]
+                break
+    return slots
 
 
 def read_follow_up(section: Section, ctx: Context) -> dict[str, Any]:
@@ -476,8 +609,8 @@ def read_follow_up(section: Section, ctx: Context) -> dict[str, Any]:
         if extra:
             ctx.leftover(parent, "\n".join(f"- {e}" for e in extra))
     if "criteria" in subs:
-        result["success_criteria"] = _check_items(
-            subs["criteria"], ctx, "Follow-Up/Success Criteria"
+        result["success_criteria"], result["success_criteria_none"] = _check_items(
+            subs["criteria"], ctx, "Follow-Up/Success Criteria", NONE_NOUNS["success_criteria"]
         )
     return result
 
@@ -488,7 +621,12 @@ def read_appendix(section: Section, ctx: Context) -> dict[str, Any]:
     synonyms.update({"logs": "logs_and_evidence", "evidence": "logs_and_evidence"})
     headings = {key: heading for heading, key, _p in layout.APPENDIX_HEADINGS}
     subs = sub_sections(section, synonyms, ctx, "Appendix")
-    return {key: _list_texts(sub, ctx, f"Appendix/{headings[key]}") for key, sub in subs.items()}
+    result: dict[str, Any] = {}
+    for key, sub in subs.items():
+        result[key], result[f"{key}_none"] = _list_entries(
+            sub, ctx, f"Appendix/{headings[key]}", NONE_NOUNS[key]
+        )
+    return result
 
 
 def read_sign_off(section: Section, ctx: Context) -> dict[str, Any]:
@@ -497,8 +635,9 @@ def read_sign_off(section: Section, ctx: Context) -> dict[str, Any]:
     found = {labels[key]: item for key, item in found_by_label.items()}
     for child in section.children:
         ctx.leftover("Sign-Off", section_raw(child, ctx.lines), child.heading, child.level)
-    result: dict[str, Any] = {
-        name: free_text(found, name) for name in ("prepared_by", "reviewed_by", "approved_by")
-    }
+    result: dict[str, Any] = {}
+    for name in ("prepared_by", "reviewed_by", "approved_by"):
+        result[name] = free_text(found, name)
+        result[f"{name}_text"] = unknown_text(found, name)
     result["date"], result["date_text"] = read_date(ctx, found.get("date"), "sign_off.date")
     return result

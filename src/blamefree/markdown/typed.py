@@ -35,6 +35,17 @@ def free_text(found: dict[str, Field], key: str) -> str | None:
     return item.value
 
 
+def unknown_text(found: dict[str, Field], key: str) -> str | None:
+    """What the author wrote in a text field that says it is not known and why (``TBD (ask
+    finance)``), kept so the note is not lost; None for a bare ``TBD``, a placeholder, a derived
+    value or nothing."""
+    item = found.get(key)
+    if item is None or derived(item.value):
+        return None
+    written = item.value.strip()
+    return written if values.unknown_with_note(written) else None
+
+
 def kept(written: str, canonical: str) -> str | None:
     """The text as written when it differs from the canonical form, else None."""
     return None if written == canonical else written
@@ -298,6 +309,7 @@ def read_time(
         return None, found.value
     if carried is not None:
         ctx.assume(_zone_assumed(found.value, path, moment, *carried))
+    zone_doubt(ctx, found.value, path, tz, moment)
     clock.previous = moment
     return moment, kept(found.value, values.format_datetime(moment))
 
@@ -310,7 +322,77 @@ def read_implied_start(ctx: Context, clock: Clock, found: Field, path: str) -> d
     moment = ctx.typed(lambda text: values.date_time_of_day(text, tz=tz), found, path)
     if moment is not None and carried is not None:
         ctx.assume(_zone_assumed(found.value, path, moment, *carried))
+    if moment is not None:
+        zone_doubt(ctx, found.value, path, tz, moment)
     return moment
+
+
+def _offset(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def _zone_name(tz: dt.tzinfo) -> str:
+    if tz is dt.UTC:
+        return "UTC"
+    key = getattr(tz, "key", None)
+    return key if isinstance(key, str) else (tz.tzname(None) or "UTC")
+
+
+def zone_doubt(
+    ctx: Context, text: str, path: str, tz: dt.tzinfo, moment: dt.datetime | None
+) -> None:
+    """Note a zone written with a time that is not one zone outright: an abbreviation with
+    several meanings (``IST``), or capitals that look like a zone nobody defined (``XYZT``)."""
+    doubt = values.zone_doubt(text, tz)
+    if doubt is None:
+        return
+    read_as = values.format_datetime(moment) if moment is not None else None
+    if doubt.reading is not None:
+        ctx.assume(_zone_ambiguous(doubt, text, path, read_as))
+        return
+    used = _zone_name(tz)
+    ctx.assume(
+        Assumption(
+            kind="zone_unknown",
+            field=path,
+            text=shown(text),
+            read_as=read_as,
+            zone=used,
+            note=f"{doubt.abbr!r} is not a time zone Blamefree knows, so the time was read "
+            f"in {used}, as a time without a zone; write an offset (UTC+02:00) or an IANA "
+            "zone (Europe/Berlin) instead",
+        )
+    )
+
+
+def zone_name_doubt(ctx: Context, name: str, path: str) -> None:
+    """Note a document zone given as an abbreviation with several meanings (``IST``)."""
+    reading = values.abbreviation_reading(name)
+    if reading is None:
+        return
+    others = tuple(r for r in values.AMBIGUOUS_ZONES[name.upper()] if r is not reading)
+    doubt = values.ZoneDoubt(name.upper(), reading, others)
+    ctx.assume(_zone_ambiguous(doubt, name, path, None))
+
+
+def _zone_ambiguous(
+    doubt: values.ZoneDoubt, text: str, path: str, read_as: str | None
+) -> Assumption:
+    assert doubt.reading is not None
+    offset = _offset(doubt.reading.minutes)
+    others = " or ".join(f"{r.name} ({_offset(r.minutes)})" for r in doubt.others)
+    return Assumption(
+        kind="zone_ambiguous",
+        field=path,
+        text=shown(text),
+        read_as=read_as,
+        zone=f"{doubt.abbr} ({offset})",
+        note=f"{doubt.abbr!r} names several zones; it was read as {doubt.reading.name} "
+        f"({offset}), not {others}. Write the offset ({offset}) or an IANA zone "
+        f"({doubt.reading.zones[0]}) to say which",
+    )
 
 
 def _zone_assumed(

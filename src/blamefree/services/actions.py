@@ -229,7 +229,7 @@ def set_action(
             updated = updated.model_copy(update={"due_date": due, "due_date_text": None})
             what.append(f"due {due}")
         if priority is not None and priority is not item.priority:
-            updated = updated.model_copy(update={"priority": priority})
+            updated = updated.model_copy(update={"priority": priority, "priority_text": None})
             what.append(f"priority {priority.value}")
         if type is not None and type is not item.type:
             updated = updated.model_copy(update={"type": type})
@@ -254,7 +254,9 @@ def assign_action(
     def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
         if item.owner == owner.strip():
             return None
-        return horizon, item.model_copy(update={"owner": owner.strip()}), f"assigned to {owner}"
+        # The note that said why there was no owner ("TBD (ask finance)") goes with it.
+        assigned = item.model_copy(update={"owner": owner.strip(), "owner_text": None})
+        return horizon, assigned, f"assigned to {owner}"
 
     return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
 

@@ -415,8 +415,15 @@ class PostmortemRepository:
             **data.get("root_cause_analysis", {}),
             "contributing_factors": list(factors),
         }
-        data["action_items"] = compose_action_items(self.session, row.id)
-        data["prevention_measures"] = compose_prevention_measures(self.session, row.id)
+        stated = {name: data.get(name, {}) for name in _CHILD_FIELDS}
+        data["action_items"] = {
+            **stated["action_items"],
+            **compose_action_items(self.session, row.id),
+        }
+        data["prevention_measures"] = {
+            **stated["prevention_measures"],
+            **compose_prevention_measures(self.session, row.id),
+        }
         return Postmortem.model_validate(data)
 
 
@@ -453,6 +460,15 @@ def _header_values(doc: Postmortem) -> dict[str, Any]:
     body = doc.model_dump(mode="json", by_alias=True, exclude=set(_HEADER_FIELDS + _CHILD_FIELDS))
     body["root_cause_analysis"].pop("contributing_factors", None)
     body["timeline"].pop("events", None)  # events live in timeline_events
+    for name in _CHILD_FIELDS:
+        # Items live in their own tables; the author's word that a list has none, here.
+        stated = {
+            key: value
+            for key, value in getattr(doc, name).settled().model_dump(mode="json").items()
+            if key.endswith("_none") and value is not None
+        }
+        if stated:
+            body[name] = stated
     return {
         "incident_id": doc.incident_id,
         "title": doc.title,

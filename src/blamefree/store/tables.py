@@ -142,9 +142,11 @@ class ActionItemRow(Base):
     text: Mapped[str] = mapped_column(Text)
     done: Mapped[bool] = mapped_column(Boolean)
     owner: Mapped[str | None] = mapped_column(Text, index=True)
+    owner_text: Mapped[str | None] = mapped_column(Text)  # revision 0006: "TBD (note)" as written
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     due_date_text: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[str | None] = mapped_column(String(16))
+    priority_text: Mapped[str | None] = mapped_column(Text)  # revision 0006
     extra: Mapped[list[str]] = mapped_column(JsonType)
     # Tracking (revision 0002): ``uid`` is the public id (``A-7F3K2Q``), unique in the store;
     # ``uid_in_document`` says whether the Markdown shows it as an ``**ID:**`` line.
