@@ -7,6 +7,7 @@ subject is a person or a team blames; the same verb with a system as subject doe
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -162,6 +163,15 @@ class _Hits:
             self.spans.append((rule, first, last))
 
 
+# A list item's checkbox: its mark is not a word ("- [x] Default missing flags ..." starts at
+# "Default", as the unticked item does).
+_CHECKBOX = re.compile(r"^([ \t]{0,12}(?:[-*+]|\d{1,9}[.)])[ \t]{1,4})\[[xX]\]", re.MULTILINE)
+
+
+def _unticked(match: re.Match[str]) -> str:
+    return match[1] + "   "
+
+
 def check_text(
     text: str, *, line_offset: int = 0, config: LanguageConfig | None = None
 ) -> list[Finding]:
@@ -169,7 +179,7 @@ def check_text(
     compiled = _compile(config or LanguageConfig())
     if not compiled.enabled:
         return []
-    masked = mask_markdown(text)
+    masked = _CHECKBOX.sub(_unticked, mask_markdown(text))
     starts = line_starts(text)
     findings: list[Finding] = []
     for tokens in sentences(masked):
@@ -208,6 +218,7 @@ def _finding(
 def _check_sentence(clause: Clause, hits: _Hits, compiled: _Compiled) -> None:
     rules.human_error(clause, hits.add)
     rules.judgement(clause, hits.add, compiled.judgement_phrases)
+    rules.bothered(clause, hits.add)
     rules.belittling(clause, hits.add)
     rules.counterfactual(clause, hits.add)
     rules.culprit(clause, hits.add)

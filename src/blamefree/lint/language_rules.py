@@ -141,6 +141,8 @@ def belittling(clause: Clause, add: Add) -> None:
             after_modal = before == "have" and clause.low(index - 2) in _MODALS
             if before in {"had", "has", "have", "'d"} and not after_modal:
                 continue  # "had just handed over": time, not minimising
+            if after in _JUST_AMOUNT:
+                continue  # "just over two hours", "just after the deploy": an amount or a time
             if _minimising_verb(clause, index + 1) or (after_modal and can_be_verb(after)):
                 if not _system_subject(clause, index):
                     add(BELITTLING, index, index + 1)
@@ -165,6 +167,32 @@ def belittling(clause: Clause, add: Add) -> None:
             add(BELITTLING, index, index)
         elif low == "all" and _all_they_had_to_do(clause, index):
             add(BELITTLING, index, index + 4)
+
+
+# After "just", words that make it "barely" or "right": "just over 5%", "just before 10:00".
+_JUST_AMOUNT = frozenset(
+    {"over", "under", "above", "below", "past", "after", "before", "about", "around", "shy"}
+    | {"short", "beyond", "in", "as", "like", "once", "then", "now", "enough", "gone"}
+)
+# "couldn't be bothered to": a judgement of people, whoever the subject is.
+_CANNOT = frozenset({"couldn't", "can't", "cannot", "wouldn't", "won't"})
+
+
+def bothered(clause: Clause, add: Add) -> None:
+    """BF104/BF105: "couldn't be bothered to", "could not be bothered" (a group: BF105)."""
+    for index, low in enumerate(clause.lows):
+        if low != "bothered" or clause.low(index - 1) != "be":
+            continue
+        modal = index - 2
+        if clause.low(modal) == "not" and clause.low(modal - 1) in {"could", "can", "would"}:
+            modal -= 1
+        elif clause.low(modal) not in _CANNOT:
+            continue
+        kind, where = clause.subject(modal)
+        if kind == "team":
+            add(TEAM, where, index)  # "the DBAs couldn't be bothered to review it"
+        else:
+            add(JUDGEMENT, modal, index)
 
 
 # "trivially avoidable" belittles; "trivially reproducible" describes a bug.
@@ -320,6 +348,8 @@ def culprit(clause: Clause, add: Add) -> None:
     lemmas = verb_lemmas()
     for index, low in enumerate(clause.lows):
         lemma = lemmas.get(low)
+        if lemma is None and low.startswith("re-"):
+            lemma = lemmas.get(low[3:])  # "re-ran the job without checking": done again
         if low in words.BAD_OBJECT:
             _bad_artifact(clause, index, add)  # "Grace's bad merge", "his broken change"
         if lemma is None:

@@ -59,17 +59,32 @@ SYSTEM_WORDS = _words(
     """
 )
 
+# Capitalised nouns that make a name a product or a component ("Identity Service", "Cloud Run",
+# "Payments Gateway", "App"): never a person, alone or in a run of capitalised words.
+SYSTEM_HEADS = _words(
+    """
+    app apps service services gateway gateways pipeline pipelines server servers cluster
+    clusters database databases db platform api apis queue queues cache caches portal
+    dashboard console engine worker workers scheduler proxy balancer network cloud storage
+    bucket registry store stack backend frontend run functions function module system
+    systems tool bot client sdk cdn index feed processor router controller runner daemon
+    mesh bus hub vault lake warehouse catalog catalogue checkout search login auth billing
+    payments ledger identity directory inventory mobile web desktop ios
+    """
+)
+
 # Pronouns and nouns whose referent is a person when they are the subject of a verb.
 PERSON_PRONOUNS = _words(
     """
-    he she they someone somebody anyone anybody nobody you i everyone everybody
+    he she they someone somebody anyone anybody nobody you i everyone everybody whoever
     """
 )
 PERSON_NOUNS = _words(
     """
     engineer engineers developer operator admin administrator sysadmin intern on-call oncall
     responder reviewer author contractor employee person guy colleague teammate hire technician
-    commander manager lead dev
+    commander manager lead dev approver committer maintainer deployer requester submitter
+    assignee releaser on-caller
     """
 )
 # ... and their plurals ("the reviewers missed"), except "leads", which is mostly a verb.
