@@ -88,6 +88,8 @@ class Clause:
         self.tokens = tokens
         self.allowed = allowed
         self.lows = [token.low for token in tokens]
+        self.present = set(self.lows)  # for the rules' quick "could this sentence match?"
+        self.joined = " ".join(self.lows)
         self._padded = ["", "", "", "", "", "", *self.lows, "", "", "", "", "", "", ""]
 
     def low(self, index: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from blamefree.lint import language_words as words
 from blamefree.lint.language_parse import Clause, Kind, can_be_verb, is_base_verb, verb_lemmas
@@ -80,6 +81,43 @@ _DUTIES = frozenset({"job", "responsibility", "role", "duty"})
 _PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "be", "being", "got", "get"})
 # "Nobody bothered to verify" judges; "nobody noticed the alert" states a fact and is fine.
 _NEG_PERSON_VERBS = frozenset({"bothered", "cared", "thought"})
+
+
+_PREFIXES = frozenset({"mis", "re-"})
+
+
+@cache
+def _culprit_triggers() -> frozenset[str]:
+    """Tokens on which `culprit` can start (besides mis- and re- verbs)."""
+    return frozenset(verb_lemmas()) | words.BAD_OBJECT | _CULPRIT_WORDS
+
+
+@cache
+def _counterfactual_triggers() -> frozenset[str]:
+    fail = {form for form, lemma in verb_lemmas().items() if lemma in {"fail", "neglect"}}
+    return _COUNTERFACTUAL_FIRST | fail
+
+
+def check_sentence(
+    clause: Clause, add: Add, phrases: tuple[tuple[str, ...], ...], firsts: frozenset[str]
+) -> None:
+    """Every family over one sentence, skipping those whose first words it does not have."""
+    present = clause.present
+    joined = clause.joined
+    if not present.isdisjoint(_HUMAN_ERROR_FIRST) or "fat-" in joined:
+        human_error(clause, add)
+    if not present.isdisjoint(_JUDGEMENT_FIRST) or not present.isdisjoint(firsts):
+        judgement(clause, add, phrases)
+    if "bothered" in present:
+        bothered(clause, add)
+    if not present.isdisjoint(_BELITTLING_FIRST):
+        belittling(clause, add)
+    if not present.isdisjoint(_counterfactual_triggers()):
+        counterfactual(clause, add)
+    if not present.isdisjoint(_culprit_triggers()) or "mis" in joined or "re-" in joined:
+        culprit(clause, add)
+    if clause.tokens[-1].low == "?":
+        loaded_question(clause, add)
 
 
 def human_error(clause: Clause, add: Add) -> None:
@@ -346,7 +384,14 @@ def culprit(clause: Clause, add: Add) -> None:
     """BF101/BF105: a person or team as the subject (or agent) of a failure."""
     tokens = clause.tokens
     lemmas = verb_lemmas()
-    for index, low in enumerate(clause.lows):
+    triggers = _culprit_triggers()
+    lows = clause.lows
+    if "mis" in clause.joined or "re-" in clause.joined:
+        starts = [at for at, low in enumerate(lows) if low in triggers or low[:3] in _PREFIXES]
+    else:
+        starts = [at for at, low in enumerate(lows) if low in triggers]
+    for index in starts:
+        low = lows[index]
         lemma = lemmas.get(low)
         if lemma is None and low.startswith("re-"):
             lemma = lemmas.get(low[3:])  # "re-ran the job without checking": done again
