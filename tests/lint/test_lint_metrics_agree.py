@@ -123,3 +123,46 @@ def test_without_any_impact_start_the_stated_values_stand(cli: Invoke, tmp_path:
     path = tmp_path / "none.md"
     path.write_text(HEAD.format(id="INC-2026-0813", impact="", events=""), encoding="utf-8")
     assert _metric_findings(cli, path, "INC-2026-0813") == []
+
+
+def test_an_exported_file_lints_like_its_id_one_line_further_down(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    # Events added after the import are in the stored text; the export adds its base line.
+    path = tmp_path / "added.md"
+    path.write_text(HEAD.format(id="INC-2026-0814", impact="", events=""), encoding="utf-8")
+    assert cli("import", str(path)).exit_code == 0
+    for at, phase in (
+        ("2026-08-19T07:45:00Z", "impact_start"),
+        ("2026-08-19T08:17:00Z", "detection"),
+    ):
+        added = cli(
+            "timeline",
+            "add",
+            "INC-2026-0814",
+            "--at",
+            at,
+            "--phase",
+            phase,
+            "--key",
+            "--text",
+            f"{phase} event",
+        )
+        assert added.exit_code == 0, added.stderr
+    exported = tmp_path / "exported.md"
+    exported.write_text(cli("export", "INC-2026-0814", "--format", "md").stdout, encoding="utf-8")
+    from_store = _findings(cli("lint", "INC-2026-0814", "--format", "json", "--select", "BF3"))
+    from_file = _findings(cli("lint", str(exported), "--format", "json", "--select", "BF3"))
+    assert [(rule, line + 1, column, message) for rule, line, column, message in from_store] == (
+        from_file
+    )
+    assert [(rule, message) for rule, _, _, message in from_store] == [
+        ("BF303", "duration 4 hours disagrees with the timeline, which gives 3h 0m"),
+        (
+            "BF313",
+            "detection time 2026-08-19 08:15 UTC is 2m off the key detection event at "
+            "2026-08-19 08:17 UTC ('detection event')",
+        ),
+        ("BF302", "stated detection time 5 minutes disagrees with the timeline's 30m"),
+        ("BF302", "stated total duration 7 hours disagrees with the timeline's 3h 0m"),
+    ]
