@@ -28,6 +28,7 @@ def spans(text: str) -> list[tuple[str, str]]:
         "Event Pipeline corrupted the hourly aggregates.",
         "The Fraud Gateway crashed as the rules reloaded.",
         "Search Index Builder broke at 02:00 when the disk filled.",
+        "Kafka Streams corrupted the changelog topic.",  # a known system before the word
         "App crash reports tripled after 4.2 shipped.",
         "- **Symptom:** App crash loops on older phones.",
         # A ticked checkbox: the word after the mark starts the item, as in an unticked one.

@@ -13,7 +13,7 @@ Kind = Literal["person", "team", "we", "system"]
 
 _PREPOSITIONS = frozenset({"on", "from", "in", "of", "at", "with", "to", "for"})
 _MODIFIER_STOP = words.DETERMINERS | words.CLAUSE_BREAKS | {"the", "."}
-_NOT_NAME_PARTS = words.FUNCTION_WORDS | words.SUBJECT_SKIP | words.SYSTEM_WORDS
+_NOT_NAME_PARTS = words.FUNCTION_WORDS | words.SUBJECT_SKIP | words.TIME_WORDS
 
 
 @cache
@@ -171,8 +171,8 @@ class Clause:
         names = [self.tokens[at].low for at in range(first, last + 1)]
         if any(name in words.FIRST_NAMES for name in names):
             return False
-        if any(name in words.SYSTEM_HEADS for name in names):
-            return True
+        if any(name in words.SYSTEM_HEADS or name in words.PRODUCT_WORDS for name in names):
+            return True  # "Identity Service", "Kafka Connect"
         # "Then Will broke", "In March Ivana ...": a capitalised first word is not a name part.
         names = [name for name in names if name not in _NOT_NAME_PARTS]
         return len(names) > 1 and all(is_english_word(name) for name in names)

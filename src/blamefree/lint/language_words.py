@@ -52,12 +52,19 @@ SYSTEM_WORDS = _words(
     nomad okta opsgenie pagerduty postgres postgresql prometheus puppet python rabbitmq rails
     redis route53 ruby safari salt sentry sidekiq slack snowflake spark spinnaker splunk stripe
     tableau terraform twilio istio linkerd calico cilium karpenter vercel netlify supabase
-    twitter ubuntu vault varnish windows zookeeper ios macos monday
-    tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december christmas easter utc gmt cet pst est pdt
-    edt yesterday today tonight tomorrow
+    twitter ubuntu vault varnish windows zookeeper ios macos
     """
 )
+# Days, months and zones: capitalised, never a person, and not part of a product's name.
+TIME_WORDS = _words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december christmas easter utc gmt cet pst est
+    pdt edt yesterday today tonight tomorrow
+    """
+)
+PRODUCT_WORDS = SYSTEM_WORDS
+SYSTEM_WORDS = PRODUCT_WORDS | TIME_WORDS
 
 # Capitalised nouns that make a name a product or a component ("Identity Service", "Cloud Run",
 # "Payments Gateway", "App"): never a person, alone or in a run of capitalised words.
