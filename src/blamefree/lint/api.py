@@ -14,7 +14,15 @@ from pathlib import Path
 
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError, TemplateParseError
-from blamefree.lint import completeness, consistency, criteria, language, suppress, tracker_links
+from blamefree.lint import (
+    completeness,
+    consistency,
+    criteria,
+    language,
+    readings,
+    suppress,
+    tracker_links,
+)
 from blamefree.lint.config import LintConfig
 from blamefree.lint.context import Document
 from blamefree.lint.finding import Finding, Rule, index_rules
@@ -23,7 +31,12 @@ from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
 
 RULES: dict[str, Rule] = index_rules(
-    language.RULES, completeness.RULES, consistency.RULES, tracker_links.RULES, criteria.RULES
+    language.RULES,
+    completeness.RULES,
+    consistency.RULES,
+    tracker_links.RULES,
+    criteria.RULES,
+    readings.RULES,
 )
 
 
@@ -54,6 +67,7 @@ def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> 
     found.extend(consistency.check(document))
     found.extend(tracker_links.check(document))
     found.extend(criteria.check(document))
+    found.extend(readings.check(document))
     kept: list[Finding] = []
     for hit in suppress.apply(found, text):
         if not config.enabled(hit.rule):

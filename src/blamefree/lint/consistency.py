@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from blamefree.domain import values
+from blamefree.domain.derive import effective
 from blamefree.domain.metrics import (
     DISAGREEMENT_SECONDS,
     MetricName,
@@ -166,9 +167,13 @@ def timeline_order(document: Document) -> Iterator[Finding]:
 
 
 def stated_metrics(document: Document) -> Iterator[Finding]:
-    """BF302: stated detection/response/resolution time and total duration vs the timeline."""
+    """BF302: stated detection/response/resolution time and total duration vs the timeline.
+
+    The timeline is the one ``metrics`` measures: phase times and impact start as written,
+    else as the event log gives them.
+    """
     stated = document.doc.metrics.incident_metrics
-    metrics = compute_metrics(document.doc)
+    metrics = compute_metrics(effective(document.doc))
     for name, label in _METRIC_LABELS.items():
         if getattr(stated, name) is None:
             continue  # the header Duration (a fallback for total duration) is BF303's
@@ -193,7 +198,7 @@ def stated_duration(document: Document) -> Iterator[Finding]:
     doc = document.doc
     if doc.duration is None:
         return
-    computed = timeline_seconds(anchors_from_document(doc))
+    computed = timeline_seconds(anchors_from_document(effective(doc)))
     candidates = [
         seconds
         for seconds in (computed["resolution_time"], computed["total_duration"])
