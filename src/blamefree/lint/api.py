@@ -56,6 +56,11 @@ def normalise_text(text: str) -> str:
 
 
 def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> list[Finding]:
+    with limits.cycle_collection_paused():
+        return _findings(text, doc, source, config)
+
+
+def _findings(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> list[Finding]:
     locator = Locator(text)
     placeholders = completeness.placeholder_spans(text)
     found: list[Finding] = []

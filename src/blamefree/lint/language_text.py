@@ -217,37 +217,41 @@ def sentences(masked: str) -> list[list[Token]]:
     boundaries = [match.start() for match in _BLOCK_LINE.finditer(masked)]
     boundaries.append(len(masked) + 1)
     next_boundary = 0
+    boundary = boundaries[0]
     result: list[list[Token]] = []
     current: list[Token] = []
     lowered = masked.lower().replace("’", "'")  # same length: offsets still line up
     ends = _ENDS
+    make = Token  # hot loop: one token per word or punctuation mark of the whole text
     for match in _TOKEN.finditer(masked):
         start, end = match.span()
-        if boundaries[next_boundary] <= start:
+        if boundary <= start:
             while boundaries[next_boundary] <= start:
                 next_boundary += 1
+            boundary = boundaries[next_boundary]
             if current:
                 result.append(current)
                 current = []
         elif len(current) >= SENTENCE_MAX:
             result.append(current)
             current = []
-        text = match.group()
+        text = masked[start:end]
         first = text[0]
         upper = first.isupper()
-        if current and current[-1].low in ends and (upper or first in _OPEN):
+        if current and (upper or first in _OPEN) and current[-1].low in ends:
             before = current[-2].low if len(current) > 1 else ""
             if before not in _ABBREVIATIONS and not (len(before) == 1 and before.isalpha()):
                 result.append(current)
                 current = []
         low = lowered[start:end]
-        possessive = False
-        if low[-1] in "s'" and len(low) > 2:
+        if end - start > 2 and low[-1] in "s'":
             if low.endswith("'s"):
-                possessive, low = True, low[:-2]
-            elif low.endswith("s'"):
-                possessive, low = True, low[:-1]
-        current.append(Token(text, low, start, end, possessive, upper))
+                current.append(make(text, low[:-2], start, end, True, upper))
+                continue
+            if low.endswith("s'"):
+                current.append(make(text, low[:-1], start, end, True, upper))
+                continue
+        current.append(make(text, low, start, end, False, upper))
     if current:
         result.append(current)
     return result

@@ -9,7 +9,9 @@ data is longer than 400 characters; a paragraph written on one line stays far be
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from blamefree.lint.finding import Finding, Level, Rule
@@ -35,6 +37,24 @@ RULES: tuple[Rule, ...] = (
         "checked by the other rules.",
     ),
 )
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one lint pass, then restore it.
+
+    A pass allocates a token per word and punctuation mark (a million for a 1 MB text) and a
+    finding per hit, all alive until it ends and none in a reference cycle; a running collector
+    walks them again and again, a third of the time of a large text. Reference counting still
+    frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check(document: Document) -> Iterator[Finding]:
