@@ -288,7 +288,7 @@ class Locator:
         )
         for at in order:
             area = self._areas[at]
-            line = _unpainted(skip, max(area.first, 0))
+            line = _unpainted(skip, min(max(area.first, 0), size))
             while line <= min(area.last, size - 1):
                 by_line[line] = area
                 skip[line] = line + 1

@@ -41,7 +41,7 @@ def read_suppressions(text: str) -> Suppressions:
         return result
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
-        comments = list(_comments(line)) if "blamefree:" in line else []
+        comments = _comments(line)
         for kind, ids_text, _start, _end in comments:
             ids = tuple(found.upper() for found in _ID.findall(ids_text)) or ALL
             if kind == "ignore-file":
