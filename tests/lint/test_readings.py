@@ -139,3 +139,10 @@ def test_the_impact_start_is_checked_against_its_key_event_too() -> None:
             "2026-06-09 11:02 UTC ('Renderer p99 over 30 s')",
         )
     ]
+
+
+def test_a_value_longer_than_the_reader_reads_is_shown_at_its_field() -> None:
+    findings = lint_text(_doc(affected="12,000 " + "and more words about them " * 50))
+    ((line, column, field, message),) = _of(findings, "BF312")
+    assert (line, column, field) == (22, 23, "impact_assessment.users_affected.affected_users")
+    assert message.startswith("1,306 characters are more than the 1,000 a value is read from")

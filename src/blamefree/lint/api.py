@@ -1,10 +1,11 @@
 """The linter's Python API: `lint(document)` and `lint_text(text, source=...)`.
 
 Both run every rule family (blaming language BF1xx over the prose, completeness BF2xx and
-consistency BF3xx over the document), apply the project config (selection, severities) and the
-inline suppression comments, and return findings sorted by position. A stored post-mortem is
-linted in its stored text (the author's, as ``export`` gives it), so ``lint ID`` and ``lint FILE``
-of the same content agree; a bare document is linted in its rendered Markdown.
+consistency BF3xx over the document, BF401 for a line too long to read), apply the project
+config (selection, severities) and the inline suppression comments, and return findings sorted
+by position. A stored post-mortem is linted in its stored text (the author's, as ``export``
+gives it), so ``lint ID`` and ``lint FILE`` of the same content agree; a bare document is
+linted in its rendered Markdown.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from blamefree.lint import (
     consistency,
     criteria,
     language,
+    limits,
     readings,
     suppress,
     tracker_links,
@@ -37,6 +39,7 @@ RULES: dict[str, Rule] = index_rules(
     tracker_links.RULES,
     criteria.RULES,
     readings.RULES,
+    limits.RULES,
 )
 
 
@@ -55,6 +58,11 @@ def normalise_text(text: str) -> str:
 
 
 def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> list[Finding]:
+    with limits.cycle_collection_paused():
+        return _findings(text, doc, source, config)
+
+
+def _findings(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> list[Finding]:
     locator = Locator(text)
     placeholders = completeness.placeholder_spans(text)
     found: list[Finding] = []
@@ -68,6 +76,7 @@ def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> 
     found.extend(tracker_links.check(document))
     found.extend(criteria.check(document))
     found.extend(readings.check(document))
+    found.extend(limits.check(document))
     kept: list[Finding] = []
     for hit in suppress.apply(found, text):
         if not config.enabled(hit.rule):

@@ -105,8 +105,9 @@ _METRIC_LABELS: dict[MetricName, str] = {
 _UNIT_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60}
 _UNIT_SECONDS |= {"h": 3600, "hr": 3600, "hour": 3600, "d": 86400, "day": 86400}
 _SINGLE = re.compile(
-    r"^\s*(?P<approx>~|≈|about|approx\.?|approximately|around|roughly|nearly)?\s*"
-    r"(?P<whole>\d+)(?:[.,](?P<decimals>\d+))?\s*(?P<unit>[a-z]+)\s*$",
+    # Possessive blanks: a run of them is read once, never split between two quantifiers.
+    r"^\s*+(?:(?P<approx>~|≈|about|approx\.?|approximately|around|roughly|nearly)\s*+)?"
+    r"(?P<whole>\d++)(?:[.,](?P<decimals>\d++))?\s*+(?P<unit>[a-z]++)\s*+$",
     re.IGNORECASE,
 )
 

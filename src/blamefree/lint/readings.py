@@ -3,7 +3,7 @@
 BF312 shows each place where the parser read a value by a rule rather than from what was
 written outright (``Postmortem.assumptions``: a bare time read in a zone carried over from
 another line, a numeric date that reads both ways, ``2.000`` read as 2000). Over-long fields
-are another rule's (BF311). BF313 compares each hand-written phase time, and the impact start,
+are reported here too. BF313 compares each hand-written phase time, and the impact start,
 with the key event of that phase in the Event Log.
 """
 
@@ -42,9 +42,6 @@ RULES: tuple[Rule, ...] = (
 )
 _RULES = {rule.id: rule for rule in RULES}
 
-# Shown by BF311 (over-long fields), not here.
-_NOT_HERE = frozenset({"field_too_long"})
-
 
 def _say_it(assumption: Assumption) -> str:
     """What to write so the value reads only the way it is meant."""
@@ -66,6 +63,11 @@ def _say_it(assumption: Assumption) -> str:
             f"Write it as plain digits ('{digits}') if that is the number meant; a value read "
             "one way in every document is safer than one read by convention."
         )
+    if assumption.kind == "field_too_long":
+        return (
+            "Put the value first, in a few words, and move the rest to a note or a section of "
+            "its own; the value is read from the first 1,000 characters only."
+        )
     return "Write the value so it reads only one way."
 
 
@@ -73,8 +75,6 @@ def assumptions(document: Document) -> Iterator[Finding]:
     """BF312: every reading the parser assumed, at the field it was made for."""
     rule = _RULES[ASSUMED]
     for assumption in document.doc.assumptions:
-        if assumption.kind in _NOT_HERE:
-            continue
         # The note ends with its own advice ("Write it as ..."); the suggestion says that.
         note = assumption.note.split(". Write ")[0].rstrip(".")
         yield finding(
