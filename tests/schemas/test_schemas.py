@@ -13,7 +13,7 @@ from blamefree import schemas
 from blamefree.domain.enums import Phase, Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventKind, TimelineEvent
-from blamefree.errors import ValidationFailed
+from blamefree.errors import PostmortemNotFound, ValidationFailed
 from blamefree.schemas.reference import PRINTED_BY, schemas_reference, type_text
 from blamefree.services import postmortems, timeline
 from support.cli import Invoke
@@ -162,3 +162,22 @@ def test_json_output_reads_back_into_its_schema(cli: Invoke) -> None:
     assert [schemas.EventRead.model_validate(e).text for e in events] == ["Paged"]
     rows = json.loads(cli("list", "--json").stdout)
     assert [schemas.PostmortemSummaryRead.model_validate(r).version for r in rows] == [3]
+
+
+def test_an_error_reads_as_one_shape_with_its_status() -> None:
+    bad = ValidationFailed("the owner must not be empty", field="owner")
+    assert schemas.convert.to_data(schemas.convert.error_read(bad)) == {
+        "error": "ValidationFailed",
+        "status": 422,
+        "message": "the owner must not be empty",
+        "field": "owner",
+        "file": None,
+        "line": None,
+    }
+    missing = schemas.convert.error_read(PostmortemNotFound("no post-mortem 'INC-9'"))
+    assert (missing.error, missing.status, missing.message, missing.field) == (
+        "PostmortemNotFound",
+        404,
+        "no post-mortem 'INC-9'",
+        None,
+    )

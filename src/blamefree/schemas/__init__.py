@@ -25,6 +25,7 @@ from blamefree.schemas.actions import (
     PushResultRead,
 )
 from blamefree.schemas.base import InputModel, ReadModel, parse_input, validation_failed
+from blamefree.schemas.errors import ErrorRead
 from blamefree.schemas.events import EventCreate, EventImportRead, EventRead, EventUpdate
 from blamefree.schemas.follow_up import (
     DeliveryRead,
@@ -85,6 +86,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "DigestRead": DigestRead,
     "DeliveryRead": DeliveryRead,
     "FindingRead": FindingRead,
+    "ErrorRead": ErrorRead,
 }
 """Every published schema by name: the document model, then each resource's Create/Update/Read."""
 
@@ -120,6 +122,7 @@ __all__ = [
     "CriterionRead",
     "DeliveryRead",
     "DigestRead",
+    "ErrorRead",
     "EventCreate",
     "EventImportRead",
     "EventRead",

@@ -15,7 +15,7 @@ from blamefree.domain.merge import FieldConflict
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import TimelineEvent
-from blamefree.errors import BlamefreeError, MergeConflict, WouldLoseWork
+from blamefree.errors import BlamefreeError, InputError, MergeConflict, WouldLoseWork
 from blamefree.lint.finding import Finding
 from blamefree.notify.digest import ActionRef, Digest, ReviewRef
 from blamefree.schemas.actions import (
@@ -26,6 +26,7 @@ from blamefree.schemas.actions import (
     PullResultRead,
     PushResultRead,
 )
+from blamefree.schemas.errors import ErrorRead
 from blamefree.schemas.events import EventImportRead, EventRead
 from blamefree.schemas.follow_up import (
     DeliveryRead,
@@ -407,4 +408,20 @@ def finding_read(found: Finding, file: str) -> FindingRead:
         message=found.message,
         suggestion=found.suggestion,
         field=found.field,
+    )
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def error_read(error: BlamefreeError) -> ErrorRead:
+    """An error for an API answer: class, status (from errors.CODES) and where, if known."""
+    where = error if isinstance(error, InputError) else None
+    return ErrorRead(
+        error=type(error).__name__,
+        status=error.http_status,
+        message=where.reason if where is not None else error.message,
+        field=where.field if where is not None else None,
+        file=where.file if where is not None else None,
+        line=where.line if where is not None else None,
     )
