@@ -117,7 +117,7 @@ def source_zone(name: str | None) -> dt.tzinfo | None:
     try:
         return values.zone(name)
     except ValueError as exc:
-        raise UsageError(f"--tz: {exc}") from None
+        raise UsageError(f"the zone for times written without one: {exc}") from None
 
 
 def _tagged(
