@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
-from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow, EventSource, TimelineEvent
 from blamefree.errors import PostmortemNotFound
 from blamefree.store import UnitOfWork
 
@@ -92,3 +92,40 @@ def test_events_are_per_postmortem(
 def test_events_of_unknown_postmortem(engine: Engine, make_event: MakeEvent) -> None:
     with pytest.raises(PostmortemNotFound), UnitOfWork(engine) as uow:
         uow.postmortems.add_events("INC-NOPE", [make_event(1, "x")])
+
+
+def test_the_event_standing_for_each_phase(engine: Engine, incident_id: str) -> None:
+    def event(minute: int, phase: Phase | None, sid: str, *, key: bool = False) -> TimelineEvent:
+        return TimelineEvent(
+            time=dt.datetime(2024, 3, 14, 9, minute, tzinfo=dt.UTC),
+            phase=phase,
+            kind=EventKind.CUSTOM,
+            text=sid,
+            source=EventSource(tool="slack", id=sid),
+            key=key,
+        )
+
+    events = [
+        event(5, Phase.DETECTION, "det-late-key", key=True),
+        event(2, Phase.DETECTION, "det-early"),
+        event(7, Phase.DETECTION, "det-later-key", key=True),
+        event(3, Phase.RESPONSE, "resp-b"),
+        event(3, Phase.RESPONSE, "resp-a"),  # same time: the source id decides
+        event(20, Phase.RESOLUTION, "res-early"),
+        event(25, Phase.RESOLUTION, "res-late"),  # the latest stands for resolution
+        event(30, Phase.POST_RESOLUTION, "post-key", key=True),
+        event(40, Phase.POST_RESOLUTION, "post-late"),
+        event(1, None, "no-phase", key=True),
+    ]
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        writing.add_stream(lambda: [[EventRow.of(e) for e in events]])
+        standing = [(e.phase, e.text) for e in writing.standing_events()]
+        writing.close()
+
+    assert standing == [
+        (Phase.DETECTION, "det-late-key"),
+        (Phase.RESPONSE, "resp-a"),
+        (Phase.RESOLUTION, "res-late"),
+        (Phase.POST_RESOLUTION, "post-key"),
+    ]
