@@ -129,3 +129,40 @@ def test_the_event_standing_for_each_phase(engine: Engine, incident_id: str) -> 
         (Phase.RESOLUTION, "res-late"),
         (Phase.POST_RESOLUTION, "post-key"),
     ]
+
+
+def test_import_totals_count_every_event_of_the_log(engine: Engine, incident_id: str) -> None:
+    def event(n: int, sid: str | None, text: str = "x") -> TimelineEvent:
+        return TimelineEvent(
+            time=dt.datetime(2024, 3, 14, 9, n, tzinfo=dt.UTC),
+            time_text=f"09:{n:02d}",
+            kind=EventKind.MESSAGE,
+            actor="Ana" if n % 2 else None,
+            text=text * n,
+            source=EventSource(tool="slack", id=sid),
+            link="https://chat.example/1" if n == 3 else None,
+        )
+
+    def chars(events: list[TimelineEvent]) -> int:
+        return sum(
+            len(e.text)
+            + len(e.actor or "")
+            + len(e.link or "")
+            + len(e.time_text or "")
+            + len(e.source.id or "")
+            for e in events
+        )
+
+    before = [event(1, "a"), event(2, None, "é")]
+    with UnitOfWork(engine) as uow:
+        uow.postmortems.add_events(incident_id, before)
+    fresh = [event(3, "b"), event(4, "c", "ü"), event(5, None)]
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        writing.add_stream(lambda: [[EventRow.of(e) for e in fresh[:2]], [EventRow.of(fresh[2])]])
+        writing.add_tagged(event(6, "d"))
+        assert writing.totals() == (6, chars([*before, *fresh, event(6, "d")]))
+        # A repeat (already stored, or twice in the import) is counted in the database.
+        writing.add_stream(lambda: [[EventRow.of(event(1, "a")), EventRow.of(event(7, "e"))]])
+        assert writing.totals() == (7, chars([*before, *fresh, event(6, "d"), event(7, "e")]))
+        writing.close()

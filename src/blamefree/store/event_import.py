@@ -114,6 +114,20 @@ def old_objects_left_alone() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _chars(rows: Sequence[EventRow]) -> int:
+    """The characters of the rows' text, as `EventImport.totals` counts them."""
+    return sum(
+        [
+            len(r.text)
+            + len(r.actor or "")
+            + len(r.link or "")
+            + len(r.time_text or "")
+            + len(r.source_id or "")
+            for r in rows
+        ]
+    )
+
+
 class EventImport:
     """One import into one post-mortem: lock, add batches, then record the new version."""
 
@@ -141,6 +155,11 @@ class EventImport:
         self.added = 0
         self.skipped = 0
         self.repeated = 0
+        # The log's size before the import, plus the characters of every row added, gives
+        # `totals` without scanning the whole log again; a batch with repeats (which rows the
+        # database dropped is not known) makes `totals` count in the database instead.
+        self._totals_before = self._count_totals()
+        self._added_chars: int | None = 0
         self._staged = False
         self._seen_table = False
         self._cache_size: int | None = None
@@ -181,18 +200,19 @@ class EventImport:
         size = 0
         for rows in batches:
             pending.extend(rows)
-            size += sum([len(r.text) + len(r.actor or "") + len(r.link or "") for r in rows])
+            size += _chars(rows)
             if len(pending) >= BATCH_ROWS or size >= BATCH_CHARS:
-                self._write(pending)
+                self._write(pending, size)
                 pending, size = [], 0
         if pending:
-            self._write(pending)
+            self._write(pending, size)
 
     def add_tagged(self, event: TimelineEvent) -> None:
         """Add an event the phase tagger held back; when the same record was added earlier in
         this import (a repeat in the files), that row takes the tag instead."""
         before = self.added
-        self._write([EventRow.of(event)])
+        values = EventRow.of(event)
+        self._write([values], _chars([values]))
         if self.added > before or event.source.id is None:
             return
         if event.phase is None and not event.key:
@@ -212,11 +232,14 @@ class EventImport:
             )
         )
 
-    def _write(self, batch: Sequence[EventRow]) -> None:
+    def _write(self, batch: Sequence[EventRow], chars: int) -> None:
         added = self._insert_pg(batch) if self.dialect == "postgresql" else self._insert(batch)
         self.added += added
         if added == len(batch):
+            if self._added_chars is not None:
+                self._added_chars += chars
             return
+        self._added_chars = None
         stored = self._stored_before({r.source_id for r in batch if r.source_id is not None})
         hits = [(r.tool, r.source_id) for r in batch if (r.tool, r.source_id) in stored]
         skipped = self._first_seen(hits) if hits else 0
@@ -275,6 +298,7 @@ class EventImport:
         row_id = self.row_id
         stream = iter(batches)
         copied = 0
+        chars = 0
         try:
             with raw.cursor() as cursor:
                 cursor.execute("SAVEPOINT blamefree_copy")
@@ -289,6 +313,7 @@ class EventImport:
                             for r in rows:
                                 write((row_id, *r))
                             count += len(rows)
+                            chars += _chars(rows)
                             if count >= COPY_ROWS:
                                 more = True  # end this COPY: a repeat shows up early
                                 break
@@ -304,6 +329,8 @@ class EventImport:
                 f"{' '.join(str(error).split())}"
             ) from error
         self.added += copied
+        if self._added_chars is not None:
+            self._added_chars += chars
         return True
 
     def _copy(self, batch: Sequence[EventRow]) -> int:
@@ -372,6 +399,12 @@ class EventImport:
 
     def totals(self) -> tuple[int, int]:
         """How many events the post-mortem now has, and the characters of their text."""
+        if self._added_chars is not None:
+            count, chars = self._totals_before
+            return count + self.added, chars + self._added_chars
+        return self._count_totals()
+
+    def _count_totals(self) -> tuple[int, int]:
         row = TimelineEventRow
         size = (
             func.length(row.text)
