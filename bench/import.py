@@ -5,10 +5,11 @@ log entries (times --scale), then, each in a fresh subprocess: reads and json.lo
 (the baseline), and reads every file with `read_events` (events and default phases). Then the
 path a user takes: `blamefree timeline import ID slack EXPORT` run as its own process into a
 SQLite store and into PostgreSQL (a scratch database on BLAMEFREE_BENCH_POSTGRES_URL, default
-postgresql://postgres@127.0.0.1:5432/postgres), timed against json.loads of the same Slack files,
-with the command's peak RSS. Prints events/s, the ratios and the peaks as TARGET lines.
+postgresql://postgres@127.0.0.1:5432/postgres), each timed against json.loads of the same Slack
+files measured just before it, with the command's peak RSS. Prints events/s, the ratios and the
+peaks as TARGET lines, and CPU times as INFO lines (steadier than wall times on a busy machine).
 
-    python bench/import.py             # full size (about 0.8 GB of JSON, several minutes)
+    python bench/import.py             # full size (about 1.4 GB of JSON, several minutes)
     python bench/import.py --scale 0.1 # quick run
 """
 
@@ -344,6 +345,8 @@ def main() -> int:
         )
         if not args.only_cli:
             _readers(slack_root, pd_root)
+        # Each backend's import is compared with json.loads measured right before it, so a
+        # change in the machine's load between the backends' runs does not skew the second.
         slack_json = _run("--child", "json", str(slack_root))
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         _cli_targets(
@@ -353,6 +356,7 @@ def main() -> int:
         if postgres is not None:
             admin, url = postgres
             try:
+                slack_json = _run("--child", "json", str(slack_root))
                 run = _run("--child", "cli", url, str(slack_root), str(messages))
             finally:
                 _drop_database(admin, url)

@@ -17,6 +17,7 @@ from blamefree.errors import SourceFormatError
 from blamefree.importers.bounded import (
     MAX_RECORD_BYTES,
     WHOLE_FILE_BYTES,
+    is_blank,
     load_json,
     read_lines,
     stream_items,
@@ -389,7 +390,7 @@ def empty_file(file: str) -> SourceFormatError:
 
 def _documents(data: bytes, *, file: str) -> list[tuple[int | None, Any]]:
     """One JSON document, or one per line for JSON Lines captures (e.g. logged webhook bodies)."""
-    if not data.strip() or data.strip() == b"\xef\xbb\xbf":
+    if is_blank(data):
         raise empty_file(file)
     try:
         return [(None, load_json(data, file=file))]

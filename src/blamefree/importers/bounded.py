@@ -66,6 +66,15 @@ def not_utf8(exc: UnicodeDecodeError, *, file: str, base: int = 0, line: int | N
     )
 
 
+def is_blank(data: bytes) -> bool:
+    """True for bytes with nothing in them but white space and a BOM (an empty file).
+
+    Looks at the start only, for a file that holds anything: `lstrip` copies nothing when
+    there is no white space to strip, unlike `strip` on a file that ends with a newline."""
+    head = data.lstrip()
+    return not head or (head.startswith(b"\xef\xbb\xbf") and not head[3:].strip())
+
+
 def decode_utf8(data: bytes, *, file: str, base: int = 0, line: int | None = None) -> str:
     """UTF-8 text (a leading BOM dropped); undecodable bytes name their offset in the file."""
     start = 3 if base == 0 and data.startswith(b"\xef\xbb\xbf") else 0
@@ -97,6 +106,11 @@ def check_storable(event: TimelineEvent, *, file: str, record: str | int | None)
 
 def check_row(row: EventRow, *, file: str, record: str | int | None) -> None:
     """`check_storable` for a row."""
+    # One scan of all the fields together (None shows as "None": harmless); the field is
+    # looked for only when something is found.
+    joined = f"{row.text}{row.actor}{row.link}{row.time_text}{row.source_id}{row.tool}"
+    if "\x00" not in joined and (joined.isascii() or not _SURROGATE.search(joined)):
+        return
     _check_text(
         row.text,
         row.actor,

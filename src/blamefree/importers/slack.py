@@ -241,8 +241,9 @@ class SlackImporter:
         # both as a reply and in the channel) is one message: its id is the same. A streaming
         # caller's store drops the repeat instead, so memory does not grow with the file.
         seen: set[str | None] | None = None if options.streaming else set()
+        channel_id = channel.id
         for index, msg in enumerate(items):
-            event = message_row(msg, index, file, channel.id, users, names, reaction)
+            event = message_row(msg, index, file, channel_id, users, names, reaction)
             if event is None:
                 continue
             if seen is not None:
