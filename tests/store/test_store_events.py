@@ -12,7 +12,7 @@ from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventKind, EventRow, EventSource, TimelineEvent
 from blamefree.errors import PostmortemNotFound
-from blamefree.store import UnitOfWork
+from blamefree.store import UnitOfWork, event_import
 
 MakeEvent = Callable[..., TimelineEvent]
 
@@ -166,3 +166,23 @@ def test_import_totals_count_every_event_of_the_log(engine: Engine, incident_id:
         writing.add_stream(lambda: [[EventRow.of(event(1, "a")), EventRow.of(event(7, "e"))]])
         assert writing.totals() == (7, chars([*before, *fresh, event(6, "d"), event(7, "e")]))
         writing.close()
+
+
+def test_a_long_batch_is_written_in_parts(
+    engine: Engine, incident_id: str, make_event: MakeEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(event_import, "BATCH_ROWS", 2)
+    monkeypatch.setattr(event_import, "COPY_ROWS", 2)
+    events = [make_event(n, f"m{n}", source_id=f"m{n}") for n in range(1, 6)]
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        writing.add_stream(lambda: [[EventRow.of(e) for e in [*events, events[1]]]])
+        assert (writing.added, writing.skipped, writing.repeated) == (5, 0, 1)
+        writing.close()
+        assert [e.text for e in uow.postmortems.list_events(incident_id)] == [
+            "m1",
+            "m2",
+            "m3",
+            "m4",
+            "m5",
+        ]

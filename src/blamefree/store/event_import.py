@@ -98,10 +98,10 @@ def old_objects_left_alone() -> Iterator[None]:
 
     An import streams millions of short-lived objects (parsed JSON, events, rows) that free
     themselves by reference counting; every such allocation still counts towards the next
-    collection, and each full collection walks the whole long-lived heap (modules, SQLAlchemy,
-    pydantic), which made collection half the time of a large import. Frozen
-    (`gc.freeze`), the heap that existed before is skipped; new objects are collected as
-    usual, so cyclic garbage stays bounded. Nothing is frozen when something else (a server
+    collection, and each full collection walked the whole long-lived heap (modules, SQLAlchemy,
+    pydantic): about a third of a large import's time. Frozen (`gc.freeze`), the heap that
+    existed before is skipped; new objects are collected as usual, so cyclic garbage stays
+    bounded. Nothing is frozen when something else (a server
     that forks, say) froze the heap already.
     """
     if gc.get_freeze_count() or not gc.isenabled():
@@ -112,6 +112,16 @@ def old_objects_left_alone() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def _parts(batches: Iterable[Sequence[EventRow]]) -> Iterator[Sequence[EventRow]]:
+    """The batches, a batch of more than `BATCH_ROWS` rows cut into parts of that many."""
+    for rows in batches:
+        if len(rows) <= BATCH_ROWS:
+            yield rows
+        else:
+            for start in range(0, len(rows), BATCH_ROWS):
+                yield rows[start : start + BATCH_ROWS]
 
 
 def _chars(rows: Sequence[EventRow]) -> int:
@@ -194,11 +204,12 @@ class EventImport:
     def add(self, batches: Iterable[Sequence[EventRow]]) -> None:
         """Write events in bounded batches; a record already stored, or repeated, adds nothing.
 
-        Each batch given must be bounded itself (as `read_batches` hands them out); small ones
-        are written together, up to `BATCH_ROWS` rows or `BATCH_CHARS` characters."""
+        Small batches are written together, up to `BATCH_ROWS` rows or `BATCH_CHARS`
+        characters, and longer ones in parts of `BATCH_ROWS`; a batch's characters must be
+        bounded (as `read_batches` bounds them)."""
         pending: list[EventRow] = []
         size = 0
-        for rows in batches:
+        for rows in _parts(batches):
             pending.extend(rows)
             size += _chars(rows)
             if len(pending) >= BATCH_ROWS or size >= BATCH_CHARS:
@@ -296,7 +307,7 @@ class EventImport:
 
         raw: Any = self.connection.connection.driver_connection
         row_id = self.row_id
-        stream = iter(batches)
+        stream = _parts(batches)  # one iterator: each COPY goes on where the last one stopped
         copied = 0
         chars = 0
         try:
