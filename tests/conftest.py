@@ -21,6 +21,7 @@ from sqlalchemy import URL, Engine, create_engine, exc, make_url, text
 from sqlalchemy.pool import NullPool
 
 from blamefree.store.engine import make_engine
+from blamefree.store.migrate import ensure_schema
 
 # CI must be reproducible: the same examples on every run (locally, hypothesis keeps exploring).
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None)
@@ -119,7 +120,18 @@ def database_url(store_url: str) -> str:
 
 @pytest.fixture
 def engine(store_url: str) -> Iterator[Engine]:
-    """An engine on the test's store; the schema is created on first use (or ensure_schema)."""
+    """An engine on the test's store, its schema brought to head as a shell does at start-up."""
+    engine = make_engine(store_url)
+    ensure_schema(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def empty_engine(store_url: str) -> Iterator[Engine]:
+    """An engine on the test's store with no schema at all (for migration tests)."""
     engine = make_engine(store_url)
     try:
         yield engine

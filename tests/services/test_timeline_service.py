@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from blamefree.domain.enums import Phase, Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.services import postmortems, timeline
+from support.uow import in_uow
 
 DATA = Path(__file__).parents[1] / "data" / "importers" / "pagerduty"
 PAGES = [
@@ -21,8 +22,9 @@ def _pagerduty(request: httpx.Request) -> httpx.Response:
 
 
 def test_live_pagerduty_fetch_is_tagged_and_imported_once(engine: Engine) -> None:
-    postmortems.create_postmortem(
+    in_uow(
         engine,
+        postmortems.create_postmortem,
         postmortem_in=Postmortem(incident_id="INC-1", severity=Severity.P1),
     )
     events = timeline.fetch_pagerduty(
@@ -36,11 +38,15 @@ def test_live_pagerduty_fetch_is_tagged_and_imported_once(engine: Engine) -> Non
         Phase.RESPONSE,
         Phase.RESOLUTION,
     ]
-    first = timeline.import_events(engine, incident_id="INC-1", events=events, source="pagerduty")
+    first = in_uow(
+        engine, timeline.import_events, incident_id="INC-1", events=events, source="pagerduty"
+    )
     assert (first.read, first.added, first.skipped, first.version) == (7, 7, 0, 2)
-    again = timeline.import_events(engine, incident_id="INC-1", events=events, source="pagerduty")
+    again = in_uow(
+        engine, timeline.import_events, incident_id="INC-1", events=events, source="pagerduty"
+    )
     assert (again.added, again.skipped, again.version) == (0, 7, 2)
-    stored = postmortems.get_postmortem(engine, incident_id="INC-1")
+    stored = in_uow(engine, postmortems.get_postmortem, incident_id="INC-1")
     assert [e.source.id for e in stored.doc.timeline.events][:2] == ["R0TRIGGER01", "R1NOTIFY001"]
     metrics = postmortems.metrics_of(stored.doc)
     assert metrics["response_time"].seconds == 152

@@ -33,7 +33,8 @@ TABLES = {
 }
 
 
-def test_ensure_schema_creates_the_tables_and_is_idempotent(engine: Engine) -> None:
+def test_ensure_schema_creates_the_tables_and_is_idempotent(empty_engine: Engine) -> None:
+    engine = empty_engine
     assert set(inspect(engine).get_table_names()) == set()
     ensure_schema(engine)
     ensure_schema(engine)
@@ -51,14 +52,16 @@ def test_ensure_schema_creates_the_tables_and_is_idempotent(engine: Engine) -> N
     assert [v[0] for v in versions] == [head_revision()]
 
 
-def test_unit_of_work_migrates_on_first_use(engine: Engine) -> None:
-    with UnitOfWork(engine) as uow:
-        assert uow.postmortems.list() == []
+def test_a_unit_of_work_never_migrates(empty_engine: Engine) -> None:
+    engine = empty_engine
+    with pytest.raises(StoreError), UnitOfWork(engine) as uow:
+        uow.postmortems.list()
     with engine.connect() as connection:
-        assert current_revision(connection) == head_revision()
+        assert current_revision(connection) is None
 
 
-def test_migrations_match_the_table_classes(engine: Engine) -> None:
+def test_migrations_match_the_table_classes(empty_engine: Engine) -> None:
+    engine = empty_engine
     ensure_schema(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -66,7 +69,8 @@ def test_migrations_match_the_table_classes(engine: Engine) -> None:
     assert diff == []
 
 
-def test_migrations_downgrade_and_upgrade_again(engine: Engine) -> None:
+def test_migrations_downgrade_and_upgrade_again(empty_engine: Engine) -> None:
+    engine = empty_engine
     ensure_schema(engine)
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
@@ -104,7 +108,8 @@ def test_two_processes_migrating_at_once(store_url: str) -> None:
             engine.dispose()
 
 
-def test_a_schema_newer_than_this_code_is_refused(engine: Engine) -> None:
+def test_a_schema_newer_than_this_code_is_refused(empty_engine: Engine) -> None:
+    engine = empty_engine
     ensure_schema(engine)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
@@ -157,8 +162,8 @@ def test_an_unreachable_server_is_a_store_error_without_the_password() -> None:
         "postgresql://blame:hunter2@127.0.0.1:1/pm", connect_args={"connect_timeout": 2}
     )
     try:
-        with pytest.raises(StoreError) as caught, UnitOfWork(engine):
-            pass
+        with pytest.raises(StoreError) as caught, UnitOfWork(engine) as uow:
+            uow.postmortems.list()
     finally:
         engine.dispose()
     message = str(caught.value)
@@ -172,7 +177,7 @@ def test_an_unopenable_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
     directory.mkdir()
     engine = make_engine(f"sqlite:///{directory}")
     try:
-        with pytest.raises(StoreError, match="is-a-directory"), UnitOfWork(engine):
-            pass
+        with pytest.raises(StoreError, match="is-a-directory"), UnitOfWork(engine) as uow:
+            uow.postmortems.list()
     finally:
         engine.dispose()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ from blamefree.config import Settings, default_database_url
 from blamefree.errors import ConfigError
 from blamefree.store import make_engine
 from blamefree.store.engine import normalise_url
-from blamefree.store.unit_of_work import with_clock
+from blamefree.store.migrate import ensure_schema
+from blamefree.store.unit_of_work import UnitOfWork, with_clock
 from blamefree.terminal import json_text
 
 
@@ -84,6 +87,15 @@ class AppContext:
             return None
         return self.engine
 
+    @contextmanager
+    def unit_of_work(self, *, create: bool = False) -> Iterator[UnitOfWork]:
+        """The command's one unit of work: ``with app_ctx.unit_of_work() as uow:`` around the
+        service call, which commits when the block ends without an error (``create``: the
+        store file is made if there is none yet)."""
+        engine = self.creating_engine() if create else self.engine
+        with UnitOfWork(engine) as uow:
+            yield uow
+
     def _make_engine(self, *, create: bool) -> Engine:
         if self._engine is None:
             url = self.settings.database_url
@@ -100,6 +112,7 @@ class AppContext:
                 )
                 url = EMPTY_STORE_URL
             engine = make_engine(url)
+            ensure_schema(engine)  # at start-up, never inside a unit of work
             # A fixed --now / BLAMEFREE_NOW also stamps what is stored (created, saved, closed).
             self._engine = with_clock(engine, self.now) if self.settings.now else engine
         return self._engine

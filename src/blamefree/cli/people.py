@@ -34,7 +34,8 @@ def add(
 ) -> None:
     """Add someone, or update their addresses. Example: blamefree people add Dana --email d@x.io"""
     app_ctx = app_context(ctx)
-    person, new = service.add_person(app_ctx.creating_engine(), name=name, email=email, slack=slack)
+    with app_ctx.unit_of_work(create=True) as uow:
+        person, new = service.add_person(uow, name=name, email=email, slack=slack)
     verb = "Added" if new else "Updated"
     app_ctx.out.print(
         line(
@@ -49,7 +50,8 @@ def add(
 def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List everyone in the directory."""
     app_ctx = app_context(ctx)
-    people = service.list_people(app_ctx.engine)
+    with app_ctx.unit_of_work() as uow:
+        people = service.list_people(uow)
     if as_json:
         print_json([{"name": p.name, "email": p.email, "slack": p.slack} for p in people])
         return
@@ -74,5 +76,6 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Their name.")]) -> None:
     """Take someone out of the directory."""
     app_ctx = app_context(ctx)
-    service.remove_person(app_ctx.engine, name=name)
+    with app_ctx.unit_of_work() as uow:
+        service.remove_person(uow, name=name)
     app_ctx.out.print(line("Removed ", (name, "bold"), "."))

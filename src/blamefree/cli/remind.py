@@ -48,13 +48,14 @@ def remind(
     Example: blamefree remind --dry-run
     """
     context = app_context(ctx)
-    report = service.remind(
-        context.engine,
-        settings=context.settings,
-        today=context.today(),
-        now=context.now(),
-        dry_run=dry_run,
-    )
+    with context.unit_of_work() as uow:
+        report = service.remind(
+            uow,
+            settings=context.settings,
+            today=context.today(),
+            now=context.now(),
+            dry_run=dry_run,
+        )
     channels = bool(
         (context.settings.smtp_host and context.settings.smtp_from)
         or context.settings.slack_webhook_url

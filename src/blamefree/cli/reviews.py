@@ -85,14 +85,15 @@ def list_(
     """List reviews not held yet, by due date. Example: blamefree reviews list --upcoming 14d"""
     app_ctx = app_context(ctx)
     today = app_ctx.today()
-    views = service.list_reviews(
-        app_ctx.engine,
-        today=today,
-        upcoming=parse_days(upcoming, "--upcoming"),
-        overdue=overdue,
-        include_done=all_,
-        incident_id=incident_id,
-    )
+    with app_ctx.unit_of_work() as uow:
+        views = service.list_reviews(
+            uow,
+            today=today,
+            upcoming=parse_days(upcoming, "--upcoming"),
+            overdue=overdue,
+            include_done=all_,
+            incident_id=incident_id,
+        )
     if as_json:
         print_json([v.to_json() for v in views])
     else:
@@ -112,14 +113,15 @@ def record(
 ) -> None:
     """Record that a review was held. Example: blamefree reviews record INC-1 1w --notes "..." """
     app_ctx = app_context(ctx)
-    view = service.record_review(
-        app_ctx.engine,
-        incident_id=incident_id,
-        kind=kind,
-        now=app_ctx.now(),
-        notes=notes,
-        by=by_default(by),
-    )
+    with app_ctx.unit_of_work() as uow:
+        view = service.record_review(
+            uow,
+            incident_id=incident_id,
+            kind=kind,
+            now=app_ctx.now(),
+            notes=notes,
+            by=by_default(by),
+        )
     if as_json:
         print_json(view.to_json())
     else:
@@ -142,14 +144,15 @@ def schedule(
     day = parse_day(date, "--date")
     if day is None:
         raise UsageError("--date is required")
-    view = service.schedule_review(
-        app_ctx.engine,
-        incident_id=incident_id,
-        kind=kind,
-        date=day,
-        now=app_ctx.now(),
-        by=by_default(by),
-    )
+    with app_ctx.unit_of_work() as uow:
+        view = service.schedule_review(
+            uow,
+            incident_id=incident_id,
+            kind=kind,
+            date=day,
+            now=app_ctx.now(),
+            by=by_default(by),
+        )
     if as_json:
         print_json(view.to_json())
     else:

@@ -95,7 +95,8 @@ def _events_table(app_ctx: AppContext, incident_id: str, events: list[TimelineEv
 def list_(ctx: typer.Context, incident_id: IncidentId, as_json: JsonOption = False) -> None:
     """List a post-mortem's events in time order."""
     app_ctx = app_context(ctx)
-    events = service.list_events(app_ctx.engine, incident_id=incident_id)
+    with app_ctx.unit_of_work() as uow:
+        events = service.list_events(uow, incident_id=incident_id)
     if as_json:
         print_json([service.event_json(event) for event in events])
     else:
@@ -127,24 +128,23 @@ def add(
     --text "Alert fired"
     """
     app_ctx = app_context(ctx)
-    doc = service.get_document(app_ctx.engine, incident_id=incident_id)
-    moment = service.parse_moment(at, doc=doc, default_tz=app_ctx.settings.timezone)
-    event = service.add_event(
-        app_ctx.engine,
-        incident_id=incident_id,
-        event=service.manual_event(
-            at=moment,
+    with app_ctx.unit_of_work() as uow:
+        event = service.add_event(
+            uow,
+            incident_id=incident_id,
+            at=at,
             text=text,
             phase=phase,
             actor=actor,
             key=key,
             kind=kind,
             link=link,
-            at_text=at,
-        ),
-    )
+            default_tz=app_ctx.settings.timezone,
+        )
     app_ctx.err.print(
-        line("Added event ", (event_ref(event), "bold"), f" at {values.format_datetime(moment)}.")
+        line(
+            "Added event ", (event_ref(event), "bold"), f" at {values.format_datetime(event.time)}."
+        )
     )
 
 
@@ -164,27 +164,30 @@ def edit(
 ) -> None:
     """Change an event's time, text, phase, actor, kind, key flag or link."""
     app_ctx = app_context(ctx)
-    changes: dict[str, Any] = {}
-    if at is not None:
-        doc = service.get_document(app_ctx.engine, incident_id=incident_id)
-        changes["time"] = service.parse_moment(at, doc=doc, default_tz=app_ctx.settings.timezone)
-        changes["time_text"] = at
-    for name, value in (
-        ("text", text),
-        ("actor", actor),
-        ("kind", kind),
-        ("key", key),
-        ("link", link),
-    ):
-        if value is not None:
-            changes[name] = value
-    if phase is not None and no_phase:
-        raise UsageError("--phase and --no-phase contradict each other")
-    if phase is not None or no_phase:
-        changes["phase"] = phase
-    if not changes:
-        raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
-    edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
+    with app_ctx.unit_of_work() as uow:
+        changes: dict[str, Any] = {}
+        if at is not None:
+            doc = service.get_document(uow, incident_id=incident_id)
+            changes["time"] = service.parse_moment(
+                at, doc=doc, default_tz=app_ctx.settings.timezone
+            )
+            changes["time_text"] = at
+        for name, value in (
+            ("text", text),
+            ("actor", actor),
+            ("kind", kind),
+            ("key", key),
+            ("link", link),
+        ):
+            if value is not None:
+                changes[name] = value
+        if phase is not None and no_phase:
+            raise UsageError("--phase and --no-phase contradict each other")
+        if phase is not None or no_phase:
+            changes["phase"] = phase
+        if not changes:
+            raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
+        edited = service.edit_event(uow, incident_id=incident_id, ref=event, changes=changes)
     app_ctx.err.print(line("Edited event ", (event_ref(edited), "bold"), "."))
 
 
@@ -192,7 +195,8 @@ def edit(
 def remove(ctx: typer.Context, incident_id: IncidentId, event: EventRef) -> None:
     """Remove an event."""
     app_ctx = app_context(ctx)
-    removed = service.remove_event(app_ctx.engine, incident_id=incident_id, ref=event)
+    with app_ctx.unit_of_work() as uow:
+        removed = service.remove_event(uow, incident_id=incident_id, ref=event)
     app_ctx.err.print(line("Removed event ", (event_ref(removed), "bold"), f": {removed.text}"))
 
 
@@ -211,7 +215,8 @@ def mark(
     changes: dict[str, Any] = {"key": key}
     if phase is not None:
         changes["phase"] = phase
-    edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
+    with app_ctx.unit_of_work() as uow:
+        edited = service.edit_event(uow, incident_id=incident_id, ref=event, changes=changes)
     state = "key" if edited.key else "not key"
     app_ctx.err.print(
         line(
@@ -378,28 +383,30 @@ def import_(
             base_url=app_ctx.settings.pagerduty_api_url,
             phase_map=phase_map,
         )
-        result = service.import_events(
-            app_ctx.engine, incident_id=incident_id, events=events, source=source
-        )
+        with app_ctx.unit_of_work() as uow:
+            result = service.import_events(
+                uow, incident_id=incident_id, events=events, source=source
+            )
     else:
         if not paths:
             raise UsageError("give the files or folders to import (or --pagerduty-incident)")
         progress = _progress(app_ctx, as_json)
         with progress:
             task = progress.add_task(source, total=None)
-            result = service.import_files(
-                app_ctx.engine,
-                incident_id=incident_id,
-                source=source,
-                paths=paths,
-                since=_time_option(app_ctx, since, "--since"),
-                until=_time_option(app_ctx, until, "--until"),
-                channel=channel,
-                phase_map=phase_map,
-                key_reaction=reaction,
-                default_tz=_file_zone(app_ctx, tz),
-                progress=lambda amount: progress.advance(task, amount),
-            )
+            with app_ctx.unit_of_work() as uow:
+                result = service.import_files(
+                    uow,
+                    incident_id=incident_id,
+                    source=source,
+                    paths=paths,
+                    since=_time_option(app_ctx, since, "--since"),
+                    until=_time_option(app_ctx, until, "--until"),
+                    channel=channel,
+                    phase_map=phase_map,
+                    key_reaction=reaction,
+                    default_tz=_file_zone(app_ctx, tz),
+                    progress=lambda amount: progress.advance(task, amount),
+                )
     if as_json:
         print_json(
             {

@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from blamefree.domain import actions as rules
 from blamefree.domain.enums import ReviewKind, Severity
 from blamefree.errors import PostmortemNotFound, UsageError
@@ -64,7 +62,7 @@ class ReviewView:
 
 
 def list_reviews(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     today: dt.date,
     upcoming: int | None = None,
@@ -78,12 +76,11 @@ def list_reviews(
     due before today and not held; given both, either kind is kept. Held reviews are left out
     unless ``include_done``.
     """
-    with UnitOfWork(engine) as uow:
-        repo = FollowThroughRepository(uow.session)
-        sources = repo.review_sources(incident_id)
-        if incident_id is not None and not sources:
-            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
-        held = {(r.incident_id, r.kind): r for r in repo.reviews()}
+    repo = FollowThroughRepository(uow.session)
+    sources = repo.review_sources(incident_id)
+    if incident_id is not None and not sources:
+        raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+    held = {(r.incident_id, r.kind): r for r in repo.reviews()}
     views: list[ReviewView] = []
     for source in sources:
         for kind in ReviewKind:
@@ -119,7 +116,7 @@ def list_reviews(
 
 
 def record_review(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     kind: ReviewKind,
@@ -128,17 +125,16 @@ def record_review(
     by: str | None = None,
 ) -> ReviewView:
     """Note that a review was held (now), with notes; recording it again replaces the notes."""
-    with UnitOfWork(engine) as uow:
-        repo = FollowThroughRepository(uow.session)
-        row_id = repo.postmortem_row_id(incident_id)
-        if row_id is None:
-            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
-        repo.put_review(row_id, kind, done_at=now, notes=notes, by=by)
-    return _one(engine, incident_id, kind, now.date())
+    repo = FollowThroughRepository(uow.session)
+    row_id = repo.postmortem_row_id(incident_id)
+    if row_id is None:
+        raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+    repo.put_review(row_id, kind, done_at=now, notes=notes, by=by)
+    return _one(uow, incident_id, kind, now.date())
 
 
 def schedule_review(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     kind: ReviewKind,
@@ -147,7 +143,7 @@ def schedule_review(
     by: str | None = None,
 ) -> ReviewView:
     """Move a review to another date: written into the Follow-Up section as a new revision."""
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
         doc = stored.doc
         if doc.date is not None and date < doc.date:
@@ -174,17 +170,17 @@ def schedule_review(
         row_id = repo.postmortem_row_id(incident_id)
         assert row_id is not None
         repo.put_review(row_id, kind, due_date=date)
-    return _one(engine, incident_id, kind, now.date())
+    return _one(uow, incident_id, kind, now.date())
 
 
-def _one(engine: Engine, incident_id: str, kind: ReviewKind, today: dt.date) -> ReviewView:
-    views = list_reviews(engine, today=today, incident_id=incident_id, include_done=True)
+def _one(uow: UnitOfWork, incident_id: str, kind: ReviewKind, today: dt.date) -> ReviewView:
+    views = list_reviews(uow, today=today, incident_id=incident_id, include_done=True)
     return next(v for v in views if v.kind is kind)
 
 
-def reviews_of(engine: Engine, *, incident_ids: Sequence[str], today: dt.date) -> list[ReviewView]:
+def reviews_of(uow: UnitOfWork, *, incident_ids: Sequence[str], today: dt.date) -> list[ReviewView]:
     """All three reviews of each of the given post-mortems, held ones included."""
     found: list[ReviewView] = []
     for incident_id in incident_ids:
-        found += list_reviews(engine, today=today, incident_id=incident_id, include_done=True)
+        found += list_reviews(uow, today=today, incident_id=incident_id, include_done=True)
     return found

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Engine
-
 from blamefree.domain import values
 from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
@@ -62,7 +60,7 @@ def parse_moment(text: str, *, doc: Postmortem | None, default_tz: str | None) -
 
 
 def _save_events(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     change: Callable[[Postmortem], list[TimelineEvent] | None],
@@ -70,42 +68,62 @@ def _save_events(
 ) -> StoredPostmortem:
     """Load, change the event log, save as a new version based on the loaded one; a change
     that returns None leaves the post-mortem as it was (no new version)."""
-    with UnitOfWork(engine) as uow:
-        stored = uow.postmortems.get(incident_id)
-        changed = change(stored.doc)
-        if changed is None:
-            return stored
-        events = sort_events(changed)
-        doc = stored.doc.model_copy(
-            update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
-        )
-        return save_revision(
-            uow,
-            incident_id=incident_id,
-            doc=doc,
-            expected_version=stored.version,
-            message=message,
-        )
+    stored = uow.postmortems.get(incident_id)
+    changed = change(stored.doc)
+    if changed is None:
+        return stored
+    events = sort_events(changed)
+    doc = stored.doc.model_copy(
+        update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
+    )
+    return save_revision(
+        uow,
+        incident_id=incident_id,
+        doc=doc,
+        expected_version=stored.version,
+        message=message,
+    )
 
 
-def list_events(engine: Engine, *, incident_id: str) -> list[TimelineEvent]:
+def list_events(uow: UnitOfWork, *, incident_id: str) -> list[TimelineEvent]:
     """The post-mortem's events in time order."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.list_events(incident_id)
+    return uow.postmortems.list_events(incident_id)
 
 
-def get_document(engine: Engine, *, incident_id: str) -> Postmortem:
+def get_document(uow: UnitOfWork, *, incident_id: str) -> Postmortem:
     """The stored document (for reading times against its date and zone)."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.get(incident_id).doc
+    return uow.postmortems.get(incident_id).doc
 
 
-def add_event(engine: Engine, *, incident_id: str, event: TimelineEvent) -> TimelineEvent:
-    """Add one event written by a person; it gets a stable manual id."""
+def add_event(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    at: str,
+    text: str,
+    phase: Phase | None = None,
+    actor: str | None = None,
+    key: bool = False,
+    kind: EventKind = EventKind.CUSTOM,
+    link: str | None = None,
+    default_tz: str | None = None,
+) -> TimelineEvent:
+    """Add one event a person typed in: ``at`` is ISO-8601 or, e.g., ``14:32 UTC`` on the
+    incident date (read in the post-mortem's zone, else ``default_tz``)."""
+    doc = uow.postmortems.get(incident_id).doc
+    moment = parse_moment(at, doc=doc, default_tz=default_tz)
+    event = manual_event(
+        at=moment, text=text, phase=phase, actor=actor, key=key, kind=kind, link=link, at_text=at
+    )
+    return append_event(uow, incident_id=incident_id, event=event)
+
+
+def append_event(uow: UnitOfWork, *, incident_id: str, event: TimelineEvent) -> TimelineEvent:
+    """Add one event as given; one without a source id gets a stable manual id."""
     if event.source.id is None:
         event = event.model_copy(update={"source": EventSource(tool="manual", id=uuid4().hex[:12])})
     _save_events(
-        engine,
+        uow,
         incident_id=incident_id,
         change=lambda doc: [*doc.timeline.events, event],
         message=f"timeline: added event {event_ref(event)}",
@@ -123,7 +141,7 @@ def _find(events: Iterable[TimelineEvent], ref: str) -> TimelineEvent:
 
 
 def edit_event(
-    engine: Engine, *, incident_id: str, ref: str, changes: dict[str, Any]
+    uow: UnitOfWork, *, incident_id: str, ref: str, changes: dict[str, Any]
 ) -> TimelineEvent:
     """Change fields of one event (time, phase, kind, actor, text, key, link)."""
     edited: list[TimelineEvent] = []
@@ -134,11 +152,11 @@ def edit_event(
         edited.append(new)
         return [new if event is target else event for event in doc.timeline.events]
 
-    _save_events(engine, incident_id=incident_id, change=change, message=f"timeline: edited {ref}")
+    _save_events(uow, incident_id=incident_id, change=change, message=f"timeline: edited {ref}")
     return edited[0]
 
 
-def remove_event(engine: Engine, *, incident_id: str, ref: str) -> TimelineEvent:
+def remove_event(uow: UnitOfWork, *, incident_id: str, ref: str) -> TimelineEvent:
     """Remove one event."""
     removed: list[TimelineEvent] = []
 
@@ -147,7 +165,7 @@ def remove_event(engine: Engine, *, incident_id: str, ref: str) -> TimelineEvent
         removed.append(target)
         return [event for event in doc.timeline.events if event is not target]
 
-    _save_events(engine, incident_id=incident_id, change=change, message=f"timeline: removed {ref}")
+    _save_events(uow, incident_id=incident_id, change=change, message=f"timeline: removed {ref}")
     return removed[0]
 
 

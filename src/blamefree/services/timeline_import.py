@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from blamefree.domain import values
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import TimelineEvent
@@ -48,7 +46,7 @@ class ImportResult:
 
 
 def import_files(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     source: str,
@@ -84,30 +82,28 @@ def import_files(
         )
         return _tagged((e for b in batches for e in b.events), mapping, held)
 
-    with UnitOfWork(engine) as uow:
-        writing = uow.postmortems.event_import(incident_id)
-        try:
-            writing.add_stream(events)
-            for event in held:
-                writing.add_tagged(event)
-            return _finish(uow, writing, source)
-        finally:
-            writing.close()
+    writing = uow.postmortems.event_import(incident_id)
+    try:
+        writing.add_stream(events)
+        for event in held:
+            writing.add_tagged(event)
+        return _finish(uow, writing, source)
+    finally:
+        writing.close()
 
 
 def import_events(
-    engine: Engine, *, incident_id: str, events: Iterable[TimelineEvent], source: str
+    uow: UnitOfWork, *, incident_id: str, events: Iterable[TimelineEvent], source: str
 ) -> ImportResult:
     """Add events (already phase-tagged) to a post-mortem in one transaction; ones already there
     (same source id) add nothing."""
     kept = list(events)
-    with UnitOfWork(engine) as uow:
-        writing = uow.postmortems.event_import(incident_id)
-        try:
-            writing.add_stream(lambda: kept)
-            return _finish(uow, writing, source)
-        finally:
-            writing.close()
+    writing = uow.postmortems.event_import(incident_id)
+    try:
+        writing.add_stream(lambda: kept)
+        return _finish(uow, writing, source)
+    finally:
+        writing.close()
 
 
 def source_zone(name: str | None) -> dt.tzinfo | None:

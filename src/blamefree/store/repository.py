@@ -77,7 +77,7 @@ class PostmortemRepository:
 
     def __init__(self, session: Session, *, clock: Clock = utc_now) -> None:
         self.session = session
-        self._clock = clock
+        self.clock = clock
 
     # --- documents ------------------------------------------------------------------------
 
@@ -294,7 +294,7 @@ class PostmortemRepository:
 
     def event_import(self, incident_id: str) -> EventImport:
         """Start adding many events to one post-mortem (locks it; see `store.event_import`)."""
-        return EventImport(self.session, incident_id, clock=self._clock)
+        return EventImport(self.session, incident_id, clock=self.clock)
 
     def list_events(self, incident_id: str) -> builtins.list[TimelineEvent]:
         """The post-mortem's timeline events in time order."""
@@ -326,7 +326,7 @@ class PostmortemRepository:
     # --- internals ------------------------------------------------------------------------
 
     def _now(self) -> dt.datetime:
-        return self._clock().astimezone(dt.UTC)
+        return self.clock().astimezone(dt.UTC)
 
     def _row_id(self, incident_id: str) -> int | None:
         return self.session.execute(
