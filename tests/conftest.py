@@ -114,7 +114,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def database_url(store_url: str) -> str:
-    """A value for BLAMEFREE_DATABASE_URL or ``--db`` (``postgresql+psycopg://`` form on PG)."""
+    """A value for BLAMEFREE_DATABASE_URL or ``--db`` (``postgresql+psycopg://`` form on PG).
+
+    A PostgreSQL store is upgraded first, as `blamefree db upgrade` does once for a team (a
+    SQLite store is brought up to date by the command that starts on it)."""
+    if store_url.startswith("postgresql"):
+        engine = make_engine(store_url)
+        try:
+            ensure_schema(engine)
+        finally:
+            engine.dispose()
     return store_url
 
 

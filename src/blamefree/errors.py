@@ -18,6 +18,7 @@
     │   └── WouldLoseWork                             a file without a base would drop work
     ├── ConfigError                     500  exit 6
     ├── StoreError                      503  exit 7
+    │   └── SchemaOutOfDate                           the store's schema is behind this code
     └── ExternalServiceError            502  exit 8   Jira, GitHub, SMTP, webhooks, PagerDuty
 
 Every error carries a message a user can act on. The CLI and the web app map them here, once.
@@ -185,6 +186,10 @@ class StoreError(BlamefreeError):
 
     http_status = 503
     exit_code = 7
+
+
+class SchemaOutOfDate(StoreError):
+    """The store's schema is older than this version of Blamefree (``blamefree db upgrade``)."""
 
 
 class ExternalServiceError(BlamefreeError):

@@ -12,9 +12,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from blamefree.errors import ConfigError, StoreError
+from blamefree.errors import ConfigError, SchemaOutOfDate, StoreError
 from blamefree.store import UnitOfWork, ensure_schema, make_engine
-from blamefree.store.migrate import alembic_config, current_revision, head_revision
+from blamefree.store.migrate import (
+    SchemaStatus,
+    alembic_config,
+    check_schema,
+    current_revision,
+    head_revision,
+    schema_status,
+)
 from blamefree.store.tables import Base
 
 TABLES = {
@@ -181,3 +188,13 @@ def test_an_unopenable_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
             uow.postmortems.list()
     finally:
         engine.dispose()
+
+
+def test_check_schema_names_the_upgrade_command_and_never_migrates(empty_engine: Engine) -> None:
+    with pytest.raises(SchemaOutOfDate, match=r"run `blamefree db upgrade`") as caught:
+        check_schema(empty_engine)
+    assert caught.value.exit_code == 7
+    assert schema_status(empty_engine) == SchemaStatus(current=None, head=head_revision())
+    ensure_schema(empty_engine)
+    check_schema(empty_engine)  # at head: nothing to say
+    assert schema_status(empty_engine).up_to_date is True

@@ -19,7 +19,7 @@ from blamefree.config import Settings, default_database_url
 from blamefree.errors import ConfigError
 from blamefree.store import make_engine
 from blamefree.store.engine import normalise_url
-from blamefree.store.migrate import ensure_schema
+from blamefree.store.migrate import check_schema, ensure_schema
 from blamefree.store.unit_of_work import UnitOfWork, with_clock
 from blamefree.terminal import json_text
 
@@ -61,6 +61,16 @@ def check_store_location(url: str, *, default: bool) -> bool:
     return path.exists()
 
 
+def prepare_schema(engine: Engine) -> None:
+    """At start-up, never inside a unit of work: a SQLite store (one person's file) is brought
+    up to date; a PostgreSQL store (a team's) is only checked, ``SchemaOutOfDate`` naming
+    ``blamefree db upgrade`` when it is behind, so it is migrated once and on purpose."""
+    if engine.dialect.name == "sqlite":
+        ensure_schema(engine)
+    else:
+        check_schema(engine)
+
+
 @dataclass
 class AppContext:
     """Built once per command run by the root callback and passed to commands via ctx.obj."""
@@ -96,7 +106,12 @@ class AppContext:
         with UnitOfWork(engine) as uow:
             yield uow
 
-    def _make_engine(self, *, create: bool) -> Engine:
+    def schema_engine(self, *, create: bool = True) -> Engine:
+        """The engine of the store as it is, its schema neither checked nor migrated (for
+        ``db upgrade`` and ``db status``)."""
+        return self._make_engine(create=create, schema=False)
+
+    def _make_engine(self, *, create: bool, schema: bool = True) -> Engine:
         if self._engine is None:
             url = self.settings.database_url
             exists = check_store_location(url, default=url == default_database_url())
@@ -112,7 +127,8 @@ class AppContext:
                 )
                 url = EMPTY_STORE_URL
             engine = make_engine(url)
-            ensure_schema(engine)  # at start-up, never inside a unit of work
+            if schema:
+                prepare_schema(engine)
             # A fixed --now / BLAMEFREE_NOW also stamps what is stored (created, saved, closed).
             self._engine = with_clock(engine, self.now) if self.settings.now else engine
         return self._engine
