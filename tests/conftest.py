@@ -146,3 +146,9 @@ def empty_engine(store_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who acts is the login name unless a test says otherwise (BLAMEFREE_USER, --as)."""
+    monkeypatch.delenv("BLAMEFREE_USER", raising=False)

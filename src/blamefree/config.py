@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         default=None,
         description="Fixed current time (ISO-8601) for reproducible runs and tests.",
     )
+    user: str | None = Field(
+        default=None,
+        description="Who you are in the store's history: the author of the revisions, events, "
+        "action-item changes and reviews you make (`--as` overrides it for one run). "
+        "Default: your login name on this computer.",
+    )
     config: str | None = Field(
         default=None,
         description="TOML file with settings in a [blamefree] table (keys are the lower-case "
@@ -195,7 +201,7 @@ def _config_file_source(settings_cls: type[BaseSettings]) -> PydanticBaseSetting
         raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
 
 
-OPTION_NAMES = {"database_url": "--db", "timezone": "--tz", "now": "--now"}
+OPTION_NAMES = {"database_url": "--db", "timezone": "--tz", "now": "--now", "user": "--as"}
 """Settings that a command-line option of the same meaning overrides."""
 
 

@@ -212,6 +212,7 @@ def test_remind_mails_a_crlf_owner_once_and_records_it(engine: Engine) -> None:
                 today=TODAY,
                 now=dt.datetime(2024, 4, 5, 9, tzinfo=dt.UTC),
                 reviews=lambda *_: [review],
+                clock=lambda: dt.datetime.now(dt.UTC),
             )
             return [(r.recipient, r.status) for r in report.results]
 

@@ -73,7 +73,7 @@ def run(engine: Engine, hook: Hook, **options: object) -> dict[str, tuple[str, s
         now=NOW,
         reviews=lambda *_: [],
         transport=httpx.MockTransport(hook),
-        **options,  # type: ignore[arg-type]
+        **{"clock": lambda: dt.datetime.now(dt.UTC), **options},  # type: ignore[arg-type]
     )
     return {r.recipient: (r.status, r.error) for r in report.results}
 

@@ -36,6 +36,7 @@ TABLES = {
     "reminder_deliveries",
     "revisions",
     "reviews",
+    "sign_offs",
     "timeline_events",
 }
 

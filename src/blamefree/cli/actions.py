@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import sys
 from typing import Annotated
 
@@ -37,21 +36,15 @@ JsonOption = Annotated[
 ]
 ByOption = Annotated[
     str | None,
-    typer.Option("--by", help="Who makes the change, for the history. Default: your login."),
+    typer.Option(
+        "--by",
+        help="Who makes the change, for the history. Default: --as / BLAMEFREE_USER, else "
+        "your login.",
+    ),
 ]
 ActionId = params.ActionId
 WIDE_TABLE = 120
 SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
-
-
-def by_default(by: str | None) -> str | None:
-    """The ``--by`` value, else the login name of whoever runs the command."""
-    if by:
-        return by
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def parse_status(value: str) -> ActionStatus:
@@ -304,7 +297,7 @@ def add(
             priority=priority,
             type=type_,
             status=parse_status(status),
-            by=by_default(by),
+            by=app_ctx.actor_or(by),
         )
     _print_one(ctx, added.action, as_json, "Added")
 
@@ -341,7 +334,7 @@ def set_(
             uow,
             action_id=action_id,
             now=app_ctx.now(),
-            by=by_default(by),
+            by=app_ctx.actor_or(by),
             status=parse_status(status) if status is not None else None,
             due=parse_day(due, "--due"),
             priority=priority,
@@ -363,7 +356,7 @@ def assign(
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
         view = service.assign_action(
-            uow, action_id=action_id, owner=owner, now=app_ctx.now(), by=by_default(by)
+            uow, action_id=action_id, owner=owner, now=app_ctx.now(), by=app_ctx.actor_or(by)
         )
     _print_one(ctx, view, as_json, "Assigned")
 
@@ -390,7 +383,7 @@ def move(
             action_id=action_id,
             horizon=horizon,
             now=app_ctx.now(),
-            by=by_default(by),
+            by=app_ctx.actor_or(by),
         )
     _print_one(ctx, view, as_json, "Moved")
 
@@ -426,7 +419,7 @@ def prevention(
                 number=number,
                 status=parse_status(status),
                 now=app_ctx.now(),
-                by=by_default(by),
+                by=app_ctx.actor_or(by),
             )
         measures = service.list_measures(uow, incident_id=incident_id)
     if as_json:
@@ -490,7 +483,7 @@ def criteria(
             uncheck=uncheck,
             apply=apply,
             now=app_ctx.now(),
-            by=by_default(by),
+            by=app_ctx.actor_or(by),
         )
     if as_json:
         print_json(criteria_json(states))

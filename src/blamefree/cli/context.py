@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Iterator
@@ -145,6 +146,20 @@ class AppContext:
                 ) from exc
             return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         return dt.datetime.now(dt.UTC)
+
+    @property
+    def actor(self) -> str | None:
+        """Who runs the command, for the history: ``--as``, BLAMEFREE_USER, else the login."""
+        if self.settings.user and self.settings.user.strip():
+            return self.settings.user.strip()
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return None
+
+    def actor_or(self, by: str | None) -> str | None:
+        """A command's own ``--by`` when given, else the actor of the run."""
+        return by if by else self.actor
 
     def today(self) -> dt.date:
         return self.now().date()

@@ -125,7 +125,9 @@ def new(
         text = render(doc, prompts=True)
         if save:
             assert uow is not None
-            stored = service.create_postmortem(uow, postmortem_in=doc, text=text, message="created")
+            stored = service.create_postmortem(
+                uow, postmortem_in=doc, text=text, message="created", by=app_ctx.actor
+            )
     if stored is not None:
         text = updates.based_markdown(stored, text)  # later updates from the file merge safely
         app_ctx.err.print(
@@ -198,6 +200,7 @@ def import_(
                 force=force,
                 today=app_ctx.today(),
                 on_file=lambda _outcome: progress.advance(task),
+                by=app_ctx.actor,
             )
     if as_json:
         print_json(
@@ -423,7 +426,12 @@ def history_(
     if as_json:
         print_json(
             [
-                {"version": r.version, "created_at": r.created_at.isoformat(), "message": r.message}
+                {
+                    "version": r.version,
+                    "created_at": r.created_at.isoformat(),
+                    "message": r.message,
+                    "by": r.author,
+                }
                 for r in revisions
             ]
         )
@@ -495,6 +503,7 @@ def edit(
             incident_id=incident_id,
             run_editor=run_editor,
             timezone=app_ctx.settings.timezone,
+            by=app_ctx.actor,
         )
     if saved is None:
         app_ctx.err.print("No changes; nothing saved.")

@@ -11,13 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from blamefree.cli import params
-from blamefree.cli.actions import by_default, parse_day, parse_days
+from blamefree.cli.actions import parse_day, parse_days
 from blamefree.cli.app import app
 from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
-from blamefree.domain.enums import ReviewKind
+from blamefree.domain.enums import ReviewKind, SignOffRole
 from blamefree.errors import UsageError
 from blamefree.services import reviews as service
+from blamefree.store.sign_offs import SignOffRecord
 
 reviews_app = typer.Typer(
     name="reviews",
@@ -120,7 +121,7 @@ def record(
             kind=kind,
             now=app_ctx.now(),
             notes=notes,
-            by=by_default(by),
+            by=app_ctx.actor_or(by),
         )
     if as_json:
         print_json(view.to_json())
@@ -151,7 +152,7 @@ def schedule(
             kind=kind,
             date=day,
             now=app_ctx.now(),
-            by=by_default(by),
+            by=app_ctx.actor_or(by),
         )
     if as_json:
         print_json(view.to_json())
@@ -159,3 +160,64 @@ def schedule(
         app_ctx.out.print(
             line(f"The {view.name} of ", (incident_id, "bold"), f" is due {view.due_date}.")
         )
+
+
+@reviews_app.command("sign-off")
+def sign_off(
+    ctx: typer.Context,
+    incident_id: IncidentId,
+    role: Annotated[
+        SignOffRole,
+        typer.Argument(
+            help="prepared, reviewed or approved (the Sign-Off line to fill).",
+            parser=params.choice(SignOffRole),
+        ),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Who signs. Default: --as / BLAMEFREE_USER, else your login."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sign a post-mortem off: fills its Sign-Off line and Date (a new revision), recorded as
+    who, in which role, when, and who recorded it.
+
+    Example: blamefree reviews sign-off INC-2024-0142 approved --name "Dana Okafor"
+    """
+    app_ctx = app_context(ctx)
+    with app_ctx.unit_of_work() as uow:
+        records = service.sign_off(
+            uow,
+            incident_id=incident_id,
+            role=role,
+            now=app_ctx.now(),
+            name=name,
+            by=app_ctx.actor,
+        )
+    if as_json:
+        print_json([sign_off_json(r) for r in records])
+        return
+    table = Table(title=f"Sign-off of {incident_id}", title_justify="left")
+    for column in ("Role", "Name", "Date", "Recorded by", "Recorded (UTC)"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(
+            r.role.label,
+            plain(r.name),
+            r.signed_on.isoformat() if r.signed_on else "—",
+            plain(r.recorded_by or "—"),
+            f"{r.recorded_at:%Y-%m-%d %H:%M}",
+        )
+    app_ctx.out.print(table)
+
+
+def sign_off_json(record: SignOffRecord) -> dict[str, object]:
+    """One role's sign-off for scripts."""
+    return {
+        "incident_id": record.incident_id,
+        "role": record.role.value,
+        "name": record.name,
+        "date": record.signed_on.isoformat() if record.signed_on else None,
+        "recorded_by": record.recorded_by,
+        "recorded_at": record.recorded_at.isoformat(),
+    }

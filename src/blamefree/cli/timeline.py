@@ -140,6 +140,7 @@ def add(
             kind=kind,
             link=link,
             default_tz=app_ctx.settings.timezone,
+            by=app_ctx.actor,
         )
     app_ctx.err.print(
         line(
@@ -187,7 +188,9 @@ def edit(
             changes["phase"] = phase
         if not changes:
             raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
-        edited = service.edit_event(uow, incident_id=incident_id, ref=event, changes=changes)
+        edited = service.edit_event(
+            uow, incident_id=incident_id, ref=event, changes=changes, by=app_ctx.actor
+        )
     app_ctx.err.print(line("Edited event ", (event_ref(edited), "bold"), "."))
 
 
@@ -196,7 +199,7 @@ def remove(ctx: typer.Context, incident_id: IncidentId, event: EventRef) -> None
     """Remove an event."""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
-        removed = service.remove_event(uow, incident_id=incident_id, ref=event)
+        removed = service.remove_event(uow, incident_id=incident_id, ref=event, by=app_ctx.actor)
     app_ctx.err.print(line("Removed event ", (event_ref(removed), "bold"), f": {removed.text}"))
 
 
@@ -216,7 +219,9 @@ def mark(
     if phase is not None:
         changes["phase"] = phase
     with app_ctx.unit_of_work() as uow:
-        edited = service.edit_event(uow, incident_id=incident_id, ref=event, changes=changes)
+        edited = service.edit_event(
+            uow, incident_id=incident_id, ref=event, changes=changes, by=app_ctx.actor
+        )
     state = "key" if edited.key else "not key"
     app_ctx.err.print(
         line(
@@ -385,7 +390,7 @@ def import_(
         )
         with app_ctx.unit_of_work() as uow:
             result = service.import_events(
-                uow, incident_id=incident_id, events=events, source=source
+                uow, incident_id=incident_id, events=events, source=source, by=app_ctx.actor
             )
     else:
         if not paths:
@@ -406,6 +411,7 @@ def import_(
                     key_reaction=reaction,
                     default_tz=_file_zone(app_ctx, tz),
                     progress=lambda amount: progress.advance(task, amount),
+                    by=app_ctx.actor,
                 )
     if as_json:
         print_json(

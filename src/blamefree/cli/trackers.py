@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from blamefree.cli import params
-from blamefree.cli.actions import ByOption, JsonOption, actions_app, by_default
+from blamefree.cli.actions import ByOption, JsonOption, actions_app
 from blamefree.cli.console import plain
 from blamefree.cli.context import app_context, print_json
 from blamefree.domain.enums import TrackerSystem
@@ -71,7 +71,7 @@ def push(
         raise UsageError("--milestone is for --to github")
     app_ctx = app_context(ctx)
     now = app_ctx.now()
-    who = by_default(by)
+    who = app_ctx.actor_or(by)
 
     tracker = service.make_tracker(app_ctx.settings, to, milestone=milestone)
     try:
@@ -110,7 +110,7 @@ def pull(
     """
     app_ctx = app_context(ctx)
     now = app_ctx.now()
-    who = by_default(by) or "tracker sync"
+    who = app_ctx.actor_or(by) or "tracker sync"
 
     def trackers(system: TrackerSystem) -> Any:
         return service.make_tracker(app_ctx.settings, system)

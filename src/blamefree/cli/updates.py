@@ -43,6 +43,7 @@ def restore(
             incident_id=incident_id,
             version=version,
             timezone=app_ctx.settings.timezone,
+            by=app_ctx.actor,
         )
     if as_json:
         print_json(

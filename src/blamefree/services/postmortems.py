@@ -76,9 +76,10 @@ def create_postmortem(
     postmortem_in: Postmortem,
     text: str | None = None,
     message: str | None = None,
+    by: str | None = None,
 ) -> StoredPostmortem:
     """Store a new post-mortem (version 1): ``text`` as written, else its rendering."""
-    return create_revision(uow, doc=postmortem_in, text=text, message=message)
+    return create_revision(uow, doc=postmortem_in, text=text, message=message, by=by)
 
 
 def get_postmortem(uow: UnitOfWork, *, incident_id: str) -> StoredPostmortem:
@@ -101,6 +102,7 @@ def update_postmortem(
     expected_version: int,
     text: str | None = None,
     message: str | None = None,
+    by: str | None = None,
 ) -> StoredPostmortem:
     """Save a new version; ``StaleEdit`` if someone saved since ``expected_version``.
 
@@ -114,6 +116,7 @@ def update_postmortem(
         expected_version=expected_version,
         text=text,
         message=message,
+        by=by,
     )
 
 
@@ -201,6 +204,7 @@ def import_files(
     force: bool = False,
     today: dt.date,
     on_file: Callable[[ImportOutcome], None] | None = None,
+    by: str | None = None,
 ) -> ImportReport:
     """Import Markdown post-mortems, each file on its own: all of it or nothing of it.
 
@@ -218,7 +222,14 @@ def import_files(
             file = updates.read_document_file(path, timezone=timezone)
             outcome.incident_id = file.doc.incident_id
             outcome.action, outcome.version, outcome.incident_id = _store_imported(
-                uow, file, update=update, force=force, today=today, timezone=timezone, path=path
+                uow,
+                file,
+                update=update,
+                force=force,
+                today=today,
+                timezone=timezone,
+                path=path,
+                by=by,
             )
             if index < len(paths) - 1:
                 uow.commit()
@@ -244,6 +255,7 @@ def _store_imported(
     today: dt.date,
     timezone: str | None,
     path: Path,
+    by: str | None,
 ) -> tuple[str, int, str]:
     """Create or update from one file in one unit of work; (action, version, incident id)."""
     message = f"imported from {path.name}"
@@ -259,7 +271,7 @@ def _store_imported(
         assert incident_id is not None
         if not uow.postmortems.exists(incident_id):
             try:
-                created = create_revision(uow, doc=doc, text=file.text, message=message)
+                created = create_revision(uow, doc=doc, text=file.text, message=message, by=by)
             except DuplicatePostmortem as error:
                 if picked or update:
                     raise _LostRace(str(error)) from error
@@ -274,7 +286,7 @@ def _store_imported(
             base_version=file.base.version if file.base is not None else None,
             timezone=timezone,
         )
-        saved = updates.save_plan(uow, plan, message=message, force=force, source=str(path))
+        saved = updates.save_plan(uow, plan, message=message, force=force, source=str(path), by=by)
         return saved.action, saved.stored.version, incident_id
 
     for attempt in range(updates.ATTEMPTS):
@@ -335,6 +347,7 @@ def _save_edit(
     file: updates.FileDocument,
     base_version: int,
     timezone: str | None,
+    by: str | None,
 ) -> tuple[updates.UpdatePlan, updates.UpdateOutcome | None]:
     """Save an edit merged onto what is stored, unless it conflicts; the plan either way."""
     plan = updates.plan_update(
@@ -342,7 +355,7 @@ def _save_edit(
     )
     if plan.conflicts:
         return plan, None
-    return plan, updates.save_plan(uow, plan, message="edited")
+    return plan, updates.save_plan(uow, plan, message="edited", by=by)
 
 
 def edit_postmortem(
@@ -352,6 +365,7 @@ def edit_postmortem(
     run_editor: Callable[[str], str],
     timezone: str | None = None,
     max_rounds: int = 20,
+    by: str | None = None,
 ) -> StoredPostmortem | None:
     """Open the Markdown in an editor, validate, save; re-open with the error on a bad edit.
 
@@ -410,6 +424,7 @@ def edit_postmortem(
                 file=file,
                 base_version=base_version,
                 timezone=timezone,
+                by=by,
             ),
         )
         if saved is not None:

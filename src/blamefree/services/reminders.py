@@ -27,7 +27,7 @@ import httpx
 from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
 from blamefree.domain.enums import ActionStatus
-from blamefree.errors import BlamefreeError, ConfigError
+from blamefree.errors import BlamefreeError, ConfigError, ExternalServiceError
 from blamefree.notify.digest import (
     ActionRef,
     Channel,
@@ -105,6 +105,36 @@ class RemindReport:
         """Messages that could not be delivered (they are retried by the next run)."""
         return [r for r in self.results if r.status == FAILED_STATUS]
 
+    @property
+    def unrouted_message(self) -> str | None:
+        """What to say about owners no message could go to (a warning on a dry run)."""
+        if not self.unrouted:
+            return None
+        return (
+            f"no e-mail address for {', '.join(self.unrouted)}, and BLAMEFREE_REMIND_FALLBACK "
+            "is not set: add addresses with `blamefree people add NAME --email ADDRESS` or set "
+            "a fallback"
+        )
+
+    def problem(self) -> BlamefreeError | None:
+        """The error the run ends with, if any: owners left without a message (``ConfigError``:
+        a person must act; a dry run only warns) win over failed messages
+        (``ExternalServiceError``: retried by the next run), which are named either way."""
+        failed = self.failed
+        failures = ""
+        if failed:
+            details = "; ".join(
+                f"{r.channel.value} to {r.recipient}: {r.error}" for r in failed[:3]
+            )
+            more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+            failures = f"{len(failed)} of {len(self.results)} reminders failed: {details}{more}"
+        unrouted = self.unrouted_message
+        if unrouted is not None and not self.dry_run:
+            return ConfigError(unrouted + (f". Also: {failures}" if failures else ""))
+        if failed:
+            return ExternalServiceError(failures)
+        return None
+
 
 ReviewSource = Callable[[UnitOfWork, dt.date, int], list[ReviewRef]]
 
@@ -118,13 +148,13 @@ def remind(
     dry_run: bool = False,
     reviews: ReviewSource | None = None,
     transport: httpx.BaseTransport | None = None,
-    clock: Clock | None = None,
+    clock: Clock,
     sleep: Sleep | None = None,
 ) -> RemindReport:
     """Build today's digests and send those not sent yet today; record every attempt.
 
-    ``clock`` (real UTC time, for claims) and ``sleep`` (while another run sends a message)
-    default to the system's.
+    ``clock`` is the real UTC time, for claims (``now`` may be pinned; a claim's lease runs on
+    the wall clock); ``sleep`` (while another run sends a message) defaults to the system's.
     """
     within = settings.remind_due_within_days
     follow = FollowThroughRepository(uow.session)
@@ -177,7 +207,7 @@ def remind(
             now=now,
             transport=transport,
             secrets=settings_secrets(settings),
-            clock=clock or _utc_now,
+            clock=clock,
             sleep=sleep or time.sleep,
         )
     place = {(d.channel, d.recipient): i for i, d in enumerate(plan.deliveries)}
@@ -294,10 +324,6 @@ def _claim(
     )
     uow.commit()  # seen by an overlapping run at once, so it does not send the message too
     return claim
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _minutes(span: dt.timedelta) -> str:

@@ -2,7 +2,8 @@
 
 A review is due on the date the post-mortem's Follow-Up section gives it, else 7, 30 or 90 days
 after the incident. ``schedule_review`` writes a new date into the document (a new revision);
-``record_review`` notes that a review was held, with notes, in the store.
+``record_review`` notes that a review was held, with notes, in the store. ``sign_off`` signs a
+post-mortem off in one role (its Sign-Off section, a new revision), recorded as data.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from blamefree.domain import actions as rules
-from blamefree.domain.enums import ReviewKind, Severity
-from blamefree.errors import PostmortemNotFound, UsageError
+from blamefree.domain.enums import ReviewKind, Severity, SignOffRole
+from blamefree.errors import PostmortemNotFound, UsageError, ValidationFailed
 from blamefree.services.saving import save_revision
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, ReviewRecord
+from blamefree.store.sign_offs import SignOffRecord, sign_offs_of
 
 REVIEW_NAMES = {
     ReviewKind.ONE_WEEK: "1-week review",
@@ -184,3 +186,46 @@ def reviews_of(uow: UnitOfWork, *, incident_ids: Sequence[str], today: dt.date) 
     for incident_id in incident_ids:
         found += list_reviews(uow, today=today, incident_id=incident_id, include_done=True)
     return found
+
+
+# --- sign-off ------------------------------------------------------------------------------
+
+
+def sign_off(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    role: SignOffRole,
+    now: dt.datetime,
+    name: str | None = None,
+    by: str | None = None,
+) -> list[SignOffRecord]:
+    """Sign a post-mortem off in one role (Prepared, Reviewed or Approved By), dated ``now``:
+    written into its Sign-Off section as a new revision and recorded with who did it.
+
+    ``name`` is who signs (default: ``by``, the one who acts); every role's sign-off as it
+    then stands comes back.
+    """
+    who = " ".join((name or by or "").split())
+    if not who:
+        raise ValidationFailed("a sign-off needs the name of who signs", field="name")
+    with uow.stamped(now):
+        stored = uow.postmortems.get(incident_id)
+        current = stored.doc.sign_off
+        signed = current.model_copy(update={role.field: who, "date": now.date(), "date_text": None})
+        if signed != current:
+            save_revision(
+                uow,
+                incident_id=incident_id,
+                doc=stored.doc.model_copy(update={"sign_off": signed}),
+                expected_version=stored.version,
+                message=f"signed off: {role.label} {who}",
+                by=by,
+            )
+    return sign_offs_of(uow.session, incident_id)
+
+
+def list_sign_offs(uow: UnitOfWork, *, incident_id: str) -> list[SignOffRecord]:
+    """Who signed a post-mortem off in which role, when, and who recorded it."""
+    uow.postmortems.get(incident_id, events=False)  # PostmortemNotFound for an unknown id
+    return sign_offs_of(uow.session, incident_id)

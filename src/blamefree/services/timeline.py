@@ -65,6 +65,7 @@ def _save_events(
     incident_id: str,
     change: Callable[[Postmortem], list[TimelineEvent] | None],
     message: str,
+    by: str | None,
 ) -> StoredPostmortem:
     """Load, change the event log, save as a new version based on the loaded one; a change
     that returns None leaves the post-mortem as it was (no new version)."""
@@ -82,6 +83,7 @@ def _save_events(
         doc=doc,
         expected_version=stored.version,
         message=message,
+        by=by,
     )
 
 
@@ -107,6 +109,7 @@ def add_event(
     kind: EventKind = EventKind.CUSTOM,
     link: str | None = None,
     default_tz: str | None = None,
+    by: str | None = None,
 ) -> TimelineEvent:
     """Add one event a person typed in: ``at`` is ISO-8601 or, e.g., ``14:32 UTC`` on the
     incident date (read in the post-mortem's zone, else ``default_tz``)."""
@@ -115,10 +118,12 @@ def add_event(
     event = manual_event(
         at=moment, text=text, phase=phase, actor=actor, key=key, kind=kind, link=link, at_text=at
     )
-    return append_event(uow, incident_id=incident_id, event=event)
+    return append_event(uow, incident_id=incident_id, event=event, by=by)
 
 
-def append_event(uow: UnitOfWork, *, incident_id: str, event: TimelineEvent) -> TimelineEvent:
+def append_event(
+    uow: UnitOfWork, *, incident_id: str, event: TimelineEvent, by: str | None = None
+) -> TimelineEvent:
     """Add one event as given; one without a source id gets a stable manual id."""
     if event.source.id is None:
         event = event.model_copy(update={"source": EventSource(tool="manual", id=uuid4().hex[:12])})
@@ -127,6 +132,7 @@ def append_event(uow: UnitOfWork, *, incident_id: str, event: TimelineEvent) -> 
         incident_id=incident_id,
         change=lambda doc: [*doc.timeline.events, event],
         message=f"timeline: added event {event_ref(event)}",
+        by=by,
     )
     return event
 
@@ -141,7 +147,12 @@ def _find(events: Iterable[TimelineEvent], ref: str) -> TimelineEvent:
 
 
 def edit_event(
-    uow: UnitOfWork, *, incident_id: str, ref: str, changes: dict[str, Any]
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    ref: str,
+    changes: dict[str, Any],
+    by: str | None = None,
 ) -> TimelineEvent:
     """Change fields of one event (time, phase, kind, actor, text, key, link)."""
     edited: list[TimelineEvent] = []
@@ -152,11 +163,15 @@ def edit_event(
         edited.append(new)
         return [new if event is target else event for event in doc.timeline.events]
 
-    _save_events(uow, incident_id=incident_id, change=change, message=f"timeline: edited {ref}")
+    _save_events(
+        uow, incident_id=incident_id, change=change, message=f"timeline: edited {ref}", by=by
+    )
     return edited[0]
 
 
-def remove_event(uow: UnitOfWork, *, incident_id: str, ref: str) -> TimelineEvent:
+def remove_event(
+    uow: UnitOfWork, *, incident_id: str, ref: str, by: str | None = None
+) -> TimelineEvent:
     """Remove one event."""
     removed: list[TimelineEvent] = []
 
@@ -165,7 +180,9 @@ def remove_event(uow: UnitOfWork, *, incident_id: str, ref: str) -> TimelineEven
         removed.append(target)
         return [event for event in doc.timeline.events if event is not target]
 
-    _save_events(uow, incident_id=incident_id, change=change, message=f"timeline: removed {ref}")
+    _save_events(
+        uow, incident_id=incident_id, change=change, message=f"timeline: removed {ref}", by=by
+    )
     return removed[0]
 
 

@@ -58,6 +58,7 @@ def import_files(
     key_reaction: str = "pushpin",
     default_tz: str | None = None,
     progress: Callable[[int], None] | None = None,
+    by: str | None = None,
 ) -> ImportResult:
     """Add the events of a tool's files to a post-mortem in one transaction, in bounded memory.
 
@@ -87,13 +88,18 @@ def import_files(
         writing.add_stream(events)
         for event in held:
             writing.add_tagged(event)
-        return _finish(uow, writing, source)
+        return _finish(uow, writing, source, by=by)
     finally:
         writing.close()
 
 
 def import_events(
-    uow: UnitOfWork, *, incident_id: str, events: Iterable[TimelineEvent], source: str
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    events: Iterable[TimelineEvent],
+    source: str,
+    by: str | None = None,
 ) -> ImportResult:
     """Add events (already phase-tagged) to a post-mortem in one transaction; ones already there
     (same source id) add nothing."""
@@ -101,7 +107,7 @@ def import_events(
     writing = uow.postmortems.event_import(incident_id)
     try:
         writing.add_stream(lambda: kept)
-        return _finish(uow, writing, source)
+        return _finish(uow, writing, source, by=by)
     finally:
         writing.close()
 
@@ -135,7 +141,7 @@ def _tagged(
             yield event
 
 
-def _finish(uow: UnitOfWork, writing: EventImport, source: str) -> ImportResult:
+def _finish(uow: UnitOfWork, writing: EventImport, source: str, *, by: str | None) -> ImportResult:
     result = ImportResult(
         read=writing.read, added=writing.added, skipped=writing.skipped, version=writing.version
     )
@@ -149,6 +155,7 @@ def _finish(uow: UnitOfWork, writing: EventImport, source: str) -> ImportResult:
     result.version = writing.finish(
         markdown=revision_markdown(doc, writing, text=text),
         message=f"timeline: imported from {source}",
+        by=by,
     )
     return result
 
