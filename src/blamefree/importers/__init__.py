@@ -19,7 +19,7 @@ from pathlib import Path
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.timeline import EventKind, TimelineEvent
-from blamefree.errors import UsageError
+from blamefree.errors import InputError, UsageError
 from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
 from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
 from blamefree.importers.bounded import check_storable
@@ -30,18 +30,29 @@ from blamefree.importers.phases import parse_phase_map, sort_events, tag_phases
 from blamefree.importers.slack import SlackImporter
 from blamefree.importers.statuspage import StatuspageImporter
 from blamefree.importers.tabular import CsvImporter, JsonlImporter
+from blamefree.importers.uploads import (
+    ImportInput,
+    Upload,
+    local_paths,
+    renamed,
+    renamed_error,
+    spooled,
+)
 
 __all__ = [
     "SOURCES",
     "FileBatch",
+    "ImportInput",
     "ImportOptions",
     "Importer",
+    "Upload",
     "fetch_pagerduty_log_entries",
     "get_importer",
     "parse_phase_map",
     "read_batches",
     "read_events",
     "sort_events",
+    "spooled",
     "tag_phases",
 ]
 
@@ -95,7 +106,7 @@ def _channels(channel: str | Sequence[str] | None) -> tuple[str, ...] | None:
 
 def read_batches(
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -110,11 +121,38 @@ def read_batches(
     With `streaming`, for a caller that stores everything in one transaction and lets the store
     drop repeats: batches are bounded chunks handed out as they are read, and nothing is kept
     across them, so memory stays bounded however large the import (see `ImportOptions`).
+
+    `paths` may hold uploads (`Upload`: bytes or a binary stream with its name), read the same
+    way as files; errors and batches name them as uploaded.
     """
     importer = get_importer(source)
     if not paths:
         raise UsageError("give at least one file or folder to import")
-    options = ImportOptions(
+    with spooled(paths) as inputs:
+        files, names = local_paths(inputs)
+        try:
+            yield from _read_batches(
+                importer,
+                files,
+                names,
+                _options(since, until, channel, key_reaction, default_tz, progress, streaming),
+            )
+        except InputError as error:
+            if not names:
+                raise
+            raise renamed_error(error, names) from None
+
+
+def _options(
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    channel: str | Sequence[str] | None,
+    key_reaction: str,
+    default_tz: dt.tzinfo | None,
+    progress: ProgressCallback | None,
+    streaming: bool,
+) -> ImportOptions:
+    return ImportOptions(
         since=_aware(since, "since"),
         until=_aware(until, "until"),
         channel=_channels(channel),
@@ -123,11 +161,17 @@ def read_batches(
         progress=progress,
         streaming=streaming,
     )
+
+
+def _read_batches(
+    importer: Importer, files: list[Path], names: dict[str, str], options: ImportOptions
+) -> Iterator[FileBatch]:
     seen: set[tuple[str, str]] = set()
-    for batch in importer.batches([Path(p) for p in paths], options):
+    for batch in importer.batches(files, options):
+        batch.file = renamed(batch.file, names) or batch.file
         for event in batch.events:
             check_storable(event, file=batch.file, record=None)
-        if importer.dedupe and not streaming:
+        if importer.dedupe and not options.streaming:
             kept = []
             for event in batch.events:
                 key = event.dedupe_key()
@@ -141,7 +185,7 @@ def read_batches(
 
 def read_events(
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,

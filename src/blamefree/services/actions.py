@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from blamefree.domain import actions as rules
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
+from blamefree.domain.item_matching import new_action_uid
 from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
 from blamefree.errors import NotFound, UsageError
 from blamefree.services.saving import save_revision
@@ -24,7 +25,6 @@ from blamefree.store.follow_through import (
     ActionRecord,
     FollowThroughRepository,
     HistoryEntry,
-    new_action_uid,
 )
 
 

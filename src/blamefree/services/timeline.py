@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -14,7 +13,13 @@ from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
 from blamefree.errors import EventNotFound, UsageError
-from blamefree.importers import fetch_pagerduty_log_entries, read_events, sort_events, tag_phases
+from blamefree.importers import (
+    ImportInput,
+    fetch_pagerduty_log_entries,
+    read_events,
+    sort_events,
+    tag_phases,
+)
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.events import format_event_time
 from blamefree.services.saving import save_revision
@@ -188,7 +193,7 @@ def remove_event(
 
 def read_source(
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,

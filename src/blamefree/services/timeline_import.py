@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from blamefree.domain import values
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import TimelineEvent
 from blamefree.errors import UsageError
-from blamefree.importers import read_batches, sort_events, tag_phases
+from blamefree.importers import ImportInput, read_batches, sort_events, spooled, tag_phases
 from blamefree.importers.phases import PhaseMap, parse_phase_map
 from blamefree.markdown.event_log_summary import (
     EVENT_LOG_CHARS,
@@ -50,7 +49,7 @@ def import_files(
     *,
     incident_id: str,
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     channel: Sequence[str] | None = None,
@@ -63,6 +62,8 @@ def import_files(
     """Add the events of a tool's files to a post-mortem in one transaction, in bounded memory.
 
     Records already in the log (same source and id), or repeated across the files, add nothing.
+    ``paths`` may hold uploads (``importers.Upload``: bytes or a binary stream), read the same
+    way as files (spooled once, so a stream is read once however often the files are).
     """
     mapping = parse_phase_map(phase_map)
     zone = source_zone(default_tz)
@@ -72,7 +73,7 @@ def import_files(
         held.clear()  # a second reading (see EventImport.add_stream) starts afresh
         batches = read_batches(
             source,
-            list(paths),
+            inputs,
             since=since,
             until=until,
             channel=channel or None,
@@ -83,14 +84,15 @@ def import_files(
         )
         return _tagged((e for b in batches for e in b.events), mapping, held)
 
-    writing = uow.postmortems.event_import(incident_id)
-    try:
-        writing.add_stream(events)
-        for event in held:
-            writing.add_tagged(event)
-        return _finish(uow, writing, source, by=by)
-    finally:
-        writing.close()
+    with spooled(paths) as inputs:
+        writing = uow.postmortems.event_import(incident_id)
+        try:
+            writing.add_stream(events)
+            for event in held:
+                writing.add_tagged(event)
+            return _finish(uow, writing, source, by=by)
+        finally:
+            writing.close()
 
 
 def import_events(
