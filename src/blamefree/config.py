@@ -33,6 +33,14 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'blamefree.sqlite3'}"
 
 
+CONFIG_FILE_HELP = (
+    "TOML file with settings in a [blamefree] table (keys are the lower-case names without "
+    "BLAMEFREE_, e.g. smtp_host); default: blamefree.toml in the working directory if present. "
+    "Environment variables win over the file."
+)
+"""What ``BLAMEFREE_CONFIG`` means: read before the settings are built, so not a setting."""
+
+
 class Settings(BaseSettings):
     """Every setting Blamefree reads; the environment variable is BLAMEFREE_<NAME>."""
 
@@ -63,12 +71,6 @@ class Settings(BaseSettings):
         description="Who you are in the store's history: the author of the revisions, events, "
         "action-item changes and reviews you make (`--as` overrides it for one run). "
         "Default: your login name on this computer.",
-    )
-    config: str | None = Field(
-        default=None,
-        description="TOML file with settings in a [blamefree] table (keys are the lower-case "
-        "names without BLAMEFREE_, e.g. smtp_host); default: blamefree.toml in the working "
-        "directory if present. Environment variables win over the file.",
     )
     # --- timeline sources --------------------------------------------------------------------
     pagerduty_token: SecretStr | None = Field(

@@ -31,9 +31,7 @@ actions_app = typer.Typer(
 )
 app.add_typer(actions_app, name="actions")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 ByOption = Annotated[
     str | None,
     typer.Option(

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from blamefree.cli import params
 from blamefree.cli.app import app
 from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json
@@ -20,9 +21,7 @@ people_app = typer.Typer(
 )
 app.add_typer(people_app, name="people")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 
 
 @people_app.command("add")

@@ -39,9 +39,7 @@ from blamefree.terminal import json_text
 EDIT_FILE_NAME = "postmortem.md"
 """The file `edit` opens in the editor, inside a private temporary folder."""
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 
 
 def template_text() -> str:

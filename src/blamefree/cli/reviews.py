@@ -29,9 +29,7 @@ reviews_app = typer.Typer(
 )
 app.add_typer(reviews_app, name="reviews")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 IncidentId = params.IncidentId
 Kind = Annotated[
     ReviewKind,

@@ -34,7 +34,7 @@ IncidentId = params.StoredIncidentId
 EventRef = params.EventRef
 PHASE = params.choice(Phase)
 KIND = params.choice(EventKind)
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonOption = params.JsonOption
 SOURCE_HELP = f"One of: {', '.join(SOURCES)}."
 
 
@@ -253,10 +253,8 @@ def _file_zone(app_ctx: AppContext, tz: str | None) -> str | None:
     return None
 
 
-def _read(
+def _source_options(
     app_ctx: AppContext,
-    source: str,
-    paths: list[Path],
     *,
     since: str | None,
     until: str | None,
@@ -264,7 +262,21 @@ def _read(
     phase_map: str | None,
     reaction: str,
     tz: str | None,
-    quiet: bool,
+) -> dict[str, Any]:
+    """The options `timeline from` and `timeline import` share, read once, as the services'
+    keyword arguments."""
+    return {
+        "since": _time_option(app_ctx, since, "--since"),
+        "until": _time_option(app_ctx, until, "--until"),
+        "channel": channel,
+        "phase_map": phase_map,
+        "key_reaction": reaction,
+        "default_tz": _file_zone(app_ctx, tz),
+    }
+
+
+def _read(
+    app_ctx: AppContext, source: str, paths: list[Path], options: dict[str, Any], *, quiet: bool
 ) -> list[TimelineEvent]:
     progress = _progress(app_ctx, quiet)
     with progress:
@@ -272,12 +284,7 @@ def _read(
         return service.read_source(
             source,
             paths,
-            since=_time_option(app_ctx, since, "--since"),
-            until=_time_option(app_ctx, until, "--until"),
-            channel=channel,
-            phase_map=phase_map,
-            key_reaction=reaction,
-            default_tz=_file_zone(app_ctx, tz),
+            **options,
             progress=lambda amount: progress.advance(task, amount),
         )
 
@@ -329,18 +336,16 @@ def from_(
 ) -> None:
     """Read events from a tool's export or payloads and print them; nothing is stored."""
     app_ctx = app_context(ctx)
-    events = _read(
+    options = _source_options(
         app_ctx,
-        source,
-        paths,
         since=since,
         until=until,
         channel=channel,
         phase_map=phase_map,
         reaction=reaction,
         tz=tz,
-        quiet=as_json,
     )
+    events = _read(app_ctx, source, paths, options, quiet=as_json)
     if as_json:
         print_json([service.event_json(event) for event in events])
     else:
@@ -395,6 +400,15 @@ def import_(
     else:
         if not paths:
             raise UsageError("give the files or folders to import (or --pagerduty-incident)")
+        options = _source_options(
+            app_ctx,
+            since=since,
+            until=until,
+            channel=channel,
+            phase_map=phase_map,
+            reaction=reaction,
+            tz=tz,
+        )
         progress = _progress(app_ctx, as_json)
         with progress:
             task = progress.add_task(source, total=None)
@@ -404,12 +418,7 @@ def import_(
                     incident_id=incident_id,
                     source=source,
                     paths=paths,
-                    since=_time_option(app_ctx, since, "--since"),
-                    until=_time_option(app_ctx, until, "--until"),
-                    channel=channel,
-                    phase_map=phase_map,
-                    key_reaction=reaction,
-                    default_tz=_file_zone(app_ctx, tz),
+                    **options,
                     progress=lambda amount: progress.advance(task, amount),
                     by=app_ctx.actor,
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
 from pydantic import Field
@@ -50,3 +51,18 @@ class TimelineEvent(Model):
     def dedupe_key(self) -> tuple[str, str] | None:
         """(tool, id) when the source gave a stable id; re-imports with the same key add nothing."""
         return (self.source.tool, self.source.id) if self.source.id is not None else None
+
+
+def first_of_each(
+    events: Iterable[TimelineEvent], seen: set[tuple[str, str]] | None = None
+) -> Iterator[TimelineEvent]:
+    """The events with each source (tool, id) once, the first kept; events without a source id
+    are all kept. ``seen`` carries the keys met so far across calls (e.g. across files)."""
+    met = set() if seen is None else seen
+    for event in events:
+        key = event.dedupe_key()
+        if key is not None:
+            if key in met:
+                continue
+            met.add(key)
+        yield event

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from blamefree.domain.enums import Phase
-from blamefree.domain.timeline import EventKind, TimelineEvent
+from blamefree.domain.timeline import EventKind, TimelineEvent, first_of_each
 from blamefree.errors import InputError, UsageError
 from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
 from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
@@ -172,14 +172,7 @@ def _read_batches(
         for event in batch.events:
             check_storable(event, file=batch.file, record=None)
         if importer.dedupe and not options.streaming:
-            kept = []
-            for event in batch.events:
-                key = event.dedupe_key()
-                if key is None or key not in seen:
-                    if key is not None:
-                        seen.add(key)
-                    kept.append(event)
-            batch.events = kept
+            batch.events = list(first_of_each(batch.events, seen))
         yield batch
 
 

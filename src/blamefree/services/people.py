@@ -45,11 +45,6 @@ def list_people(uow: UnitOfWork) -> list[Person]:
     return FollowThroughRepository(uow.session).people()
 
 
-def find_person(uow: UnitOfWork, *, name: str) -> Person | None:
-    """Someone by name (case-insensitive when there is no exact match), or None."""
-    return FollowThroughRepository(uow.session).person(name)
-
-
 def remove_person(uow: UnitOfWork, *, name: str) -> None:
     """Take someone out of the directory."""
     if not FollowThroughRepository(uow.session).remove_person(name):

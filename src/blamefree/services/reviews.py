@@ -9,7 +9,6 @@ post-mortem off in one role (its Sign-Off section, a new revision), recorded as 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from blamefree.domain import actions as rules
@@ -178,14 +177,6 @@ def schedule_review(
 def _one(uow: UnitOfWork, incident_id: str, kind: ReviewKind, today: dt.date) -> ReviewView:
     views = list_reviews(uow, today=today, incident_id=incident_id, include_done=True)
     return next(v for v in views if v.kind is kind)
-
-
-def reviews_of(uow: UnitOfWork, *, incident_ids: Sequence[str], today: dt.date) -> list[ReviewView]:
-    """All three reviews of each of the given post-mortems, held ones included."""
-    found: list[ReviewView] = []
-    for incident_id in incident_ids:
-        found += list_reviews(uow, today=today, incident_id=incident_id, include_done=True)
-    return found
 
 
 # --- sign-off ------------------------------------------------------------------------------

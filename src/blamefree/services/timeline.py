@@ -11,7 +11,7 @@ from blamefree.domain import values
 from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
-from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent, first_of_each
 from blamefree.errors import EventNotFound, UsageError
 from blamefree.importers import (
     ImportInput,
@@ -215,21 +215,7 @@ def read_source(
         default_tz=source_zone(default_tz),
         progress=progress,
     )
-    return _unique(sort_events(events))
-
-
-def _unique(events: list[TimelineEvent]) -> list[TimelineEvent]:
-    """The sorted events with each (source, id) once (a record repeated across files)."""
-    seen: set[tuple[str, str]] = set()
-    kept: list[TimelineEvent] = []
-    for event in events:
-        key = event.dedupe_key()
-        if key is not None:
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(event)
-    return kept
+    return list(first_of_each(sort_events(events)))  # a record repeated across files once
 
 
 def fetch_pagerduty(
@@ -244,10 +230,8 @@ def fetch_pagerduty(
     fetched = fetch_pagerduty_log_entries(
         pagerduty_incident, token=token or "", base_url=base_url, transport=transport
     )
-    unique: dict[tuple[str, str] | int, TimelineEvent] = {}
-    for index, event in enumerate(fetched):
-        unique.setdefault(event.dedupe_key() or index, event)
-    return sort_events(tag_phases(unique.values(), parse_phase_map(phase_map)))
+    unique = list(first_of_each(fetched))
+    return sort_events(tag_phases(unique, parse_phase_map(phase_map)))
 
 
 _ALERT_TOOLS = frozenset({"alertmanager", "grafana"})

@@ -23,8 +23,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -285,17 +283,6 @@ class PostmortemRepository:
 
     # --- timeline events ------------------------------------------------------------------
 
-    def add_events(self, incident_id: str, events: Iterable[TimelineEvent]) -> int:
-        """Add events to a post-mortem, skipping any whose (tool, id) is there; returns added."""
-        row_id = self._require_row_id(incident_id)
-        fresh = [_event_values(row_id, event) for event in events]
-        if not fresh:
-            return 0
-        # The unique index drops what is stored already, repeats within `events`, and what
-        # another process imports meanwhile: no set of every stored key is held in memory.
-        statement = self._insert_ignoring_duplicates().returning(TimelineEventRow.id)
-        return len(self.session.execute(statement, fresh).all())
-
     def event_import(self, incident_id: str) -> EventImport:
         """Start adding many events to one post-mortem (locks it; see `store.event_import`)."""
         return EventImport(self.session, incident_id, clock=self.clock)
@@ -342,20 +329,6 @@ class PostmortemRepository:
         if row_id is None:
             raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
         return row_id
-
-    def _insert_ignoring_duplicates(self) -> Any:
-        dialect = self.session.get_bind().dialect.name
-        where = TimelineEventRow.source_id.is_not(None)
-        elements = ["postmortem_id", "source_tool", "source_id"]
-        if dialect == "postgresql":
-            return pg_insert(TimelineEventRow).on_conflict_do_nothing(
-                index_elements=elements, index_where=where
-            )
-        if dialect == "sqlite":
-            return sqlite_insert(TimelineEventRow).on_conflict_do_nothing(
-                index_elements=elements, index_where=where
-            )
-        return insert(TimelineEventRow)
 
     def _add_revision(
         self,
