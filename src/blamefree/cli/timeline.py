@@ -165,31 +165,31 @@ def edit(
 ) -> None:
     """Change an event's time, text, phase, actor, kind, key flag or link."""
     app_ctx = app_context(ctx)
+    changes: dict[str, Any] = {}
+    for name, value in (
+        ("text", text),
+        ("actor", actor),
+        ("kind", kind),
+        ("key", key),
+        ("link", link),
+    ):
+        if value is not None:
+            changes[name] = value
+    if phase is not None and no_phase:
+        raise UsageError("--phase and --no-phase contradict each other")
+    if phase is not None or no_phase:
+        changes["phase"] = phase
+    if not changes and at is None:
+        raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
     with app_ctx.unit_of_work() as uow:
-        changes: dict[str, Any] = {}
-        if at is not None:
-            doc = service.get_document(uow, incident_id=incident_id)
-            changes["time"] = service.parse_moment(
-                at, doc=doc, default_tz=app_ctx.settings.timezone
-            )
-            changes["time_text"] = at
-        for name, value in (
-            ("text", text),
-            ("actor", actor),
-            ("kind", kind),
-            ("key", key),
-            ("link", link),
-        ):
-            if value is not None:
-                changes[name] = value
-        if phase is not None and no_phase:
-            raise UsageError("--phase and --no-phase contradict each other")
-        if phase is not None or no_phase:
-            changes["phase"] = phase
-        if not changes:
-            raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
         edited = service.edit_event(
-            uow, incident_id=incident_id, ref=event, changes=changes, by=app_ctx.actor
+            uow,
+            incident_id=incident_id,
+            ref=event,
+            changes=changes,
+            at=at,
+            default_tz=app_ctx.settings.timezone,
+            by=app_ctx.actor,
         )
     app_ctx.err.print(line("Edited event ", (event_ref(edited), "bold"), "."))
 

@@ -157,14 +157,21 @@ def edit_event(
     incident_id: str,
     ref: str,
     changes: dict[str, Any],
+    at: str | None = None,
+    default_tz: str | None = None,
     by: str | None = None,
 ) -> TimelineEvent:
-    """Change fields of one event (time, phase, kind, actor, text, key, link)."""
+    """Change fields of one event (time, phase, kind, actor, text, key, link); ``at`` is a new
+    time as typed (read like ``add_event``'s, against the stored post-mortem)."""
     edited: list[TimelineEvent] = []
 
     def change(doc: Postmortem) -> list[TimelineEvent]:
+        fields = dict(changes)
+        if at is not None:
+            fields["time"] = parse_moment(at, doc=doc, default_tz=default_tz)
+            fields["time_text"] = at
         target = _find(doc.timeline.events, ref)
-        new = TimelineEvent.model_validate({**target.model_dump(), **changes})
+        new = TimelineEvent.model_validate({**target.model_dump(), **fields})
         edited.append(new)
         return [new if event is target else event for event in doc.timeline.events]
 
