@@ -21,6 +21,7 @@ from sqlalchemy import URL, Engine, create_engine, exc, make_url, text
 from sqlalchemy.pool import NullPool
 
 from blamefree.store.engine import make_engine
+from blamefree.store.migrate import ensure_schema
 
 # CI must be reproducible: the same examples on every run (locally, hypothesis keeps exploring).
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None)
@@ -113,15 +114,41 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def database_url(store_url: str) -> str:
-    """A value for BLAMEFREE_DATABASE_URL or ``--db`` (``postgresql+psycopg://`` form on PG)."""
+    """A value for BLAMEFREE_DATABASE_URL or ``--db`` (``postgresql+psycopg://`` form on PG).
+
+    A PostgreSQL store is upgraded first, as `blamefree db upgrade` does once for a team (a
+    SQLite store is brought up to date by the command that starts on it)."""
+    if store_url.startswith("postgresql"):
+        engine = make_engine(store_url)
+        try:
+            ensure_schema(engine)
+        finally:
+            engine.dispose()
     return store_url
 
 
 @pytest.fixture
 def engine(store_url: str) -> Iterator[Engine]:
-    """An engine on the test's store; the schema is created on first use (or ensure_schema)."""
+    """An engine on the test's store, its schema brought to head as a shell does at start-up."""
+    engine = make_engine(store_url)
+    ensure_schema(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def empty_engine(store_url: str) -> Iterator[Engine]:
+    """An engine on the test's store with no schema at all (for migration tests)."""
     engine = make_engine(store_url)
     try:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who acts is the login name unless a test says otherwise (BLAMEFREE_USER, --as)."""
+    monkeypatch.delenv("BLAMEFREE_USER", raising=False)

@@ -33,6 +33,14 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'blamefree.sqlite3'}"
 
 
+CONFIG_FILE_HELP = (
+    "TOML file with settings in a [blamefree] table (keys are the lower-case names without "
+    "BLAMEFREE_, e.g. smtp_host); default: blamefree.toml in the working directory if present. "
+    "Environment variables win over the file."
+)
+"""What ``BLAMEFREE_CONFIG`` means: read before the settings are built, so not a setting."""
+
+
 class Settings(BaseSettings):
     """Every setting Blamefree reads; the environment variable is BLAMEFREE_<NAME>."""
 
@@ -58,11 +66,11 @@ class Settings(BaseSettings):
         default=None,
         description="Fixed current time (ISO-8601) for reproducible runs and tests.",
     )
-    config: str | None = Field(
+    user: str | None = Field(
         default=None,
-        description="TOML file with settings in a [blamefree] table (keys are the lower-case "
-        "names without BLAMEFREE_, e.g. smtp_host); default: blamefree.toml in the working "
-        "directory if present. Environment variables win over the file.",
+        description="Who you are in the store's history: the author of the revisions, events, "
+        "action-item changes and reviews you make (`--as` overrides it for one run). "
+        "Default: your login name on this computer.",
     )
     # --- timeline sources --------------------------------------------------------------------
     pagerduty_token: SecretStr | None = Field(
@@ -195,7 +203,7 @@ def _config_file_source(settings_cls: type[BaseSettings]) -> PydanticBaseSetting
         raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
 
 
-OPTION_NAMES = {"database_url": "--db", "timezone": "--tz", "now": "--now"}
+OPTION_NAMES = {"database_url": "--db", "timezone": "--tz", "now": "--now", "user": "--as"}
 """Settings that a command-line option of the same meaning overrides."""
 
 

@@ -24,7 +24,8 @@
     │   └── WouldLoseWork                             a file without a base would drop work
     ├── ConfigError                     500  exit 6
     ├── StoreError                      503  exit 7
-    │   └── StoreBusy                                 every connection in use (pool timeout)
+    │   ├── StoreBusy                                 every connection in use (pool timeout)
+    │   └── SchemaOutOfDate                           the store's schema is behind this code
     └── ExternalServiceError            502  exit 8   Jira, GitHub, SMTP, webhooks, PagerDuty
 
 Every error carries a message a user can act on, in words that fit any caller: it names no
@@ -229,6 +230,10 @@ class StoreBusy(StoreError):
     """Every connection to the store stayed in use for longer than the pool waits."""
 
 
+class SchemaOutOfDate(StoreError):
+    """The store's schema is older than this version of Blamefree (``blamefree db upgrade``)."""
+
+
 class ExternalServiceError(BlamefreeError):
     """An outside service (Jira, GitHub, SMTP, a webhook, PagerDuty) failed or refused."""
 
@@ -271,6 +276,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     ConfigError: ErrorCode(500, 6, "settings that cannot work"),
     StoreError: ErrorCode(503, 7, "the database could not be reached or used"),
     StoreBusy: ErrorCode(503, 7, "the store is busy: no connection came free in time"),
+    SchemaOutOfDate: ErrorCode(503, 7, "the store's schema is older than this Blamefree"),
     ExternalServiceError: ErrorCode(502, 8, "an outside service failed or refused"),
 }
 """Every class of the tree, in the order of the tree drawn above (a test checks it is complete)."""

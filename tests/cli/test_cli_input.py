@@ -16,6 +16,7 @@ from blamefree.errors import ValidationFailed
 from blamefree.markdown.render import render
 from blamefree.services import postmortems as service
 from support.cli import Invoke
+from support.uow import in_uow
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "src" / "blamefree" / "data" / "example-postmortem.md"
@@ -133,7 +134,7 @@ def test_a_document_whose_incident_id_is_a_path_is_refused_at_its_line(
 def test_the_store_refuses_a_bad_id_whatever_the_caller(engine: object) -> None:
     doc = Postmortem(incident_id="x/../../y", title="t")
     with pytest.raises(ValidationFailed, match="is not an incident id") as caught:
-        service.create_postmortem(engine, postmortem_in=doc, message="m")  # type: ignore[arg-type]
+        in_uow(engine, service.create_postmortem, postmortem_in=doc, message="m")  # type: ignore[arg-type]
     assert caught.value.field == "incident_id"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,7 @@ def test_status_changes_update_the_checkbox_and_keep_history(run: Invoke) -> Non
     shown = _json(run, "actions", "show", raise_pool)
     assert shown["closed_at"] == "2024-03-25T09:00:00+00:00"
     assert [(h["field"], h["old"], h["new"], h["by"]) for h in shown["history"]] == [
-        ("created", None, "open", None),
+        ("created", None, "open", getpass.getuser()),  # who imported it (no --as given)
         ("status", "open", "done", "dana"),
     ]
     assert shown["history"][1]["at"] == "2024-03-25T09:00:00+00:00"

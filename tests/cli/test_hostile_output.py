@@ -31,6 +31,7 @@ from blamefree.services import people, reviews, timeline
 from blamefree.services import postmortems as service
 from blamefree.terminal import visible
 from support.cli import Invoke, Run
+from support.uow import in_uow
 
 CORPUS = json.loads(
     (Path(__file__).parents[1] / "data" / "hostile" / "terminal.json").read_text("utf-8")
@@ -81,7 +82,7 @@ def stored(engine: Engine) -> list[str]:
             prevention_measures=PreventionMeasures(technical=[CheckItem(text=text)]),
             follow_up=FollowUp(success_criteria=[CheckItem(text=text)]),
         )
-        service.create_postmortem(engine, postmortem_in=doc, message="created")
+        in_uow(engine, service.create_postmortem, postmortem_in=doc, message="created")
         event = timeline.manual_event(
             at=dt.datetime(2024, 3, 12, 14, 0, tzinfo=dt.UTC),
             text=text,
@@ -92,11 +93,12 @@ def stored(engine: Engine) -> list[str]:
             link=None,
             at_text="2024-03-12T14:00:00Z",
         )
-        timeline.add_event(engine, incident_id=_incident(n), event=event)
+        in_uow(engine, timeline.append_event, incident_id=_incident(n), event=event)
         if len(text) <= people.NAME_MAX:
-            people.add_person(engine, name=text, email=f"p{n}@example.invalid")
-        reviews.record_review(
+            in_uow(engine, people.add_person, name=text, email=f"p{n}@example.invalid")
+        in_uow(
             engine,
+            reviews.record_review,
             incident_id=_incident(n),
             kind=ReviewKind.ONE_WEEK,
             now=dt.datetime(2024, 3, 20, tzinfo=dt.UTC),

@@ -183,3 +183,9 @@ def test_measurements(text: str, value: float, unit: str) -> None:
 )
 def test_other_clock_styles(text: str, expected: dt.datetime) -> None:
     assert values.parse_time(text, reference=REF) == expected
+
+
+@pytest.mark.parametrize("text", ["soon", "after lunch", "-", "to"])
+def test_words_without_a_time_read_as_no_time(text: str) -> None:
+    # Once a crash (a range check paired an empty list of times with one follower).
+    assert values.parse_time(text, reference=dt.date(2024, 3, 12), tz=None) is None

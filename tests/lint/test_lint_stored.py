@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from blamefree.lint.api import report_stored, report_text
 from blamefree.lint.finding import Finding
 from blamefree.services import postmortems
+from support.uow import in_uow
 
 ROOT = Path(__file__).parents[2]
 FILES = sorted(
@@ -29,10 +30,10 @@ def _key(findings: list[Finding]) -> list[tuple[str, int, int, str]]:
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
 def test_a_stored_post_mortem_lints_like_its_file(engine: Engine, path: Path) -> None:
     text = path.read_bytes().decode("utf-8")
-    report = postmortems.import_files(engine, paths=[path], today=dt.date(2024, 6, 1))
+    report = in_uow(engine, postmortems.import_files, paths=[path], today=dt.date(2024, 6, 1))
     incident_id = report.outcomes[0].incident_id
     assert incident_id is not None and report.outcomes[0].error is None
-    stored, stored_text = postmortems.stored_document(engine, incident_id=incident_id)
+    stored, stored_text = in_uow(engine, postmortems.stored_document, incident_id=incident_id)
     from_file = report_text(text, source="x")
     from_store = report_stored(stored_text, stored.doc, source="x")
     assert _key(from_store.findings) == _key(from_file.findings)

@@ -39,6 +39,7 @@ from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, Person
 from support.fake_http import Answer, FakeServer, fake_server
 from support.fake_smtp import body, smtp_server
+from support.uow import in_uow
 
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile" / "outbound" / "owner-names.json"
 NAMES: list[str] = json.loads(HOSTILE.read_text(encoding="utf-8"))
@@ -204,12 +205,14 @@ def test_remind_mails_a_crlf_owner_once_and_records_it(engine: Engine) -> None:
         )
 
         def once() -> list[tuple[str, str]]:
-            report = remind(
+            report = in_uow(
                 engine,
+                remind,
                 settings=configured,
                 today=TODAY,
                 now=dt.datetime(2024, 4, 5, 9, tzinfo=dt.UTC),
                 reviews=lambda *_: [review],
+                clock=lambda: dt.datetime.now(dt.UTC),
             )
             return [(r.recipient, r.status) for r in report.results]
 

@@ -17,6 +17,7 @@ from blamefree.errors import PostmortemNotFound, ValidationFailed
 from blamefree.schemas.reference import PRINTED_BY, schemas_reference, type_text
 from blamefree.services import postmortems, timeline
 from support.cli import Invoke
+from support.uow import in_uow
 
 DOCS = Path(__file__).parents[2] / "docs"
 T0 = dt.datetime(2024, 3, 12, 14, 32, tzinfo=dt.UTC)
@@ -81,11 +82,14 @@ def test_parse_input_names_the_field() -> None:
 
 
 def _one_event(engine: Engine) -> TimelineEvent:
-    postmortems.create_postmortem(
-        engine, postmortem_in=Postmortem(incident_id="INC-1", severity=Severity.P2)
-    )
-    return timeline.add_event(
+    in_uow(
         engine,
+        postmortems.create_postmortem,
+        postmortem_in=Postmortem(incident_id="INC-1", severity=Severity.P2),
+    )
+    return in_uow(
+        engine,
+        timeline.append_event,
         incident_id="INC-1",
         event=TimelineEvent(time=T0, text="Alert fired", kind=EventKind.ALERT_FIRED),
     )
@@ -94,8 +98,9 @@ def _one_event(engine: Engine) -> TimelineEvent:
 def test_edit_event_takes_an_event_update(engine: Engine) -> None:
     added = _one_event(engine)
     ref = schemas.convert.event_read(added).ref
-    edited = timeline.edit_event(
+    edited = in_uow(
         engine,
+        timeline.edit_event,
         incident_id="INC-1",
         ref=ref,
         changes=schemas.EventUpdate(phase=Phase.DETECTION, key=True),
@@ -106,8 +111,12 @@ def test_edit_event_takes_an_event_update(engine: Engine) -> None:
         "Alert fired",
         T0,
     )
-    cleared = timeline.edit_event(
-        engine, incident_id="INC-1", ref=ref, changes=schemas.EventUpdate(phase=None)
+    cleared = in_uow(
+        engine,
+        timeline.edit_event,
+        incident_id="INC-1",
+        ref=ref,
+        changes=schemas.EventUpdate(phase=None),
     )
     assert (cleared.phase, cleared.key) == (None, True)  # phase cleared, key kept
     read = schemas.convert.to_data(schemas.convert.event_read(cleared))
@@ -131,9 +140,9 @@ def test_edit_event_refuses_a_bad_value_as_validation_failed(engine: Engine) -> 
     ref = schemas.convert.event_read(added).ref
     bad = schemas.EventUpdate.model_construct(text=None, _fields_set={"text"})
     with pytest.raises(ValidationFailed) as caught:
-        timeline.edit_event(engine, incident_id="INC-1", ref=ref, changes=bad)
+        in_uow(engine, timeline.edit_event, incident_id="INC-1", ref=ref, changes=bad)
     assert (caught.value.field, caught.value.exit_code) == ("text", 3)
-    assert timeline.list_events(engine, incident_id="INC-1") == [added]  # nothing saved
+    assert in_uow(engine, timeline.list_events, incident_id="INC-1") == [added]  # nothing saved
 
 
 def _new(cli: Invoke) -> None:

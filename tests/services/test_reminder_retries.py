@@ -30,6 +30,7 @@ from blamefree.services.reminders import (
 )
 from blamefree.store import UnitOfWork
 from blamefree.store.deliveries import DeliveryRepository, Holder, holder_gone, holding
+from support.uow import in_uow
 
 OWNERS = Path(__file__).parent.parent / "data" / "hostile" / "outbound" / "owners.md"
 TODAY = dt.date(2024, 4, 5)
@@ -44,7 +45,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 def store(engine: Engine) -> Engine:
-    report = import_files(engine, paths=[OWNERS], today=TODAY)
+    report = in_uow(engine, import_files, paths=[OWNERS], today=TODAY)
     assert [o.error for o in report.outcomes] == [None]
     return engine
 
@@ -64,14 +65,15 @@ class Hook:
 
 
 def run(engine: Engine, hook: Hook, **options: object) -> dict[str, tuple[str, str | None]]:
-    report = remind(
+    report = in_uow(
         engine,
+        remind,
         settings=settings(),
         today=TODAY,
         now=NOW,
         reviews=lambda *_: [],
         transport=httpx.MockTransport(hook),
-        **options,  # type: ignore[arg-type]
+        **{"clock": lambda: dt.datetime.now(dt.UTC), **options},  # type: ignore[arg-type]
     )
     return {r.recipient: (r.status, r.error) for r in report.results}
 

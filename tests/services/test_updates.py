@@ -22,6 +22,7 @@ from blamefree.schemas.convert import conflict_read, to_data
 from blamefree.services import actions, postmortems, reviews, timeline, updates
 from blamefree.services.postmortems import ImportOutcome
 from blamefree.store.repository import PostmortemRepository
+from support.uow import in_uow
 from support.updates_doc import DOCUMENT, NOW, edited
 
 ID = "INC-2025-0031"
@@ -36,15 +37,15 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def import_one(
     engine: Engine, path: Path, *, update: bool = True, force: bool = False
 ) -> ImportOutcome:
-    report = postmortems.import_files(
-        engine, paths=[path], update=update, force=force, today=NOW.date()
+    report = in_uow(
+        engine, postmortems.import_files, paths=[path], update=update, force=force, today=NOW.date()
     )
     (outcome,) = report.outcomes
     return outcome
 
 
 def item_ids(engine: Engine) -> dict[str, str]:
-    found = actions.list_actions(engine, today=NOW.date(), incident_id=ID)
+    found = in_uow(engine, actions.list_actions, today=NOW.date(), incident_id=ID)
     return {view.record.text: view.uid for view in found}
 
 
@@ -54,36 +55,49 @@ def stored(engine: Engine, tmp_path: Path) -> str:
     assert (
         import_one(engine, write(tmp_path, "ledger.md", DOCUMENT), update=False).action == "created"
     )
-    return updates.export_markdown(engine, incident_id=ID)
+    return in_uow(engine, updates.export_markdown, incident_id=ID)
 
 
 def work_in_the_store(engine: Engine) -> dict[str, str]:
     """What people do after the export: an event, a closed item, a new owner, a move, a review."""
-    timeline.add_event(
+    in_uow(
         engine,
+        timeline.append_event,
         incident_id=ID,
         event=TimelineEvent(
             time=dt.datetime(2025, 2, 4, 7, 5, tzinfo=dt.UTC), text="Export rerun by hand"
         ),
     )
     ids = item_ids(engine)
-    actions.set_action(
+    in_uow(
         engine,
+        actions.set_action,
         action_id=ids["Alert when the export runs longer than two hours"],
         status=ActionStatus.DONE,
         now=NOW,
     )
-    actions.assign_action(
-        engine, action_id=ids["Clean temporary files after each run"], owner="Noor", now=NOW
-    )
-    actions.move_action(
+    in_uow(
         engine,
+        actions.assign_action,
+        action_id=ids["Clean temporary files after each run"],
+        owner="Noor",
+        now=NOW,
+    )
+    in_uow(
+        engine,
+        actions.move_action,
         action_id=ids["Move temporary files to their own volume"],
         horizon=Horizon.LONG_TERM,
         now=NOW,
     )
-    reviews.record_review(
-        engine, incident_id=ID, kind=ReviewKind.ONE_WEEK, now=NOW, notes="Alert works", by="Ines"
+    in_uow(
+        engine,
+        reviews.record_review,
+        incident_id=ID,
+        kind=ReviewKind.ONE_WEEK,
+        now=NOW,
+        notes="Alert works",
+        by="Ines",
     )
     return ids
 
@@ -91,9 +105,11 @@ def work_in_the_store(engine: Engine) -> dict[str, str]:
 def test_an_export_is_marked_with_its_version(engine: Engine, stored: str) -> None:
     first, rest = stored.split("\n", 1)
     assert first.startswith(f"<!-- blamefree: {ID} version 1 (")
-    assert updates.export_markdown(engine, incident_id=ID, with_base=False) == rest
+    assert in_uow(engine, updates.export_markdown, incident_id=ID, with_base=False) == rest
     # The marker is never part of what is stored.
-    assert "blamefree: INC" not in postmortems.revision_markdown(engine, incident_id=ID, version=1)
+    assert "blamefree: INC" not in in_uow(
+        engine, postmortems.revision_markdown, incident_id=ID, version=1
+    )
 
 
 def test_a_file_based_on_the_current_version_is_saved_as_it_is(
@@ -104,18 +120,22 @@ def test_a_file_based_on_the_current_version_is_saved_as_it_is(
     )
     outcome = import_one(engine, path)
     assert (outcome.action, outcome.version, outcome.error) == ("updated", 2, None)
-    doc = postmortems.get_postmortem(engine, incident_id=ID).doc
+    doc = in_uow(engine, postmortems.get_postmortem, incident_id=ID).doc
     assert doc.impact_assessment.business_impact.support_tickets == 5
-    assert postmortems.history(engine, incident_id=ID)[-1].message == "imported from next.md"
+    assert (
+        in_uow(engine, postmortems.history, incident_id=ID)[-1].message == "imported from next.md"
+    )
 
 
 def test_a_file_based_on_an_older_version_is_merged_and_keeps_the_stores_work(
     engine: Engine, stored: str, tmp_path: Path
 ) -> None:
     ids = work_in_the_store(engine)
-    before = postmortems.get_postmortem(engine, incident_id=ID)
+    before = in_uow(engine, postmortems.get_postmortem, incident_id=ID)
     assert before.version == 5
-    history_before = {uid: actions.action_history(engine, action_id=uid) for uid in ids.values()}
+    history_before = {
+        uid: in_uow(engine, actions.action_history, action_id=uid) for uid in ids.values()
+    }
     text = edited(stored, "**Support Tickets:** 4", "**Support Tickets:** 7")
     text = edited(
         text,
@@ -125,11 +145,11 @@ def test_a_file_based_on_an_older_version_is_merged_and_keeps_the_stores_work(
     outcome = import_one(engine, write(tmp_path, "old.md", text))
     assert (outcome.action, outcome.version, outcome.error) == ("merged", 6, None)
 
-    after = postmortems.get_postmortem(engine, incident_id=ID).doc
+    after = in_uow(engine, postmortems.get_postmortem, incident_id=ID).doc
     assert after.impact_assessment.business_impact.support_tickets == 7
     assert after.root_cause_analysis.contributing_factors[-1] == "The disk had no usage alert"
     assert [event.text for event in after.timeline.events] == ["Export rerun by hand"]
-    listed = actions.list_actions(engine, today=NOW.date(), incident_id=ID)
+    listed = in_uow(engine, actions.list_actions, today=NOW.date(), incident_id=ID)
     assert [(v.uid, v.record.horizon, v.record.status, v.record.owner) for v in listed] == [
         (
             ids["Alert when the export runs longer than two hours"],
@@ -147,12 +167,12 @@ def test_a_file_based_on_an_older_version_is_merged_and_keeps_the_stores_work(
     ]
     # The rows are the same rows: their history is all there and nothing was re-created.
     for uid, entries in history_before.items():
-        assert actions.action_history(engine, action_id=uid) == entries
-    held = reviews.list_reviews(engine, today=NOW.date(), incident_id=ID, include_done=True)
+        assert in_uow(engine, actions.action_history, action_id=uid) == entries
+    held = in_uow(engine, reviews.list_reviews, today=NOW.date(), incident_id=ID, include_done=True)
     assert [(r.kind, r.notes, r.by) for r in held if r.done_at] == [
         (ReviewKind.ONE_WEEK, "Alert works", "Ines")
     ]
-    assert postmortems.history(engine, incident_id=ID)[-1].message == (
+    assert in_uow(engine, postmortems.history, incident_id=ID)[-1].message == (
         "imported from old.md (merged onto version 5)"
     )
 
@@ -180,7 +200,7 @@ def test_a_conflict_stores_nothing_and_names_each_field(
         'action_items.immediate["Clean temporary files after each run"].owner: stored (version 5) "Noor", file "Omar"'
         in str(outcome.error)
     )
-    current = postmortems.get_postmortem(engine, incident_id=ID)
+    current = in_uow(engine, postmortems.get_postmortem, incident_id=ID)
     assert current.version == 5
     assert current.doc.impact_assessment.business_impact.support_tickets == 4
     # --force settles the conflict for the file and still keeps the rest of the store's work.
@@ -188,10 +208,10 @@ def test_a_conflict_stores_nothing_and_names_each_field(
     assert (forced.action, forced.version) == ("merged", 6)
     owners = {
         v.uid: v.record.owner
-        for v in actions.list_actions(engine, today=NOW.date(), incident_id=ID)
+        for v in in_uow(engine, actions.list_actions, today=NOW.date(), incident_id=ID)
     }
     assert owners[uid] == "Omar"
-    assert len(postmortems.get_postmortem(engine, incident_id=ID).doc.timeline.events) == 1
+    assert len(in_uow(engine, postmortems.get_postmortem, incident_id=ID).doc.timeline.events) == 1
 
 
 def test_a_file_without_a_base_that_would_lose_work_is_refused(
@@ -203,7 +223,7 @@ def test_a_file_without_a_base_that_would_lose_work_is_refused(
     assert isinstance(outcome.error, WouldLoseWork)
     assert [(loss.path, loss.stored, loss.file) for loss in outcome.error.losses] == [
         (
-            f"timeline.events[manual:{postmortems.get_postmortem(engine, incident_id=ID).doc.timeline.events[0].source.id}]",
+            f"timeline.events[manual:{in_uow(engine, postmortems.get_postmortem, incident_id=ID).doc.timeline.events[0].source.id}]",
             "2025-02-04T07:05:00Z Export rerun by hand",
             None,
         ),
@@ -219,10 +239,10 @@ def test_a_file_without_a_base_that_would_lose_work_is_refused(
             "short_term",
         ),
     ]
-    assert postmortems.get_postmortem(engine, incident_id=ID).version == 5
+    assert in_uow(engine, postmortems.get_postmortem, incident_id=ID).version == 5
     forced = import_one(engine, original, force=True)
     assert (forced.action, forced.version) == ("updated", 6)
-    doc = postmortems.get_postmortem(engine, incident_id=ID).doc
+    doc = in_uow(engine, postmortems.get_postmortem, incident_id=ID).doc
     assert (doc.timeline.events, doc.action_items.immediate[0].status) == ([], ActionStatus.OPEN)
     # Forced or not, the items stay the same rows with their ids.
     assert item_ids(engine) == ids
@@ -252,9 +272,9 @@ def test_a_base_naming_another_incident_or_a_missing_version_is_an_error(
 
 def test_restore_brings_back_a_version_as_a_new_one(engine: Engine, stored: str) -> None:
     ids = work_in_the_store(engine)
-    outcome = updates.restore_revision(engine, incident_id=ID, version=1)
+    outcome = in_uow(engine, updates.restore_revision, incident_id=ID, version=1)
     assert (outcome.action, outcome.stored.version, outcome.restored_version) == ("restored", 6, 1)
-    assert postmortems.history(engine, incident_id=ID)[-1].message == "restored version 1"
+    assert in_uow(engine, postmortems.history, incident_id=ID)[-1].message == "restored version 1"
     doc = outcome.stored.doc
     assert doc.timeline.events == []
     assert [(i.text, i.status, i.owner) for i in doc.action_items.all()] == [
@@ -264,15 +284,17 @@ def test_restore_brings_back_a_version_as_a_new_one(engine: Engine, stored: str)
     ]
     assert item_ids(engine) == ids  # the same items, the same rows
     uid = ids["Alert when the export runs longer than two hours"]
-    assert [(e.field, e.old, e.new) for e in actions.action_history(engine, action_id=uid)][-1] == (
+    assert [(e.field, e.old, e.new) for e in in_uow(engine, actions.action_history, action_id=uid)][
+        -1
+    ] == (
         "status",
         "done",
         "open",
     )
-    again = updates.restore_revision(engine, incident_id=ID, version=6)
+    again = in_uow(engine, updates.restore_revision, incident_id=ID, version=6)
     assert (again.action, again.stored.version) == ("unchanged", 6)
     with pytest.raises(RevisionNotFound):
-        updates.restore_revision(engine, incident_id=ID, version=9)
+        in_uow(engine, updates.restore_revision, incident_id=ID, version=9)
 
 
 def test_two_imports_that_both_found_the_id_free_end_like_a_late_one(
@@ -280,7 +302,7 @@ def test_two_imports_that_both_found_the_id_free_end_like_a_late_one(
 ) -> None:
     """Both imports look before either inserts: the loser gets the same error as a late import."""
     path = write(tmp_path, "ledger.md", DOCUMENT)
-    postmortems.list_postmortems(engine)  # the schema exists before the race
+    in_uow(engine, postmortems.list_postmortems)  # the schema exists before the race
     both_looked = threading.Barrier(2, timeout=30)
     first_look = threading.local()
     real_exists = PostmortemRepository.exists

@@ -18,6 +18,7 @@ from blamefree.markdown.render import render
 from blamefree.services import actions, postmortems
 from blamefree.store import UnitOfWork
 from support.strategies import postmortems as documents
+from support.uow import in_uow
 
 ROOT = Path(__file__).parents[2]
 FILES = sorted(
@@ -33,7 +34,7 @@ _NUMBERS = itertools.count(1)
 
 
 def _import(engine: Engine, path: Path, *, timezone: str | None = None) -> str:
-    report = postmortems.import_files(engine, paths=[path], today=TODAY, timezone=timezone)
+    report = in_uow(engine, postmortems.import_files, paths=[path], today=TODAY, timezone=timezone)
     (outcome,) = report.outcomes
     assert outcome.error is None, outcome.error
     assert outcome.incident_id is not None
@@ -44,9 +45,9 @@ def _import(engine: Engine, path: Path, *, timezone: str | None = None) -> str:
 def test_every_data_file_comes_back_byte_for_byte(engine: Engine, path: Path) -> None:
     timezone = "America/New_York" if "tz-option" in path.name else None
     incident_id = _import(engine, path, timezone=timezone)
-    exported = postmortems.export_markdown(engine, incident_id=incident_id)
+    exported = in_uow(engine, postmortems.export_markdown, incident_id=incident_id)
     assert exported.encode("utf-8") == path.read_bytes()
-    stored, text = postmortems.stored_document(engine, incident_id=incident_id)
+    stored, text = in_uow(engine, postmortems.stored_document, incident_id=incident_id)
     assert text == exported
     # The stored document is what the text reads as, in the zone it was read with.
     expected = parse(text, timezone=timezone)
@@ -59,14 +60,15 @@ def test_line_endings_and_byte_order_mark_are_kept(engine: Engine, tmp_path: Pat
     path.write_bytes(("\ufeff" + original.replace("\n", "\r\n")).encode("utf-8"))
     incident_id = _import(engine, path)
     assert (
-        postmortems.export_markdown(engine, incident_id=incident_id).encode() == path.read_bytes()
+        in_uow(engine, postmortems.export_markdown, incident_id=incident_id).encode()
+        == path.read_bytes()
     )
     # A command's change keeps them too: one line differs, in the file's own line ending.
-    listed = actions.list_actions(engine, today=TODAY, incident_id=incident_id)
+    listed = in_uow(engine, actions.list_actions, today=TODAY, incident_id=incident_id)
     item = next(view for view in listed if view.record.status is ActionStatus.OPEN)
     now = dt.datetime(2024, 6, 1, 9, tzinfo=dt.UTC)
-    actions.set_action(engine, action_id=item.uid, now=now, status=ActionStatus.DONE)
-    after = postmortems.export_markdown(engine, incident_id=incident_id)
+    in_uow(engine, actions.set_action, action_id=item.uid, now=now, status=ActionStatus.DONE)
+    after = in_uow(engine, postmortems.export_markdown, incident_id=incident_id)
     before = path.read_bytes().decode("utf-8")
     assert after.startswith("\ufeff") and "\n" not in after.replace("\r\n", "")
     changed = [
@@ -79,8 +81,8 @@ def test_a_post_mortem_created_by_new_is_its_rendering(engine: Engine) -> None:
     doc = postmortems.new_postmortem(
         title="Queue backlog", severity=None, incident_id="INC-NEW", today=TODAY
     )
-    postmortems.create_postmortem(engine, postmortem_in=doc, message="created")
-    assert postmortems.export_markdown(engine, incident_id="INC-NEW") == render(doc)
+    in_uow(engine, postmortems.create_postmortem, postmortem_in=doc, message="created")
+    assert in_uow(engine, postmortems.export_markdown, incident_id="INC-NEW") == render(doc)
 
 
 def test_a_revision_written_before_author_texts_is_read_as_one(engine: Engine) -> None:
@@ -94,11 +96,15 @@ def test_a_revision_written_before_author_texts_is_read_as_one(engine: Engine) -
     )
     with UnitOfWork(engine) as uow:
         uow.postmortems.create(doc, markdown=render(doc), message="old store")
-    uid = actions.list_actions(engine, today=TODAY, incident_id="INC-OLD")[0].uid
-    actions.set_action(
-        engine, action_id=uid, now=dt.datetime(2024, 6, 1, tzinfo=dt.UTC), priority=Priority.LOW
+    uid = in_uow(engine, actions.list_actions, today=TODAY, incident_id="INC-OLD")[0].uid
+    in_uow(
+        engine,
+        actions.set_action,
+        action_id=uid,
+        now=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+        priority=Priority.LOW,
     )
-    text = postmortems.export_markdown(engine, incident_id="INC-OLD")
+    text = in_uow(engine, postmortems.export_markdown, incident_id="INC-OLD")
     assert text == render(doc).replace("**Priority:** High/Medium/Low", "**Priority:** Low", 1)
 
 
@@ -128,7 +134,7 @@ def test_generated_documents_come_back_byte_for_byte(
     path = tmp_path / f"gen-{number}.md"
     path.write_bytes(text.encode("utf-8"))
     incident_id = _import(engine, path)
-    assert postmortems.export_markdown(engine, incident_id=incident_id) == text
+    assert in_uow(engine, postmortems.export_markdown, incident_id=incident_id) == text
 
 
 def test_edit_opens_the_authors_text_and_stores_what_was_saved(
@@ -144,12 +150,12 @@ def test_edit_opens_the_authors_text_and_stores_what_was_saved(
         opened.append(text)
         return text.replace("Freshness probe", "Freshness probe (synthetic)")
 
-    saved = postmortems.edit_postmortem(engine, incident_id=incident_id, run_editor=editor)
+    saved = in_uow(engine, postmortems.edit_postmortem, incident_id=incident_id, run_editor=editor)
     assert saved is not None and saved.version == 2
     # The editor gets the author's text after the one line naming the version it was opened at.
     marker = f"<!-- blamefree: {incident_id} version 1 (keep this line: updates from this file merge safely) -->\r\n"
     assert opened == [marker + path.read_bytes().decode("utf-8")]
-    assert postmortems.export_markdown(engine, incident_id=incident_id) == opened[0][
+    assert in_uow(engine, postmortems.export_markdown, incident_id=incident_id) == opened[0][
         len(marker) :
     ].replace("Freshness probe", "Freshness probe (synthetic)")
     assert saved.doc.timeline.detection.detected_by == "Freshness probe (synthetic)"

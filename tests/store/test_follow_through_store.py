@@ -221,7 +221,8 @@ def test_reviews_and_people_rows(engine: Engine, doc: Postmortem) -> None:
         assert FollowThroughRepository(uow.session).reviews() == []
 
 
-def test_migration_0002_fills_existing_rows(engine: Engine) -> None:
+def test_migration_0002_fills_existing_rows(empty_engine: Engine) -> None:
+    engine = empty_engine
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0001")
         connection.execute(

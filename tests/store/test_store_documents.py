@@ -236,7 +236,14 @@ def test_delete_cascades_to_every_part(
         uow.postmortems.create(doc, markdown="# v1")
         uow.postmortems.create(make_doc("INC-KEEP"), markdown="# keep")
         uow.postmortems.save(doc, expected_version=1, markdown="# v2")
-        uow.postmortems.add_events(doc.incident_id or "", [make_event(1, "hi", source_id="1")])
+        event = make_event(1, "hi", source_id="1")
+        uow.postmortems.save(
+            doc.model_copy(
+                update={"timeline": doc.timeline.model_copy(update={"events": [event]})}
+            ),
+            expected_version=2,
+            markdown="# v3",
+        )
 
     with UnitOfWork(engine) as uow:
         uow.postmortems.delete(doc.incident_id or "")

@@ -1,4 +1,7 @@
-"""Timeline events kept beside the document, de-duplicated by their source (tool, id)."""
+"""Timeline events kept beside the document, de-duplicated by their source (tool, id).
+
+Events are added the one way the store takes them: an import, which makes a new version.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +15,21 @@ from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventKind, EventRow, EventSource, TimelineEvent
 from blamefree.errors import PostmortemNotFound
+from blamefree.markdown.render import render
+from blamefree.services.timeline_import import import_events
 from blamefree.store import UnitOfWork, event_import
 
 MakeEvent = Callable[..., TimelineEvent]
 
 
+def _add(uow: UnitOfWork, incident_id: str, events: list[TimelineEvent]) -> int:
+    return import_events(uow, incident_id=incident_id, events=events, source="test").added
+
+
 @pytest.fixture
 def incident_id(engine: Engine, doc: Postmortem) -> str:
     with UnitOfWork(engine) as uow:
-        uow.postmortems.create(doc, markdown="")
+        uow.postmortems.create(doc, markdown=render(doc))
     return doc.incident_id or ""
 
 
@@ -37,7 +46,7 @@ def test_events_round_trip_in_time_order(
         text="Noticed by a customer",
     )
     with UnitOfWork(engine) as uow:
-        added = uow.postmortems.add_events(incident_id, [late, early, manual])
+        added = _add(uow, incident_id, [late, early, manual])
     with UnitOfWork(engine) as uow:
         events = uow.postmortems.list_events(incident_id)
 
@@ -53,7 +62,7 @@ def test_reimport_skips_events_seen_before(
 ) -> None:
     first = [make_event(1, "a", source_id="m1"), make_event(2, "b", source_id="m2")]
     with UnitOfWork(engine) as uow:
-        assert uow.postmortems.add_events(incident_id, first) == 2
+        assert _add(uow, incident_id, first) == 2
     again = [
         make_event(1, "a edited", source_id="m1"),
         make_event(3, "c", source_id="m3"),
@@ -63,11 +72,11 @@ def test_reimport_skips_events_seen_before(
         make_event(4, "no id: always added"),
     ]
     with UnitOfWork(engine) as uow:
-        assert uow.postmortems.add_events(incident_id, again) == 4
+        assert _add(uow, incident_id, again) == 4
     with UnitOfWork(engine) as uow:
         texts = [(e.source.tool, e.text) for e in uow.postmortems.list_events(incident_id)]
-        assert uow.postmortems.add_events(incident_id, first) == 0
-        assert uow.postmortems.add_events(incident_id, []) == 0
+        assert _add(uow, incident_id, first) == 0
+        assert _add(uow, incident_id, []) == 0
 
     assert texts == [
         ("slack", "a"),
@@ -83,15 +92,16 @@ def test_events_are_per_postmortem(
     engine: Engine, incident_id: str, make_event: MakeEvent, make_doc: Callable[[str], Postmortem]
 ) -> None:
     with UnitOfWork(engine) as uow:
-        uow.postmortems.create(make_doc("INC-OTHER"), markdown="")
-        assert uow.postmortems.add_events(incident_id, [make_event(1, "x", source_id="1")]) == 1
-        assert uow.postmortems.add_events("INC-OTHER", [make_event(1, "x", source_id="1")]) == 1
+        other = make_doc("INC-OTHER")
+        uow.postmortems.create(other, markdown=render(other))
+        assert _add(uow, incident_id, [make_event(1, "x", source_id="1")]) == 1
+        assert _add(uow, "INC-OTHER", [make_event(1, "x", source_id="1")]) == 1
         assert len(uow.postmortems.list_events("INC-OTHER")) == 1
 
 
 def test_events_of_unknown_postmortem(engine: Engine, make_event: MakeEvent) -> None:
     with pytest.raises(PostmortemNotFound), UnitOfWork(engine) as uow:
-        uow.postmortems.add_events("INC-NOPE", [make_event(1, "x")])
+        _add(uow, "INC-NOPE", [make_event(1, "x")])
 
 
 def test_the_event_standing_for_each_phase(engine: Engine, incident_id: str) -> None:
@@ -155,7 +165,7 @@ def test_import_totals_count_every_event_of_the_log(engine: Engine, incident_id:
 
     before = [event(1, "a"), event(2, None, "é")]
     with UnitOfWork(engine) as uow:
-        uow.postmortems.add_events(incident_id, before)
+        _add(uow, incident_id, before)
     fresh = [event(3, "b"), event(4, "c", "ü"), event(5, None)]
     with UnitOfWork(engine) as uow:
         writing = uow.postmortems.event_import(incident_id)

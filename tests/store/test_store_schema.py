@@ -12,9 +12,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from blamefree.errors import ConfigError, StoreError
+from blamefree.errors import ConfigError, SchemaOutOfDate, StoreError
 from blamefree.store import UnitOfWork, ensure_schema, make_engine
-from blamefree.store.migrate import alembic_config, current_revision, head_revision
+from blamefree.store.migrate import (
+    SchemaStatus,
+    alembic_config,
+    check_schema,
+    current_revision,
+    head_revision,
+    schema_status,
+)
 from blamefree.store.tables import Base
 
 TABLES = {
@@ -29,11 +36,13 @@ TABLES = {
     "reminder_deliveries",
     "revisions",
     "reviews",
+    "sign_offs",
     "timeline_events",
 }
 
 
-def test_ensure_schema_creates_the_tables_and_is_idempotent(engine: Engine) -> None:
+def test_ensure_schema_creates_the_tables_and_is_idempotent(empty_engine: Engine) -> None:
+    engine = empty_engine
     assert set(inspect(engine).get_table_names()) == set()
     ensure_schema(engine)
     ensure_schema(engine)
@@ -51,14 +60,16 @@ def test_ensure_schema_creates_the_tables_and_is_idempotent(engine: Engine) -> N
     assert [v[0] for v in versions] == [head_revision()]
 
 
-def test_unit_of_work_migrates_on_first_use(engine: Engine) -> None:
-    with UnitOfWork(engine) as uow:
-        assert uow.postmortems.list() == []
+def test_a_unit_of_work_never_migrates(empty_engine: Engine) -> None:
+    engine = empty_engine
+    with pytest.raises(StoreError), UnitOfWork(engine) as uow:
+        uow.postmortems.list()
     with engine.connect() as connection:
-        assert current_revision(connection) == head_revision()
+        assert current_revision(connection) is None
 
 
-def test_migrations_match_the_table_classes(engine: Engine) -> None:
+def test_migrations_match_the_table_classes(empty_engine: Engine) -> None:
+    engine = empty_engine
     ensure_schema(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -66,7 +77,8 @@ def test_migrations_match_the_table_classes(engine: Engine) -> None:
     assert diff == []
 
 
-def test_migrations_downgrade_and_upgrade_again(engine: Engine) -> None:
+def test_migrations_downgrade_and_upgrade_again(empty_engine: Engine) -> None:
+    engine = empty_engine
     ensure_schema(engine)
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
@@ -104,7 +116,8 @@ def test_two_processes_migrating_at_once(store_url: str) -> None:
             engine.dispose()
 
 
-def test_a_schema_newer_than_this_code_is_refused(engine: Engine) -> None:
+def test_a_schema_newer_than_this_code_is_refused(empty_engine: Engine) -> None:
+    engine = empty_engine
     ensure_schema(engine)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
@@ -157,8 +170,8 @@ def test_an_unreachable_server_is_a_store_error_without_the_password() -> None:
         "postgresql://blame:hunter2@127.0.0.1:1/pm", connect_args={"connect_timeout": 2}
     )
     try:
-        with pytest.raises(StoreError) as caught, UnitOfWork(engine):
-            pass
+        with pytest.raises(StoreError) as caught, UnitOfWork(engine) as uow:
+            uow.postmortems.list()
     finally:
         engine.dispose()
     message = str(caught.value)
@@ -172,7 +185,17 @@ def test_an_unopenable_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
     directory.mkdir()
     engine = make_engine(f"sqlite:///{directory}")
     try:
-        with pytest.raises(StoreError, match="is-a-directory"), UnitOfWork(engine):
-            pass
+        with pytest.raises(StoreError, match="is-a-directory"), UnitOfWork(engine) as uow:
+            uow.postmortems.list()
     finally:
         engine.dispose()
+
+
+def test_check_schema_names_the_upgrade_command_and_never_migrates(empty_engine: Engine) -> None:
+    with pytest.raises(SchemaOutOfDate, match=r"run `blamefree db upgrade`") as caught:
+        check_schema(empty_engine)
+    assert caught.value.exit_code == 7
+    assert schema_status(empty_engine) == SchemaStatus(current=None, head=head_revision())
+    ensure_schema(empty_engine)
+    check_schema(empty_engine)  # at head: nothing to say
+    assert schema_status(empty_engine).up_to_date is True

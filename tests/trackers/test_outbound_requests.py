@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from blamefree.config import Settings
-from blamefree.domain.enums import ActionStatus, TrackerSystem
+from blamefree.domain.enums import TrackerSystem
 from blamefree.domain.tracker_refs import GitHubRef, JiraRef
 from blamefree.errors import ConfigError, ExternalServiceError, ValidationFailed
 from blamefree.services.postmortems import import_files
@@ -27,7 +27,9 @@ from blamefree.store.follow_through import FollowThroughRepository
 from blamefree.trackers.base import IssueDraft
 from blamefree.trackers.github import GitHubTracker
 from blamefree.trackers.jira import JiraTracker
+from support.uow import in_uow
 
+NOW = dt.datetime(2024, 3, 2, tzinfo=dt.UTC)
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile" / "outbound" / "tracker-links.md"
 JIRA = "https://acme.atlassian.net"
 GITHUB = "https://api.github.com"
@@ -66,7 +68,7 @@ class Recorder:
 
 @pytest.fixture
 def hostile_store(engine: Engine) -> Engine:
-    report = import_files(engine, paths=[HOSTILE], today=dt.date(2024, 3, 1))
+    report = in_uow(engine, import_files, paths=[HOSTILE], today=dt.date(2024, 3, 1))
     assert [o.error for o in report.outcomes] == [None]
     return engine
 
@@ -77,12 +79,10 @@ def test_pull_requests_the_configured_project_and_repository_only(hostile_store:
     def trackers(system: TrackerSystem) -> Any:
         return make_tracker(settings(), system, transport=httpx.MockTransport(recorder))
 
-    written: list[tuple[str, ActionStatus]] = []
-    results = pull_actions(
-        hostile_store,
-        trackers=trackers,
-        write_status=lambda _engine, uid, status: written.append((uid, status)),
-    )
+    with UnitOfWork(hostile_store) as uow:
+        before = uow.postmortems.history("INC-OUT-1")
+        results = pull_actions(uow, trackers=trackers, now=NOW)
+        after = uow.postmortems.history("INC-OUT-1")
     assert sorted(recorder.urls) == [
         f"{JIRA}/rest/api/3/issue/OPS-5?fields=status%2Cresolution",
         f"{GITHUB}/repos/acme/ops/issues/10",
@@ -121,7 +121,7 @@ def test_pull_requests_the_configured_project_and_repository_only(hostile_store:
     assert str(reasons["acme/ops#3#comments"]).startswith(
         "'acme/ops#3#comments' is not a GitHub issue reference"
     )
-    assert written == []
+    assert after == before  # nothing was written
 
 
 def test_refused_links_need_no_tracker_configured(hostile_store: Engine) -> None:
@@ -132,7 +132,7 @@ def test_refused_links_need_no_tracker_configured(hostile_store: Engine) -> None
         raise AssertionError("no client is needed to refuse a link")
 
     uids = [r.uid for r in _records(hostile_store) if r.tracker and "../" in r.tracker.key]
-    results = pull_actions(hostile_store, trackers=trackers, uids=uids, write_status=_no_write)
+    results = in_uow(hostile_store, pull_actions, trackers=trackers, uids=uids, now=NOW)
     assert [r.outcome for r in results] == [REFUSED, REFUSED]
     assert made == []
 
@@ -249,7 +249,7 @@ def test_a_failing_tracker_is_failed_not_refused(hostile_store: Engine) -> None:
         return make_tracker(settings(), system, transport=httpx.MockTransport(down))
 
     uid = next(r.uid for r in _records(hostile_store) if r.tracker and r.tracker.key == "OPS-5")
-    (result,) = pull_actions(hostile_store, trackers=trackers, uids=[uid], write_status=_no_write)
+    (result,) = in_uow(hostile_store, pull_actions, trackers=trackers, uids=[uid], now=NOW)
     assert (result.outcome, result.error) == (
         FAILED,
         f"Jira at {JIRA} could not be reached: connection refused",
@@ -259,7 +259,3 @@ def test_a_failing_tracker_is_failed_not_refused(hostile_store: Engine) -> None:
 def _records(engine: Engine) -> list[Any]:
     with UnitOfWork(engine) as uow:
         return list(FollowThroughRepository(uow.session).list_actions())
-
-
-def _no_write(_engine: Engine, _uid: str, _status: ActionStatus) -> None:
-    raise AssertionError("nothing is written")

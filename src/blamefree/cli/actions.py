@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import sys
 from typing import Annotated
 
@@ -33,26 +32,18 @@ actions_app = typer.Typer(
 )
 app.add_typer(actions_app, name="actions")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 ByOption = Annotated[
     str | None,
-    typer.Option("--by", help="Who makes the change, for the history. Default: your login."),
+    typer.Option(
+        "--by",
+        help="Who makes the change, for the history. Default: --as / BLAMEFREE_USER, else "
+        "your login.",
+    ),
 ]
 ActionId = params.ActionId
 WIDE_TABLE = 120
 SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
-
-
-def by_default(by: str | None) -> str | None:
-    """The ``--by`` value, else the login name of whoever runs the command."""
-    if by:
-        return by
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def parse_status(value: str) -> ActionStatus:
@@ -212,16 +203,17 @@ def list_(
     """
     app_ctx = app_context(ctx)
     today = app_ctx.today()
-    views = service.list_actions(
-        app_ctx.engine,
-        today=today,
-        owner=owner,
-        statuses=[parse_status(s) for s in status] if status else None,
-        severities=severity,
-        overdue=overdue,
-        due_within=parse_days(due_within, "--due-within"),
-        incident_id=incident_id,
-    )
+    with app_ctx.unit_of_work() as uow:
+        views = service.list_actions(
+            uow,
+            today=today,
+            owner=owner,
+            statuses=[parse_status(s) for s in status] if status else None,
+            severities=severity,
+            overdue=overdue,
+            due_within=parse_days(due_within, "--due-within"),
+            incident_id=incident_id,
+        )
     if as_json:
         print_json([convert.action_read(v) for v in views])
     elif ids_only:
@@ -234,8 +226,9 @@ def list_(
 def show(ctx: typer.Context, action_id: ActionId, as_json: JsonOption = False) -> None:
     """Show one action item with its history of changes."""
     app_ctx = app_context(ctx)
-    view = service.get_action(app_ctx.engine, action_id=action_id, today=app_ctx.today())
-    history = service.action_history(app_ctx.engine, action_id=view.uid)
+    with app_ctx.unit_of_work() as uow:
+        view = service.get_action(uow, action_id=action_id, today=app_ctx.today())
+        history = service.action_history(uow, action_id=view.uid)
     if as_json:
         print_json(convert.action_detail_read(view, history))
         return
@@ -286,19 +279,20 @@ def add(
     --owner Dana --type detect
     """
     app_ctx = app_context(ctx)
-    added = service.add_action(
-        app_ctx.engine,
-        incident_id=incident_id,
-        text=text,
-        horizon=horizon,
-        now=app_ctx.now(),
-        owner=owner,
-        due=parse_day(due, "--due"),
-        priority=priority,
-        type=type_,
-        status=parse_status(status),
-        by=by_default(by),
-    )
+    with app_ctx.unit_of_work() as uow:
+        added = service.add_action(
+            uow,
+            incident_id=incident_id,
+            text=text,
+            horizon=horizon,
+            now=app_ctx.now(),
+            owner=owner,
+            due=parse_day(due, "--due"),
+            priority=priority,
+            type=type_,
+            status=parse_status(status),
+            by=app_ctx.actor_or(by),
+        )
     _print_one(ctx, added.action, as_json, "Added")
 
 
@@ -329,17 +323,18 @@ def set_(
     if all(v is None for v in (status, due, priority, type_, text)):
         raise UsageError("nothing to change: give --status, --due, --priority, --type or --text")
     app_ctx = app_context(ctx)
-    view = service.set_action(
-        app_ctx.engine,
-        action_id=action_id,
-        now=app_ctx.now(),
-        by=by_default(by),
-        status=parse_status(status) if status is not None else None,
-        due=parse_day(due, "--due"),
-        priority=priority,
-        type=type_,
-        text=text,
-    )
+    with app_ctx.unit_of_work() as uow:
+        view = service.set_action(
+            uow,
+            action_id=action_id,
+            now=app_ctx.now(),
+            by=app_ctx.actor_or(by),
+            status=parse_status(status) if status is not None else None,
+            due=parse_day(due, "--due"),
+            priority=priority,
+            type=type_,
+            text=text,
+        )
     _print_one(ctx, view, as_json, "Updated")
 
 
@@ -353,9 +348,10 @@ def assign(
 ) -> None:
     """Give an action item to someone. Example: blamefree actions assign A-7F3K2Q "Lee" """
     app_ctx = app_context(ctx)
-    view = service.assign_action(
-        app_ctx.engine, action_id=action_id, owner=owner, now=app_ctx.now(), by=by_default(by)
-    )
+    with app_ctx.unit_of_work() as uow:
+        view = service.assign_action(
+            uow, action_id=action_id, owner=owner, now=app_ctx.now(), by=app_ctx.actor_or(by)
+        )
     _print_one(ctx, view, as_json, "Assigned")
 
 
@@ -375,13 +371,14 @@ def move(
     Example: blamefree actions move A-7F3K2Q --horizon long_term
     """
     app_ctx = app_context(ctx)
-    view = service.move_action(
-        app_ctx.engine,
-        action_id=action_id,
-        horizon=horizon,
-        now=app_ctx.now(),
-        by=by_default(by),
-    )
+    with app_ctx.unit_of_work() as uow:
+        view = service.move_action(
+            uow,
+            action_id=action_id,
+            horizon=horizon,
+            now=app_ctx.now(),
+            by=app_ctx.actor_or(by),
+        )
     _print_one(ctx, view, as_json, "Moved")
 
 
@@ -404,19 +401,21 @@ def prevention(
     Example: blamefree actions prevention INC-2024-0142 monitoring 1 --status done
     """
     app_ctx = app_context(ctx)
-    if category is not None or number is not None or status is not None:
-        if category is None or number is None or status is None:
-            raise UsageError("to change a measure give CATEGORY, NUMBER and --status")
-        service.set_measure(
-            app_ctx.engine,
-            incident_id=incident_id,
-            category=category,
-            number=number,
-            status=parse_status(status),
-            now=app_ctx.now(),
-            by=by_default(by),
-        )
-    measures = service.list_measures(app_ctx.engine, incident_id=incident_id)
+    given = (category, number, status)
+    if any(v is not None for v in given) and any(v is None for v in given):
+        raise UsageError("to change a measure give CATEGORY, NUMBER and --status")
+    with app_ctx.unit_of_work() as uow:
+        if category is not None and number is not None and status is not None:
+            service.set_measure(
+                uow,
+                incident_id=incident_id,
+                category=category,
+                number=number,
+                status=parse_status(status),
+                now=app_ctx.now(),
+                by=app_ctx.actor_or(by),
+            )
+        measures = service.list_measures(uow, incident_id=incident_id)
     if as_json:
         print_json([convert.measure_read(m) for m in measures])
         return
@@ -458,26 +457,17 @@ def criteria(
     behind your back: --apply sets the evaluated ones from the data as a new revision.
     """
     app_ctx = app_context(ctx)
-    engine = app_ctx.engine
-    if add_text is not None:
-        service.add_criterion(
-            engine, incident_id=incident_id, text=add_text, now=app_ctx.now(), by=by_default(by)
+    with app_ctx.unit_of_work() as uow:
+        states = service.change_criteria(
+            uow,
+            incident_id=incident_id,
+            add=add_text,
+            check=check,
+            uncheck=uncheck,
+            apply=apply,
+            now=app_ctx.now(),
+            by=app_ctx.actor_or(by),
         )
-    for number, met in ((check, True), (uncheck, False)):
-        if number is not None:
-            service.check_criterion(
-                engine,
-                incident_id=incident_id,
-                number=number,
-                met=met,
-                now=app_ctx.now(),
-                by=by_default(by),
-            )
-    if apply:
-        service.apply_criteria(
-            engine, incident_id=incident_id, now=app_ctx.now(), by=by_default(by)
-        )
-    states = service.evaluate_criteria(engine, incident_id=incident_id)
     if as_json:
         print_json(convert.criteria_read(states))
         return

@@ -84,6 +84,14 @@ def root(
         "--now",
         help="Pretend the current time is this ISO-8601 time (for reproducible runs).",
     ),
+    as_user: str | None = typer.Option(
+        None,
+        "--as",
+        metavar="NAME",
+        help="Who makes the changes of this run, as the history records it. Default: "
+        "BLAMEFREE_USER, else your login name.",
+    ),
 ) -> None:
     """Blamefree: post-mortems are about learning, not blame."""
-    ctx.obj = AppContext(settings=load_settings(database_url=db, timezone=tz, now=now))
+    settings = load_settings(database_url=db, timezone=tz, now=now, user=as_user)
+    ctx.obj = AppContext(settings=settings)

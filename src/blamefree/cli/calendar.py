@@ -32,7 +32,8 @@ def calendar(
     Example: blamefree calendar --owner Dana > dana.ics
     """
     app_ctx = app_context(ctx)
-    data = build_calendar(app_ctx.engine, now=app_ctx.now(), owner=owner, reviews=reviews)
+    with app_ctx.unit_of_work() as uow:
+        data = build_calendar(uow, now=app_ctx.now(), owner=owner, reviews=reviews)
     if out is not None:
         out.write_bytes(data)
         app_ctx.err.print(f"Wrote {out}.", highlight=False)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,8 @@ from blamefree.errors import ConfigError
 from blamefree.schemas.convert import to_data
 from blamefree.store import make_engine
 from blamefree.store.engine import normalise_url
-from blamefree.store.unit_of_work import with_clock
+from blamefree.store.migrate import check_schema, ensure_schema
+from blamefree.store.unit_of_work import UnitOfWork, with_clock
 from blamefree.terminal import json_text
 
 
@@ -61,6 +64,16 @@ def check_store_location(url: str, *, default: bool) -> bool:
     return path.exists()
 
 
+def prepare_schema(engine: Engine) -> None:
+    """At start-up, never inside a unit of work: a SQLite store (one person's file) is brought
+    up to date; a PostgreSQL store (a team's) is only checked, ``SchemaOutOfDate`` naming
+    ``blamefree db upgrade`` when it is behind, so it is migrated once and on purpose."""
+    if engine.dialect.name == "sqlite":
+        ensure_schema(engine)
+    else:
+        check_schema(engine)
+
+
 @dataclass
 class AppContext:
     """Built once per command run by the root callback and passed to commands via ctx.obj."""
@@ -87,7 +100,21 @@ class AppContext:
             return None
         return self.engine
 
-    def _make_engine(self, *, create: bool) -> Engine:
+    @contextmanager
+    def unit_of_work(self, *, create: bool = False) -> Iterator[UnitOfWork]:
+        """The command's one unit of work: ``with app_ctx.unit_of_work() as uow:`` around the
+        service call, which commits when the block ends without an error (``create``: the
+        store file is made if there is none yet)."""
+        engine = self.creating_engine() if create else self.engine
+        with UnitOfWork(engine) as uow:
+            yield uow
+
+    def schema_engine(self, *, create: bool = True) -> Engine:
+        """The engine of the store as it is, its schema neither checked nor migrated (for
+        ``db upgrade`` and ``db status``)."""
+        return self._make_engine(create=create, schema=False)
+
+    def _make_engine(self, *, create: bool, schema: bool = True) -> Engine:
         if self._engine is None:
             url = self.settings.database_url
             exists = check_store_location(url, default=url == default_database_url())
@@ -103,6 +130,8 @@ class AppContext:
                 )
                 url = EMPTY_STORE_URL
             engine = make_engine(url)
+            if schema:
+                prepare_schema(engine)
             # A fixed --now / BLAMEFREE_NOW also stamps what is stored (created, saved, closed).
             self._engine = with_clock(engine, self.now) if self.settings.now else engine
         return self._engine
@@ -119,6 +148,20 @@ class AppContext:
                 ) from exc
             return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         return dt.datetime.now(dt.UTC)
+
+    @property
+    def actor(self) -> str | None:
+        """Who runs the command, for the history: ``--as``, BLAMEFREE_USER, else the login."""
+        if self.settings.user and self.settings.user.strip():
+            return self.settings.user.strip()
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return None
+
+    def actor_or(self, by: str | None) -> str | None:
+        """A command's own ``--by`` when given, else the actor of the run."""
+        return by if by else self.actor
 
     def today(self) -> dt.date:
         return self.now().date()

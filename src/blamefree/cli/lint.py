@@ -35,7 +35,8 @@ def _report(app_ctx: AppContext, target: str, config: LintConfig, stdin_name: st
     if path.is_file() or _looks_like_path(target):
         text = read_markdown(path)
         return report_text(text, source=target, config=config, timezone=timezone)
-    stored, text = service.stored_document(app_ctx.engine, incident_id=target)
+    with app_ctx.unit_of_work() as uow:
+        stored, text = service.stored_document(uow, incident_id=target)
     return report_stored(text, stored.doc, source=target, config=config)
 
 

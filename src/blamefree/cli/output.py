@@ -172,11 +172,13 @@ def history_table(console: Console, incident_id: str, revisions: list[RevisionIn
     table = Table(title=f"History of {incident_id}", title_justify="left")
     table.add_column("Version", justify="right")
     table.add_column("Saved (UTC)")
+    table.add_column("By")
     table.add_column("Message")
     for revision in revisions:
         table.add_row(
             str(revision.version),
             revision.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            revision.author or "",
             revision.message or "",
         )
     console.print(table)

@@ -19,6 +19,11 @@ from blamefree.errors import ValidationFailed
 
 E = TypeVar("E", bound=StrEnum)
 
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
+]
+"""The ``--json`` option of every command that can print JSON."""
+
 
 def choice(kind: type[E]) -> Callable[[str | E], E]:
     """A Typer ``parser`` for an enumeration: forgiving about spelling, strict about meaning."""

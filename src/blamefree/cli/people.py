@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from blamefree.cli import params
 from blamefree.cli.app import app
 from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json
@@ -21,9 +22,7 @@ people_app = typer.Typer(
 )
 app.add_typer(people_app, name="people")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 
 
 @people_app.command("add")
@@ -35,7 +34,8 @@ def add(
 ) -> None:
     """Add someone, or update their addresses. Example: blamefree people add Dana --email d@x.io"""
     app_ctx = app_context(ctx)
-    person, new = service.add_person(app_ctx.creating_engine(), name=name, email=email, slack=slack)
+    with app_ctx.unit_of_work(create=True) as uow:
+        person, new = service.add_person(uow, name=name, email=email, slack=slack)
     verb = "Added" if new else "Updated"
     app_ctx.out.print(
         line(
@@ -50,7 +50,8 @@ def add(
 def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List everyone in the directory."""
     app_ctx = app_context(ctx)
-    people = service.list_people(app_ctx.engine)
+    with app_ctx.unit_of_work() as uow:
+        people = service.list_people(uow)
     if as_json:
         print_json([convert.person_read(p) for p in people])
         return
@@ -75,5 +76,6 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Their name.")]) -> None:
     """Take someone out of the directory."""
     app_ctx = app_context(ctx)
-    service.remove_person(app_ctx.engine, name=name)
+    with app_ctx.unit_of_work() as uow:
+        service.remove_person(uow, name=name)
     app_ctx.out.print(line("Removed ", (name, "bold"), "."))

@@ -3,6 +3,7 @@ history, diff, parse, metrics, schema, template."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -38,9 +39,7 @@ from blamefree.terminal import json_text
 EDIT_FILE_NAME = "postmortem.md"
 """The file `edit` opens in the editor, inside a private temporary folder."""
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 
 
 def template_text() -> str:
@@ -130,16 +129,24 @@ def new(
     day = _date_option(date) or app_ctx.today()
     # With a store at hand the default id skips the ones taken: a second incident on the same
     # day becomes INC-YYYYMMDD-2. Without one (a draft for later import) it is INC-YYYYMMDD.
-    engine = app_ctx.creating_engine() if save else app_ctx.engine_if_stored()
-    if incident_id is None and engine is not None:
-        incident_id = service.unused_incident_id(engine, day=day)
-    doc = service.new_postmortem(
-        title=title, severity=severity, incident_id=incident_id, date=day, today=day
-    )
-    text = render(doc, prompts=True)
-    if save:
-        assert engine is not None
-        stored = service.create_postmortem(engine, postmortem_in=doc, text=text, message="created")
+    stored = None
+    with (
+        app_ctx.unit_of_work(create=True)
+        if save or app_ctx.engine_if_stored() is not None
+        else contextlib.nullcontext()
+    ) as uow:
+        if incident_id is None and uow is not None:
+            incident_id = service.unused_incident_id(uow, day=day)
+        doc = service.new_postmortem(
+            title=title, severity=severity, incident_id=incident_id, date=day, today=day
+        )
+        text = render(doc, prompts=True)
+        if save:
+            assert uow is not None
+            stored = service.create_postmortem(
+                uow, postmortem_in=doc, text=text, message="created", by=app_ctx.actor
+            )
+    if stored is not None:
         text = updates.based_markdown(stored, text)  # later updates from the file merge safely
         app_ctx.err.print(
             line("Stored ", (stored.incident_id, "bold"), f" (version {stored.version}).")
@@ -202,15 +209,17 @@ def import_(
     )
     with progress:
         task = progress.add_task("Importing", total=len(files))
-        report = service.import_files(
-            app_ctx.creating_engine(),
-            paths=files,
-            timezone=app_ctx.settings.timezone,
-            update=update,
-            force=force,
-            today=app_ctx.today(),
-            on_file=lambda _outcome: progress.advance(task),
-        )
+        with app_ctx.unit_of_work(create=True) as uow:
+            report = service.import_files(
+                uow,
+                paths=files,
+                timezone=app_ctx.settings.timezone,
+                update=update,
+                force=force,
+                today=app_ctx.today(),
+                on_file=lambda _outcome: progress.advance(task),
+                by=app_ctx.actor,
+            )
     if as_json:
         print_json(
             [
@@ -246,7 +255,8 @@ def list_(
 ) -> None:
     """List stored post-mortems, newest incident first."""
     app_ctx = app_context(ctx)
-    summaries = service.list_postmortems(app_ctx.engine, severity=severity)
+    with app_ctx.unit_of_work() as uow:
+        summaries = service.list_postmortems(uow, severity=severity)
     if as_json:
         print_json([convert.summary_read(s) for s in summaries])
     else:
@@ -261,7 +271,8 @@ def show(
 ) -> None:
     """Show one stored post-mortem: header, metrics, timeline and action items."""
     app_ctx = app_context(ctx)
-    stored = service.get_postmortem(app_ctx.engine, incident_id=incident_id)
+    with app_ctx.unit_of_work() as uow:
+        stored = service.get_postmortem(uow, incident_id=incident_id)
     if as_json:
         print_json(convert.postmortem_read(stored, evaluate_success_criteria(stored.doc)))
     else:
@@ -274,7 +285,10 @@ def _document(ctx: typer.Context, file_or_id: str) -> Postmortem:
         # Not a file, and it cannot be an id either: say so, do not look in the store.
         raise InputError("no such file", file=file_or_id)
     return service.resolve_document(
-        lambda: app_ctx.engine, file_or_id=file_or_id, timezone=app_ctx.settings.timezone
+        app_ctx.unit_of_work,
+        file_or_id=file_or_id,
+        text=sys.stdin.read() if file_or_id == "-" else None,
+        timezone=app_ctx.settings.timezone,
     )
 
 
@@ -301,7 +315,10 @@ def render_(
     """
     app_ctx = app_context(ctx)
     doc, base = service.resolve_document_and_base(
-        lambda: app_ctx.engine, file_or_id=file_or_id, timezone=app_ctx.settings.timezone
+        app_ctx.unit_of_work,
+        file_or_id=file_or_id,
+        text=sys.stdin.read() if file_or_id == "-" else None,
+        timezone=app_ctx.settings.timezone,
     )
     text = render(doc)
     if base is not None and not no_base:
@@ -344,11 +361,11 @@ def export(
     if fmt not in ("md", "json"):
         raise UsageError(f"--format must be md or json, not {fmt!r}")
     if fmt == "md":
-        text = updates.export_markdown(
-            app_ctx.engine, incident_id=incident_id, with_base=not no_base
-        )
+        with app_ctx.unit_of_work() as uow:
+            text = updates.export_markdown(uow, incident_id=incident_id, with_base=not no_base)
     else:
-        doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
+        with app_ctx.unit_of_work() as uow:
+            doc = service.get_postmortem(uow, incident_id=incident_id).doc
         data = convert.to_data(convert.document_read(doc))
         text = json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     _write_exactly(text, out)
@@ -398,10 +415,11 @@ def delete(
 ) -> None:
     """Delete a stored post-mortem with its history."""
     app_ctx = app_context(ctx)
-    service.get_postmortem(app_ctx.engine, incident_id=incident_id)
-    if not yes and not typer.confirm(f"Delete {incident_id} and all its revisions?"):
-        raise typer.Exit(1)
-    service.delete_postmortem(app_ctx.engine, incident_id=incident_id)
+    with app_ctx.unit_of_work() as uow:
+        service.get_postmortem(uow, incident_id=incident_id)
+        if not yes and not typer.confirm(f"Delete {incident_id} and all its revisions?"):
+            raise typer.Exit(1)
+        service.delete_postmortem(uow, incident_id=incident_id)
     app_ctx.err.print(line("Deleted ", (incident_id, "bold"), "."))
 
 
@@ -413,7 +431,8 @@ def history_(
 ) -> None:
     """List the saved versions of a post-mortem."""
     app_ctx = app_context(ctx)
-    revisions = service.history(app_ctx.engine, incident_id=incident_id)
+    with app_ctx.unit_of_work() as uow:
+        revisions = service.history(uow, incident_id=incident_id)
     if as_json:
         print_json([convert.revision_read(r) for r in revisions])
     else:
@@ -429,7 +448,8 @@ def diff_(
 ) -> None:
     """Show a unified diff of the Markdown of two versions."""
     app_ctx = app_context(ctx)
-    text = service.diff(app_ctx.engine, incident_id=incident_id, rev_a=rev_a, rev_b=rev_b)
+    with app_ctx.unit_of_work() as uow:
+        text = service.diff(uow, incident_id=incident_id, rev_a=rev_a, rev_b=rev_b)
     if not text:
         app_ctx.err.print("No differences.")
         return
@@ -477,12 +497,14 @@ def edit(
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from exc
 
-    saved = service.edit_postmortem(
-        app_ctx.engine,
-        incident_id=incident_id,
-        run_editor=run_editor,
-        timezone=app_ctx.settings.timezone,
-    )
+    with app_ctx.unit_of_work() as uow:
+        saved = service.edit_postmortem(
+            uow,
+            incident_id=incident_id,
+            run_editor=run_editor,
+            timezone=app_ctx.settings.timezone,
+            by=app_ctx.actor,
+        )
     if saved is None:
         app_ctx.err.print("No changes; nothing saved.")
     else:

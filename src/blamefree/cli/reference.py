@@ -10,7 +10,7 @@ import typer
 
 from blamefree.cli.app import EXIT_CODES_HELP, app
 from blamefree.cli.helptext import humanize
-from blamefree.config import Settings
+from blamefree.config import CONFIG_FILE_HELP, Settings
 from blamefree.errors import errors_reference
 from blamefree.schemas.reference import schemas_reference
 
@@ -87,6 +87,8 @@ def settings_reference() -> str:
     for name, field in Settings.model_fields.items():
         default = "(computed)" if field.default_factory is not None else repr(field.default)
         lines.append(f"| `BLAMEFREE_{name.upper()}` | {default} | {field.description} |")
+        if name == "now":  # where the config file's own variable stood in the table
+            lines.append(f"| `BLAMEFREE_CONFIG` | None | {CONFIG_FILE_HELP} |")
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -11,7 +12,6 @@ from rich.table import Table
 from blamefree.cli.app import app
 from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
-from blamefree.errors import ConfigError, ExternalServiceError
 from blamefree.notify.digest import Channel, Delivery, render_text, subject
 from blamefree.schemas import convert
 from blamefree.services import reminders as service
@@ -49,13 +49,15 @@ def remind(
     Example: blamefree remind --dry-run
     """
     context = app_context(ctx)
-    report = service.remind(
-        context.engine,
-        settings=context.settings,
-        today=context.today(),
-        now=context.now(),
-        dry_run=dry_run,
-    )
+    with context.unit_of_work() as uow:
+        report = service.remind(
+            uow,
+            settings=context.settings,
+            today=context.today(),
+            now=context.now(),
+            dry_run=dry_run,
+            clock=lambda: dt.datetime.now(dt.UTC),  # claims run on the wall clock
+        )
     channels = bool(
         (context.settings.smtp_host and context.settings.smtp_from)
         or context.settings.slack_webhook_url
@@ -75,25 +77,11 @@ def remind(
         show_digests(context.out, report)
     else:
         show_report(context.out, report)
-    failed = report.failed
-    failures = ""
-    if failed:
-        details = "; ".join(f"{r.channel.value} to {r.recipient}: {r.error}" for r in failed[:3])
-        more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
-        failures = f"{len(failed)} of {len(report.results)} reminders failed: {details}{more}"
-    if report.unrouted:
-        names = ", ".join(report.unrouted)
-        message = (
-            f"no e-mail address for {names}, and BLAMEFREE_REMIND_FALLBACK is not set: add "
-            "addresses with `blamefree people add NAME --email ADDRESS` or set a fallback"
-        )
-        if dry_run:
-            context.err.print(line(("warning:", "yellow"), " ", message))
-        else:
-            # Exit 6 (a person must act) wins over 8, but the failures are named too.
-            raise ConfigError(message + (f". Also: {failures}" if failures else ""))
-    if failed:
-        raise ExternalServiceError(failures)
+    if report.dry_run and report.unrouted_message is not None:
+        context.err.print(line(("warning:", "yellow"), " ", report.unrouted_message))
+    problem = report.problem()  # the policy is the service's: exit 6 wins over 8
+    if problem is not None:
+        raise problem
 
 
 def show_digests(console: Console, report: service.RemindReport) -> None:

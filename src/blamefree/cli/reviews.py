@@ -11,11 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from blamefree.cli import params
-from blamefree.cli.actions import by_default, parse_day, parse_days
+from blamefree.cli.actions import parse_day, parse_days
 from blamefree.cli.app import app
 from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
-from blamefree.domain.enums import ReviewKind
+from blamefree.domain.enums import ReviewKind, SignOffRole
 from blamefree.errors import UsageError
 from blamefree.schemas import convert
 from blamefree.services import reviews as service
@@ -29,9 +29,7 @@ reviews_app = typer.Typer(
 )
 app.add_typer(reviews_app, name="reviews")
 
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
-]
+JsonOption = params.JsonOption
 IncidentId = params.IncidentId
 Kind = Annotated[
     ReviewKind,
@@ -86,14 +84,15 @@ def list_(
     """List reviews not held yet, by due date. Example: blamefree reviews list --upcoming 14d"""
     app_ctx = app_context(ctx)
     today = app_ctx.today()
-    views = service.list_reviews(
-        app_ctx.engine,
-        today=today,
-        upcoming=parse_days(upcoming, "--upcoming"),
-        overdue=overdue,
-        include_done=all_,
-        incident_id=incident_id,
-    )
+    with app_ctx.unit_of_work() as uow:
+        views = service.list_reviews(
+            uow,
+            today=today,
+            upcoming=parse_days(upcoming, "--upcoming"),
+            overdue=overdue,
+            include_done=all_,
+            incident_id=incident_id,
+        )
     if as_json:
         print_json([convert.review_read(v) for v in views])
     else:
@@ -113,14 +112,15 @@ def record(
 ) -> None:
     """Record that a review was held. Example: blamefree reviews record INC-1 1w --notes "..." """
     app_ctx = app_context(ctx)
-    view = service.record_review(
-        app_ctx.engine,
-        incident_id=incident_id,
-        kind=kind,
-        now=app_ctx.now(),
-        notes=notes,
-        by=by_default(by),
-    )
+    with app_ctx.unit_of_work() as uow:
+        view = service.record_review(
+            uow,
+            incident_id=incident_id,
+            kind=kind,
+            now=app_ctx.now(),
+            notes=notes,
+            by=app_ctx.actor_or(by),
+        )
     if as_json:
         print_json(convert.review_read(view))
     else:
@@ -143,17 +143,67 @@ def schedule(
     day = parse_day(date, "--date")
     if day is None:
         raise UsageError("--date is required")
-    view = service.schedule_review(
-        app_ctx.engine,
-        incident_id=incident_id,
-        kind=kind,
-        date=day,
-        now=app_ctx.now(),
-        by=by_default(by),
-    )
+    with app_ctx.unit_of_work() as uow:
+        view = service.schedule_review(
+            uow,
+            incident_id=incident_id,
+            kind=kind,
+            date=day,
+            now=app_ctx.now(),
+            by=app_ctx.actor_or(by),
+        )
     if as_json:
         print_json(convert.review_read(view))
     else:
         app_ctx.out.print(
             line(f"The {view.name} of ", (incident_id, "bold"), f" is due {view.due_date}.")
         )
+
+
+@reviews_app.command("sign-off")
+def sign_off(
+    ctx: typer.Context,
+    incident_id: IncidentId,
+    role: Annotated[
+        SignOffRole,
+        typer.Argument(
+            help="prepared, reviewed or approved (the Sign-Off line to fill).",
+            parser=params.choice(SignOffRole),
+        ),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Who signs. Default: --as / BLAMEFREE_USER, else your login."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sign a post-mortem off: fills its Sign-Off line and Date (a new revision), recorded as
+    who, in which role, when, and who recorded it.
+
+    Example: blamefree reviews sign-off INC-2024-0142 approved --name "Dana Okafor"
+    """
+    app_ctx = app_context(ctx)
+    with app_ctx.unit_of_work() as uow:
+        records = service.sign_off(
+            uow,
+            incident_id=incident_id,
+            role=role,
+            now=app_ctx.now(),
+            name=name,
+            by=app_ctx.actor,
+        )
+    if as_json:
+        print_json([convert.sign_off_read(r) for r in records])
+        return
+    table = Table(title=f"Sign-off of {incident_id}", title_justify="left")
+    for column in ("Role", "Name", "Date", "Recorded by", "Recorded (UTC)"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(
+            r.role.label,
+            plain(r.name),
+            r.signed_on.isoformat() if r.signed_on else "—",
+            plain(r.recorded_by or "—"),
+            f"{r.recorded_at:%Y-%m-%d %H:%M}",
+        )
+    app_ctx.out.print(table)

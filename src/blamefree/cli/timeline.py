@@ -36,7 +36,7 @@ IncidentId = params.StoredIncidentId
 EventRef = params.EventRef
 PHASE = params.choice(Phase)
 KIND = params.choice(EventKind)
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonOption = params.JsonOption
 SOURCE_HELP = f"One of: {', '.join(SOURCES)}."
 
 
@@ -97,7 +97,8 @@ def _events_table(app_ctx: AppContext, incident_id: str, events: list[TimelineEv
 def list_(ctx: typer.Context, incident_id: IncidentId, as_json: JsonOption = False) -> None:
     """List a post-mortem's events in time order."""
     app_ctx = app_context(ctx)
-    events = service.list_events(app_ctx.engine, incident_id=incident_id)
+    with app_ctx.unit_of_work() as uow:
+        events = service.list_events(uow, incident_id=incident_id)
     if as_json:
         print_json([convert.event_read(event) for event in events])
     else:
@@ -129,24 +130,24 @@ def add(
     --text "Alert fired"
     """
     app_ctx = app_context(ctx)
-    doc = service.get_document(app_ctx.engine, incident_id=incident_id)
-    moment = service.parse_moment(at, doc=doc, default_tz=app_ctx.settings.timezone)
-    event = service.add_event(
-        app_ctx.engine,
-        incident_id=incident_id,
-        event=service.manual_event(
-            at=moment,
+    with app_ctx.unit_of_work() as uow:
+        event = service.add_event(
+            uow,
+            incident_id=incident_id,
+            at=at,
             text=text,
             phase=phase,
             actor=actor,
             key=key,
             kind=kind,
             link=link,
-            at_text=at,
-        ),
-    )
+            default_tz=app_ctx.settings.timezone,
+            by=app_ctx.actor,
+        )
     app_ctx.err.print(
-        line("Added event ", (event_ref(event), "bold"), f" at {values.format_datetime(moment)}.")
+        line(
+            "Added event ", (event_ref(event), "bold"), f" at {values.format_datetime(event.time)}."
+        )
     )
 
 
@@ -167,10 +168,6 @@ def edit(
     """Change an event's time, text, phase, actor, kind, key flag or link."""
     app_ctx = app_context(ctx)
     changes: dict[str, Any] = {}  # only what was given: EventUpdate tells "clear" from "keep"
-    if at is not None:
-        doc = service.get_document(app_ctx.engine, incident_id=incident_id)
-        changes["time"] = service.parse_moment(at, doc=doc, default_tz=app_ctx.settings.timezone)
-        changes["time_text"] = at
     for name, value in (
         ("text", text),
         ("actor", actor),
@@ -184,14 +181,18 @@ def edit(
         raise UsageError("--phase and --no-phase contradict each other")
     if phase is not None or no_phase:
         changes["phase"] = phase
-    if not changes:
+    if not changes and at is None:
         raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
-    edited = service.edit_event(
-        app_ctx.engine,
-        incident_id=incident_id,
-        ref=event,
-        changes=schemas.parse_input(schemas.EventUpdate, changes),
-    )
+    with app_ctx.unit_of_work() as uow:
+        edited = service.edit_event(
+            uow,
+            incident_id=incident_id,
+            ref=event,
+            changes=schemas.parse_input(schemas.EventUpdate, changes),
+            at=at,
+            default_tz=app_ctx.settings.timezone,
+            by=app_ctx.actor,
+        )
     app_ctx.err.print(line("Edited event ", (event_ref(edited), "bold"), "."))
 
 
@@ -199,7 +200,8 @@ def edit(
 def remove(ctx: typer.Context, incident_id: IncidentId, event: EventRef) -> None:
     """Remove an event."""
     app_ctx = app_context(ctx)
-    removed = service.remove_event(app_ctx.engine, incident_id=incident_id, ref=event)
+    with app_ctx.unit_of_work() as uow:
+        removed = service.remove_event(uow, incident_id=incident_id, ref=event, by=app_ctx.actor)
     app_ctx.err.print(line("Removed event ", (event_ref(removed), "bold"), f": {removed.text}"))
 
 
@@ -216,7 +218,10 @@ def mark(
     """Tag an event with a phase and pin it as a key event (it then fills its phase block)."""
     app_ctx = app_context(ctx)
     changes = schemas.EventUpdate(key=key, phase=phase) if phase else schemas.EventUpdate(key=key)
-    edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
+    with app_ctx.unit_of_work() as uow:
+        edited = service.edit_event(
+            uow, incident_id=incident_id, ref=event, changes=changes, by=app_ctx.actor
+        )
     state = "key" if edited.key else "not key"
     app_ctx.err.print(
         line(
@@ -248,10 +253,8 @@ def _file_zone(app_ctx: AppContext, tz: str | None) -> str | None:
     return None
 
 
-def _read(
+def _source_options(
     app_ctx: AppContext,
-    source: str,
-    paths: list[Path],
     *,
     since: str | None,
     until: str | None,
@@ -259,7 +262,21 @@ def _read(
     phase_map: str | None,
     reaction: str,
     tz: str | None,
-    quiet: bool,
+) -> dict[str, Any]:
+    """The options `timeline from` and `timeline import` share, read once, as the services'
+    keyword arguments."""
+    return {
+        "since": _time_option(app_ctx, since, "--since"),
+        "until": _time_option(app_ctx, until, "--until"),
+        "channel": channel,
+        "phase_map": phase_map,
+        "key_reaction": reaction,
+        "default_tz": _file_zone(app_ctx, tz),
+    }
+
+
+def _read(
+    app_ctx: AppContext, source: str, paths: list[Path], options: dict[str, Any], *, quiet: bool
 ) -> list[TimelineEvent]:
     progress = _progress(app_ctx, quiet)
     with progress:
@@ -267,12 +284,7 @@ def _read(
         return service.read_source(
             source,
             paths,
-            since=_time_option(app_ctx, since, "--since"),
-            until=_time_option(app_ctx, until, "--until"),
-            channel=channel,
-            phase_map=phase_map,
-            key_reaction=reaction,
-            default_tz=_file_zone(app_ctx, tz),
+            **options,
             progress=lambda amount: progress.advance(task, amount),
         )
 
@@ -324,18 +336,16 @@ def from_(
 ) -> None:
     """Read events from a tool's export or payloads and print them; nothing is stored."""
     app_ctx = app_context(ctx)
-    events = _read(
+    options = _source_options(
         app_ctx,
-        source,
-        paths,
         since=since,
         until=until,
         channel=channel,
         phase_map=phase_map,
         reaction=reaction,
         tz=tz,
-        quiet=as_json,
     )
+    events = _read(app_ctx, source, paths, options, quiet=as_json)
     if as_json:
         print_json([convert.event_read(event) for event in events])
     else:
@@ -383,28 +393,35 @@ def import_(
             base_url=app_ctx.settings.pagerduty_api_url,
             phase_map=phase_map,
         )
-        result = service.import_events(
-            app_ctx.engine, incident_id=incident_id, events=events, source=source
-        )
+        with app_ctx.unit_of_work() as uow:
+            result = service.import_events(
+                uow, incident_id=incident_id, events=events, source=source, by=app_ctx.actor
+            )
     else:
         if not paths:
             raise UsageError("give the files or folders to import (or --pagerduty-incident)")
+        options = _source_options(
+            app_ctx,
+            since=since,
+            until=until,
+            channel=channel,
+            phase_map=phase_map,
+            reaction=reaction,
+            tz=tz,
+        )
         progress = _progress(app_ctx, as_json)
         with progress:
             task = progress.add_task(source, total=None)
-            result = service.import_files(
-                app_ctx.engine,
-                incident_id=incident_id,
-                source=source,
-                paths=paths,
-                since=_time_option(app_ctx, since, "--since"),
-                until=_time_option(app_ctx, until, "--until"),
-                channel=channel,
-                phase_map=phase_map,
-                key_reaction=reaction,
-                default_tz=_file_zone(app_ctx, tz),
-                progress=lambda amount: progress.advance(task, amount),
-            )
+            with app_ctx.unit_of_work() as uow:
+                result = service.import_files(
+                    uow,
+                    incident_id=incident_id,
+                    source=source,
+                    paths=paths,
+                    **options,
+                    progress=lambda amount: progress.advance(task, amount),
+                    by=app_ctx.actor,
+                )
     if as_json:
         print_json(convert.event_import_read(result))
     elif result.added == 0:

@@ -9,14 +9,12 @@ from rich.console import Console
 from rich.table import Table
 
 from blamefree.cli import params
-from blamefree.cli.actions import ByOption, JsonOption, actions_app, by_default
+from blamefree.cli.actions import ByOption, JsonOption, actions_app
 from blamefree.cli.console import plain
 from blamefree.cli.context import app_context, print_json
-from blamefree.domain.enums import ActionStatus, TrackerSystem
-from blamefree.domain.postmortem import TrackerLink
+from blamefree.domain.enums import TrackerSystem
 from blamefree.errors import ExternalServiceError, UsageError, ValidationFailed
 from blamefree.schemas import convert
-from blamefree.services import actions as actions_service
 from blamefree.services import trackers as service
 
 OUTCOME_STYLE = {
@@ -74,16 +72,14 @@ def push(
         raise UsageError("--milestone is for --to github")
     app_ctx = app_context(ctx)
     now = app_ctx.now()
-    who = by_default(by)
-
-    def write_link(engine: Any, uid: str, link: TrackerLink) -> None:
-        actions_service.link_tracker(engine, action_id=uid, link=link, now=now, by=who)
+    who = app_ctx.actor_or(by)
 
     tracker = service.make_tracker(app_ctx.settings, to, milestone=milestone)
     try:
-        results = service.push_actions(
-            app_ctx.engine, to=to, tracker=tracker, uids=action_ids, write_link=write_link
-        )
+        with app_ctx.unit_of_work() as uow:
+            results = service.push_actions(
+                uow, to=to, tracker=tracker, uids=action_ids, now=now, by=who
+            )
     finally:
         tracker.close()
     if as_json:
@@ -115,17 +111,13 @@ def pull(
     """
     app_ctx = app_context(ctx)
     now = app_ctx.now()
-    who = by_default(by) or "tracker sync"
-
-    def write_status(engine: Any, uid: str, status: ActionStatus) -> None:
-        actions_service.set_action(engine, action_id=uid, now=now, by=who, status=status)
+    who = app_ctx.actor_or(by) or "tracker sync"
 
     def trackers(system: TrackerSystem) -> Any:
         return service.make_tracker(app_ctx.settings, system)
 
-    results = service.pull_actions(
-        app_ctx.engine, trackers=trackers, uids=action_ids, write_status=write_status
-    )
+    with app_ctx.unit_of_work() as uow:
+        results = service.pull_actions(uow, trackers=trackers, uids=action_ids, now=now, by=who)
     if as_json:
         print_json([convert.pull_read(r) for r in results])
     else:

@@ -28,12 +28,14 @@ def restore(
     items keep their ids and history. Example: blamefree restore INC-2024-0142 3
     """
     app_ctx = app_context(ctx)
-    outcome = updates.restore_revision(
-        app_ctx.engine,
-        incident_id=incident_id,
-        version=version,
-        timezone=app_ctx.settings.timezone,
-    )
+    with app_ctx.unit_of_work() as uow:
+        outcome = updates.restore_revision(
+            uow,
+            incident_id=incident_id,
+            version=version,
+            timezone=app_ctx.settings.timezone,
+            by=app_ctx.actor,
+        )
     if as_json:
         print_json(convert.restore_read(outcome))
     elif outcome.action == "unchanged":

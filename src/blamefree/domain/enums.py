@@ -100,6 +100,24 @@ class TrackerSystem(StrEnum):
         return {"jira": "Jira", "github": "GitHub"}[self.value]
 
 
+class SignOffRole(StrEnum):
+    """Who signs a post-mortem off, as the Sign-Off section names them."""
+
+    PREPARED = "prepared"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+
+    @property
+    def field(self) -> str:
+        """The field of ``SignOff`` that holds the name (``prepared_by``, ...)."""
+        return f"{self.value}_by"
+
+    @property
+    def label(self) -> str:
+        """``Prepared By`` and so on, as the section writes it."""
+        return f"{self.value.capitalize()} By"
+
+
 class ReviewKind(StrEnum):
     """The three follow-up reviews, named by how long after the incident they fall."""
 

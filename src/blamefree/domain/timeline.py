@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -125,3 +126,18 @@ class EventRow(NamedTuple):
         _set(event, "__pydantic_extra__", None)
         _set(event, "__pydantic_private__", None)
         return event
+
+
+def first_of_each(
+    events: Iterable[TimelineEvent], seen: set[tuple[str, str]] | None = None
+) -> Iterator[TimelineEvent]:
+    """The events with each source (tool, id) once, the first kept; events without a source id
+    are all kept. ``seen`` carries the keys met so far across calls (e.g. across files)."""
+    met = set() if seen is None else seen
+    for event in events:
+        key = event.dedupe_key()
+        if key is not None:
+            if key in met:
+                continue
+            met.add(key)
+        yield event

@@ -401,7 +401,8 @@ def _ranges_start(body: str, matches: list[_TimeMatch]) -> list[_TimeMatch]:
     its start, which takes the zone written after the end."""
     out: list[_TimeMatch] = []
     skip = False
-    for first, second in zip(matches, [*matches[1:], None], strict=True):
+    followers: list[_TimeMatch | None] = [*matches[1:], None] if matches else []
+    for first, second in zip(matches, followers, strict=True):
         if skip:
             skip = False
             continue

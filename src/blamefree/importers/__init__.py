@@ -20,8 +20,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from blamefree.domain.enums import Phase
-from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
-from blamefree.errors import UsageError
+from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent, first_of_each
+from blamefree.errors import InputError, UsageError
 from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
 from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
 from blamefree.importers.bounded import check_row, check_storable
@@ -38,13 +38,23 @@ from blamefree.importers.phases import (
 from blamefree.importers.slack import SlackImporter
 from blamefree.importers.statuspage import StatuspageImporter
 from blamefree.importers.tabular import CsvImporter, JsonlImporter
+from blamefree.importers.uploads import (
+    ImportInput,
+    Upload,
+    local_paths,
+    renamed,
+    renamed_error,
+    spooled,
+)
 
 __all__ = [
     "SOURCES",
     "FileBatch",
+    "ImportInput",
     "ImportOptions",
     "Importer",
     "PhaseTagger",
+    "Upload",
     "fetch_pagerduty_log_entries",
     "get_importer",
     "parse_phase_map",
@@ -52,6 +62,7 @@ __all__ = [
     "read_events",
     "read_rows",
     "sort_events",
+    "spooled",
     "tag_phases",
 ]
 
@@ -105,7 +116,7 @@ def _channels(channel: str | Sequence[str] | None) -> tuple[str, ...] | None:
 
 def read_batches(
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -120,11 +131,38 @@ def read_batches(
     With `streaming`, for a caller that stores everything in one transaction and lets the store
     drop repeats: batches are bounded chunks handed out as they are read, and nothing is kept
     across them, so memory stays bounded however large the import (see `ImportOptions`).
+
+    `paths` may hold uploads (`Upload`: bytes or a binary stream with its name), read the same
+    way as files; errors and batches name them as uploaded.
     """
     importer = get_importer(source)
     if not paths:
         raise UsageError("give at least one file or folder to import")
-    options = ImportOptions(
+    with spooled(paths) as inputs:
+        files, names = local_paths(inputs)
+        try:
+            yield from _read_batches(
+                importer,
+                files,
+                names,
+                _options(since, until, channel, key_reaction, default_tz, progress, streaming),
+            )
+        except InputError as error:
+            if not names:
+                raise
+            raise renamed_error(error, names) from None
+
+
+def _options(
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    channel: str | Sequence[str] | None,
+    key_reaction: str,
+    default_tz: dt.tzinfo | None,
+    progress: ProgressCallback | None,
+    streaming: bool,
+) -> ImportOptions:
+    return ImportOptions(
         since=_aware(since, "since"),
         until=_aware(until, "until"),
         channel=_channels(channel),
@@ -133,29 +171,28 @@ def read_batches(
         progress=progress,
         streaming=streaming,
     )
+
+
+def _read_batches(
+    importer: Importer, files: list[Path], names: dict[str, str], options: ImportOptions
+) -> Iterator[FileBatch]:
     seen: set[tuple[str, str]] = set()
-    for batch in importer.batches([Path(p) for p in paths], options):
+    for batch in importer.batches(files, options):
+        batch.file = renamed(batch.file, names) or batch.file
         if batch.has_rows:
             for row in batch.rows:
                 check_row(row, file=batch.file, record=None)
         else:
             for event in batch.events:
                 check_storable(event, file=batch.file, record=None)
-        if importer.dedupe and not streaming:
-            kept = []
-            for event in batch.events:
-                key = event.dedupe_key()
-                if key is None or key not in seen:
-                    if key is not None:
-                        seen.add(key)
-                    kept.append(event)
-            batch.events = kept
+        if importer.dedupe and not options.streaming:
+            batch.events = list(first_of_each(batch.events, seen))
         yield batch
 
 
 def read_events(
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -185,7 +222,7 @@ def read_events(
 
 def read_rows(
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     *,
     held: list[TimelineEvent],
     since: dt.datetime | None = None,

@@ -35,6 +35,7 @@ from blamefree.schemas.follow_up import (
     RemindReportRead,
     ReviewCreate,
     ReviewRead,
+    SignOffRead,
 )
 from blamefree.schemas.lint import FindingRead
 from blamefree.schemas.postmortems import (
@@ -50,6 +51,7 @@ from blamefree.schemas.postmortems import (
     PostmortemUpdate,
     RestoreRead,
     RevisionRead,
+    StoreStatusRead,
 )
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -80,6 +82,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "PullResultRead": PullResultRead,
     "ReviewCreate": ReviewCreate,
     "ReviewRead": ReviewRead,
+    "SignOffRead": SignOffRead,
     "PersonCreate": PersonCreate,
     "PersonRead": PersonRead,
     "RemindReportRead": RemindReportRead,
@@ -87,6 +90,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "DeliveryRead": DeliveryRead,
     "FindingRead": FindingRead,
     "ErrorRead": ErrorRead,
+    "StoreStatusRead": StoreStatusRead,
 }
 """Every published schema by name: the document model, then each resource's Create/Update/Read."""
 
@@ -150,6 +154,8 @@ __all__ = [
     "ReviewCreate",
     "ReviewRead",
     "RevisionRead",
+    "SignOffRead",
+    "StoreStatusRead",
     "all_json_schemas",
     "json_schema",
     "metrics_json_schema",

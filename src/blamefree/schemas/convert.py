@@ -36,6 +36,7 @@ from blamefree.schemas.follow_up import (
     PersonRead,
     RemindReportRead,
     ReviewRead,
+    SignOffRead,
 )
 from blamefree.schemas.lint import FindingRead
 from blamefree.schemas.postmortems import (
@@ -52,6 +53,7 @@ from blamefree.schemas.postmortems import (
 )
 from blamefree.store.follow_through import HistoryEntry, Person
 from blamefree.store.records import PostmortemSummary, RevisionInfo, StoredPostmortem
+from blamefree.store.sign_offs import SignOffRecord
 
 if TYPE_CHECKING:  # services import these modules' functions; only their types are needed here
     from blamefree.services.actions import ActionView, MeasureView
@@ -129,7 +131,10 @@ def summary_read(summary: PostmortemSummary) -> PostmortemSummaryRead:
 def revision_read(revision: RevisionInfo) -> RevisionRead:
     """One entry of the history."""
     return RevisionRead(
-        version=revision.version, created_at=revision.created_at, message=revision.message
+        version=revision.version,
+        created_at=revision.created_at,
+        message=revision.message,
+        by=revision.author,
     )
 
 
@@ -424,4 +429,16 @@ def error_read(error: BlamefreeError) -> ErrorRead:
         field=where.field if where is not None else None,
         file=where.file if where is not None else None,
         line=where.line if where is not None else None,
+    )
+
+
+def sign_off_read(record: SignOffRecord) -> SignOffRead:
+    """One role's sign-off."""
+    return SignOffRead(
+        incident_id=record.incident_id,
+        role=record.role,
+        name=record.name,
+        date=record.signed_on,
+        recorded_by=record.recorded_by,
+        recorded_at=record.recorded_at,
     )

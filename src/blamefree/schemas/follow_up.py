@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from blamefree.domain.enums import ReviewKind, Severity
+from blamefree.domain.enums import ReviewKind, Severity, SignOffRole
 from blamefree.schemas.base import InputModel, ReadModel, Timestamp
 
 
@@ -102,3 +102,14 @@ class RemindReportRead(ReadModel):
     digests: list[DigestRead]
     deliveries: list[DeliveryRead]
     unrouted: list[str] = Field(description="Owners with no address to reach them at")
+
+
+class SignOffRead(ReadModel):
+    """Who signed a post-mortem off in one role, on which day, and who recorded it when."""
+
+    incident_id: str
+    role: SignOffRole
+    name: str
+    date: dt.date | None = Field(description="The day of the sign-off, as the section says")
+    recorded_by: str | None
+    recorded_at: Timestamp

@@ -77,6 +77,7 @@ class RevisionRead(ReadModel):
     version: int
     created_at: Timestamp
     message: str | None
+    by: str | None = Field(description="Who saved this version (None before authors were kept)")
 
 
 class StatedRead(ReadModel):
@@ -143,3 +144,12 @@ class RestoreRead(ReadModel):
     action: str
     restored_version: int
     version: int
+
+
+class StoreStatusRead(ReadModel):
+    """The store's schema revision beside the one this Blamefree needs (`db status`)."""
+
+    database_url: str = Field(description="Where the store is, with any password masked")
+    current: str | None = Field(description="The store's revision; None for an empty database")
+    head: str
+    up_to_date: bool

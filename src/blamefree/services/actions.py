@@ -14,10 +14,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
-
 from blamefree.domain import actions as rules
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
+from blamefree.domain.item_matching import new_action_uid
 from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
 from blamefree.errors import CriterionNotFound, MeasureNotFound, ValidationFailed
 from blamefree.services.saving import save_revision
@@ -26,7 +25,6 @@ from blamefree.store.follow_through import (
     ActionRecord,
     FollowThroughRepository,
     HistoryEntry,
-    new_action_uid,
 )
 
 
@@ -62,7 +60,7 @@ def view(record: ActionRecord, *, today: dt.date) -> ActionView:
 
 
 def list_actions(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     today: dt.date,
     owner: str | None = None,
@@ -79,12 +77,11 @@ def list_actions(
     ``overdue`` keeps items past due; ``due_within`` keeps open items due within that many days
     (overdue ones included). Both leave closed items out.
     """
-    with UnitOfWork(engine) as uow:
-        records = FollowThroughRepository(uow.session).list_actions(
-            statuses=statuses or None,
-            severities=severities or None,
-            incident_id=incident_id,
-        )
+    records = FollowThroughRepository(uow.session).list_actions(
+        statuses=statuses or None,
+        severities=severities or None,
+        incident_id=incident_id,
+    )
     if owner is not None:
         records = [r for r in records if rules.same_owner(r.owner, owner)]
     views = [view(record, today=today) for record in records]
@@ -95,16 +92,14 @@ def list_actions(
     return views
 
 
-def get_action(engine: Engine, *, action_id: str, today: dt.date) -> ActionView:
+def get_action(uow: UnitOfWork, *, action_id: str, today: dt.date) -> ActionView:
     """One action item by id."""
-    with UnitOfWork(engine) as uow:
-        return view(FollowThroughRepository(uow.session).get_action(action_id), today=today)
+    return view(FollowThroughRepository(uow.session).get_action(action_id), today=today)
 
 
-def action_history(engine: Engine, *, action_id: str) -> list[HistoryEntry]:
+def action_history(uow: UnitOfWork, *, action_id: str) -> list[HistoryEntry]:
     """Every recorded change of one action item, oldest first."""
-    with UnitOfWork(engine) as uow:
-        return FollowThroughRepository(uow.session).history(action_id)
+    return FollowThroughRepository(uow.session).history(action_id)
 
 
 # --- changes through the document ----------------------------------------------------------
@@ -150,10 +145,10 @@ Change = Callable[[Horizon, ActionItem], tuple[Horizon, ActionItem, str] | None]
 
 
 def _change_item(
-    engine: Engine, *, action_id: str, now: dt.datetime, by: str | None, change: Change
+    uow: UnitOfWork, *, action_id: str, now: dt.datetime, by: str | None, change: Change
 ) -> ActionView:
     """Apply ``change`` to one item of its document and save the document."""
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         record = repo.get_action(action_id)
         stored = uow.postmortems.get(record.incident_id)
@@ -177,7 +172,7 @@ def _change_item(
 
 
 def set_action(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     action_id: str,
     now: dt.datetime,
@@ -218,11 +213,11 @@ def set_action(
             return None
         return horizon, updated, ", ".join(what)
 
-    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+    return _change_item(uow, action_id=action_id, now=now, by=by, change=change)
 
 
 def assign_action(
-    engine: Engine, *, action_id: str, owner: str, now: dt.datetime, by: str | None = None
+    uow: UnitOfWork, *, action_id: str, owner: str, now: dt.datetime, by: str | None = None
 ) -> ActionView:
     """Give an action item to someone."""
     if not owner.strip():
@@ -235,11 +230,11 @@ def assign_action(
         assigned = item.model_copy(update={"owner": owner.strip(), "owner_text": None})
         return horizon, assigned, f"assigned to {owner}"
 
-    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+    return _change_item(uow, action_id=action_id, now=now, by=by, change=change)
 
 
 def move_action(
-    engine: Engine, *, action_id: str, horizon: Horizon, now: dt.datetime, by: str | None = None
+    uow: UnitOfWork, *, action_id: str, horizon: Horizon, now: dt.datetime, by: str | None = None
 ) -> ActionView:
     """Move an action item to another horizon (at its end); its due date stays as it was."""
 
@@ -248,11 +243,11 @@ def move_action(
             return None
         return horizon, item, f"moved from {old.value} to {horizon.value}"
 
-    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+    return _change_item(uow, action_id=action_id, now=now, by=by, change=change)
 
 
 def link_tracker(
-    engine: Engine, *, action_id: str, link: TrackerLink, now: dt.datetime, by: str | None = None
+    uow: UnitOfWork, *, action_id: str, link: TrackerLink, now: dt.datetime, by: str | None = None
 ) -> ActionView:
     """Record the tracker issue an action item is tracked as (after a push)."""
 
@@ -262,7 +257,7 @@ def link_tracker(
         updated = item.model_copy(update={"tracker": link})
         return horizon, updated, f"tracked as {link.system.label} {link.key}"
 
-    return _change_item(engine, action_id=action_id, now=now, by=by, change=change)
+    return _change_item(uow, action_id=action_id, now=now, by=by, change=change)
 
 
 @dataclass(frozen=True)
@@ -274,7 +269,7 @@ class AddedAction:
 
 
 def add_action(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     text: str,
@@ -293,7 +288,7 @@ def add_action(
     """
     if not text.strip():
         raise ValidationFailed("an action item needs some text", field="text")
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         stored = uow.postmortems.get(incident_id)
         records = repo.list_actions(incident_id=incident_id)
@@ -341,11 +336,10 @@ class MeasureView:
     closed_at: dt.datetime | None
 
 
-def list_measures(engine: Engine, *, incident_id: str) -> list[MeasureView]:
+def list_measures(uow: UnitOfWork, *, incident_id: str) -> list[MeasureView]:
     """A post-mortem's prevention measures, category by category."""
-    with UnitOfWork(engine) as uow:
-        doc = uow.postmortems.get(incident_id).doc
-        closed = FollowThroughRepository(uow.session).prevention_closed_at(incident_id)
+    doc = uow.postmortems.get(incident_id).doc
+    closed = FollowThroughRepository(uow.session).prevention_closed_at(incident_id)
     return [
         MeasureView(incident_id, category, i + 1, item, closed.get((category, i)))
         for category in ("technical", "process", "monitoring")
@@ -354,7 +348,7 @@ def list_measures(engine: Engine, *, incident_id: str) -> list[MeasureView]:
 
 
 def set_measure(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     category: str,
@@ -368,7 +362,7 @@ def set_measure(
         raise ValidationFailed(
             f"category {category!r} is not technical, process or monitoring", field="category"
         )
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
         measures = stored.doc.prevention_measures.model_copy(deep=True)
         items: list[CheckItem] = getattr(measures, category)
@@ -393,20 +387,19 @@ def set_measure(
     )
 
 
-def evaluate_criteria(engine: Engine, *, incident_id: str) -> list[rules.CriterionState]:
+def evaluate_criteria(uow: UnitOfWork, *, incident_id: str) -> list[rules.CriterionState]:
     """The success criteria of a post-mortem, evaluated from its data where they can be."""
-    with UnitOfWork(engine) as uow:
-        doc = uow.postmortems.get(incident_id).doc
+    doc = uow.postmortems.get(incident_id).doc
     return rules.evaluate_success_criteria(doc)
 
 
 def add_criterion(
-    engine: Engine, *, incident_id: str, text: str, now: dt.datetime, by: str | None = None
+    uow: UnitOfWork, *, incident_id: str, text: str, now: dt.datetime, by: str | None = None
 ) -> list[rules.CriterionState]:
     """Add a custom success criterion (checked by hand unless Blamefree knows it)."""
     if not text.strip():
         raise ValidationFailed("a success criterion needs some text", field="text")
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
         follow_up = stored.doc.follow_up.model_copy(deep=True)
         follow_up.success_criteria.append(CheckItem(text=text.strip()))
@@ -416,7 +409,7 @@ def add_criterion(
 
 
 def check_criterion(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     number: int,
@@ -425,7 +418,7 @@ def check_criterion(
     by: str | None = None,
 ) -> list[rules.CriterionState]:
     """Tick or untick a criterion checked by hand; evaluated ones follow the data instead."""
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
         follow_up = stored.doc.follow_up.model_copy(deep=True)
         criteria = follow_up.success_criteria
@@ -449,11 +442,11 @@ def check_criterion(
 
 
 def apply_criteria(
-    engine: Engine, *, incident_id: str, now: dt.datetime, by: str | None = None
+    uow: UnitOfWork, *, incident_id: str, now: dt.datetime, by: str | None = None
 ) -> list[rules.CriterionState]:
     """Tick the evaluated criteria as the data says: an explicit edit, one box per criterion
     that disagrees (nothing else ticks them: the checkboxes are the author's)."""
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
         changed = [s.text for s in rules.evaluate_success_criteria(stored.doc) if s.disagrees]
         if not changed:
@@ -462,3 +455,27 @@ def apply_criteria(
         message = "success criteria set from the data: " + ", ".join(changed)
         saved = _save(uow, stored, doc, message=message, by=by)
     return rules.evaluate_success_criteria(saved.doc)
+
+
+def change_criteria(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    add: str | None = None,
+    check: int | None = None,
+    uncheck: int | None = None,
+    apply: bool = False,
+    now: dt.datetime,
+    by: str | None = None,
+) -> list[rules.CriterionState]:
+    """What ``actions criteria`` does in one go: add a criterion, tick or untick one by hand,
+    set the evaluated ones from the data (in that order, each a revision when it changes
+    something), and return the criteria as they then stand."""
+    if add is not None:
+        add_criterion(uow, incident_id=incident_id, text=add, now=now, by=by)
+    for number, met in ((check, True), (uncheck, False)):
+        if number is not None:
+            check_criterion(uow, incident_id=incident_id, number=number, met=met, now=now, by=by)
+    if apply:
+        apply_criteria(uow, incident_id=incident_id, now=now, by=by)
+    return evaluate_criteria(uow, incident_id=incident_id)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from icalendar import Calendar, Event
-from sqlalchemy import Engine
 
 from blamefree.services.actions import ActionView, list_actions
 from blamefree.services.reviews import ReviewView, list_reviews
+from blamefree.store import UnitOfWork
 
 PRODID = "-//Blamefree//Follow-through//EN"
 UID_DOMAIN = "blamefree"
@@ -83,7 +83,7 @@ def _review_event(review: ReviewView, stamp: dt.datetime) -> Event | None:
 
 
 def build_calendar(
-    engine: Engine, *, now: dt.datetime, owner: str | None = None, reviews: bool = True
+    uow: UnitOfWork, *, now: dt.datetime, owner: str | None = None, reviews: bool = True
 ) -> bytes:
     """The feed as iCalendar bytes: open items' due dates and reviews not held yet.
 
@@ -97,7 +97,7 @@ def build_calendar(
     calendar.add("x-wr-calname", f"Blamefree: {owner}" if owner else "Blamefree follow-through")
     stamp = now.astimezone(dt.UTC).replace(microsecond=0)
     involved: set[str] = set()
-    for action in list_actions(engine, today=today, owner=owner):
+    for action in list_actions(uow, today=today, owner=owner):
         if action.record.status.closed:
             continue
         involved.add(action.record.incident_id)
@@ -105,7 +105,7 @@ def build_calendar(
         if event is not None:
             calendar.add_component(event)
     if reviews:
-        for review in list_reviews(engine, today=today):
+        for review in list_reviews(uow, today=today):
             if owner is not None and review.incident_id not in involved:
                 continue  # someone's own feed: reviews of the post-mortems they have work in
             event = _review_event(review, stamp)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Engine
-
 from blamefree.errors import PersonNotFound, ValidationFailed
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, Person
@@ -17,7 +15,7 @@ _SLACK = re.compile(r"^@?[a-z0-9][a-z0-9._-]{0,79}$|^[UW][A-Z0-9]{6,}$", re.IGNO
 
 
 def add_person(
-    engine: Engine, *, name: str, email: str | None = None, slack: str | None = None
+    uow: UnitOfWork, *, name: str, email: str | None = None, slack: str | None = None
 ) -> tuple[Person, bool]:
     """Add someone, or update their addresses; returns them and whether they were new."""
     name = name.strip()
@@ -37,28 +35,19 @@ def add_person(
     handle = slack.strip() if slack else None
     if handle and not handle.startswith("@") and not re.match(r"^[UW][A-Z0-9]{6,}$", handle):
         handle = "@" + handle
-    with UnitOfWork(engine) as uow:
-        repo = FollowThroughRepository(uow.session)
-        new = repo.put_person(Person(name, email.strip() if email else None, handle))
-        person = repo.person(name)
+    repo = FollowThroughRepository(uow.session)
+    new = repo.put_person(Person(name, email.strip() if email else None, handle))
+    person = repo.person(name)
     assert person is not None
     return person, new
 
 
-def list_people(engine: Engine) -> list[Person]:
+def list_people(uow: UnitOfWork) -> list[Person]:
     """Everyone in the directory, by name."""
-    with UnitOfWork(engine) as uow:
-        return FollowThroughRepository(uow.session).people()
+    return FollowThroughRepository(uow.session).people()
 
 
-def find_person(engine: Engine, *, name: str) -> Person | None:
-    """Someone by name (case-insensitive when there is no exact match), or None."""
-    with UnitOfWork(engine) as uow:
-        return FollowThroughRepository(uow.session).person(name)
-
-
-def remove_person(engine: Engine, *, name: str) -> None:
+def remove_person(uow: UnitOfWork, *, name: str) -> None:
     """Take someone out of the directory."""
-    with UnitOfWork(engine) as uow:
-        if not FollowThroughRepository(uow.session).remove_person(name):
-            raise PersonNotFound(f"{name!r} is not in the people directory")
+    if not FollowThroughRepository(uow.session).remove_person(name):
+        raise PersonNotFound(f"{name!r} is not in the people directory")

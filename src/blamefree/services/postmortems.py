@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-
-from sqlalchemy import Engine
 
 from blamefree.domain import derive
 from blamefree.domain.enums import Severity
@@ -73,79 +71,75 @@ def read_file(path: Path, *, timezone: str | None = None) -> Postmortem:
 
 
 def create_postmortem(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     postmortem_in: Postmortem,
     text: str | None = None,
     message: str | None = None,
+    by: str | None = None,
 ) -> StoredPostmortem:
     """Store a new post-mortem (version 1): ``text`` as written, else its rendering."""
-    with UnitOfWork(engine) as uow:
-        return create_revision(uow, doc=postmortem_in, text=text, message=message)
+    return create_revision(uow, doc=postmortem_in, text=text, message=message, by=by)
 
 
-def get_postmortem(engine: Engine, *, incident_id: str) -> StoredPostmortem:
+def get_postmortem(uow: UnitOfWork, *, incident_id: str) -> StoredPostmortem:
     """The stored post-mortem with that id."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.get(incident_id)
+    return uow.postmortems.get(incident_id)
 
 
 def list_postmortems(
-    engine: Engine, *, severity: Sequence[Severity] | None = None
+    uow: UnitOfWork, *, severity: Sequence[Severity] | None = None
 ) -> list[PostmortemSummary]:
     """Every stored post-mortem, newest first."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.list(severity=severity or None)
+    return uow.postmortems.list(severity=severity or None)
 
 
 def update_postmortem(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     postmortem_in: Postmortem,
     expected_version: int,
     text: str | None = None,
     message: str | None = None,
+    by: str | None = None,
 ) -> StoredPostmortem:
     """Save a new version; ``StaleEdit`` if someone saved since ``expected_version``.
 
     ``text`` is the author's text of the new version; without it the change is patched into
     the stored text.
     """
-    with UnitOfWork(engine) as uow:
-        return save_revision(
-            uow,
-            incident_id=incident_id,
-            doc=postmortem_in,
-            expected_version=expected_version,
-            text=text,
-            message=message,
-        )
+    return save_revision(
+        uow,
+        incident_id=incident_id,
+        doc=postmortem_in,
+        expected_version=expected_version,
+        text=text,
+        message=message,
+        by=by,
+    )
 
 
-def delete_postmortem(engine: Engine, *, incident_id: str) -> None:
+def delete_postmortem(uow: UnitOfWork, *, incident_id: str) -> None:
     """Remove a post-mortem and everything that hangs off it."""
-    with UnitOfWork(engine) as uow:
-        uow.postmortems.delete(incident_id)
+    uow.postmortems.delete(incident_id)
 
 
-def history(engine: Engine, *, incident_id: str) -> list[RevisionInfo]:
+def history(uow: UnitOfWork, *, incident_id: str) -> list[RevisionInfo]:
     """Every saved version, oldest first."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.history(incident_id)
+    return uow.postmortems.history(incident_id)
 
 
 def diff(
-    engine: Engine, *, incident_id: str, rev_a: int | None = None, rev_b: int | None = None
+    uow: UnitOfWork, *, incident_id: str, rev_a: int | None = None, rev_b: int | None = None
 ) -> str:
     """Unified diff of the Markdown of two revisions (default: the previous and the latest)."""
-    with UnitOfWork(engine) as uow:
-        revisions = uow.postmortems.history(incident_id)
-        latest = revisions[-1].version
-        b = rev_b if rev_b is not None else latest
-        a = rev_a if rev_a is not None else max(1, b - 1)
-        old = uow.postmortems.revision(incident_id, a)
-        new = uow.postmortems.revision(incident_id, b)
+    revisions = uow.postmortems.history(incident_id)
+    latest = revisions[-1].version
+    b = rev_b if rev_b is not None else latest
+    a = rev_a if rev_a is not None else max(1, b - 1)
+    old = uow.postmortems.revision(incident_id, a)
+    new = uow.postmortems.revision(incident_id, b)
     return "".join(
         difflib.unified_diff(
             old.markdown.splitlines(keepends=True),
@@ -156,22 +150,19 @@ def diff(
     )
 
 
-def revision_markdown(engine: Engine, *, incident_id: str, version: int) -> str:
+def revision_markdown(uow: UnitOfWork, *, incident_id: str, version: int) -> str:
     """The Markdown of one saved version."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.revision(incident_id, version).markdown
+    return uow.postmortems.revision(incident_id, version).markdown
 
 
-def export_markdown(engine: Engine, *, incident_id: str) -> str:
+def export_markdown(uow: UnitOfWork, *, incident_id: str) -> str:
     """What ``export --format md`` writes: the current version's text, byte for byte."""
-    with UnitOfWork(engine) as uow:
-        return current_text(uow, incident_id=incident_id)[1]
+    return current_text(uow, incident_id=incident_id)[1]
 
 
-def stored_document(engine: Engine, *, incident_id: str) -> tuple[StoredPostmortem, str]:
+def stored_document(uow: UnitOfWork, *, incident_id: str) -> tuple[StoredPostmortem, str]:
     """The stored post-mortem and the author's text of its current version."""
-    with UnitOfWork(engine) as uow:
-        return current_text(uow, incident_id=incident_id)
+    return current_text(uow, incident_id=incident_id)
 
 
 def metrics_of(doc: Postmortem) -> dict[MetricName, Metric]:
@@ -205,7 +196,7 @@ class ImportReport:
 
 
 def import_files(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     paths: Sequence[Path],
     timezone: str | None = None,
@@ -213,24 +204,37 @@ def import_files(
     force: bool = False,
     today: dt.date,
     on_file: Callable[[ImportOutcome], None] | None = None,
+    by: str | None = None,
 ) -> ImportReport:
     """Import Markdown post-mortems, each file on its own: all of it or nothing of it.
 
     A file whose incident id is stored already is refused (``DuplicatePostmortem``) unless
     ``update`` is set; then it becomes a new version without losing what the store gained
     since the file was made (see ``services.updates``), or is left alone when nothing changed.
-    Errors are collected per file; the other files go on.
+    Errors are collected per file; the other files go on. One file is one transaction of
+    ``uow`` (its id picked and its version saved together); with several files, each one that
+    is stored is committed before the next is read, so a failure later keeps it.
     """
     report = ImportReport()
-    for path in paths:
+    for index, path in enumerate(paths):
         outcome = ImportOutcome(path=path)
         try:
             file = updates.read_document_file(path, timezone=timezone)
             outcome.incident_id = file.doc.incident_id
             outcome.action, outcome.version, outcome.incident_id = _store_imported(
-                engine, file, update=update, force=force, today=today, timezone=timezone, path=path
+                uow,
+                file,
+                update=update,
+                force=force,
+                today=today,
+                timezone=timezone,
+                path=path,
+                by=by,
             )
+            if index < len(paths) - 1:
+                uow.commit()
         except BlamefreeError as error:
+            uow.rollback()
             outcome.error = error
         report.outcomes.append(outcome)
         if on_file is not None:
@@ -243,7 +247,7 @@ class _LostRace(DuplicatePostmortem):
 
 
 def _store_imported(
-    engine: Engine,
+    uow: UnitOfWork,
     file: updates.FileDocument,
     *,
     update: bool,
@@ -251,6 +255,7 @@ def _store_imported(
     today: dt.date,
     timezone: str | None,
     path: Path,
+    by: str | None,
 ) -> tuple[str, int, str]:
     """Create or update from one file in one unit of work; (action, version, incident id)."""
     message = f"imported from {path.name}"
@@ -266,7 +271,7 @@ def _store_imported(
         assert incident_id is not None
         if not uow.postmortems.exists(incident_id):
             try:
-                created = create_revision(uow, doc=doc, text=file.text, message=message)
+                created = create_revision(uow, doc=doc, text=file.text, message=message, by=by)
             except DuplicatePostmortem as error:
                 if picked or update:
                     raise _LostRace(str(error)) from error
@@ -281,15 +286,16 @@ def _store_imported(
             base_version=file.base.version if file.base is not None else None,
             timezone=timezone,
         )
-        saved = updates.save_plan(uow, plan, message=message, force=force, source=str(path))
+        saved = updates.save_plan(uow, plan, message=message, force=force, source=str(path), by=by)
         return saved.action, saved.stored.version, incident_id
 
     for attempt in range(updates.ATTEMPTS):
         try:
-            return updates.retrying(engine, work)
+            return updates.retrying(uow, work)
         except _LostRace:
             if attempt == updates.ATTEMPTS - 1:
                 raise
+            uow.rollback()  # the insert failed: start this file again on what the other stored
     raise AssertionError("unreachable")
 
 
@@ -301,11 +307,10 @@ def _already_stored(path: Path, incident_id: str) -> DuplicatePostmortem:
     )
 
 
-def unused_incident_id(engine: Engine, *, day: dt.date) -> str:
+def unused_incident_id(uow: UnitOfWork, *, day: dt.date) -> str:
     """The default id for an incident on ``day`` not taken in the store: ``INC-YYYYMMDD``,
     else ``INC-YYYYMMDD-2``, ``-3``, ..."""
-    with UnitOfWork(engine) as uow:
-        return _unused_id(uow, day)
+    return _unused_id(uow, day)
 
 
 def _unused_id(uow: UnitOfWork, day: dt.date) -> str:
@@ -341,6 +346,7 @@ def _save_edit(
     file: updates.FileDocument,
     base_version: int,
     timezone: str | None,
+    by: str | None,
 ) -> tuple[updates.UpdatePlan, updates.UpdateOutcome | None]:
     """Save an edit merged onto what is stored, unless it conflicts; the plan either way."""
     plan = updates.plan_update(
@@ -348,16 +354,17 @@ def _save_edit(
     )
     if plan.conflicts:
         return plan, None
-    return plan, updates.save_plan(uow, plan, message="edited")
+    return plan, updates.save_plan(uow, plan, message="edited", by=by)
 
 
 def edit_postmortem(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     run_editor: Callable[[str], str],
     timezone: str | None = None,
     max_rounds: int = 20,
+    by: str | None = None,
 ) -> StoredPostmortem | None:
     """Open the Markdown in an editor, validate, save; re-open with the error on a bad edit.
 
@@ -366,13 +373,17 @@ def edit_postmortem(
     what others saved meanwhile is merged with the edit; where both changed the same field, the
     editor opens again with the conflicts noted at the top and the edit's values in the text,
     now based on the latest version (close it unchanged to give up).
+
+    No transaction stays open while a person types: what was read is let go before the editor
+    opens, and the save starts a fresh transaction of ``uow``.
     """
-    stored, stored_markdown = stored_document(engine, incident_id=incident_id)
+    stored, stored_markdown = stored_document(uow, incident_id=incident_id)
     base_version = stored.version
     text = updates.based_markdown(stored, stored_markdown)
     conflicted: updates.UpdatePlan | None = None
     problem: TemplateParseError | None = None
     for _ in range(max_rounds):
+        uow.rollback()  # nothing written yet: end the read before the editor opens
         returned = run_editor(text)
         edited = strip_edit_notes(returned)
         if returned == text or (conflicted is None and edited == strip_edit_notes(text)):
@@ -405,13 +416,14 @@ def edit_postmortem(
             doc=doc, text=without_marker(edited), base=None, source=f"{incident_id}.md"
         )
         plan, saved = updates.retrying(
-            engine,
+            uow,
             partial(
                 _save_edit,
                 incident_id=incident_id,
                 file=file,
                 base_version=base_version,
                 timezone=timezone,
+                by=by,
             ),
         )
         if saved is not None:
@@ -431,37 +443,51 @@ def edit_postmortem(
 
 
 def resolve_document(
-    engine_factory: Callable[[], Engine], *, file_or_id: str, timezone: str | None = None
+    uow_factory: Callable[[], AbstractContextManager[UnitOfWork]],
+    *,
+    file_or_id: str,
+    text: str | None = None,
+    timezone: str | None = None,
 ) -> Postmortem:
-    """A document from a Markdown file if the path exists, else from the store by id."""
-    if file_or_id == "-":
-        return parse(sys.stdin.read(), source="<stdin>", timezone=timezone)
+    """A document from ``text`` (what the shell read, e.g. stdin, when ``file_or_id`` is
+    ``-``), from a Markdown file if the path exists, else from the store by id."""
+    if text is not None:
+        return parse(text, source="<stdin>", timezone=timezone)
     path = Path(file_or_id)
     if path.is_file():
         return read_file(path, timezone=timezone)
+    return _stored(uow_factory, file_or_id).doc
+
+
+def _stored(
+    uow_factory: Callable[[], AbstractContextManager[UnitOfWork]], incident_id: str
+) -> StoredPostmortem:
     try:
-        return get_postmortem(engine_factory(), incident_id=file_or_id).doc
+        with uow_factory() as uow:
+            return get_postmortem(uow, incident_id=incident_id)
     except PostmortemNotFound as exc:
         raise PostmortemNotFound(
-            f"{file_or_id!r} is neither a file nor the incident id of a stored post-mortem"
+            f"{incident_id!r} is neither a file nor the incident id of a stored post-mortem"
         ) from exc
 
 
 def resolve_document_and_base(
-    engine_factory: Callable[[], Engine], *, file_or_id: str, timezone: str | None = None
+    uow_factory: Callable[[], AbstractContextManager[UnitOfWork]],
+    *,
+    file_or_id: str,
+    text: str | None = None,
+    timezone: str | None = None,
 ) -> tuple[Postmortem, BaseMarker | None]:
-    """Like ``resolve_document``, with the stored version the document is (or was made from)."""
-    if file_or_id == "-":
-        file = updates.read_document(sys.stdin.read(), source="<stdin>", timezone=timezone)
+    """Like ``resolve_document``, with the stored version the document is (or was made from).
+
+    ``uow_factory`` opens the unit of work only when the document comes from the store, so a
+    file is read without touching (or creating) a store."""
+    if text is not None:
+        file = updates.read_document(text, source="<stdin>", timezone=timezone)
         return file.doc, file.base
     path = Path(file_or_id)
     if path.is_file():
         file = updates.read_document_file(path, timezone=timezone)
         return file.doc, file.base
-    try:
-        stored = get_postmortem(engine_factory(), incident_id=file_or_id)
-    except PostmortemNotFound as exc:
-        raise PostmortemNotFound(
-            f"{file_or_id!r} is neither a file nor the incident id of a stored post-mortem"
-        ) from exc
+    stored = _stored(uow_factory, file_or_id)
     return stored.doc, BaseMarker(incident_id=stored.incident_id, version=stored.version)

@@ -1,6 +1,9 @@
 """Use case: send today's reminder digests by e-mail, Slack and webhook, each at most once a day.
 
-Each message is recorded in the store, in its own transaction, as soon as it was tried: sent ones
+Each message is claimed and then recorded in the store, each committed at once (the unit of
+work the caller passes in commits twice per message: a deliberate exception to one
+transaction per command, so a crash or an overlapping run never sends a message twice and a
+failed one is retried), as soon as it was tried: sent ones
 are skipped for the rest of the day; failed ones are retried by the next run (the same day, or as
 part of the next day's digest, which still holds every item that is not done).
 
@@ -20,12 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import Engine
 
 from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
 from blamefree.domain.enums import ActionStatus
-from blamefree.errors import BlamefreeError, ConfigError
+from blamefree.errors import BlamefreeError, ConfigError, ExternalServiceError
 from blamefree.notify.digest import (
     ActionRef,
     Channel,
@@ -103,12 +105,42 @@ class RemindReport:
         """Messages that could not be delivered (they are retried by the next run)."""
         return [r for r in self.results if r.status == FAILED_STATUS]
 
+    @property
+    def unrouted_message(self) -> str | None:
+        """What to say about owners no message could go to (a warning on a dry run)."""
+        if not self.unrouted:
+            return None
+        return (
+            f"no e-mail address for {', '.join(self.unrouted)}, and BLAMEFREE_REMIND_FALLBACK "
+            "is not set: add addresses with `blamefree people add NAME --email ADDRESS` or set "
+            "a fallback"
+        )
 
-ReviewSource = Callable[[Engine, dt.date, int], list[ReviewRef]]
+    def problem(self) -> BlamefreeError | None:
+        """The error the run ends with, if any: owners left without a message (``ConfigError``:
+        a person must act; a dry run only warns) win over failed messages
+        (``ExternalServiceError``: retried by the next run), which are named either way."""
+        failed = self.failed
+        failures = ""
+        if failed:
+            details = "; ".join(
+                f"{r.channel.value} to {r.recipient}: {r.error}" for r in failed[:3]
+            )
+            more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+            failures = f"{len(failed)} of {len(self.results)} reminders failed: {details}{more}"
+        unrouted = self.unrouted_message
+        if unrouted is not None and not self.dry_run:
+            return ConfigError(unrouted + (f". Also: {failures}" if failures else ""))
+        if failed:
+            return ExternalServiceError(failures)
+        return None
+
+
+ReviewSource = Callable[[UnitOfWork, dt.date, int], list[ReviewRef]]
 
 
 def remind(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     settings: Settings,
     today: dt.date,
@@ -116,26 +148,23 @@ def remind(
     dry_run: bool = False,
     reviews: ReviewSource | None = None,
     transport: httpx.BaseTransport | None = None,
-    clock: Clock | None = None,
+    clock: Clock,
     sleep: Sleep | None = None,
 ) -> RemindReport:
     """Build today's digests and send those not sent yet today; record every attempt.
 
-    ``clock`` (real UTC time, for claims) and ``sleep`` (while another run sends a message)
-    default to the system's.
+    ``clock`` is the real UTC time, for claims (``now`` may be pinned; a claim's lease runs on
+    the wall clock); ``sleep`` (while another run sends a message) defaults to the system's.
     """
     within = settings.remind_due_within_days
-    with UnitOfWork(engine) as uow:
-        follow = FollowThroughRepository(uow.session)
-        actions = [
-            action_ref(record)
-            for record in follow.list_actions(
-                statuses=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
-            )
-        ]
-        contacts = [Contact(p.name, p.email, p.slack) for p in follow.people()]
-        done_today = DeliveryRepository(uow.session).of_day(today)
-    review_refs = (reviews or pending_reviews)(engine, today, within)
+    follow = FollowThroughRepository(uow.session)
+    actions = [
+        action_ref(record)
+        for record in follow.list_actions(statuses=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+    ]
+    contacts = [Contact(p.name, p.email, p.slack) for p in follow.people()]
+    done_today = DeliveryRepository(uow.session).of_day(today)
+    review_refs = (reviews or pending_reviews)(uow, today, within)
     digests = build_digests(actions, review_refs, today=today, within_days=within)
     mail = smtp_config(
         host=settings.smtp_host,
@@ -171,14 +200,14 @@ def remind(
             pending.append(delivery)
     if pending:
         results += _send_all(
-            engine,
+            uow,
             pending,
             mail=mail,
             today=today,
             now=now,
             transport=transport,
             secrets=settings_secrets(settings),
-            clock=clock or _utc_now,
+            clock=clock,
             sleep=sleep or time.sleep,
         )
     place = {(d.channel, d.recipient): i for i, d in enumerate(plan.deliveries)}
@@ -193,7 +222,7 @@ def remind(
 
 
 def _send_all(
-    engine: Engine,
+    uow: UnitOfWork,
     pending: list[Delivery],
     *,
     mail: SmtpConfig | None,
@@ -212,13 +241,13 @@ def _send_all(
         Mailer(mail) if mail else _NoMailer() as mailer,
     ):
         for delivery in pending:
-            claim = _claim(engine, delivery, today=today, now=now, holder=holder, clock=clock)
+            claim = _claim(uow, delivery, today=today, now=now, holder=holder, clock=clock)
             # Another run is sending it: wait for its outcome. Its claim expires within the
             # lease (then it is taken over), so the wait is bounded by the lease.
             waiting_since = clock()
             while claim is Claim.BUSY and clock() - waiting_since <= CLAIM_LEASE + WAIT_MARGIN:
                 sleep(POLL_SECONDS)
-                claim = _claim(engine, delivery, today=today, now=now, holder=holder, clock=clock)
+                claim = _claim(uow, delivery, today=today, now=now, holder=holder, clock=clock)
             if claim is Claim.SENT:
                 results.append(_result(delivery, BUSY_STATUS))
                 continue
@@ -236,11 +265,11 @@ def _send_all(
                 error = f"could not be sent ({type(failure).__name__}: {failure})"
             except BaseException:
                 # Ctrl-C or exit: leave it failed, so the next run retries it, then stop.
-                _record(engine, delivery, today=today, now=now, error=INTERRUPTED)
+                _record(uow, delivery, today=today, now=now, error=INTERRUPTED)
                 raise
             if error is not None:
                 error = shorten(redact(error, secrets=secrets), ERROR_CHARS)
-            record = _record(engine, delivery, today=today, now=now, error=error)
+            record = _record(uow, delivery, today=today, now=now, error=error)
             status = SENT_STATUS if error is None else FAILED_STATUS
             results.append(_result(delivery, status, attempts=record.attempts, error=error))
     return results
@@ -256,22 +285,23 @@ def _deliver(delivery: Delivery, *, client: httpx.Client, mailer: Mailer | _NoMa
 
 
 def _record(
-    engine: Engine, delivery: Delivery, *, today: dt.date, now: dt.datetime, error: str | None
+    uow: UnitOfWork, delivery: Delivery, *, today: dt.date, now: dt.datetime, error: str | None
 ) -> DeliveryRecord:
-    with UnitOfWork(engine) as uow:
-        return DeliveryRepository(uow.session).record(
-            day=today,
-            channel=delivery.channel.value,
-            recipient=delivery.recipient,
-            address=shown_address(delivery),
-            items=item_keys(delivery),
-            error=error,
-            at=now,
-        )
+    record = DeliveryRepository(uow.session).record(
+        day=today,
+        channel=delivery.channel.value,
+        recipient=delivery.recipient,
+        address=shown_address(delivery),
+        items=item_keys(delivery),
+        error=error,
+        at=now,
+    )
+    uow.commit()  # kept even if the run is killed before the next message is tried
+    return record
 
 
 def _claim(
-    engine: Engine,
+    uow: UnitOfWork,
     delivery: Delivery,
     *,
     today: dt.date,
@@ -279,24 +309,21 @@ def _claim(
     holder: Holder,
     clock: Clock,
 ) -> Claim:
-    """Claim the message in its own transaction, so an overlapping run does not send it too."""
+    """Claim the message and commit at once, so an overlapping run does not send it too."""
     real_now = clock()
-    with UnitOfWork(engine) as uow:
-        return DeliveryRepository(uow.session).claim(
-            day=today,
-            channel=delivery.channel.value,
-            recipient=delivery.recipient,
-            address=shown_address(delivery),
-            items=item_keys(delivery),
-            at=now,
-            lease_start=real_now,
-            stale_before=real_now - CLAIM_LEASE,
-            holder=holder,
-        )
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    claim = DeliveryRepository(uow.session).claim(
+        day=today,
+        channel=delivery.channel.value,
+        recipient=delivery.recipient,
+        address=shown_address(delivery),
+        items=item_keys(delivery),
+        at=now,
+        lease_start=real_now,
+        stale_before=real_now - CLAIM_LEASE,
+        holder=holder,
+    )
+    uow.commit()  # seen by an overlapping run at once, so it does not send the message too
+    return claim
 
 
 def _minutes(span: dt.timedelta) -> str:
@@ -365,7 +392,7 @@ def action_ref(record: ActionRecord) -> ActionRef:
     )
 
 
-def pending_reviews(engine: Engine, today: dt.date, within_days: int) -> list[ReviewRef]:
+def pending_reviews(uow: UnitOfWork, today: dt.date, within_days: int) -> list[ReviewRef]:
     """Reviews not held yet that fall due within ``within_days`` (or are up to 30 days late).
 
     A review's owner is the post-mortem's author (Sign-Off: Prepared By); without one, the
@@ -373,13 +400,12 @@ def pending_reviews(engine: Engine, today: dt.date, within_days: int) -> list[Re
     """
     views = [
         view
-        for view in list_reviews(engine, today=today, upcoming=within_days, overdue=True)
+        for view in list_reviews(uow, today=today, upcoming=within_days, overdue=True)
         if view.due_date is not None and (today - view.due_date).days <= REVIEW_LATE_DAYS
     ]
     authors: dict[str, str | None] = {}
-    with UnitOfWork(engine) as uow:
-        for incident_id in {view.incident_id for view in views}:
-            authors[incident_id] = uow.postmortems.get(incident_id).doc.sign_off.prepared_by
+    for incident_id in {view.incident_id for view in views}:
+        authors[incident_id] = uow.postmortems.get(incident_id).doc.sign_off.prepared_by
     return [
         ReviewRef(
             incident_id=view.incident_id,

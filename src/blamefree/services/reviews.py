@@ -2,23 +2,22 @@
 
 A review is due on the date the post-mortem's Follow-Up section gives it, else 7, 30 or 90 days
 after the incident. ``schedule_review`` writes a new date into the document (a new revision);
-``record_review`` notes that a review was held, with notes, in the store.
+``record_review`` notes that a review was held, with notes, in the store. ``sign_off`` signs a
+post-mortem off in one role (its Sign-Off section, a new revision), recorded as data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from blamefree.domain import actions as rules
-from blamefree.domain.enums import ReviewKind, Severity
+from blamefree.domain.enums import ReviewKind, Severity, SignOffRole
 from blamefree.errors import PostmortemNotFound, ValidationFailed
 from blamefree.services.saving import save_revision
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, ReviewRecord
+from blamefree.store.sign_offs import SignOffRecord, sign_offs_of
 
 REVIEW_NAMES = {
     ReviewKind.ONE_WEEK: "1-week review",
@@ -49,7 +48,7 @@ class ReviewView:
 
 
 def list_reviews(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     today: dt.date,
     upcoming: int | None = None,
@@ -63,12 +62,11 @@ def list_reviews(
     due before today and not held; given both, either kind is kept. Held reviews are left out
     unless ``include_done``.
     """
-    with UnitOfWork(engine) as uow:
-        repo = FollowThroughRepository(uow.session)
-        sources = repo.review_sources(incident_id)
-        if incident_id is not None and not sources:
-            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
-        held = {(r.incident_id, r.kind): r for r in repo.reviews()}
+    repo = FollowThroughRepository(uow.session)
+    sources = repo.review_sources(incident_id)
+    if incident_id is not None and not sources:
+        raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+    held = {(r.incident_id, r.kind): r for r in repo.reviews()}
     views: list[ReviewView] = []
     for source in sources:
         for kind in ReviewKind:
@@ -104,7 +102,7 @@ def list_reviews(
 
 
 def record_review(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     kind: ReviewKind,
@@ -113,17 +111,16 @@ def record_review(
     by: str | None = None,
 ) -> ReviewView:
     """Note that a review was held (now), with notes; recording it again replaces the notes."""
-    with UnitOfWork(engine) as uow:
-        repo = FollowThroughRepository(uow.session)
-        row_id = repo.postmortem_row_id(incident_id)
-        if row_id is None:
-            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
-        repo.put_review(row_id, kind, done_at=now, notes=notes, by=by)
-    return _one(engine, incident_id, kind, now.date())
+    repo = FollowThroughRepository(uow.session)
+    row_id = repo.postmortem_row_id(incident_id)
+    if row_id is None:
+        raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+    repo.put_review(row_id, kind, done_at=now, notes=notes, by=by)
+    return _one(uow, incident_id, kind, now.date())
 
 
 def schedule_review(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     kind: ReviewKind,
@@ -132,7 +129,7 @@ def schedule_review(
     by: str | None = None,
 ) -> ReviewView:
     """Move a review to another date: written into the Follow-Up section as a new revision."""
-    with UnitOfWork(engine, clock=lambda: now) as uow:
+    with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
         doc = stored.doc
         if doc.date is not None and date < doc.date:
@@ -159,17 +156,52 @@ def schedule_review(
         row_id = repo.postmortem_row_id(incident_id)
         assert row_id is not None
         repo.put_review(row_id, kind, due_date=date)
-    return _one(engine, incident_id, kind, now.date())
+    return _one(uow, incident_id, kind, now.date())
 
 
-def _one(engine: Engine, incident_id: str, kind: ReviewKind, today: dt.date) -> ReviewView:
-    views = list_reviews(engine, today=today, incident_id=incident_id, include_done=True)
+def _one(uow: UnitOfWork, incident_id: str, kind: ReviewKind, today: dt.date) -> ReviewView:
+    views = list_reviews(uow, today=today, incident_id=incident_id, include_done=True)
     return next(v for v in views if v.kind is kind)
 
 
-def reviews_of(engine: Engine, *, incident_ids: Sequence[str], today: dt.date) -> list[ReviewView]:
-    """All three reviews of each of the given post-mortems, held ones included."""
-    found: list[ReviewView] = []
-    for incident_id in incident_ids:
-        found += list_reviews(engine, today=today, incident_id=incident_id, include_done=True)
-    return found
+# --- sign-off ------------------------------------------------------------------------------
+
+
+def sign_off(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    role: SignOffRole,
+    now: dt.datetime,
+    name: str | None = None,
+    by: str | None = None,
+) -> list[SignOffRecord]:
+    """Sign a post-mortem off in one role (Prepared, Reviewed or Approved By), dated ``now``:
+    written into its Sign-Off section as a new revision and recorded with who did it.
+
+    ``name`` is who signs (default: ``by``, the one who acts); every role's sign-off as it
+    then stands comes back.
+    """
+    who = " ".join((name or by or "").split())
+    if not who:
+        raise ValidationFailed("a sign-off needs the name of who signs", field="name")
+    with uow.stamped(now):
+        stored = uow.postmortems.get(incident_id)
+        current = stored.doc.sign_off
+        signed = current.model_copy(update={role.field: who, "date": now.date(), "date_text": None})
+        if signed != current:
+            save_revision(
+                uow,
+                incident_id=incident_id,
+                doc=stored.doc.model_copy(update={"sign_off": signed}),
+                expected_version=stored.version,
+                message=f"signed off: {role.label} {who}",
+                by=by,
+            )
+    return sign_offs_of(uow.session, incident_id)
+
+
+def list_sign_offs(uow: UnitOfWork, *, incident_id: str) -> list[SignOffRecord]:
+    """Who signed a post-mortem off in which role, when, and who recorded it."""
+    uow.postmortems.get(incident_id, events=False)  # PostmortemNotFound for an unknown id
+    return sign_offs_of(uow.session, incident_id)

@@ -7,6 +7,12 @@ text by ``markdown.patch``, which rewrites only the lines that change and checks
 text reads back as the saved document. Only a post-mortem that has no text yet (``new``) is
 stored as the canonical rendering.
 
+Every write of a document goes through ``create_revision`` or ``save_revision`` (with who made
+it, ``by``), so the version check, the patching of the text and the revision's author are the
+same for a command, an import and (later) a web request. The one exception is a bulk event
+import (``services.timeline_import``), which never loads the whole document: it records its
+revision through ``store.event_import`` with the same version check and author.
+
 No rule rewrites what the author wrote on the way in: what Blamefree derives (metrics and
 phase times from the event log, success criteria from the items) is computed when the document
 is read and shown beside what was written.

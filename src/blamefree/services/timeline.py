@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
-
-from sqlalchemy import Engine
 
 from blamefree.domain import values
 from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
-from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent, first_of_each
 from blamefree.errors import EventNotFound, UsageError, ValidationFailed
-from blamefree.importers import fetch_pagerduty_log_entries, read_events, sort_events, tag_phases
+from blamefree.importers import (
+    ImportInput,
+    fetch_pagerduty_log_entries,
+    read_events,
+    sort_events,
+    tag_phases,
+)
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.events import format_event_time
 from blamefree.schemas import EventUpdate, parse_input
@@ -37,6 +40,11 @@ def parse_moment(text: str, *, doc: Postmortem | None, default_tz: str | None) -
         )
     except ValueError as exc:
         raise ValidationFailed(f"time {text!r}: {exc}", field="time") from exc
+    if moment is None and doc is not None and doc.date is not None:
+        raise ValidationFailed(
+            f"time {text!r} is not a time: write it like 14:32 UTC or 2024-03-12T14:32:00Z",
+            field="time",
+        )
     if moment is None:
         raise ValidationFailed(
             f"time {text!r} needs a date: write it like 2024-03-12T14:32:00Z "
@@ -47,53 +55,79 @@ def parse_moment(text: str, *, doc: Postmortem | None, default_tz: str | None) -
 
 
 def _save_events(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     change: Callable[[Postmortem], list[TimelineEvent] | None],
     message: str,
+    by: str | None,
 ) -> StoredPostmortem:
     """Load, change the event log, save as a new version based on the loaded one; a change
     that returns None leaves the post-mortem as it was (no new version)."""
-    with UnitOfWork(engine) as uow:
-        stored = uow.postmortems.get(incident_id)
-        changed = change(stored.doc)
-        if changed is None:
-            return stored
-        events = sort_events(changed)
-        doc = stored.doc.model_copy(
-            update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
-        )
-        return save_revision(
-            uow,
-            incident_id=incident_id,
-            doc=doc,
-            expected_version=stored.version,
-            message=message,
-        )
+    stored = uow.postmortems.get(incident_id)
+    changed = change(stored.doc)
+    if changed is None:
+        return stored
+    events = sort_events(changed)
+    doc = stored.doc.model_copy(
+        update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
+    )
+    return save_revision(
+        uow,
+        incident_id=incident_id,
+        doc=doc,
+        expected_version=stored.version,
+        message=message,
+        by=by,
+    )
 
 
-def list_events(engine: Engine, *, incident_id: str) -> list[TimelineEvent]:
+def list_events(uow: UnitOfWork, *, incident_id: str) -> list[TimelineEvent]:
     """The post-mortem's events in time order."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.list_events(incident_id)
+    return uow.postmortems.list_events(incident_id)
 
 
-def get_document(engine: Engine, *, incident_id: str) -> Postmortem:
+def get_document(uow: UnitOfWork, *, incident_id: str) -> Postmortem:
     """The stored document (for reading times against its date and zone)."""
-    with UnitOfWork(engine) as uow:
-        return uow.postmortems.get(incident_id).doc
+    return uow.postmortems.get(incident_id).doc
 
 
-def add_event(engine: Engine, *, incident_id: str, event: TimelineEvent) -> TimelineEvent:
-    """Add one event written by a person; it gets a stable manual id."""
+def add_event(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    at: str,
+    text: str,
+    phase: Phase | None = None,
+    actor: str | None = None,
+    key: bool = False,
+    kind: EventKind = EventKind.CUSTOM,
+    link: str | None = None,
+    default_tz: str | None = None,
+    by: str | None = None,
+) -> TimelineEvent:
+    """Add one event a person typed in: ``at`` is ISO-8601 or, e.g., ``14:32 UTC`` on the
+    incident date (read in the post-mortem's zone, else ``default_tz``)."""
+    doc = uow.postmortems.get(incident_id).doc
+    moment = parse_moment(at, doc=doc, default_tz=default_tz)
+    event = manual_event(
+        at=moment, text=text, phase=phase, actor=actor, key=key, kind=kind, link=link, at_text=at
+    )
+    return append_event(uow, incident_id=incident_id, event=event, by=by)
+
+
+def append_event(
+    uow: UnitOfWork, *, incident_id: str, event: TimelineEvent, by: str | None = None
+) -> TimelineEvent:
+    """Add one event as given; one without a source id gets a stable manual id."""
     if event.source.id is None:
         event = event.model_copy(update={"source": EventSource(tool="manual", id=uuid4().hex[:12])})
     _save_events(
-        engine,
+        uow,
         incident_id=incident_id,
         change=lambda doc: [*doc.timeline.events, event],
         message=f"timeline: added event {event_ref(event)}",
+        by=by,
     )
     return event
 
@@ -108,23 +142,39 @@ def _find(events: Iterable[TimelineEvent], ref: str) -> TimelineEvent:
 
 
 def edit_event(
-    engine: Engine, *, incident_id: str, ref: str, changes: EventUpdate
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    ref: str,
+    changes: EventUpdate,
+    at: str | None = None,
+    default_tz: str | None = None,
+    by: str | None = None,
 ) -> TimelineEvent:
-    """Change the fields of one event that ``changes`` sets; ValidationFailed names a bad one."""
+    """Change the fields of one event that ``changes`` sets (time, phase, kind, actor, text, key,
+    link); ``at`` is a new time as typed (read like ``add_event``'s, against the stored
+    post-mortem). ValidationFailed names a bad field."""
     edited: list[TimelineEvent] = []
 
     def change(doc: Postmortem) -> list[TimelineEvent]:
+        fields = changes.model_dump(exclude_unset=True)
+        if at is not None:
+            fields["time"] = parse_moment(at, doc=doc, default_tz=default_tz)
+            fields["time_text"] = at
         target = _find(doc.timeline.events, ref)
-        given = changes.model_dump(exclude_unset=True)
-        new = parse_input(TimelineEvent, {**target.model_dump(), **given})
+        new = parse_input(TimelineEvent, {**target.model_dump(), **fields})
         edited.append(new)
         return [new if event is target else event for event in doc.timeline.events]
 
-    _save_events(engine, incident_id=incident_id, change=change, message=f"timeline: edited {ref}")
+    _save_events(
+        uow, incident_id=incident_id, change=change, message=f"timeline: edited {ref}", by=by
+    )
     return edited[0]
 
 
-def remove_event(engine: Engine, *, incident_id: str, ref: str) -> TimelineEvent:
+def remove_event(
+    uow: UnitOfWork, *, incident_id: str, ref: str, by: str | None = None
+) -> TimelineEvent:
     """Remove one event."""
     removed: list[TimelineEvent] = []
 
@@ -133,13 +183,15 @@ def remove_event(engine: Engine, *, incident_id: str, ref: str) -> TimelineEvent
         removed.append(target)
         return [event for event in doc.timeline.events if event is not target]
 
-    _save_events(engine, incident_id=incident_id, change=change, message=f"timeline: removed {ref}")
+    _save_events(
+        uow, incident_id=incident_id, change=change, message=f"timeline: removed {ref}", by=by
+    )
     return removed[0]
 
 
 def read_source(
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -161,21 +213,7 @@ def read_source(
         default_tz=source_zone(default_tz),
         progress=progress,
     )
-    return _unique(sort_events(events))
-
-
-def _unique(events: list[TimelineEvent]) -> list[TimelineEvent]:
-    """The sorted events with each (source, id) once (a record repeated across files)."""
-    seen: set[tuple[str, str]] = set()
-    kept: list[TimelineEvent] = []
-    for event in events:
-        key = event.dedupe_key()
-        if key is not None:
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(event)
-    return kept
+    return list(first_of_each(sort_events(events)))  # a record repeated across files once
 
 
 def fetch_pagerduty(
@@ -190,10 +228,8 @@ def fetch_pagerduty(
     fetched = fetch_pagerduty_log_entries(
         pagerduty_incident, token=token or "", base_url=base_url, transport=transport
     )
-    unique: dict[tuple[str, str] | int, TimelineEvent] = {}
-    for index, event in enumerate(fetched):
-        unique.setdefault(event.dedupe_key() or index, event)
-    return sort_events(tag_phases(unique.values(), parse_phase_map(phase_map)))
+    unique = list(first_of_each(fetched))
+    return sort_events(tag_phases(unique, parse_phase_map(phase_map)))
 
 
 _ALERT_TOOLS = frozenset({"alertmanager", "grafana"})

@@ -12,15 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-from sqlalchemy import Engine
 
 from blamefree.domain import values
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventRow, TimelineEvent
 from blamefree.errors import UsageError
-from blamefree.importers import read_rows, sort_events
+from blamefree.importers import ImportInput, read_rows, sort_events, spooled
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.event_log_summary import (
     EVENT_LOG_CHARS,
@@ -48,11 +45,11 @@ class ImportResult:
 
 
 def import_files(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     source: str,
-    paths: Sequence[Path],
+    paths: Sequence[ImportInput],
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     channel: Sequence[str] | None = None,
@@ -60,10 +57,13 @@ def import_files(
     key_reaction: str = "pushpin",
     default_tz: str | None = None,
     progress: Callable[[int], None] | None = None,
+    by: str | None = None,
 ) -> ImportResult:
     """Add the events of a tool's files to a post-mortem in one transaction, in bounded memory.
 
     Records already in the log (same source and id), or repeated across the files, add nothing.
+    ``paths`` may hold uploads (``importers.Upload``: bytes or a binary stream), read the same
+    way as files (spooled once, so a stream is read once however often the files are).
     """
     mapping = parse_phase_map(phase_map)
     zone = source_zone(default_tz)
@@ -73,7 +73,7 @@ def import_files(
         held.clear()  # a second reading (see EventImport.add_stream) starts afresh
         return read_rows(
             source,
-            list(paths),
+            inputs,
             held=held,
             since=since,
             until=until,
@@ -84,30 +84,34 @@ def import_files(
             progress=progress,
         )
 
-    with UnitOfWork(engine) as uow:
+    with spooled(paths) as inputs:
         writing = uow.postmortems.event_import(incident_id)
         try:
             writing.add_stream(rows)
             for event in held:
                 writing.add_tagged(event)
-            return _finish(uow, writing, source)
+            return _finish(uow, writing, source, by=by)
         finally:
             writing.close()
 
 
 def import_events(
-    engine: Engine, *, incident_id: str, events: Iterable[TimelineEvent], source: str
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    events: Iterable[TimelineEvent],
+    source: str,
+    by: str | None = None,
 ) -> ImportResult:
     """Add events (already phase-tagged) to a post-mortem in one transaction; ones already there
     (same source id) add nothing."""
     kept = [EventRow.of(event) for event in events]
-    with UnitOfWork(engine) as uow:
-        writing = uow.postmortems.event_import(incident_id)
-        try:
-            writing.add_stream(lambda: [kept])
-            return _finish(uow, writing, source)
-        finally:
-            writing.close()
+    writing = uow.postmortems.event_import(incident_id)
+    try:
+        writing.add_stream(lambda: [kept])
+        return _finish(uow, writing, source, by=by)
+    finally:
+        writing.close()
 
 
 def source_zone(name: str | None) -> dt.tzinfo | None:
@@ -120,7 +124,7 @@ def source_zone(name: str | None) -> dt.tzinfo | None:
         raise UsageError(f"the zone for times written without one: {exc}") from None
 
 
-def _finish(uow: UnitOfWork, writing: EventImport, source: str) -> ImportResult:
+def _finish(uow: UnitOfWork, writing: EventImport, source: str, *, by: str | None) -> ImportResult:
     result = ImportResult(
         read=writing.read, added=writing.added, skipped=writing.skipped, version=writing.version
     )
@@ -134,6 +138,7 @@ def _finish(uow: UnitOfWork, writing: EventImport, source: str) -> ImportResult:
     result.version = writing.finish(
         markdown=revision_markdown(doc, writing, text=text),
         message=f"timeline: imported from {source}",
+        by=by,
     )
     return result
 

@@ -1,8 +1,11 @@
 """Use cases: file action items as Jira or GitHub issues (push) and read their state back (pull).
 
-Push records each created issue in its own transaction right after the tracker answers, and
-before creating looks for an issue carrying the item's marker (``blamefree-action-<uid>``), so a
-push interrupted half way can simply be run again: nothing is created twice.
+Push records each created issue right after the tracker answers (the unit of work commits
+after each item: a deliberate exception to one transaction per command, since the issue exists
+in the tracker whatever happens to the rest of the run), and before creating looks for an issue
+carrying the item's marker (``blamefree-action-<uid>``), so a push interrupted half way can
+simply be run again: nothing is created twice. Pull likewise commits each status it changes,
+so no write waits on a tracker's answer.
 
 Pull reads an item's tracker key into a typed reference first (``domain.tracker_refs``): a key
 that is not one, or that names another Jira project or GitHub repository than the configured
@@ -11,11 +14,11 @@ one, is ``refused`` with the reason, and nothing is requested for it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import Engine
 
 from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
@@ -23,6 +26,7 @@ from blamefree.domain.enums import ActionStatus, TrackerSystem
 from blamefree.domain.postmortem import TrackerLink
 from blamefree.domain.tracker_refs import InvalidReference, parse_reference
 from blamefree.errors import ConfigError, ExternalServiceError, ValidationFailed
+from blamefree.services.actions import link_tracker, set_action
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import ActionRecord, FollowThroughRepository
 from blamefree.store.leases import lease
@@ -72,8 +76,6 @@ class PullResult:
 
 
 TrackerFactory = Callable[[TrackerSystem], Tracker]
-LinkWriter = Callable[[Engine, str, TrackerLink], None]
-StatusWriter = Callable[[Engine, str, ActionStatus], None]
 
 
 def make_tracker(
@@ -142,24 +144,24 @@ def issue_draft(record: ActionRecord) -> IssueDraft:
 
 
 def push_actions(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     to: TrackerSystem,
     tracker: Tracker,
     uids: Sequence[str] | None = None,
-    write_link: LinkWriter,
+    now: dt.datetime,
+    by: str | None = None,
 ) -> list[PushResult]:
     """File an issue for each item (the given ids, or every open one) that has none yet.
 
     Stops at the first tracker failure: the result names it, and the items after it are
     ``not tried``; everything filed before it is recorded already.
     """
-    with UnitOfWork(engine) as uow:
-        follow = FollowThroughRepository(uow.session)
-        if uids:
-            records = [follow.get_action(uid) for uid in dict.fromkeys(uids)]
-        else:
-            records = follow.list_actions(statuses=PUSHABLE)
+    follow = FollowThroughRepository(uow.session)
+    if uids:
+        records = [follow.get_action(uid) for uid in dict.fromkeys(uids)]
+    else:
+        records = follow.list_actions(statuses=PUSHABLE)
     results: list[PushResult] = []
     failed = False
     for record in records:
@@ -171,9 +173,9 @@ def push_actions(
             continue
         # One process at a time per item: another push run waits here, then finds the link
         # (or the issue) this one made instead of filing a second issue.
-        with lease(engine, f"push:{record.uid}"):
-            with UnitOfWork(engine) as uow:
-                record = FollowThroughRepository(uow.session).get_action(record.uid)
+        uow.commit()  # end the read: the lease below is where this item is looked at again
+        with lease(uow.engine, f"push:{record.uid}"):
+            record = follow.get_action(record.uid)
             if record.tracker is not None:
                 results.append(_push_result(record, LINKED, record.tracker.key, record.tracker.url))
                 continue
@@ -188,25 +190,27 @@ def push_actions(
                 failed = True
                 results.append(_push_result(record, FAILED, error=error.message))
                 continue
-            write_link(engine, record.uid, _link(to, issue))
+            link_tracker(uow, action_id=record.uid, link=_link(to, issue), now=now, by=by)
+            uow.commit()  # recorded before the lease is let go and the next issue is filed
         results.append(_push_result(record, outcome, issue.key, issue.url))
     return results
 
 
 def pull_actions(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     trackers: TrackerFactory,
     uids: Sequence[str] | None = None,
-    write_status: StatusWriter,
+    now: dt.datetime,
+    by: str | None = None,
 ) -> list[PullResult]:
     """Refresh the status of linked items: closed or resolved in the tracker -> done here."""
-    with UnitOfWork(engine) as uow:
-        follow = FollowThroughRepository(uow.session)
-        if uids:
-            records = [follow.get_action(uid) for uid in dict.fromkeys(uids)]
-        else:
-            records = follow.list_actions()
+    follow = FollowThroughRepository(uow.session)
+    if uids:
+        records = [follow.get_action(uid) for uid in dict.fromkeys(uids)]
+    else:
+        records = follow.list_actions()
+    uow.commit()  # no transaction stays open while the trackers answer
     linked = [r for r in records if r.tracker is not None]
     clients: dict[TrackerSystem, Tracker] = {}
     results: list[PullResult] = []
@@ -238,7 +242,8 @@ def pull_actions(
                 continue
             after = ActionStatus(state.status) if state.status else None
             if after is not None and not before.closed:
-                write_status(engine, record.uid, after)
+                set_action(uow, action_id=record.uid, now=now, by=by, status=after)
+                uow.commit()
                 outcome = UPDATED
             elif after is None and before.closed:
                 outcome = REOPENED_THERE

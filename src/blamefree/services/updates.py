@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
-
 from blamefree.domain.identity import carry_action_ids
 from blamefree.domain.losses import Loss, losses
 from blamefree.domain.merge import FieldConflict, merge_documents
@@ -56,11 +54,10 @@ def based_markdown(stored: StoredPostmortem, text: str | None = None) -> str:
     return with_marker(body, stored.incident_id, stored.version)
 
 
-def export_markdown(engine: Engine, *, incident_id: str, with_base: bool = True) -> str:
+def export_markdown(uow: UnitOfWork, *, incident_id: str, with_base: bool = True) -> str:
     """A stored post-mortem's text as its author wrote it, by default after the line naming
     its version (the only line ``export`` adds; ``with_base=False`` gives the bytes alone)."""
-    with UnitOfWork(engine) as uow:
-        stored, text = current_text(uow, incident_id=incident_id)
+    stored, text = current_text(uow, incident_id=incident_id)
     return based_markdown(stored, text) if with_base else text
 
 
@@ -241,16 +238,17 @@ def save_plan(
     )
 
 
-def retrying(engine: Engine, work: Callable[[UnitOfWork], T]) -> T:
-    """Run ``work`` in a unit of work; when another writer saved in between (``StaleEdit``),
-    plan it again on what they stored, a few times."""
+def retrying(uow: UnitOfWork, work: Callable[[UnitOfWork], T]) -> T:
+    """Run ``work`` in the unit of work; when another writer saved in between (``StaleEdit``),
+    roll back and plan it again on what they stored, a few times (only then does a command
+    take more than one transaction)."""
     for attempt in range(ATTEMPTS):
         try:
-            with UnitOfWork(engine) as uow:
-                return work(uow)
+            return work(uow)
         except StaleEdit:
             if attempt == ATTEMPTS - 1:
                 raise
+            uow.rollback()
     raise AssertionError("unreachable")
 
 
@@ -320,7 +318,7 @@ class RestoreOutcome:
 
 
 def restore_revision(
-    engine: Engine,
+    uow: UnitOfWork,
     *,
     incident_id: str,
     version: int,
@@ -357,7 +355,7 @@ def restore_revision(
         )
         return RestoreOutcome(action="restored", stored=saved, restored_version=version)
 
-    return retrying(engine, work)
+    return retrying(uow, work)
 
 
 __all__ = [

@@ -1,7 +1,8 @@
 """The store: post-mortems in SQLite or PostgreSQL, through SQLAlchemy 2 and Alembic.
 
-Build an engine with ``make_engine(settings.database_url)`` and work inside
-``with UnitOfWork(engine) as uow:``; the schema is migrated on first use.
+Build an engine with ``make_engine(settings.database_url)``, bring its schema up to date at
+start-up (``ensure_schema``; ``blamefree db upgrade``), and work inside
+``with UnitOfWork(engine) as uow:``, one per command or request.
 """
 
 from __future__ import annotations

@@ -508,8 +508,9 @@ class EventImport:
             for r in self.session.execute(query).scalars()
         ]
 
-    def finish(self, *, markdown: str, message: str) -> int:
-        """Record the import as the next version, with the Markdown of that version."""
+    def finish(self, *, markdown: str, message: str, by: str | None = None) -> int:
+        """Record the import as the next version, with the Markdown of that version; the
+        events it added and the revision are recorded as made by ``by``."""
         now = self._clock().astimezone(dt.UTC)
         version = self.version + 1
         result = self.connection.execute(
@@ -528,7 +529,17 @@ class EventImport:
                 markdown=markdown,
                 created_at=now,
                 message=message,
+                author=by,
             )
         )
+        if by is not None:
+            self.connection.execute(
+                update(TimelineEventRow)
+                .where(
+                    TimelineEventRow.postmortem_id == self.row_id,
+                    TimelineEventRow.id > self.baseline,
+                )
+                .values(recorded_by=by)
+            )
         self.session.expire_all()
         return version

@@ -11,7 +11,6 @@ Markdown shows it yet.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from blamefree.domain.enums import (
     Severity,
     TrackerSystem,
 )
+from blamefree.domain.item_matching import StoredItem, match_items, mint_uid, placed_items
 from blamefree.domain.postmortem import (
     ActionItem,
     CheckItem,
@@ -47,13 +47,7 @@ from blamefree.store.tables import (
     ReviewRow,
 )
 
-ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
 TRACKED_FIELDS = ("status", "owner", "due_date", "horizon", "priority", "type")
-
-
-def new_action_uid() -> str:
-    """A fresh random public id like ``A-7F3K2Q`` (32**6, about a billion, possibilities)."""
-    return "A-" + "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -167,43 +161,21 @@ def write_action_items(
     now: dt.datetime,
     by: str | None = None,
 ) -> None:
-    """Bring the post-mortem's action-item rows in line with the document, keeping history."""
+    """Bring the post-mortem's action-item rows in line with the document, keeping history.
+
+    Which row each item is follows ``domain.item_matching``; this only reads and writes rows.
+    """
     rows = list(
         session.execute(
             select(ActionItemRow).where(ActionItemRow.postmortem_id == row_id)
         ).scalars()
     )
-    by_uid = {row.uid: row for row in rows}
-    by_place = {(row.horizon, row.position): row for row in rows}
-    placed = [
-        (horizon, position, item)
-        for horizon, items in doc.action_items.by_horizon()
-        for position, item in enumerate(items)
-    ]
-    matched: dict[int, ActionItemRow] = {}  # index in ``placed`` -> row
-    claimed: set[int] = set()
-    for index, (_h, _p, item) in enumerate(placed):
-        row = by_uid.get(item.id) if item.id is not None else None
-        if row is not None and row.id not in claimed:
-            matched[index] = row
-            claimed.add(row.id)
-    # Items without an id: the same text is the same item (it may have moved); failing that,
-    # the item in the same place is (its wording may have changed).
-    for index, (_h, _p, item) in enumerate(placed):
-        if item.id is not None or index in matched:
-            continue
-        row = next((r for r in rows if r.text == item.text and r.id not in claimed), None)
-        if row is not None:
-            matched[index] = row
-            claimed.add(row.id)
-    for index, (horizon, position, item) in enumerate(placed):
-        if item.id is not None or index in matched:
-            continue
-        row = by_place.get((horizon.value, position))
-        if row is not None and row.id not in claimed:
-            matched[index] = row
-            claimed.add(row.id)
-
+    by_key = {row.id: row for row in rows}
+    in_document = placed_items(doc.action_items.by_horizon())
+    placed = [(p.horizon, p.position, p.item) for p in in_document]
+    stored = [StoredItem(row.id, row.uid, row.text, row.horizon, row.position) for row in rows]
+    matched = {index: by_key[key] for index, key in match_items(in_document, stored).items()}
+    claimed = {row.id for row in matched.values()}
     gone = [row.id for row in rows if row.id not in claimed]
     if gone:
         session.execute(
@@ -269,14 +241,8 @@ def _history(
 
 
 def _claim_uid(session: Session, wanted: str | None) -> tuple[str, bool]:
-    """The uid for a new row: the document's own if it is free, else a fresh one."""
-    if wanted is not None and not _uid_taken(session, wanted):
-        return wanted, True
-    while True:
-        uid = new_action_uid()
-        if not _uid_taken(session, uid):
-            # A copied document's ids belong to another post-mortem's items: show the new one.
-            return uid, wanted is not None
+    """The uid for a new row (``domain.item_matching.mint_uid`` against the stored ids)."""
+    return mint_uid(wanted, lambda uid: _uid_taken(session, uid))
 
 
 def _uid_taken(session: Session, uid: str) -> bool:
@@ -623,7 +589,6 @@ __all__ = [
     "ReviewSource",
     "compose_action_items",
     "compose_prevention_measures",
-    "new_action_uid",
     "write_action_items",
     "write_prevention_measures",
 ]

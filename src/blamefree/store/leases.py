@@ -3,6 +3,12 @@
 ``with lease(engine, "push:A-7F3K2Q"):`` inserts a row named so in its own transaction; a
 second holder waits until the row is deleted or has expired (a crashed holder's lease is taken
 over after ``ttl``). The primary key makes taking it atomic on both backends.
+
+A lease is the one thing that deliberately runs outside the command's unit of work, on its
+own connection, in short transactions of its own (one to take it, one to let it go, and one
+more when it takes over an expired lease): another process must see it while the command
+still works, which an uncommitted row in the command's transaction would not be. It holds no
+data of the command; what the command writes under it goes through its unit of work.
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, delete, exc, insert, update
 
 from blamefree.errors import Conflict
-from blamefree.store.migrate import ensure_schema
 from blamefree.store.tables import LeaseRow
 
 
@@ -53,7 +58,6 @@ def lease(
     poll: float = 0.1,
 ) -> Iterator[None]:
     """Hold the lease ``name`` for the duration of the block; Conflict after ``wait`` seconds."""
-    ensure_schema(engine)
     holder = uuid.uuid4().hex
     deadline = time.monotonic() + wait
     while not _try_take(engine, name, holder, ttl):

@@ -1,13 +1,18 @@
-"""Schema migrations: Alembic, driven from code, applied on first use.
+"""Schema migrations: Alembic, driven from code, run at start-up or by ``blamefree db upgrade``.
 
-``ensure_schema(engine)`` reads the database's revision (one cheap query) and upgrades to head
-only when it differs. Two processes starting at once serialise on a lock: a PostgreSQL advisory
+Never inside a unit of work: ``ensure_schema(engine)`` reads the database's revision (one cheap
+query) and upgrades to head only when it differs; the CLI calls it when a command starts on a
+SQLite store, and ``blamefree db upgrade`` calls it for any store. ``check_schema(engine)`` only
+reads the revision and raises ``SchemaOutOfDate`` when the store is behind: what a command on a
+PostgreSQL store does at start-up, so a team's store is migrated once, on purpose, by whoever
+upgrades Blamefree. Two processes migrating at once serialise on a lock: a PostgreSQL advisory
 lock, or SQLite's write lock (``BEGIN IMMEDIATE``); whoever comes second finds the schema at head.
 """
 
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +23,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, text
 
-from blamefree.errors import StoreError
+from blamefree.errors import SchemaOutOfDate, StoreError
 from blamefree.store.engine import safe_url, store_errors
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -50,6 +55,46 @@ def head_revision() -> str:
 def current_revision(connection: Connection) -> str | None:
     """The revision the database is at; None for an empty database."""
     return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Where a store's schema is, and where this version of Blamefree wants it."""
+
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    """The store's schema revision (None for an empty database) and the packaged head."""
+    with store_errors(engine.url), engine.connect() as connection:
+        current = current_revision(connection)
+    return SchemaStatus(current=current, head=head_revision())
+
+
+def check_schema(engine: Engine) -> None:
+    """Nothing when the store is at head; else ``SchemaOutOfDate`` naming the command that
+    upgrades it (a revision newer than this code is a ``StoreError`` saying so)."""
+    if engine in _ready:
+        return
+    status = schema_status(engine)
+    if not status.up_to_date:
+        _check_known(engine, status.current)
+        where = f"the store at {safe_url(engine.url)}"
+        if status.current is None:
+            raise SchemaOutOfDate(
+                f"{where} has no Blamefree tables yet; run `blamefree db upgrade` to create "
+                f"them (schema revision {status.head})"
+            )
+        raise SchemaOutOfDate(
+            f"{where} is at schema revision {status.current}, behind this version of "
+            f"Blamefree ({status.head}); run `blamefree db upgrade` to bring it up to date"
+        )
+    _ready.add(engine)
 
 
 def ensure_schema(engine: Engine) -> None:

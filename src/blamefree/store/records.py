@@ -50,6 +50,7 @@ class RevisionInfo:
     version: int
     created_at: dt.datetime
     message: str | None
+    author: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,4 @@ class Revision:
     created_at: dt.datetime
     message: str | None
     markdown: str
+    author: str | None = None

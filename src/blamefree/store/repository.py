@@ -23,8 +23,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,6 +50,7 @@ from blamefree.store.records import (
     RevisionInfo,
     StoredPostmortem,
 )
+from blamefree.store.sign_offs import write_sign_offs
 from blamefree.store.tables import (
     ActionItemRow,
     ContributingFactorRow,
@@ -77,7 +76,7 @@ class PostmortemRepository:
 
     def __init__(self, session: Session, *, clock: Clock = utc_now) -> None:
         self.session = session
-        self._clock = clock
+        self.clock = clock
 
     # --- documents ------------------------------------------------------------------------
 
@@ -105,7 +104,7 @@ class PostmortemRepository:
                 f"a post-mortem with incident id {incident_id!r} exists"
             ) from error
         self._write_children(row_id, doc, replace=False, now=now, by=by)
-        self._add_revision(row_id, 1, markdown, message, now)
+        self._add_revision(row_id, 1, markdown, message, now, by)
         return StoredPostmortem(doc=doc, version=1, created_at=now, updated_at=now)
 
     def get(self, incident_id: str, *, events: bool = True) -> StoredPostmortem:
@@ -234,7 +233,7 @@ class PostmortemRepository:
             ).scalar_one_or_none()
             raise _stale(current_id, expected_version, latest)
         self._write_children(row_id, doc, replace=True, now=now, by=by)
-        self._add_revision(row_id, version, markdown, message, now)
+        self._add_revision(row_id, version, markdown, message, now, by)
         self.session.expire_all()
         return StoredPostmortem(doc=doc, version=version, created_at=created_at, updated_at=now)
 
@@ -255,11 +254,13 @@ class PostmortemRepository:
         """Every saved version, oldest first; PostmortemNotFound if the id is unknown."""
         row_id = self._require_row_id(incident_id)
         rows = self.session.execute(
-            select(RevisionRow.version, RevisionRow.created_at, RevisionRow.message)
+            select(
+                RevisionRow.version, RevisionRow.created_at, RevisionRow.message, RevisionRow.author
+            )
             .where(RevisionRow.postmortem_id == row_id)
             .order_by(RevisionRow.version)
         )
-        return [RevisionInfo(version=v, created_at=c, message=m) for v, c, m in rows]
+        return [RevisionInfo(version=v, created_at=c, message=m, author=a) for v, c, m, a in rows]
 
     def revision(self, incident_id: str, version: int) -> Revision:
         """The Markdown of one saved version; RevisionNotFound if there is no such version."""
@@ -277,24 +278,14 @@ class PostmortemRepository:
             created_at=row.created_at,
             message=row.message,
             markdown=row.markdown,
+            author=row.author,
         )
 
     # --- timeline events ------------------------------------------------------------------
 
-    def add_events(self, incident_id: str, events: Iterable[TimelineEvent]) -> int:
-        """Add events to a post-mortem, skipping any whose (tool, id) is there; returns added."""
-        row_id = self._require_row_id(incident_id)
-        fresh = [_event_values(row_id, event) for event in events]
-        if not fresh:
-            return 0
-        # The unique index drops what is stored already, repeats within `events`, and what
-        # another process imports meanwhile: no set of every stored key is held in memory.
-        statement = self._insert_ignoring_duplicates().returning(TimelineEventRow.id)
-        return len(self.session.execute(statement, fresh).all())
-
     def event_import(self, incident_id: str) -> EventImport:
         """Start adding many events to one post-mortem (locks it; see `store.event_import`)."""
-        return EventImport(self.session, incident_id, clock=self._clock)
+        return EventImport(self.session, incident_id, clock=self.clock)
 
     def list_events(self, incident_id: str) -> builtins.list[TimelineEvent]:
         """The post-mortem's timeline events in time order."""
@@ -326,7 +317,7 @@ class PostmortemRepository:
     # --- internals ------------------------------------------------------------------------
 
     def _now(self) -> dt.datetime:
-        return self._clock().astimezone(dt.UTC)
+        return self.clock().astimezone(dt.UTC)
 
     def _row_id(self, incident_id: str) -> int | None:
         return self.session.execute(
@@ -339,22 +330,14 @@ class PostmortemRepository:
             raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
         return row_id
 
-    def _insert_ignoring_duplicates(self) -> Any:
-        dialect = self.session.get_bind().dialect.name
-        where = TimelineEventRow.source_id.is_not(None)
-        elements = ["postmortem_id", "source_tool", "source_id"]
-        if dialect == "postgresql":
-            return pg_insert(TimelineEventRow).on_conflict_do_nothing(
-                index_elements=elements, index_where=where
-            )
-        if dialect == "sqlite":
-            return sqlite_insert(TimelineEventRow).on_conflict_do_nothing(
-                index_elements=elements, index_where=where
-            )
-        return insert(TimelineEventRow)
-
     def _add_revision(
-        self, row_id: int, version: int, markdown: str, message: str | None, now: dt.datetime
+        self,
+        row_id: int,
+        version: int,
+        markdown: str,
+        message: str | None,
+        now: dt.datetime,
+        by: str | None,
     ) -> None:
         self.session.execute(
             insert(RevisionRow).values(
@@ -363,6 +346,7 @@ class PostmortemRepository:
                 markdown=markdown,
                 created_at=now,
                 message=message,
+                author=by,
             )
         )
 
@@ -382,15 +366,34 @@ class PostmortemRepository:
         # Action items and prevention measures carry status and history: see follow_through.
         write_prevention_measures(self.session, row_id, doc, now=now)
         write_action_items(self.session, row_id, doc, now=now, by=by)
-        self._write_events(row_id, doc, replace=replace)
+        write_sign_offs(self.session, row_id, doc, now=now, by=by)
+        self._write_events(row_id, doc, replace=replace, by=by)
 
-    def _write_events(self, row_id: int, doc: Postmortem, *, replace: bool) -> None:
-        """The document's event log is the truth: the rows become exactly its events."""
+    def _write_events(self, row_id: int, doc: Postmortem, *, replace: bool, by: str | None) -> None:
+        """The document's event log is the truth: the rows become exactly its events. An event
+        that was stored already keeps who recorded it; a new one is recorded by ``by``."""
+        recorded: dict[tuple[Any, ...], str | None] = {}
         if replace:
+            stored = self.session.execute(
+                select(
+                    TimelineEventRow.source_tool,
+                    TimelineEventRow.source_id,
+                    TimelineEventRow.time,
+                    TimelineEventRow.text,
+                    TimelineEventRow.recorded_by,
+                ).where(TimelineEventRow.postmortem_id == row_id)
+            )
+            for tool, source_id, time, text, recorded_by in stored:
+                recorded[_recorded_key(tool, source_id, time, text)] = recorded_by
             self.session.execute(
                 delete(TimelineEventRow).where(TimelineEventRow.postmortem_id == row_id)
             )
-        rows = [_event_values(row_id, event) for event in doc.timeline.events]
+        rows = []
+        for event in doc.timeline.events:
+            key = _recorded_key(event.source.tool, event.source.id, event.time, event.text)
+            values = _event_values(row_id, event)
+            values["recorded_by"] = recorded.get(key, by)
+            rows.append(values)
         if rows:
             self.session.execute(insert(TimelineEventRow), rows)
 
@@ -478,6 +481,15 @@ def _header_values(doc: Postmortem) -> dict[str, Any]:
         "duration_seconds": doc.duration,
         "body": body,
     }
+
+
+def _recorded_key(
+    tool: str, source_id: str | None, time: dt.datetime, text: str
+) -> tuple[Any, ...]:
+    """What tells a stored event apart across saves: its source id, else its time and text."""
+    if source_id is not None:
+        return (tool, source_id)
+    return (tool, time.astimezone(dt.UTC), text)
 
 
 def _event_values(row_id: int, event: TimelineEvent) -> dict[str, Any]:

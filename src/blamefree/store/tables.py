@@ -247,6 +247,25 @@ class TimelineEventRow(Base):
     source_id: Mapped[str | None] = mapped_column(Text)
     key: Mapped[bool] = mapped_column(Boolean)
     link: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(Text)
+
+
+class SignOffRow(Base):
+    """Who signed a post-mortem off in one role, on which day, recorded by whom and when."""
+
+    __tablename__ = "sign_offs"
+    __table_args__ = (
+        UniqueConstraint("postmortem_id", "role"),
+        CheckConstraint("role IN ('prepared', 'reviewed', 'approved')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk())
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class RevisionRow(Base):
@@ -261,6 +280,7 @@ class RevisionRow(Base):
     markdown: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     message: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
 
 
 class PersonRow(Base):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
 from blamefree.store.engine import store_error
-from blamefree.store.migrate import ensure_schema
 from blamefree.store.repository import Clock, PostmortemRepository, utc_now
 
 CLOCK_OPTION = "blamefree_clock"
@@ -29,7 +31,9 @@ def engine_clock(engine: Engine) -> Clock:
 class UnitOfWork:
     """``with UnitOfWork(engine) as uow:`` commits on success and rolls back on any error.
 
-    The schema is migrated on first use of each engine. Driver errors inside the block become
+    A shell opens one per command or request and passes it to the services, which never open
+    their own. It never migrates the schema: that happens at start-up or through
+    ``blamefree db upgrade`` (``store.migrate``). Driver errors inside the block become
     ``StoreError`` naming the database URL without its password.
     """
 
@@ -41,7 +45,6 @@ class UnitOfWork:
         self._clock = clock or engine_clock(engine)
 
     def __enter__(self) -> UnitOfWork:
-        ensure_schema(self.engine)
         self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self.postmortems = PostmortemRepository(self.session, clock=self._clock)
         return self
@@ -75,3 +78,17 @@ class UnitOfWork:
     def rollback(self) -> None:
         """Throw away what was done since the last commit."""
         self.session.rollback()
+
+    def now(self) -> dt.datetime:
+        """The current time by the clock this unit of work stamps with."""
+        return self.postmortems.clock()
+
+    @contextmanager
+    def stamped(self, now: dt.datetime) -> Iterator[None]:
+        """Stamp what is written inside the block with ``now`` (the time the caller passed in)."""
+        before = self.postmortems.clock
+        self.postmortems.clock = lambda: now
+        try:
+            yield
+        finally:
+            self.postmortems.clock = before

@@ -1,0 +1,123 @@
+"""services.postmortems: create, get, list, update, diff, delete, import, resolve."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from blamefree.domain.enums import Severity
+from blamefree.errors import DuplicatePostmortem, PostmortemNotFound, StaleEdit
+from blamefree.services import postmortems
+from blamefree.store import UnitOfWork
+from support.uow import in_uow
+from support.updates_doc import DOCUMENT, NOW
+
+
+def test_create_get_update_and_diff(engine: Engine) -> None:
+    doc = postmortems.new_postmortem(
+        title="Queue backlog", severity=Severity.P2, today=dt.date(2025, 3, 1)
+    )
+    created = in_uow(engine, postmortems.create_postmortem, postmortem_in=doc, by="Ana")
+    assert (created.incident_id, created.version) == ("INC-20250301", 1)
+    changed = doc.model_copy(update={"title": "Queue backlog at night"})
+    saved = in_uow(
+        engine,
+        postmortems.update_postmortem,
+        incident_id="INC-20250301",
+        postmortem_in=changed,
+        expected_version=1,
+        by="Ben",
+    )
+    assert saved.version == 2
+    with pytest.raises(StaleEdit):
+        in_uow(
+            engine,
+            postmortems.update_postmortem,
+            incident_id="INC-20250301",
+            postmortem_in=changed,
+            expected_version=1,
+        )
+    diff = in_uow(engine, postmortems.diff, incident_id="INC-20250301")
+    assert "-# Queue backlog\n+# Queue backlog at night\n" in diff
+    assert [
+        (r.version, r.author)
+        for r in in_uow(engine, postmortems.history, incident_id="INC-20250301")
+    ] == [
+        (1, "Ana"),
+        (2, "Ben"),
+    ]
+    assert in_uow(engine, postmortems.unused_incident_id, day=dt.date(2025, 3, 1)) == (
+        "INC-20250301-2"
+    )
+
+
+def test_import_refuses_a_stored_id_unless_updating(
+    engine: Engine, ledger: str, tmp_path: Path
+) -> None:
+    again = tmp_path / "again.md"
+    again.write_text(DOCUMENT.replace("stalled overnight", "stalled at night"), encoding="utf-8")
+    report = in_uow(engine, postmortems.import_files, paths=[again], today=NOW.date())
+    (outcome,) = report.outcomes
+    assert isinstance(outcome.error, DuplicatePostmortem)
+    assert outcome.action == "failed"
+    updated = in_uow(engine, postmortems.import_files, paths=[again], today=NOW.date(), update=True)
+    assert [(o.action, o.version) for o in updated.outcomes] == [("updated", 2)]
+    listed = in_uow(engine, postmortems.list_postmortems)
+    assert [(s.incident_id, s.title, s.version) for s in listed] == [
+        (ledger, "Post-Mortem: Ledger export stalled at night", 2)
+    ]
+
+
+def test_each_file_of_an_import_stands_alone(engine: Engine, tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text(DOCUMENT, encoding="utf-8")
+    bad = tmp_path / "bad.md"
+    bad.write_text("# Post-Mortem: x\n\n**Date:** 31 February\n", encoding="utf-8")
+    report = in_uow(engine, postmortems.import_files, paths=[good, bad], today=NOW.date())
+    assert [(o.action, o.error is None) for o in report.outcomes] == [
+        ("created", True),
+        ("failed", False),
+    ]
+    assert [s.incident_id for s in in_uow(engine, postmortems.list_postmortems)] == [
+        "INC-2025-0031"
+    ]
+
+
+def test_resolve_reads_text_a_file_or_the_store_and_opens_the_store_only_then(
+    engine: Engine, ledger: str, tmp_path: Path
+) -> None:
+    opened: list[bool] = []
+
+    @contextlib.contextmanager
+    def uow_factory() -> Iterator[UnitOfWork]:
+        opened.append(True)
+        with UnitOfWork(engine) as uow:
+            yield uow
+
+    from_text = postmortems.resolve_document(uow_factory, file_or_id="-", text=DOCUMENT)
+    path = tmp_path / "file.md"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    from_file = postmortems.resolve_document(uow_factory, file_or_id=str(path))
+    assert opened == []
+    from_store, base = postmortems.resolve_document_and_base(uow_factory, file_or_id=ledger)
+    assert opened == [True]
+    assert (
+        from_text.title
+        == from_file.title
+        == from_store.title
+        == "Post-Mortem: Ledger export stalled overnight"
+    )
+    assert (base.incident_id, base.version) == (ledger, 1) if base else False
+    with pytest.raises(PostmortemNotFound, match="neither a file nor the incident id"):
+        postmortems.resolve_document(uow_factory, file_or_id="INC-NOPE")
+
+
+def test_delete_removes_the_post_mortem(engine: Engine, ledger: str) -> None:
+    in_uow(engine, postmortems.delete_postmortem, incident_id=ledger)
+    with pytest.raises(PostmortemNotFound):
+        in_uow(engine, postmortems.get_postmortem, incident_id=ledger)

@@ -1,0 +1,64 @@
+"""services.reviews: list, record and schedule follow-up reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+
+from blamefree.domain.enums import ReviewKind
+from blamefree.errors import PostmortemNotFound, ValidationFailed
+from blamefree.services import postmortems, reviews
+from support.uow import in_uow
+from support.updates_doc import NOW
+
+
+def test_reviews_fall_due_after_the_incident(engine: Engine, ledger: str) -> None:
+    views = in_uow(engine, reviews.list_reviews, today=NOW.date(), incident_id=ledger)
+    assert [(v.kind, v.due_date, v.due_is_default, v.overdue) for v in views] == [
+        (ReviewKind.ONE_WEEK, dt.date(2025, 2, 11), True, False),
+        (ReviewKind.ONE_MONTH, dt.date(2025, 3, 6), True, False),
+        (ReviewKind.THREE_MONTHS, dt.date(2025, 5, 5), True, False),
+    ]
+    with pytest.raises(PostmortemNotFound):
+        in_uow(engine, reviews.list_reviews, today=NOW.date(), incident_id="INC-NOPE")
+
+
+def test_recording_and_scheduling(engine: Engine, ledger: str) -> None:
+    held = in_uow(
+        engine,
+        reviews.record_review,
+        incident_id=ledger,
+        kind=ReviewKind.ONE_WEEK,
+        now=NOW,
+        notes="Alert works",
+        by="Ines",
+    )
+    assert (held.done_at, held.notes, held.by) == (NOW, "Alert works", "Ines")
+    moved = in_uow(
+        engine,
+        reviews.schedule_review,
+        incident_id=ledger,
+        kind=ReviewKind.ONE_MONTH,
+        date=dt.date(2025, 3, 10),
+        now=NOW,
+        by="Noor",
+    )
+    assert (moved.due_date, moved.due_is_default) == (dt.date(2025, 3, 10), False)
+    history = in_uow(engine, postmortems.history, incident_id=ledger)
+    assert [(h.author, h.message) for h in history][-1] == (
+        "Noor",
+        "1-month review scheduled for 2025-03-10",
+    )
+    pending = in_uow(engine, reviews.list_reviews, today=NOW.date(), incident_id=ledger)
+    assert [v.kind for v in pending] == [ReviewKind.ONE_MONTH, ReviewKind.THREE_MONTHS]
+    with pytest.raises(ValidationFailed, match="before the incident"):
+        in_uow(
+            engine,
+            reviews.schedule_review,
+            incident_id=ledger,
+            kind=ReviewKind.ONE_WEEK,
+            date=dt.date(2025, 1, 1),
+            now=NOW,
+        )
