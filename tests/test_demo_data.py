@@ -93,7 +93,7 @@ def test_demo_spans_six_months_with_every_severity_drafts_and_planted_blame() ->
         "INC-2026-0206",
     ]
     assert {pm["incident_id"]: pm["blaming_language"] for pm in PMS if pm["blaming_language"]} == {
-        "INC-2026-0158": ["BF102", "BF103"],
+        "INC-2026-0158": ["BF101", "BF102", "BF103", "BF107"],
         "INC-2026-0186": ["BF101", "BF104"],
     }
 

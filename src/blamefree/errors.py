@@ -1,7 +1,9 @@
-"""One exception tree for Blamefree; each class knows its HTTP status and CLI exit code.
+"""One exception tree for Blamefree; each class's HTTP status and CLI exit code are in `CODES`.
 
     BlamefreeError                      500  exit 1
     ├── UsageError                      400  exit 2   bad options or arguments
+    ├── Unauthenticated                 401  exit 9   no one is signed in, or the sign-in failed
+    ├── Forbidden                       403  exit 10  signed in, but not allowed to do this
     ├── InputError                      422  exit 3   input we cannot read
     │   ├── TemplateParseError                        a post-mortem file (file, line, field)
     │   ├── SourceFormatError                         an importer's payload (file, record, field)
@@ -10,7 +12,11 @@
     │   ├── PostmortemNotFound
     │   ├── RevisionNotFound
     │   ├── EventNotFound
-    │   └── ActionItemNotFound
+    │   ├── ActionItemNotFound
+    │   ├── MeasureNotFound                           a prevention measure
+    │   ├── CriterionNotFound                         a success criterion
+    │   ├── ReviewNotFound
+    │   └── PersonNotFound
     ├── Conflict                        409  exit 5
     │   ├── StaleEdit                                 a save based on an outdated version
     │   ├── DuplicatePostmortem
@@ -18,14 +24,19 @@
     │   └── WouldLoseWork                             a file without a base would drop work
     ├── ConfigError                     500  exit 6
     ├── StoreError                      503  exit 7
+    │   └── StoreBusy                                 every connection in use (pool timeout)
     └── ExternalServiceError            502  exit 8   Jira, GitHub, SMTP, webhooks, PagerDuty
 
-Every error carries a message a user can act on. The CLI and the web app map them here, once.
+Every error carries a message a user can act on, in words that fit any caller: it names no
+command-line option or command (the CLI adds such hints when it prints, see
+``blamefree.cli.hints``). The CLI and the web app map status and exit code from `CODES`, once;
+docs/errors.md is generated from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,9 +47,6 @@ if TYPE_CHECKING:
 class BlamefreeError(Exception):
     """Base of every error Blamefree raises on purpose."""
 
-    http_status = 500
-    exit_code = 1
-
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -46,19 +54,31 @@ class BlamefreeError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def http_status(self) -> int:
+        """The HTTP status the web app answers with (from `CODES`)."""
+        return code_of(type(self)).http_status
+
+    @property
+    def exit_code(self) -> int:
+        """The exit code the CLI ends with (from `CODES`)."""
+        return code_of(type(self)).exit_code
+
 
 class UsageError(BlamefreeError):
     """Options or arguments that do not make sense together."""
 
-    http_status = 400
-    exit_code = 2
+
+class Unauthenticated(BlamefreeError):
+    """No one is signed in, or the credentials given do not sign anyone in."""
+
+
+class Forbidden(BlamefreeError):
+    """The one signed in may not do this."""
 
 
 class InputError(BlamefreeError):
     """Input that cannot be read; says where (file, line, field) when it knows."""
-
-    http_status = 422
-    exit_code = 3
 
     def __init__(
         self,
@@ -122,9 +142,6 @@ class ValidationFailed(InputError):
 class NotFound(BlamefreeError):
     """Something asked for by id that is not in the store."""
 
-    http_status = 404
-    exit_code = 4
-
 
 class PostmortemNotFound(NotFound):
     """No post-mortem with that incident id."""
@@ -142,11 +159,24 @@ class ActionItemNotFound(NotFound):
     """No action item with that id."""
 
 
+class MeasureNotFound(NotFound):
+    """No prevention measure with that category and number."""
+
+
+class CriterionNotFound(NotFound):
+    """No success criterion with that number."""
+
+
+class ReviewNotFound(NotFound):
+    """No follow-up review of that kind."""
+
+
+class PersonNotFound(NotFound):
+    """No one of that name in the people directory."""
+
+
 class Conflict(BlamefreeError):
     """A write that would overwrite or duplicate something."""
-
-    http_status = 409
-    exit_code = 5
 
 
 class StaleEdit(Conflict):
@@ -156,39 +186,122 @@ class StaleEdit(Conflict):
 class DuplicatePostmortem(Conflict):
     """A post-mortem with that incident id exists already."""
 
+    def __init__(self, message: str, *, incident_id: str | None = None) -> None:
+        super().__init__(message)
+        self.incident_id = incident_id
+
 
 class MergeConflict(Conflict):
     """A file's changes and changes stored since its base version touch the same fields."""
 
-    def __init__(self, message: str, *, conflicts: Sequence[FieldConflict]) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        conflicts: Sequence[FieldConflict],
+        incident_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.conflicts = tuple(conflicts)
+        self.incident_id = incident_id
 
 
 class WouldLoseWork(Conflict):
     """Saving a file that names no base version would remove what the store has."""
 
-    def __init__(self, message: str, *, losses: Sequence[Loss]) -> None:
+    def __init__(
+        self, message: str, *, losses: Sequence[Loss], incident_id: str | None = None
+    ) -> None:
         super().__init__(message)
         self.losses = tuple(losses)
+        self.incident_id = incident_id
 
 
 class ConfigError(BlamefreeError):
     """Settings that cannot work."""
 
-    http_status = 500
-    exit_code = 6
-
 
 class StoreError(BlamefreeError):
     """The database could not be reached or used."""
 
-    http_status = 503
-    exit_code = 7
+
+class StoreBusy(StoreError):
+    """Every connection to the store stayed in use for longer than the pool waits."""
 
 
 class ExternalServiceError(BlamefreeError):
     """An outside service (Jira, GitHub, SMTP, a webhook, PagerDuty) failed or refused."""
 
-    http_status = 502
-    exit_code = 8
+
+# --- the one table of statuses and exit codes --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """What an error class means to a web client (HTTP status) and to a script (exit code)."""
+
+    http_status: int
+    exit_code: int
+    meaning: str
+
+
+CODES: dict[type[BlamefreeError], ErrorCode] = {
+    BlamefreeError: ErrorCode(500, 1, "an error without a more specific class"),
+    UsageError: ErrorCode(400, 2, "options or arguments that do not make sense together"),
+    Unauthenticated: ErrorCode(401, 9, "no one is signed in, or the sign-in failed"),
+    Forbidden: ErrorCode(403, 10, "signed in, but not allowed to do this"),
+    InputError: ErrorCode(422, 3, "input that cannot be read"),
+    TemplateParseError: ErrorCode(422, 3, "a post-mortem file that does not follow the template"),
+    SourceFormatError: ErrorCode(422, 3, "an importer's payload of the wrong shape"),
+    ValidationFailed: ErrorCode(422, 3, "a value the model does not accept; names the field"),
+    NotFound: ErrorCode(404, 4, "something asked for that is not in the store"),
+    PostmortemNotFound: ErrorCode(404, 4, "no post-mortem with that incident id"),
+    RevisionNotFound: ErrorCode(404, 4, "no version with that number"),
+    EventNotFound: ErrorCode(404, 4, "no timeline event with that reference"),
+    ActionItemNotFound: ErrorCode(404, 4, "no action item with that id"),
+    MeasureNotFound: ErrorCode(404, 4, "no prevention measure with that number"),
+    CriterionNotFound: ErrorCode(404, 4, "no success criterion with that number"),
+    ReviewNotFound: ErrorCode(404, 4, "no follow-up review of that kind"),
+    PersonNotFound: ErrorCode(404, 4, "no one of that name in the people directory"),
+    Conflict: ErrorCode(409, 5, "a write that would overwrite or duplicate something"),
+    StaleEdit: ErrorCode(409, 5, "a save based on a version someone else has replaced since"),
+    DuplicatePostmortem: ErrorCode(409, 5, "a post-mortem with that incident id exists already"),
+    MergeConflict: ErrorCode(409, 5, "a file and the store changed the same fields"),
+    WouldLoseWork: ErrorCode(409, 5, "a file without a base version would drop stored work"),
+    ConfigError: ErrorCode(500, 6, "settings that cannot work"),
+    StoreError: ErrorCode(503, 7, "the database could not be reached or used"),
+    StoreBusy: ErrorCode(503, 7, "the store is busy: no connection came free in time"),
+    ExternalServiceError: ErrorCode(502, 8, "an outside service failed or refused"),
+}
+"""Every class of the tree, in the order of the tree drawn above (a test checks it is complete)."""
+
+
+def code_of(cls: type[BlamefreeError]) -> ErrorCode:
+    """The status and exit code of an error class: its own row, else its nearest ancestor's."""
+    for klass in cls.__mro__:
+        code = CODES.get(klass)
+        if code is not None:
+            return code
+    raise TypeError(f"{cls.__name__} is not a BlamefreeError")
+
+
+def errors_reference() -> str:
+    """docs/errors.md: every error class with its HTTP status, exit code and meaning."""
+    lines = [
+        "# Errors",
+        "",
+        "Every error Blamefree raises on purpose is one of these classes (`blamefree.errors`).",
+        "The CLI prints its message and exits with its code; the web app answers with its HTTP",
+        "status. Generated from `blamefree.errors.CODES` by `python -m blamefree.cli.reference`;",
+        "a test keeps it current.",
+        "",
+        "| class | parent | HTTP | exit | meaning |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for cls, code in CODES.items():
+        parent = cls.__mro__[1].__name__ if cls is not BlamefreeError else ""
+        lines.append(
+            f"| `{cls.__name__}` | {f'`{parent}`' if parent else ''} | {code.http_status} "
+            f"| {code.exit_code} | {code.meaning} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from blamefree.domain.postmortem import (
     Postmortem,
 )
 from blamefree.domain.timeline import TimelineEvent
+from blamefree.schemas.convert import conflict_read, to_data
 from support.merge_docs import base_doc, changed, event, items, with_ids
 from support.strategies import postmortems
 
@@ -67,7 +68,7 @@ def test_a_value_and_its_written_form_are_one_field() -> None:
         },
     )
     result = merge_documents(base, stored, file)
-    assert [c.to_json() for c in result.conflicts] == [
+    assert [to_data(conflict_read(c)) for c in result.conflicts] == [
         {
             "path": 'action_items.immediate["Document reindex"].due_date',
             "kind": "changed",

@@ -14,12 +14,18 @@ import shutil
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from blamefree.domain.timeline import EventKind
+from blamefree.domain.timeline import EventKind, TimelineEvent
 from blamefree.importers import read_events, sort_events
-from blamefree.services.timeline import event_json
+from blamefree.schemas.convert import event_read, to_data
 
 from .conftest import DATA
+
+
+def event_json(event: TimelineEvent) -> Any:
+    return to_data(event_read(event))
+
 
 AUDIT = DATA / "audit"
 

@@ -6,9 +6,9 @@ from itertools import chain
 import pytest
 
 from blamefree.domain.enums import Phase
-from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow, EventSource, TimelineEvent
 from blamefree.errors import UsageError
-from blamefree.importers import parse_phase_map, read_events, sort_events, tag_phases
+from blamefree.importers import PhaseTagger, parse_phase_map, read_events, sort_events, tag_phases
 
 from .conftest import DATA
 
@@ -148,3 +148,37 @@ def test_read_events_accepts_a_phase_map_string() -> None:
         ("deploy-2024.03.12-3", Phase.MITIGATION),
         ("eb70befbebb99804f645", Phase.MITIGATION),
     ]
+
+
+@pytest.mark.parametrize("phase_map", ["", "deploy=mitigation,acknowledged=none,message=response"])
+def test_tagging_rows_in_batches_equals_tagging_events(phase_map: str) -> None:
+    mapping = parse_phase_map(phase_map)
+    events = [
+        _ev(5, EventKind.MESSAGE, "m1"),
+        _ev(3, EventKind.ALERT_FIRED, "alert2"),
+        _ev(1, EventKind.ALERT_FIRED, "alert1"),
+        _ev(4, EventKind.PAGE_TRIGGERED, "page"),
+        _ev(6, EventKind.ACKNOWLEDGED, "ack"),
+        _ev(2, EventKind.MESSAGE, "m0"),
+        _ev(12, EventKind.DEPLOY, "deploy2"),
+        _ev(10, EventKind.DEPLOY, "deploy1"),
+        _ev(30, EventKind.RESOLVED, "res1"),
+        _ev(40, EventKind.RESOLVED, "res2"),
+        _ev(50, EventKind.ALERT_RESOLVED, "ares", phase=Phase.POST_RESOLUTION),
+        _ev(7, EventKind.MESSAGE, "m2"),
+    ]
+    tagger = PhaseTagger(mapping)
+    batches = [events[:2], events[2:6], events[6:6], events[6:11], events[11:]]
+    passed = [row.event() for b in batches for row in tagger.rows([EventRow.of(e) for e in b])]
+    through_rows = passed + tagger.finish()
+    through_events = list(tag_phases(events, mapping))
+    assert through_rows == through_events
+    assert [e.source.id for e in passed] == [e.source.id for e in through_events[: len(passed)]]
+    assert len(passed) == len(events) - len(through_rows[len(passed) :])
+
+
+def test_a_batch_without_watched_kinds_passes_as_it_is() -> None:
+    rows = [EventRow.of(_ev(n, EventKind.MESSAGE, f"m{n}")) for n in range(3)]
+    tagger = PhaseTagger()
+    assert tagger.rows(rows) is rows
+    assert tagger.finish() == []

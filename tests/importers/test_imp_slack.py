@@ -241,7 +241,7 @@ def test_single_channel_folder(tmp_path: Path) -> None:
 
 
 def test_trusted_construction_equals_the_validated_model() -> None:
-    from blamefree.domain.timeline import EventSource, TimelineEvent
+    from blamefree.domain.timeline import EventRow, EventSource, TimelineEvent
     from blamefree.importers._common import trusted_event
 
     when = _utc(2024, 3, 12, 14, 3, 42, 123456)
@@ -270,6 +270,21 @@ def test_trusted_construction_equals_the_validated_model() -> None:
     assert fast.model_dump(mode="json") == checked.model_dump(mode="json")
     assert TimelineEvent.model_validate(fast.model_dump()) == checked
     assert fast.dedupe_key() == ("slack", "C1:1710252222.123456")
+    row = EventRow.of(checked)
+    assert tuple(row) == (
+        when,
+        "1710252222.123456",
+        None,
+        EventKind.MESSAGE,
+        "Ana Lopez",
+        "hi",
+        "slack",
+        "C1:1710252222.123456",
+        True,
+        None,
+    )
+    assert row.event() == checked
+    assert row.event().model_dump(mode="json") == checked.model_dump(mode="json")
 
 
 def test_odd_user_field_is_an_actor_lookup_miss(tmp_path: Path) -> None:

@@ -174,6 +174,23 @@ def test_root_cause_that_restates_the_symptom(cause: str, problem: str) -> None:
     assert [(f.line, f.message) for f in found] == [(76, f"the primary cause {problem}")]
 
 
+@pytest.mark.parametrize("written", ["", " ", "TBD", "unknown (ask finance)"])
+def test_an_empty_or_unknown_due_date_is_reported_like_a_missing_one(written: str) -> None:
+    line = "  - **Due Date:** 2024-07-31\n  - **Priority:** Medium"
+    text = _replace(line, f"  - **Due Date:**{written}\n  - **Priority:** Medium")
+    messages = [(f.line, f.message) for f in _only(text, "BF203")]
+    assert messages[-1] == (
+        132,
+        "action item 'Move index migrations to the blue/green deploy tool' has no due date",
+    )
+    assert len(messages) == 3
+
+
+def test_a_due_date_written_as_words_is_a_due_date() -> None:
+    text = _replace("  - **Due Date:** 2024-07-31", "  - **Due Date:** end of the next sprint")
+    assert [f.line for f in _only(text, "BF203")] == [123, 128]  # the two items before it
+
+
 def test_root_cause_without_a_why() -> None:
     start = FILLED.index("### Primary Cause\n") + len("### Primary Cause\n")
     end = FILLED.index("### Contributing Factors")

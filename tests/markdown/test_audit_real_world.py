@@ -16,6 +16,7 @@ from blamefree.domain import values
 from blamefree.domain.derive import document_json, metrics_of
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
+from blamefree.schemas.convert import metric_read, to_data
 
 AUDIT = Path(__file__).parent.parent / "data" / "postmortems" / "audit"
 PHASES = ("detection", "response", "investigation", "mitigation", "resolution", "post_resolution")
@@ -323,7 +324,7 @@ def test_stated_and_computed_metrics(name: str) -> None:
         stated.resolution_time,
         stated.total_duration,
     ) == want["stated"]
-    computed = {str(key): metric.to_json() for key, metric in metrics_of(doc).items()}
+    computed = {str(key): to_data(metric_read(metric)) for key, metric in metrics_of(doc).items()}
     got = {
         metric: (
             computed[metric]["seconds"],

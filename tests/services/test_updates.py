@@ -18,6 +18,7 @@ from blamefree.errors import (
     TemplateParseError,
     WouldLoseWork,
 )
+from blamefree.schemas.convert import conflict_read, to_data
 from blamefree.services import actions, postmortems, reviews, timeline, updates
 from blamefree.services.postmortems import ImportOutcome
 from blamefree.store.repository import PostmortemRepository
@@ -166,7 +167,7 @@ def test_a_conflict_stores_nothing_and_names_each_field(
     assert isinstance(outcome.error, MergeConflict)
     assert outcome.error.exit_code == 5
     uid = ids["Clean temporary files after each run"]
-    assert [c.to_json() for c in outcome.error.conflicts] == [
+    assert [to_data(conflict_read(c)) for c in outcome.error.conflicts] == [
         {
             "path": 'action_items.immediate["Clean temporary files after each run"].owner',
             "kind": "changed",

@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
-from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow, EventSource, TimelineEvent
 from blamefree.errors import PostmortemNotFound
-from blamefree.store import UnitOfWork
+from blamefree.store import UnitOfWork, event_import
 
 MakeEvent = Callable[..., TimelineEvent]
 
@@ -92,3 +92,97 @@ def test_events_are_per_postmortem(
 def test_events_of_unknown_postmortem(engine: Engine, make_event: MakeEvent) -> None:
     with pytest.raises(PostmortemNotFound), UnitOfWork(engine) as uow:
         uow.postmortems.add_events("INC-NOPE", [make_event(1, "x")])
+
+
+def test_the_event_standing_for_each_phase(engine: Engine, incident_id: str) -> None:
+    def event(minute: int, phase: Phase | None, sid: str, *, key: bool = False) -> TimelineEvent:
+        return TimelineEvent(
+            time=dt.datetime(2024, 3, 14, 9, minute, tzinfo=dt.UTC),
+            phase=phase,
+            kind=EventKind.CUSTOM,
+            text=sid,
+            source=EventSource(tool="slack", id=sid),
+            key=key,
+        )
+
+    events = [
+        event(5, Phase.DETECTION, "det-late-key", key=True),
+        event(2, Phase.DETECTION, "det-early"),
+        event(7, Phase.DETECTION, "det-later-key", key=True),
+        event(3, Phase.RESPONSE, "resp-b"),
+        event(3, Phase.RESPONSE, "resp-a"),  # same time: the source id decides
+        event(20, Phase.RESOLUTION, "res-early"),
+        event(25, Phase.RESOLUTION, "res-late"),  # the latest stands for resolution
+        event(30, Phase.POST_RESOLUTION, "post-key", key=True),
+        event(40, Phase.POST_RESOLUTION, "post-late"),
+        event(1, None, "no-phase", key=True),
+    ]
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        writing.add_stream(lambda: [[EventRow.of(e) for e in events]])
+        standing = [(e.phase, e.text) for e in writing.standing_events()]
+        writing.close()
+
+    assert standing == [
+        (Phase.DETECTION, "det-late-key"),
+        (Phase.RESPONSE, "resp-a"),
+        (Phase.RESOLUTION, "res-late"),
+        (Phase.POST_RESOLUTION, "post-key"),
+    ]
+
+
+def test_import_totals_count_every_event_of_the_log(engine: Engine, incident_id: str) -> None:
+    def event(n: int, sid: str | None, text: str = "x") -> TimelineEvent:
+        return TimelineEvent(
+            time=dt.datetime(2024, 3, 14, 9, n, tzinfo=dt.UTC),
+            time_text=f"09:{n:02d}",
+            kind=EventKind.MESSAGE,
+            actor="Ana" if n % 2 else None,
+            text=text * n,
+            source=EventSource(tool="slack", id=sid),
+            link="https://chat.example/1" if n == 3 else None,
+        )
+
+    def chars(events: list[TimelineEvent]) -> int:
+        return sum(
+            len(e.text)
+            + len(e.actor or "")
+            + len(e.link or "")
+            + len(e.time_text or "")
+            + len(e.source.id or "")
+            for e in events
+        )
+
+    before = [event(1, "a"), event(2, None, "é")]
+    with UnitOfWork(engine) as uow:
+        uow.postmortems.add_events(incident_id, before)
+    fresh = [event(3, "b"), event(4, "c", "ü"), event(5, None)]
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        writing.add_stream(lambda: [[EventRow.of(e) for e in fresh[:2]], [EventRow.of(fresh[2])]])
+        writing.add_tagged(event(6, "d"))
+        assert writing.totals() == (6, chars([*before, *fresh, event(6, "d")]))
+        # A repeat (already stored, or twice in the import) is counted in the database.
+        writing.add_stream(lambda: [[EventRow.of(event(1, "a")), EventRow.of(event(7, "e"))]])
+        assert writing.totals() == (7, chars([*before, *fresh, event(6, "d"), event(7, "e")]))
+        writing.close()
+
+
+def test_a_long_batch_is_written_in_parts(
+    engine: Engine, incident_id: str, make_event: MakeEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(event_import, "BATCH_ROWS", 2)
+    monkeypatch.setattr(event_import, "COPY_ROWS", 2)
+    events = [make_event(n, f"m{n}", source_id=f"m{n}") for n in range(1, 6)]
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id)
+        writing.add_stream(lambda: [[EventRow.of(e) for e in [*events, events[1]]]])
+        assert (writing.added, writing.skipped, writing.repeated) == (5, 0, 1)
+        writing.close()
+        assert [e.text for e in uow.postmortems.list_events(incident_id)] == [
+            "m1",
+            "m2",
+            "m3",
+            "m4",
+            "m5",
+        ]

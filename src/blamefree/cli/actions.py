@@ -16,11 +16,12 @@ from blamefree.cli import params
 from blamefree.cli.app import app
 from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
-from blamefree.cli.criteria import criteria_json, criteria_table
+from blamefree.cli.criteria import criteria_table
 from blamefree.domain import actions as rules
 from blamefree.domain import values
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
 from blamefree.errors import UsageError
+from blamefree.schemas import convert
 from blamefree.services import actions as service
 
 actions_app = typer.Typer(
@@ -144,7 +145,7 @@ def actions_table(console: Console, views: list[service.ActionView], today: dt.d
 def _print_one(ctx: typer.Context, view: service.ActionView, as_json: bool, verb: str) -> None:
     app_ctx = app_context(ctx)
     if as_json:
-        print_json(view.to_json())
+        print_json(convert.action_read(view))
         return
     r = view.record
     due = f", due {view.due}" if view.due else ""
@@ -222,7 +223,7 @@ def list_(
         incident_id=incident_id,
     )
     if as_json:
-        print_json([v.to_json() for v in views])
+        print_json([convert.action_read(v) for v in views])
     elif ids_only:
         sys.stdout.write("".join(f"{v.uid}\n" for v in views))
     else:
@@ -236,12 +237,7 @@ def show(ctx: typer.Context, action_id: ActionId, as_json: JsonOption = False) -
     view = service.get_action(app_ctx.engine, action_id=action_id, today=app_ctx.today())
     history = service.action_history(app_ctx.engine, action_id=view.uid)
     if as_json:
-        data = view.to_json()
-        data["history"] = [
-            {"at": h.at.isoformat(), "field": h.field, "old": h.old, "new": h.new, "by": h.by}
-            for h in history
-        ]
-        print_json(data)
+        print_json(convert.action_detail_read(view, history))
         return
     _print_one(ctx, view, False, "")
     table = Table(title="History", title_justify="left")
@@ -422,18 +418,7 @@ def prevention(
         )
     measures = service.list_measures(app_ctx.engine, incident_id=incident_id)
     if as_json:
-        print_json(
-            [
-                {
-                    "category": m.category,
-                    "number": m.number,
-                    "text": m.item.text,
-                    "status": m.item.status.value,
-                    "closed_at": m.closed_at.isoformat() if m.closed_at else None,
-                }
-                for m in measures
-            ]
-        )
+        print_json([convert.measure_read(m) for m in measures])
         return
     table = Table(title=f"Prevention measures of {incident_id}", title_justify="left")
     for column in ("Category", "#", "Measure", "Status", "Closed (UTC)"):
@@ -494,6 +479,6 @@ def criteria(
         )
     states = service.evaluate_criteria(engine, incident_id=incident_id)
     if as_json:
-        print_json(criteria_json(states))
+        print_json(convert.criteria_read(states))
         return
     criteria_table(app_ctx.out, states, title=f"Success criteria of {incident_id}")

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 from blamefree.cli.console import line
 from blamefree.cli.context import AppContext
 from blamefree.cli.helptext import humanize
+from blamefree.cli.hints import described
 from blamefree.config import load_settings
 from blamefree.errors import BlamefreeError
 
@@ -18,12 +19,14 @@ EXIT_CODES_HELP = """\
 Exit codes: 0 success; 1 error (or lint findings); 2 usage (bad option or value); 3 unreadable \
 input (parse errors, bad ids); 4 not found; 5 conflict (stale edit, duplicate id, merge conflict, \
 update that would lose work); 6 configuration (settings, --tz, --db folder); 7 store \
-unavailable; 8 outside service failed.
+unavailable or busy; 8 outside service failed; 9 not signed in; 10 not allowed. docs/errors.md \
+lists every error.
 """
 
 
 class BlamefreeGroup(TyperGroup):
-    """Maps every BlamefreeError raised by a command to a red message and its exit code."""
+    """Maps every BlamefreeError raised by a command to a red message (with the CLI's hint)
+    and the exit code its class has in ``blamefree.errors.CODES``."""
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         humanize(self)  # --help in plain words, before anything is parsed
@@ -34,11 +37,12 @@ class BlamefreeGroup(TyperGroup):
             return super().invoke(ctx)
         except BlamefreeError as error:
             console = ctx.obj.err if isinstance(ctx.obj, AppContext) else None
+            message = described(error, ctx.invoked_subcommand or "")
             if console is not None:
                 # soft_wrap: a path or command in the message stays whole for copying.
-                console.print(line(("error:", "bold red"), " ", str(error)), soft_wrap=True)
+                console.print(line(("error:", "bold red"), " ", message), soft_wrap=True)
             else:
-                typer.echo(f"error: {error}", err=True)
+                typer.echo(f"error: {message}", err=True)
             ctx.exit(error.exit_code)
         finally:
             if isinstance(ctx.obj, AppContext):

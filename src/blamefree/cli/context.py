@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from blamefree.cli.console import SafeConsole, line
 from blamefree.config import Settings, default_database_url
 from blamefree.errors import ConfigError
+from blamefree.schemas.convert import to_data
 from blamefree.store import make_engine
 from blamefree.store.engine import normalise_url
 from blamefree.store.unit_of_work import with_clock
@@ -132,7 +135,13 @@ def app_context(ctx: typer.Context) -> AppContext:
     return obj
 
 
-def print_json(data: Any) -> None:
-    """JSON for scripts on stdout: indented, UTF-8, no Rich formatting, no raw controls."""
-    encoded = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+def print_json(data: BaseModel | Sequence[BaseModel] | Mapping[str, BaseModel]) -> None:
+    """Read models as JSON for scripts on stdout: indented, UTF-8, no Rich formatting, no raw
+    controls. Only schemas are printed, so every shape is published (`blamefree schema`)."""
+    write_json(to_data(data))
+
+
+def write_json(data: Any) -> None:
+    """JSON-ready data on stdout as `print_json` writes it (for JSON Schemas themselves)."""
+    encoded = json.dumps(data, indent=2, ensure_ascii=False)
     sys.stdout.write(json_text(encoded) + "\n")

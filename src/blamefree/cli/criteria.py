@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from blamefree.cli.console import plain
 from blamefree.domain.actions import CriterionState
-
-
-def criteria_json(states: list[CriterionState]) -> list[dict[str, Any]]:
-    """``written`` is the checkbox, ``derived`` what the data says (null: checked by hand)."""
-    return [
-        {
-            "number": number,
-            "text": state.text,
-            "written": state.written,
-            "derived": state.derived,
-            "disagrees": state.disagrees,
-            "met": state.met,
-            "evaluated": state.evaluated,
-            "reason": state.reason,
-        }
-        for number, state in enumerate(states, start=1)
-    ]
 
 
 def criteria_table(console: Console, states: list[CriterionState], *, title: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.syntax import Syntax
@@ -12,6 +10,7 @@ from rich.text import Text
 
 from blamefree.cli.console import line, plain
 from blamefree.cli.criteria import criteria_table
+from blamefree.cli.hints import described
 from blamefree.domain import values
 from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.derive import effective, metrics_of
@@ -36,19 +35,6 @@ def _dash(value: object) -> str:
 
 def _severity(value: str | None) -> Text:
     return Text(value or "—", style=SEVERITY_STYLE.get(value or "", ""))
-
-
-def summary_json(summary: PostmortemSummary) -> dict[str, Any]:
-    return {
-        "incident_id": summary.incident_id,
-        "title": summary.title,
-        "severity": summary.severity.value if summary.severity else None,
-        "date": summary.date.isoformat() if summary.date else None,
-        "version": summary.version,
-        "updated_at": summary.updated_at.isoformat(),
-        "action_items_total": summary.action_items_total,
-        "action_items_done": summary.action_items_done,
-    }
 
 
 def summaries_table(console: Console, summaries: list[PostmortemSummary]) -> None:
@@ -212,7 +198,9 @@ def import_report(out: Console, err: Console, report: ImportReport) -> None:
         )
     out.print(table)
     for outcome in report.failed:
-        err.print(line(("error:", "bold red"), " ", str(outcome.error)), soft_wrap=True)
+        assert outcome.error is not None
+        message = described(outcome.error, "import")
+        err.print(line(("error:", "bold red"), " ", message), soft_wrap=True)
     ok = len(report.outcomes) - len(report.failed)
     err.print(f"{ok} imported, {len(report.failed)} failed.")
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from blamefree.cli.app import app
 from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json
+from blamefree.schemas import convert
 from blamefree.services import people as service
 
 people_app = typer.Typer(
@@ -51,7 +52,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     app_ctx = app_context(ctx)
     people = service.list_people(app_ctx.engine)
     if as_json:
-        print_json([{"name": p.name, "email": p.email, "slack": p.slack} for p in people])
+        print_json([convert.person_read(p) for p in people])
         return
     if not people:
         app_ctx.out.print(

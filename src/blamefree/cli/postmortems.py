@@ -17,20 +17,20 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from blamefree import schemas
 from blamefree.cli import output, params
-from blamefree.cli import updates as updates_cli
 from blamefree.cli.app import app
 from blamefree.cli.console import line
-from blamefree.cli.context import app_context, print_json
-from blamefree.cli.criteria import criteria_json
+from blamefree.cli.context import app_context, print_json, write_json
+from blamefree.cli.hints import described
 from blamefree.domain import ids, values
 from blamefree.domain.actions import evaluate_success_criteria
-from blamefree.domain.derive import document_json
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError, UsageError
 from blamefree.markdown.base_marker import with_marker
 from blamefree.markdown.render import render
+from blamefree.schemas import convert
 from blamefree.services import postmortems as service
 from blamefree.services import updates
 from blamefree.terminal import json_text
@@ -64,9 +64,29 @@ def template() -> None:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a post-mortem document."""
-    print_json(Postmortem.model_json_schema(by_alias=True, mode="serialization"))
+def schema(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="[NAME]",
+            help="Which schema, e.g. PostmortemRead or EventCreate (docs/schemas.md lists them).",
+        ),
+    ] = "Postmortem",
+    every: Annotated[
+        bool, typer.Option("--all", help="Print every schema, by name, as one JSON document.")
+    ] = False,
+) -> None:
+    """Print a JSON Schema: of a post-mortem document (the default), or of any input or output.
+
+    Every --json output is one of these schemas. Example: blamefree schema ActionItemRead
+    """
+    if every:
+        write_json(schemas.all_json_schemas())
+        return
+    if name not in schemas.SCHEMAS:
+        known = ", ".join(schemas.SCHEMAS)
+        raise UsageError(f"no schema {name!r}; the schemas are: {known}")
+    write_json(schemas.json_schema(name))
 
 
 @app.command()
@@ -194,14 +214,14 @@ def import_(
     if as_json:
         print_json(
             [
-                {
-                    "file": str(o.path),
-                    "incident_id": o.incident_id,
-                    "action": o.action,
-                    "version": o.version,
-                    "error": str(o.error) if o.error else None,
-                    **updates_cli.error_details(o.error),
-                }
+                convert.import_outcome_read(
+                    file=str(o.path),
+                    incident_id=o.incident_id,
+                    action=o.action,
+                    version=o.version,
+                    error=o.error,
+                    message=described(o.error, "import") if o.error else None,
+                )
                 for o in report.outcomes
             ]
         )
@@ -228,7 +248,7 @@ def list_(
     app_ctx = app_context(ctx)
     summaries = service.list_postmortems(app_ctx.engine, severity=severity)
     if as_json:
-        print_json([output.summary_json(s) for s in summaries])
+        print_json([convert.summary_read(s) for s in summaries])
     else:
         output.summaries_table(app_ctx.out, summaries)
 
@@ -243,16 +263,7 @@ def show(
     app_ctx = app_context(ctx)
     stored = service.get_postmortem(app_ctx.engine, incident_id=incident_id)
     if as_json:
-        print_json(
-            {
-                "incident_id": stored.incident_id,
-                "version": stored.version,
-                "created_at": stored.created_at.isoformat(),
-                "updated_at": stored.updated_at.isoformat(),
-                "document": document_json(stored.doc),
-                "success_criteria": criteria_json(evaluate_success_criteria(stored.doc)),
-            }
-        )
+        print_json(convert.postmortem_read(stored, evaluate_success_criteria(stored.doc)))
     else:
         output.show_postmortem(app_ctx.out, stored)
 
@@ -338,7 +349,8 @@ def export(
         )
     else:
         doc = service.get_postmortem(app_ctx.engine, incident_id=incident_id).doc
-        text = json_text(json.dumps(document_json(doc), indent=2, ensure_ascii=False)) + "\n"
+        data = convert.to_data(convert.document_read(doc))
+        text = json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     _write_exactly(text, out)
     if out is not None:
         app_ctx.err.print(line("Wrote ", (str(out), "bold"), "."), soft_wrap=True)
@@ -355,7 +367,7 @@ def parse(
         raise InputError("no such file", file=file)
     doc = _document(ctx, file)
     if as_json:
-        print_json(document_json(doc))
+        print_json(convert.document_read(doc))
     else:
         output.show_document(app_context(ctx).out, doc)
 
@@ -373,7 +385,7 @@ def metrics(
     doc = _document(ctx, file_or_id)
     result = service.metrics_of(doc)
     if as_json:
-        print_json({name: metric.to_json() for name, metric in result.items()})
+        print_json(convert.metrics_read(result))
     else:
         output.metrics_table(app_context(ctx).out, result)
 
@@ -403,12 +415,7 @@ def history_(
     app_ctx = app_context(ctx)
     revisions = service.history(app_ctx.engine, incident_id=incident_id)
     if as_json:
-        print_json(
-            [
-                {"version": r.version, "created_at": r.created_at.isoformat(), "message": r.message}
-                for r in revisions
-            ]
-        )
+        print_json([convert.revision_read(r) for r in revisions])
     else:
         output.history_table(app_ctx.out, incident_id, revisions)
 

@@ -11,6 +11,8 @@ import typer
 from blamefree.cli.app import EXIT_CODES_HELP, app
 from blamefree.cli.helptext import humanize
 from blamefree.config import Settings
+from blamefree.errors import errors_reference
+from blamefree.schemas.reference import schemas_reference
 
 
 def _commands(group: Any, prefix: str) -> list[tuple[str, Any]]:
@@ -89,9 +91,14 @@ def settings_reference() -> str:
 
 
 def main() -> None:
-    """Write docs/cli.md and docs/settings.md (or check them with --check)."""
+    """Write docs/cli.md, settings.md, errors.md and schemas.md (or check them with --check)."""
     docs = Path(__file__).parents[3] / "docs"
-    wanted = {docs / "cli.md": cli_reference(), docs / "settings.md": settings_reference()}
+    wanted = {
+        docs / "cli.md": cli_reference(),
+        docs / "settings.md": settings_reference(),
+        docs / "errors.md": errors_reference(),
+        docs / "schemas.md": schemas_reference(),
+    }
     if "--check" in sys.argv:
         stale = [
             str(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -12,7 +12,8 @@ from blamefree.cli.app import app
 from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
 from blamefree.errors import ConfigError, ExternalServiceError
-from blamefree.notify.digest import Channel, Delivery, digest_json, render_text, subject
+from blamefree.notify.digest import Channel, Delivery, render_text, subject
+from blamefree.schemas import convert
 from blamefree.services import reminders as service
 
 STATUS_STYLE = {
@@ -61,7 +62,7 @@ def remind(
         or context.settings.webhook_url
     )
     if as_json:
-        print_json(report_json(report))
+        print_json(convert.remind_report_read(report))
     elif dry_run and not channels:
         context.err.print(
             line(
@@ -93,28 +94,6 @@ def remind(
             raise ConfigError(message + (f". Also: {failures}" if failures else ""))
     if failed:
         raise ExternalServiceError(failures)
-
-
-def report_json(report: service.RemindReport) -> dict[str, Any]:
-    """The run as JSON: the digests and what happened to each message."""
-    return {
-        "date": report.today.isoformat(),
-        "dry_run": report.dry_run,
-        "digests": [digest_json(d) for d in report.digests],
-        "deliveries": [
-            {
-                "channel": r.channel.value,
-                "recipient": r.recipient,
-                "address": r.address,
-                "items": r.items,
-                "status": r.status,
-                "attempts": r.attempts,
-                "error": r.error,
-            }
-            for r in report.results
-        ],
-        "unrouted": list(report.unrouted),
-    }
 
 
 def show_digests(console: Console, report: service.RemindReport) -> None:

@@ -17,6 +17,7 @@ from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
 from blamefree.domain.enums import ReviewKind
 from blamefree.errors import UsageError
+from blamefree.schemas import convert
 from blamefree.services import reviews as service
 
 reviews_app = typer.Typer(
@@ -94,7 +95,7 @@ def list_(
         incident_id=incident_id,
     )
     if as_json:
-        print_json([v.to_json() for v in views])
+        print_json([convert.review_read(v) for v in views])
     else:
         reviews_table(app_ctx.out, views, today)
 
@@ -121,7 +122,7 @@ def record(
         by=by_default(by),
     )
     if as_json:
-        print_json(view.to_json())
+        print_json(convert.review_read(view))
     else:
         app_ctx.out.print(line(f"Recorded the {view.name} of ", (incident_id, "bold"), "."))
 
@@ -151,7 +152,7 @@ def schedule(
         by=by_default(by),
     )
     if as_json:
-        print_json(view.to_json())
+        print_json(convert.review_read(view))
     else:
         app_ctx.out.print(
             line(f"The {view.name} of ", (incident_id, "bold"), f" is due {view.due_date}.")

@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from blamefree import schemas
 from blamefree.cli import params
 from blamefree.cli.app import app
 from blamefree.cli.console import line, plain
@@ -20,6 +21,7 @@ from blamefree.domain.enums import Phase
 from blamefree.domain.timeline import EventKind, TimelineEvent
 from blamefree.errors import UsageError
 from blamefree.importers import SOURCES
+from blamefree.schemas import convert
 from blamefree.services import timeline as service
 
 timeline_app = typer.Typer(
@@ -97,7 +99,7 @@ def list_(ctx: typer.Context, incident_id: IncidentId, as_json: JsonOption = Fal
     app_ctx = app_context(ctx)
     events = service.list_events(app_ctx.engine, incident_id=incident_id)
     if as_json:
-        print_json([service.event_json(event) for event in events])
+        print_json([convert.event_read(event) for event in events])
     else:
         _events_table(app_ctx, incident_id, events)
 
@@ -164,7 +166,7 @@ def edit(
 ) -> None:
     """Change an event's time, text, phase, actor, kind, key flag or link."""
     app_ctx = app_context(ctx)
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {}  # only what was given: EventUpdate tells "clear" from "keep"
     if at is not None:
         doc = service.get_document(app_ctx.engine, incident_id=incident_id)
         changes["time"] = service.parse_moment(at, doc=doc, default_tz=app_ctx.settings.timezone)
@@ -184,7 +186,12 @@ def edit(
         changes["phase"] = phase
     if not changes:
         raise UsageError("nothing to change: give at least one of --at, --text, --phase, ...")
-    edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
+    edited = service.edit_event(
+        app_ctx.engine,
+        incident_id=incident_id,
+        ref=event,
+        changes=schemas.parse_input(schemas.EventUpdate, changes),
+    )
     app_ctx.err.print(line("Edited event ", (event_ref(edited), "bold"), "."))
 
 
@@ -208,9 +215,7 @@ def mark(
 ) -> None:
     """Tag an event with a phase and pin it as a key event (it then fills its phase block)."""
     app_ctx = app_context(ctx)
-    changes: dict[str, Any] = {"key": key}
-    if phase is not None:
-        changes["phase"] = phase
+    changes = schemas.EventUpdate(key=key, phase=phase) if phase else schemas.EventUpdate(key=key)
     edited = service.edit_event(app_ctx.engine, incident_id=incident_id, ref=event, changes=changes)
     state = "key" if edited.key else "not key"
     app_ctx.err.print(
@@ -332,7 +337,7 @@ def from_(
         quiet=as_json,
     )
     if as_json:
-        print_json([service.event_json(event) for event in events])
+        print_json([convert.event_read(event) for event in events])
     else:
         _events_table(app_ctx, f"{source} ({', '.join(map(str, paths))})", events)
 
@@ -401,14 +406,7 @@ def import_(
                 progress=lambda amount: progress.advance(task, amount),
             )
     if as_json:
-        print_json(
-            {
-                "read": result.read,
-                "added": result.added,
-                "skipped": result.skipped,
-                "version": result.version,
-            }
-        )
+        print_json(convert.event_import_read(result))
     elif result.added == 0:
         app_ctx.err.print(
             f"Read {result.read:,} events from {source}: nothing new "

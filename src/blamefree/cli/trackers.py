@@ -15,6 +15,7 @@ from blamefree.cli.context import app_context, print_json
 from blamefree.domain.enums import ActionStatus, TrackerSystem
 from blamefree.domain.postmortem import TrackerLink
 from blamefree.errors import ExternalServiceError, UsageError, ValidationFailed
+from blamefree.schemas import convert
 from blamefree.services import actions as actions_service
 from blamefree.services import trackers as service
 
@@ -86,7 +87,7 @@ def push(
     finally:
         tracker.close()
     if as_json:
-        print_json([push_json(r) for r in results])
+        print_json([convert.push_read(r) for r in results])
     else:
         push_table(app_ctx.out, results, to)
     failed = [r for r in results if r.outcome == service.FAILED]
@@ -126,7 +127,7 @@ def pull(
         app_ctx.engine, trackers=trackers, uids=action_ids, write_status=write_status
     )
     if as_json:
-        print_json([pull_json(r) for r in results])
+        print_json([convert.pull_read(r) for r in results])
     else:
         pull_table(app_ctx.out, results)
     failed = [r for r in results if r.outcome == service.FAILED]
@@ -142,33 +143,6 @@ def pull(
             f"{len(refused)} of {len(results)} items were not pulled: {refused[0].uid}: "
             f"{refused[0].error}; fix the item's Tracker line (see docs/trackers.md)"
         )
-
-
-def push_json(result: service.PushResult) -> dict[str, Any]:
-    """One push result as JSON."""
-    return {
-        "id": result.uid,
-        "incident_id": result.incident_id,
-        "text": result.text,
-        "outcome": result.outcome,
-        "key": result.key,
-        "url": result.url,
-        "error": result.error,
-    }
-
-
-def pull_json(result: service.PullResult) -> dict[str, Any]:
-    """One pull result as JSON."""
-    return {
-        "id": result.uid,
-        "system": result.system,
-        "key": result.key,
-        "remote": result.remote,
-        "before": result.before,
-        "after": result.after,
-        "outcome": result.outcome,
-        "error": result.error,
-    }
 
 
 def push_table(console: Console, results: list[service.PushResult], to: TrackerSystem) -> None:

@@ -1,25 +1,16 @@
-"""`blamefree restore`, and the details of refused updates for `--json` output."""
+"""`blamefree restore`: bring back an earlier version."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from blamefree.cli.app import app
 from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json
-from blamefree.errors import BlamefreeError, MergeConflict, WouldLoseWork
+from blamefree.schemas import convert
 from blamefree.services import updates
-
-
-def error_details(error: BlamefreeError | None) -> dict[str, Any]:
-    """Extra JSON keys for an error that refused an update: its conflicts or losses."""
-    if isinstance(error, MergeConflict):
-        return {"conflicts": [conflict.to_json() for conflict in error.conflicts]}
-    if isinstance(error, WouldLoseWork):
-        return {"would_lose": [loss.to_json() for loss in error.losses]}
-    return {}
 
 
 @app.command()
@@ -44,14 +35,7 @@ def restore(
         timezone=app_ctx.settings.timezone,
     )
     if as_json:
-        print_json(
-            {
-                "incident_id": outcome.stored.incident_id,
-                "action": outcome.action,
-                "restored_version": outcome.restored_version,
-                "version": outcome.stored.version,
-            }
-        )
+        print_json(convert.restore_read(outcome))
     elif outcome.action == "unchanged":
         app_ctx.err.print(
             f"{outcome.stored.incident_id} is the same as version {version} already; nothing saved."

@@ -32,10 +32,6 @@ class Loss:
     stored: object = None
     file: object = None
 
-    def to_json(self) -> dict[str, object]:
-        """The loss for ``--json`` output and the API."""
-        return {"path": self.path, "what": self.what, "stored": self.stored, "file": self.file}
-
 
 def losses(stored: Postmortem, file: Postmortem) -> list[Loss]:
     """Events, action items and item state in ``stored`` that saving ``file`` would remove."""

@@ -68,16 +68,6 @@ class FieldConflict:
     file: Any
     kind: ConflictKind = "changed"
 
-    def to_json(self) -> dict[str, Any]:
-        """The conflict for ``--json`` output and the API."""
-        return {
-            "path": self.path,
-            "kind": self.kind,
-            "base": self.base,
-            "stored": self.stored,
-            "file": self.file,
-        }
-
 
 @dataclass(frozen=True)
 class MergeResult:

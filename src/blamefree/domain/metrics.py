@@ -66,16 +66,6 @@ class Metric:
             and abs(self.seconds - self.stated_seconds) > DISAGREEMENT_SECONDS
         )
 
-    def to_json(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "seconds": self.seconds,
-            "source": self.source,
-            "text": self.text,
-        }
-        if self.disagrees:
-            data["stated"] = {"seconds": self.stated_seconds, "text": self.stated_text}
-        return data
-
 
 def anchors_from_document(doc: Postmortem) -> Anchors:
     """The anchors as the Timeline section gives them."""

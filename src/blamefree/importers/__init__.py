@@ -5,6 +5,8 @@ Two ways in:
 - `read_batches(...)` yields one `FileBatch` per input file, each only after the whole file was
   read and checked. Store batch by batch (or all at once): a bad file raises `SourceFormatError`
   before any of its events are handed out, so nothing of it is stored.
+- `read_rows(...)` yields bounded batches of phase-tagged `EventRow`s as the files are read,
+  for a caller that stores the whole import in one transaction and lets the store drop repeats.
 - `read_events(...)` yields the events of all files, with default phases (see `phases`). It
   raises on the first bad file; wrap the whole import in one transaction to store all or nothing.
 
@@ -18,15 +20,21 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from blamefree.domain.enums import Phase
-from blamefree.domain.timeline import EventKind, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
 from blamefree.errors import UsageError
 from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
 from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
-from blamefree.importers.bounded import check_storable
+from blamefree.importers.bounded import check_row, check_storable
 from blamefree.importers.opsgenie import OpsgenieImporter
 from blamefree.importers.pagerduty import PagerDutyImporter
 from blamefree.importers.pagerduty_fetch import fetch_pagerduty_log_entries
-from blamefree.importers.phases import parse_phase_map, sort_events, tag_phases
+from blamefree.importers.phases import (
+    PhaseMap,
+    PhaseTagger,
+    parse_phase_map,
+    sort_events,
+    tag_phases,
+)
 from blamefree.importers.slack import SlackImporter
 from blamefree.importers.statuspage import StatuspageImporter
 from blamefree.importers.tabular import CsvImporter, JsonlImporter
@@ -36,11 +44,13 @@ __all__ = [
     "FileBatch",
     "ImportOptions",
     "Importer",
+    "PhaseTagger",
     "fetch_pagerduty_log_entries",
     "get_importer",
     "parse_phase_map",
     "read_batches",
     "read_events",
+    "read_rows",
     "sort_events",
     "tag_phases",
 ]
@@ -125,8 +135,12 @@ def read_batches(
     )
     seen: set[tuple[str, str]] = set()
     for batch in importer.batches([Path(p) for p in paths], options):
-        for event in batch.events:
-            check_storable(event, file=batch.file, record=None)
+        if batch.has_rows:
+            for row in batch.rows:
+                check_row(row, file=batch.file, record=None)
+        else:
+            for event in batch.events:
+                check_storable(event, file=batch.file, record=None)
         if importer.dedupe and not streaming:
             kept = []
             for event in batch.events:
@@ -167,3 +181,41 @@ def read_events(
     )
     events = (event for batch in batches for event in batch.events)
     return tag_phases(events, mapping)
+
+
+def read_rows(
+    source: str,
+    paths: Sequence[Path],
+    *,
+    held: list[TimelineEvent],
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    channel: str | Sequence[str] | None = None,
+    phase_map: PhaseMap | None = None,
+    key_reaction: str = "pushpin",
+    default_tz: dt.tzinfo | None = None,
+    progress: ProgressCallback | None = None,
+) -> Iterator[list[EventRow]]:
+    """Bounded batches of phase-tagged rows, handed out as they are read
+    (`read_batches(streaming=True)`); repeats are left to the store.
+
+    The few events the tagger holds back until the input ends (one per rule) are appended to
+    `held` once it has: their record may repeat one handed out earlier.
+    """
+    tagger = PhaseTagger(phase_map)
+    batches = read_batches(
+        source,
+        paths,
+        since=since,
+        until=until,
+        channel=channel,
+        key_reaction=key_reaction,
+        default_tz=default_tz,
+        progress=progress,
+        streaming=True,
+    )
+    for batch in batches:
+        rows = tagger.rows(batch.rows)
+        if rows:
+            yield rows
+    held.extend(tagger.finish())

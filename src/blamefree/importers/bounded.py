@@ -26,7 +26,7 @@ from typing import IO, Any
 
 import ijson
 
-from blamefree.domain.timeline import TimelineEvent
+from blamefree.domain.timeline import EventRow, TimelineEvent
 from blamefree.errors import SourceFormatError
 
 WHOLE_FILE_BYTES = 4 * 1024 * 1024
@@ -66,6 +66,15 @@ def not_utf8(exc: UnicodeDecodeError, *, file: str, base: int = 0, line: int | N
     )
 
 
+def is_blank(data: bytes) -> bool:
+    """True for bytes with nothing in them but white space and a BOM (an empty file).
+
+    Looks at the start only, for a file that holds anything: `lstrip` copies nothing when
+    there is no white space to strip, unlike `strip` on a file that ends with a newline."""
+    head = data.lstrip()
+    return not head or (head.startswith(b"\xef\xbb\xbf") and not head[3:].strip())
+
+
 def decode_utf8(data: bytes, *, file: str, base: int = 0, line: int | None = None) -> str:
     """UTF-8 text (a leading BOM dropped); undecodable bytes name their offset in the file."""
     start = 3 if base == 0 and data.startswith(b"\xef\xbb\xbf") else 0
@@ -83,13 +92,60 @@ def check_storable(event: TimelineEvent, *, file: str, record: str | int | None)
     the event's field, instead of failing inside the database.
     """
     source = event.source
+    _check_text(
+        event.text,
+        event.actor,
+        event.link,
+        event.time_text,
+        source.id,
+        source.tool,
+        file=file,
+        record=record,
+    )
+
+
+def check_row(row: EventRow, *, file: str, record: str | int | None) -> None:
+    """`check_storable` for a row."""
+    # One scan of all the fields together (None shows as "None": harmless); the field is
+    # looked for only when something is found.
+    joined = f"{row.text}{row.actor}{row.link}{row.time_text}{row.source_id}{row.tool}"
+    if "\x00" not in joined and (joined.isascii() or not _SURROGATE.search(joined)):
+        return
+    _check_text(
+        row.text,
+        row.actor,
+        row.link,
+        row.time_text,
+        row.source_id,
+        row.tool,
+        file=file,
+        record=record,
+    )
+
+
+def _check_text(
+    text: str,
+    actor: str | None,
+    link: str | None,
+    time_text: str | None,
+    source_id: str | None,
+    tool: str,
+    *,
+    file: str,
+    record: str | int | None,
+) -> None:
+    # One scan of all the fields together (None shows as "None": harmless); the field is
+    # looked for only when something is found.
+    joined = f"{text}{actor}{link}{time_text}{source_id}{tool}"
+    if "\x00" not in joined and (joined.isascii() or not _SURROGATE.search(joined)):
+        return
     for name, value in (
-        ("text", event.text),
-        ("actor", event.actor),
-        ("link", event.link),
-        ("time_text", event.time_text),
-        ("source id", source.id),
-        ("source", source.tool),
+        ("text", text),
+        ("actor", actor),
+        ("link", link),
+        ("time_text", time_text),
+        ("source id", source_id),
+        ("source", tool),
     ):
         if value is None:
             continue
@@ -98,7 +154,7 @@ def check_storable(event: TimelineEvent, *, file: str, record: str | int | None)
                 "contains a NUL character (\\x00), which the store cannot keep; "
                 "remove it from the file",
                 file=file,
-                record=record if record is not None else source.id,
+                record=record if record is not None else source_id,
                 field=name,
             )
         if not value.isascii() and _SURROGATE.search(value):
@@ -106,7 +162,7 @@ def check_storable(event: TimelineEvent, *, file: str, record: str | int | None)
                 "contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), "
                 "which is not text",
                 file=file,
-                record=record if record is not None else source.id,
+                record=record if record is not None else source_id,
                 field=name,
             )
 

@@ -23,14 +23,16 @@ last; sort afterwards when order matters.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from operator import itemgetter
 
 from blamefree.domain.enums import Phase
-from blamefree.domain.timeline import EventKind, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
 from blamefree.errors import UsageError
 
 PhaseMap = Mapping[EventKind, Phase | None]
 
 _NO_PHASE = {"none", "-", ""}
+_KIND = itemgetter(EventRow._fields.index("kind"))
 
 
 def parse_phase_map(text: str | None) -> dict[EventKind, Phase | None]:
@@ -94,36 +96,71 @@ def tag_phases(
     events: Iterable[TimelineEvent], phase_map: PhaseMap | None = None
 ) -> Iterator[TimelineEvent]:
     """Give events their default phases (see the module docstring), streaming."""
-    mapping = dict(phase_map or {})
-    held: dict[EventKind, TimelineEvent] = {}
+    tagger = PhaseTagger(phase_map)
+    watched = tagger.watched
+    offer = tagger.offer
     for event in events:
-        kind = event.kind
-        if event.phase is not None:
+        if event.phase is not None or event.kind not in watched:
             yield event
             continue
-        if kind in mapping:
-            tagged = _tag(event, mapping[kind], False)
+        passed = offer(event)
+        if passed is not None:
+            yield passed
+    yield from tagger.finish()
+
+
+class PhaseTagger:
+    """`tag_phases` one event (or one batch of rows) at a time: `offer` each, then `finish`."""
+
+    def __init__(self, phase_map: PhaseMap | None = None) -> None:
+        self.mapping = dict(phase_map or {})
+        self.held: dict[EventKind, TimelineEvent] = {}
+        self.watched = frozenset(self.mapping) | frozenset(_DEFAULT_SLOTS)
+        """The kinds the rules look at; events of other kinds pass untouched."""
+
+    def offer(self, event: TimelineEvent) -> TimelineEvent | None:
+        """The event to pass on now (this one, tagged, or one it displaced), or None when it
+        is held back as the best candidate of its rule so far."""
+        kind = event.kind
+        if event.phase is not None:
+            return event
+        held = self.held
+        if kind in self.mapping:
+            tagged = _tag(event, self.mapping[kind], False)
             current = held.get(kind)
             if current is None or _earlier(tagged, current):
                 held[kind] = tagged
-                if current is not None:
-                    yield current
-            else:
-                yield tagged
-            continue
+                return current
+            return tagged
         earliest = _DEFAULT_SLOTS.get(kind)
         if earliest is None:
-            yield event
-            continue
+            return event
         current = held.get(kind)
         better = _earlier if earliest else _later
         if current is None or better(event, current):
             held[kind] = event
-            if current is not None:
-                yield current
-        else:
-            yield event
-    yield from _decide(held, mapping)
+            return current
+        return event
+
+    def rows(self, rows: list[EventRow]) -> list[EventRow]:
+        """`offer` for a batch of rows: the rows to pass on now, in order."""
+        watched = self.watched
+        if watched.isdisjoint(map(_KIND, rows)):
+            return rows  # the common case (chat messages): nothing for the rules
+        passed: list[EventRow] = []
+        for row in rows:
+            if row.phase is None and row.kind in watched:
+                event = self.offer(row.event())
+                if event is None:
+                    continue
+                row = EventRow.of(event)
+            passed.append(row)
+        return passed
+
+    def finish(self) -> list[TimelineEvent]:
+        """The events held back, now tagged: call once the input has ended."""
+        held, self.held = self.held, {}
+        return list(_decide(held, self.mapping))
 
 
 def _decide(

@@ -17,16 +17,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from blamefree.domain.timeline import EventKind, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow
 from blamefree.errors import SourceFormatError, UsageError
 from blamefree.importers._common import (
     EPOCH,
     FileBatch,
     ImportOptions,
     as_dict,
-    chunked,
+    chunked_rows,
     from_epoch,
-    trusted_event,
 )
 from blamefree.importers.slack_export import (
     DAY_FILE,
@@ -75,10 +74,10 @@ def slack_ts_time(ts: str, *, file: str, record: object) -> dt.datetime:
     if 0 < len(seconds) <= 12 and len(frac) <= 9 and seconds.isdecimal() and seconds.isascii():
         if not frac:
             if not dot:
-                return EPOCH + timedelta(seconds=int(seconds))
+                return EPOCH + timedelta(0, int(seconds))
         elif frac.isdecimal() and frac.isascii():
             micros = int(frac[:6]) * _SCALE[len(frac)] if len(frac) < 6 else int(frac[:6])
-            return EPOCH + timedelta(seconds=int(seconds), microseconds=micros)
+            return EPOCH + timedelta(0, int(seconds), micros)
     match = _TS.match(ts)
     if match is None:
         raise SourceFormatError(
@@ -215,19 +214,19 @@ class SlackImporter:
         size = tree.size(name)
         items = iter_array(tree, name, threshold=self.stream_threshold)
         if size <= self.stream_threshold:
-            events = self._convert(items, file, channel, users, names, options)
+            rows = list(self._rows(items, file, channel, users, names, options))
             options.report(size)
-            yield FileBatch(file, events)
+            yield FileBatch(file, rows=rows)
             return
         if not options.streaming:
             # Too big to hold: check every record first, then convert again in chunks.
-            for _ in self._iter_events(items, file, channel, users, names, options):
+            for _ in self._rows(items, file, channel, users, names, options):
                 pass
             items = iter_array(tree, name, threshold=self.stream_threshold)
-        yield from chunked(file, self._iter_events(items, file, channel, users, names, options))
+        yield from chunked_rows(file, self._rows(items, file, channel, users, names, options))
         options.report(size)
 
-    def _convert(
+    def _rows(
         self,
         items: Iterator[Any],
         file: str,
@@ -235,26 +234,16 @@ class SlackImporter:
         users: dict[str, str],
         names: dict[str, str],
         options: ImportOptions,
-    ) -> list[TimelineEvent]:
-        return list(self._iter_events(items, file, channel, users, names, options))
-
-    def _iter_events(
-        self,
-        items: Iterator[Any],
-        file: str,
-        channel: _Channel,
-        users: dict[str, str],
-        names: dict[str, str],
-        options: ImportOptions,
-    ) -> Iterator[TimelineEvent]:
+    ) -> Iterator[EventRow]:
         reaction = options.key_reaction.strip(":")
         ranged = options.since is not None or options.until is not None
         # A record repeated in its day file (the same `ts`, e.g. a thread broadcast written
         # both as a reply and in the channel) is one message: its id is the same. A streaming
         # caller's store drops the repeat instead, so memory does not grow with the file.
         seen: set[str | None] | None = None if options.streaming else set()
+        channel_id = channel.id
         for index, msg in enumerate(items):
-            event = message_event(msg, index, file, channel.id, users, names, reaction)
+            event = message_row(msg, index, file, channel_id, users, names, reaction)
             if event is None:
                 continue
             if seen is not None:
@@ -339,7 +328,7 @@ def _is_key(msg: dict[str, Any], reaction: str) -> bool:
     return False
 
 
-def message_event(
+def message_row(
     msg: Any,
     index: int,
     file: str,
@@ -347,8 +336,9 @@ def message_event(
     users: dict[str, str],
     names: dict[str, str],
     reaction: str,
-) -> TimelineEvent | None:
-    """One export message as an event, or None for records that are not messages of their own."""
+) -> EventRow | None:
+    """One export message as an event row, or None for records that are not messages of their
+    own."""
     if not isinstance(msg, dict):
         raise SourceFormatError("expected a message object", file=file, record=index)
     ts = msg.get("ts")
@@ -361,13 +351,15 @@ def message_event(
         return None
     when = slack_ts_time(ts, file=file, record=index)
     uid = msg.get("user")
-    return trusted_event(
-        time=when,
-        time_text=ts,
-        kind=_CHANNEL_EVENT if subtype in CHANNEL_EVENT_SUBTYPES else _MESSAGE,
-        actor=users.get(uid) or _actor(msg, users) if type(uid) is str else _actor(msg, users),
-        text=_text(msg, users, names, file, index),
-        tool="slack",
-        source_id=f"{channel_id}:{ts}",
-        key=("reactions" in msg or "pinned_to" in msg) and _is_key(msg, reaction),
+    return EventRow(
+        when,
+        ts,
+        None,
+        _CHANNEL_EVENT if subtype in CHANNEL_EVENT_SUBTYPES else _MESSAGE,
+        users.get(uid) or _actor(msg, users) if type(uid) is str else _actor(msg, users),
+        _text(msg, users, names, file, index),
+        "slack",
+        f"{channel_id}:{ts}",
+        ("reactions" in msg or "pinned_to" in msg) and _is_key(msg, reaction),
+        None,
     )

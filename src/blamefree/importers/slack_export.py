@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from blamefree.errors import SourceFormatError
-from blamefree.importers.bounded import WHOLE_FILE_BYTES, load_json, stream_items
+from blamefree.importers.bounded import WHOLE_FILE_BYTES, is_blank, load_json, stream_items
 
 DAY_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.json$")
 META_FILES = ("users.json", "channels.json", "groups.json", "mpims.json", "dms.json")
@@ -169,7 +169,7 @@ def iter_array(tree: ExportTree, name: str, *, threshold: int = STREAM_THRESHOLD
     file = tree.display(name)
     if tree.size(name) <= threshold:
         data = tree.read(name)
-        if not data.strip() or data.strip() == b"\xef\xbb\xbf":
+        if is_blank(data):
             raise SourceFormatError("the file is empty: nothing to import", file=file)
         doc = load_json(data, file=file)
         if not isinstance(doc, list):

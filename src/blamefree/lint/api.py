@@ -1,10 +1,11 @@
 """The linter's Python API: `lint(document)` and `lint_text(text, source=...)`.
 
 Both run every rule family (blaming language BF1xx over the prose, completeness BF2xx and
-consistency BF3xx over the document), apply the project config (selection, severities) and the
-inline suppression comments, and return findings sorted by position. A stored post-mortem is
-linted in its stored text (the author's, as ``export`` gives it), so ``lint ID`` and ``lint FILE``
-of the same content agree; a bare document is linted in its rendered Markdown.
+consistency BF3xx over the document, BF401 for a line too long to read), apply the project
+config (selection, severities) and the inline suppression comments, and return findings sorted
+by position. A stored post-mortem is linted in its stored text (the author's, as ``export``
+gives it), so ``lint ID`` and ``lint FILE`` of the same content agree; a bare document is
+linted in its rendered Markdown.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from pathlib import Path
 
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError, TemplateParseError
-from blamefree.lint import completeness, consistency, criteria, language, suppress, tracker_links
+from blamefree.lint import (
+    completeness,
+    consistency,
+    criteria,
+    language,
+    limits,
+    readings,
+    suppress,
+    tracker_links,
+)
 from blamefree.lint.config import LintConfig
 from blamefree.lint.context import Document
 from blamefree.lint.finding import Finding, Rule, index_rules
@@ -23,7 +33,13 @@ from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
 
 RULES: dict[str, Rule] = index_rules(
-    language.RULES, completeness.RULES, consistency.RULES, tracker_links.RULES, criteria.RULES
+    language.RULES,
+    completeness.RULES,
+    consistency.RULES,
+    tracker_links.RULES,
+    criteria.RULES,
+    readings.RULES,
+    limits.RULES,
 )
 
 
@@ -42,6 +58,11 @@ def normalise_text(text: str) -> str:
 
 
 def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> list[Finding]:
+    with limits.cycle_collection_paused():
+        return _findings(text, doc, source, config)
+
+
+def _findings(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> list[Finding]:
     locator = Locator(text)
     placeholders = completeness.placeholder_spans(text)
     found: list[Finding] = []
@@ -54,6 +75,8 @@ def _run(text: str, doc: Postmortem, source: str | None, config: LintConfig) -> 
     found.extend(consistency.check(document))
     found.extend(tracker_links.check(document))
     found.extend(criteria.check(document))
+    found.extend(readings.check(document))
+    found.extend(limits.check(document))
     kept: list[Finding] = []
     for hit in suppress.apply(found, text):
         if not config.enabled(hit.rule):

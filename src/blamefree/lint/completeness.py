@@ -9,6 +9,8 @@ from importlib import resources
 
 from pydantic import BaseModel
 
+from blamefree.domain.postmortem import ActionItem
+from blamefree.domain.unknown import is_unknown
 from blamefree.lint.context import Document, finding
 from blamefree.lint.finding import Finding, Level, Rule
 from blamefree.lint.language_text import mask_markdown
@@ -190,7 +192,7 @@ def action_items(document: Document) -> Iterator[Finding]:
                 name
                 for name, value in (
                     ("owner", item.owner),
-                    ("due date", item.due_date or item.due_date_text),
+                    ("due date", _due_date(item)),
                     ("priority", item.priority),
                 )
                 if value is None
@@ -209,6 +211,14 @@ def action_items(document: Document) -> Iterator[Finding]:
                 "'  - **Due Date:** YYYY-MM-DD', '  - **Priority:** High/Medium/Low'.",
                 path,
             )
+
+
+def _due_date(item: ActionItem) -> object:
+    """The item's due date, or None when it has none, an empty line or an unknown word (TBD)."""
+    if item.due_date is not None:
+        return item.due_date
+    text = (item.due_date_text or "").strip()
+    return None if not text or is_unknown(text) else text
 
 
 def _join(words: list[str]) -> str:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from blamefree.domain import values
+from blamefree.domain.derive import effective
 from blamefree.domain.metrics import (
     DISAGREEMENT_SECONDS,
     MetricName,
@@ -104,8 +105,9 @@ _METRIC_LABELS: dict[MetricName, str] = {
 _UNIT_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60}
 _UNIT_SECONDS |= {"h": 3600, "hr": 3600, "hour": 3600, "d": 86400, "day": 86400}
 _SINGLE = re.compile(
-    r"^\s*(?P<approx>~|≈|about|approx\.?|approximately|around|roughly|nearly)?\s*"
-    r"(?P<whole>\d+)(?:[.,](?P<decimals>\d+))?\s*(?P<unit>[a-z]+)\s*$",
+    # Possessive blanks: a run of them is read once, never split between two quantifiers.
+    r"^\s*+(?:(?P<approx>~|≈|about|approx\.?|approximately|around|roughly|nearly)\s*+)?"
+    r"(?P<whole>\d++)(?:[.,](?P<decimals>\d++))?\s*+(?P<unit>[a-z]++)\s*+$",
     re.IGNORECASE,
 )
 
@@ -166,9 +168,13 @@ def timeline_order(document: Document) -> Iterator[Finding]:
 
 
 def stated_metrics(document: Document) -> Iterator[Finding]:
-    """BF302: stated detection/response/resolution time and total duration vs the timeline."""
+    """BF302: stated detection/response/resolution time and total duration vs the timeline.
+
+    The timeline is the one ``metrics`` measures: phase times and impact start as written,
+    else as the event log gives them.
+    """
     stated = document.doc.metrics.incident_metrics
-    metrics = compute_metrics(document.doc)
+    metrics = compute_metrics(effective(document.doc))
     for name, label in _METRIC_LABELS.items():
         if getattr(stated, name) is None:
             continue  # the header Duration (a fallback for total duration) is BF303's
@@ -193,7 +199,7 @@ def stated_duration(document: Document) -> Iterator[Finding]:
     doc = document.doc
     if doc.duration is None:
         return
-    computed = timeline_seconds(anchors_from_document(doc))
+    computed = timeline_seconds(anchors_from_document(effective(doc)))
     candidates = [
         seconds
         for seconds in (computed["resolution_time"], computed["total_duration"])

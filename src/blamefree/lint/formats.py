@@ -11,6 +11,7 @@ from rich.text import Text
 
 from blamefree.lint.api import FileReport
 from blamefree.lint.finding import Finding, Level, Rule
+from blamefree.schemas.convert import finding_read, to_data
 from blamefree.terminal import json_text, visible
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -21,26 +22,11 @@ _SARIF_LEVEL = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "not
 _GITHUB_LEVEL = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 
 
-def finding_json(found: Finding, file: str) -> dict[str, Any]:
-    """One finding as JSON: rule, category, severity, file, line, column, ..., field."""
-    return {
-        "rule": found.rule,
-        "category": found.category,
-        "severity": found.severity.value,
-        "file": found.file or file,
-        "line": found.line,
-        "column": found.column,
-        "end_line": found.end_line,
-        "end_column": found.end_column,
-        "message": found.message,
-        "suggestion": found.suggestion,
-        "field": found.field,
-    }
-
-
 def to_json(reports: list[FileReport]) -> str:
     """All findings as one JSON list."""
-    rows = [finding_json(found, report.file) for report in reports for found in report.findings]
+    rows = [
+        to_data(finding_read(found, report.file)) for report in reports for found in report.findings
+    ]
     return json_text(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
 
 

@@ -7,9 +7,10 @@ subject is a person or a team blames; the same verb with a system as subject doe
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -131,6 +132,7 @@ class LanguageConfig(BaseModel):
 class _Compiled:
     allowed: frozenset[str]
     judgement_phrases: tuple[tuple[str, ...], ...]
+    firsts: frozenset[str]
     enabled: frozenset[str]
 
 
@@ -146,7 +148,7 @@ def _compile(config: LanguageConfig) -> _Compiled:
         for rule in RULES
         if not any(rule.id.startswith(prefix) for prefix in config.disabled_rules)
     )
-    return _Compiled(allowed, phrases, enabled)
+    return _Compiled(allowed, phrases, frozenset(phrase[0] for phrase in phrases), enabled)
 
 
 @dataclass(slots=True)
@@ -162,6 +164,15 @@ class _Hits:
             self.spans.append((rule, first, last))
 
 
+# A list item's checkbox: its mark is not a word ("- [x] Default missing flags ..." starts at
+# "Default", as the unticked item does).
+_CHECKBOX = re.compile(r"^([ \t]{0,12}(?:[-*+]|\d{1,9}[.)])[ \t]{1,4})\[[xX]\]", re.MULTILINE)
+
+
+def _unticked(match: re.Match[str]) -> str:
+    return match[1] + "   "
+
+
 def check_text(
     text: str, *, line_offset: int = 0, config: LanguageConfig | None = None
 ) -> list[Finding]:
@@ -169,7 +180,7 @@ def check_text(
     compiled = _compile(config or LanguageConfig())
     if not compiled.enabled:
         return []
-    masked = mask_markdown(text)
+    masked = _CHECKBOX.sub(_unticked, mask_markdown(text))
     starts = line_starts(text)
     findings: list[Finding] = []
     for tokens in sentences(masked):
@@ -185,30 +196,38 @@ def check_text(
 def _finding(
     rule_id: str, text: str, start: int, end: int, starts: list[int], line_offset: int
 ) -> Finding:
-    rule = _RULES_BY_ID[rule_id]
     line = bisect_right(starts, start) - 1
     end_line = bisect_right(starts, end - 1) - 1
     quote = " ".join(text[start:end].split())
-    # Every value below is built here from checked parts: skip re-validation (it is hot).
-    return Finding.model_construct(
+    # Every value below is built here from checked parts: skip re-validation (it is hot), and
+    # copy the rule's template, which is about twice as fast as building a model.
+    return _template(rule_id).model_copy(
+        update={
+            "message": _MESSAGES[rule_id].format(quote=f"'{quote}'"),
+            "line": line + 1 + line_offset,
+            "column": start - starts[line] + 1,
+            "end_line": end_line + 1 + line_offset,
+            "end_column": end - starts[end_line] + 1,
+        }
+    )
+
+
+@cache
+def _template(rule_id: str) -> Finding:
+    """A finding of the rule with everything but its message and place filled in."""
+    rule = _RULES_BY_ID[rule_id]
+    return Finding(
         rule=rule.id,
         category=rule.category,
         severity=rule.severity,
-        message=_MESSAGES[rule_id].format(quote=f"'{quote}'"),
+        message="",
         suggestion=_SUGGESTIONS[rule_id],
-        line=line + 1 + line_offset,
-        column=start - starts[line] + 1,
-        end_line=end_line + 1 + line_offset,
-        end_column=end - starts[end_line] + 1,
-        file=None,
-        field=None,
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
     )
 
 
 def _check_sentence(clause: Clause, hits: _Hits, compiled: _Compiled) -> None:
-    rules.human_error(clause, hits.add)
-    rules.judgement(clause, hits.add, compiled.judgement_phrases)
-    rules.belittling(clause, hits.add)
-    rules.counterfactual(clause, hits.add)
-    rules.culprit(clause, hits.add)
-    rules.loaded_question(clause, hits.add)
+    rules.check_sentence(clause, hits.add, compiled.judgement_phrases, compiled.firsts)

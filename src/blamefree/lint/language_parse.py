@@ -13,6 +13,7 @@ Kind = Literal["person", "team", "we", "system"]
 
 _PREPOSITIONS = frozenset({"on", "from", "in", "of", "at", "with", "to", "for"})
 _MODIFIER_STOP = words.DETERMINERS | words.CLAUSE_BREAKS | {"the", "."}
+_NOT_NAME_PARTS = words.FUNCTION_WORDS | words.SUBJECT_SKIP | words.TIME_WORDS
 
 
 @cache
@@ -48,6 +49,17 @@ def verb_forms_of(word: str) -> tuple[str, ...]:
     from lemminflect import getAllLemmas
 
     found: tuple[str, ...] = getAllLemmas(word, upos="VERB").get("VERB", ())
+    if not found and word.startswith("re-") and len(word) > 4:
+        return verb_forms_of(word[3:])  # "re-ran", "re-applied": the verb done again
+    return found
+
+
+def verb_lemma(word: str) -> str | None:
+    """The lemma of a verb the rules care about, for `word` or its "re-" form ("re-ran")."""
+    lemmas = verb_lemmas()
+    found = lemmas.get(word)
+    if found is None and word.startswith("re-"):
+        return lemmas.get(word[3:])
     return found
 
 
@@ -76,6 +88,8 @@ class Clause:
         self.tokens = tokens
         self.allowed = allowed
         self.lows = [token.low for token in tokens]
+        self.present = set(self.lows)  # for the rules' quick "could this sentence match?"
+        self.joined = " ".join(self.lows)
         self._padded = ["", "", "", "", "", "", *self.lows, "", "", "", "", "", "", ""]
 
     def low(self, index: int) -> str:
@@ -124,6 +138,8 @@ class Clause:
             return "system"
         if token.capitalised and low in words.FIRST_NAMES:
             return "person"
+        if token.capitalised and self._product_name(index):
+            return "system"  # "the Identity Service crashed", "Payments Gateway broke"
         text = token.text
         if token.possessive:
             text = text[:-2] if text[-2:] in {"'s", "’s"} else text[:-1]
@@ -139,6 +155,31 @@ class Clause:
             if owner is not None:
                 return owner
         return "system"
+
+    def _product_name(self, index: int) -> bool:
+        """Whether the capitalised word at `index` belongs to a product or component name.
+
+        Its run of capitalised words names a system when one of them is a component noun
+        ("Service", "Gateway", "Run") or a known system, or when it is two or more everyday
+        words ("Data Pipeline"); a run with a first name in it ("Dave Smith") is a person.
+        """
+        first = last = index
+        while first > 0 and self._name_part(first - 1):
+            first -= 1
+        while last + 1 < len(self.tokens) and self._name_part(last + 1):
+            last += 1
+        names = [self.tokens[at].low for at in range(first, last + 1)]
+        if any(name in words.FIRST_NAMES for name in names):
+            return False
+        if any(name in words.SYSTEM_HEADS or name in words.PRODUCT_WORDS for name in names):
+            return True  # "Identity Service", "Kafka Connect"
+        # "Then Will broke", "In March Ivana ...": a capitalised first word is not a name part.
+        names = [name for name in names if name not in _NOT_NAME_PARTS]
+        return len(names) > 1 and all(is_english_word(name) for name in names)
+
+    def _name_part(self, index: int) -> bool:
+        token = self.tokens[index]
+        return token.capitalised and token.text[:1].isalpha() and not token.possessive
 
     def owner(self, index: int) -> tuple[Kind | None, int]:
         """The person or team whose artifact this is: "Dave's bad change", "their script"."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from blamefree.lint import language_words as words
 from blamefree.lint.language_parse import Clause, Kind, can_be_verb, is_base_verb, verb_lemmas
@@ -82,6 +83,43 @@ _PASSIVE_AUX = frozenset({"was", "were", "been", "is", "are", "be", "being", "go
 _NEG_PERSON_VERBS = frozenset({"bothered", "cared", "thought"})
 
 
+_PREFIXES = frozenset({"mis", "re-"})
+
+
+@cache
+def _culprit_triggers() -> frozenset[str]:
+    """Tokens on which `culprit` can start (besides mis- and re- verbs)."""
+    return frozenset(verb_lemmas()) | words.BAD_OBJECT | _CULPRIT_WORDS
+
+
+@cache
+def _counterfactual_triggers() -> frozenset[str]:
+    fail = {form for form, lemma in verb_lemmas().items() if lemma in {"fail", "neglect"}}
+    return _COUNTERFACTUAL_FIRST | fail
+
+
+def check_sentence(
+    clause: Clause, add: Add, phrases: tuple[tuple[str, ...], ...], firsts: frozenset[str]
+) -> None:
+    """Every family over one sentence, skipping those whose first words it does not have."""
+    present = clause.present
+    joined = clause.joined
+    if not present.isdisjoint(_HUMAN_ERROR_FIRST) or "fat-" in joined:
+        human_error(clause, add)
+    if not present.isdisjoint(_JUDGEMENT_FIRST) or not present.isdisjoint(firsts):
+        judgement(clause, add, phrases)
+    if "bothered" in present:
+        bothered(clause, add)
+    if not present.isdisjoint(_BELITTLING_FIRST):
+        belittling(clause, add)
+    if not present.isdisjoint(_counterfactual_triggers()):
+        counterfactual(clause, add)
+    if not present.isdisjoint(_culprit_triggers()) or "mis" in joined or "re-" in joined:
+        culprit(clause, add)
+    if clause.tokens[-1].low == "?":
+        loaded_question(clause, add)
+
+
 def human_error(clause: Clause, add: Add) -> None:
     """BF102: "human error", "operator error", "PEBKAC", "fat-fingered" given as a cause."""
     for index, low in enumerate(clause.lows):
@@ -141,6 +179,8 @@ def belittling(clause: Clause, add: Add) -> None:
             after_modal = before == "have" and clause.low(index - 2) in _MODALS
             if before in {"had", "has", "have", "'d"} and not after_modal:
                 continue  # "had just handed over": time, not minimising
+            if after in _JUST_AMOUNT:
+                continue  # "just over two hours", "just after the deploy": an amount or a time
             if _minimising_verb(clause, index + 1) or (after_modal and can_be_verb(after)):
                 if not _system_subject(clause, index):
                     add(BELITTLING, index, index + 1)
@@ -165,6 +205,32 @@ def belittling(clause: Clause, add: Add) -> None:
             add(BELITTLING, index, index)
         elif low == "all" and _all_they_had_to_do(clause, index):
             add(BELITTLING, index, index + 4)
+
+
+# After "just", words that make it "barely" or "right": "just over 5%", "just before 10:00".
+_JUST_AMOUNT = frozenset(
+    {"over", "under", "above", "below", "past", "after", "before", "about", "around", "shy"}
+    | {"short", "beyond", "in", "as", "like", "once", "then", "now", "enough", "gone"}
+)
+# "couldn't be bothered to": a judgement of people, whoever the subject is.
+_CANNOT = frozenset({"couldn't", "can't", "cannot", "wouldn't", "won't"})
+
+
+def bothered(clause: Clause, add: Add) -> None:
+    """BF104/BF105: "couldn't be bothered to", "could not be bothered" (a group: BF105)."""
+    for index, low in enumerate(clause.lows):
+        if low != "bothered" or clause.low(index - 1) != "be":
+            continue
+        modal = index - 2
+        if clause.low(modal) == "not" and clause.low(modal - 1) in {"could", "can", "would"}:
+            modal -= 1
+        elif clause.low(modal) not in _CANNOT:
+            continue
+        kind, where = clause.subject(modal)
+        if kind == "team":
+            add(TEAM, where, index)  # "the DBAs couldn't be bothered to review it"
+        else:
+            add(JUDGEMENT, modal, index)
 
 
 # "trivially avoidable" belittles; "trivially reproducible" describes a bug.
@@ -318,8 +384,17 @@ def culprit(clause: Clause, add: Add) -> None:
     """BF101/BF105: a person or team as the subject (or agent) of a failure."""
     tokens = clause.tokens
     lemmas = verb_lemmas()
-    for index, low in enumerate(clause.lows):
+    triggers = _culprit_triggers()
+    lows = clause.lows
+    if "mis" in clause.joined or "re-" in clause.joined:
+        starts = [at for at, low in enumerate(lows) if low in triggers or low[:3] in _PREFIXES]
+    else:
+        starts = [at for at, low in enumerate(lows) if low in triggers]
+    for index in starts:
+        low = lows[index]
         lemma = lemmas.get(low)
+        if lemma is None and low.startswith("re-"):
+            lemma = lemmas.get(low[3:])  # "re-ran the job without checking": done again
         if low in words.BAD_OBJECT:
             _bad_artifact(clause, index, add)  # "Grace's bad merge", "his broken change"
         if lemma is None:

@@ -52,24 +52,46 @@ SYSTEM_WORDS = _words(
     nomad okta opsgenie pagerduty postgres postgresql prometheus puppet python rabbitmq rails
     redis route53 ruby safari salt sentry sidekiq slack snowflake spark spinnaker splunk stripe
     tableau terraform twilio istio linkerd calico cilium karpenter vercel netlify supabase
-    twitter ubuntu vault varnish windows zookeeper ios macos monday
-    tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december christmas easter utc gmt cet pst est pdt
-    edt yesterday today tonight tomorrow
+    twitter ubuntu vault varnish windows zookeeper ios macos
+    """
+)
+# Days, months and zones: capitalised, never a person, and not part of a product's name.
+TIME_WORDS = _words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december christmas easter utc gmt cet pst est
+    pdt edt yesterday today tonight tomorrow
+    """
+)
+PRODUCT_WORDS = SYSTEM_WORDS
+SYSTEM_WORDS = PRODUCT_WORDS | TIME_WORDS
+
+# Capitalised nouns that make a name a product or a component ("Identity Service", "Cloud Run",
+# "Payments Gateway", "App"): never a person, alone or in a run of capitalised words.
+SYSTEM_HEADS = _words(
+    """
+    app apps service services gateway gateways pipeline pipelines server servers cluster
+    clusters database databases db platform api apis queue queues cache caches portal
+    dashboard console engine worker workers scheduler proxy balancer network cloud storage
+    bucket registry store stack backend frontend run functions function module system
+    systems tool bot client sdk cdn index feed processor router controller runner daemon
+    mesh bus hub vault lake warehouse catalog catalogue checkout search login auth billing
+    payments ledger identity directory inventory mobile web desktop ios
     """
 )
 
 # Pronouns and nouns whose referent is a person when they are the subject of a verb.
 PERSON_PRONOUNS = _words(
     """
-    he she they someone somebody anyone anybody nobody you i everyone everybody
+    he she they someone somebody anyone anybody nobody you i everyone everybody whoever
     """
 )
 PERSON_NOUNS = _words(
     """
     engineer engineers developer operator admin administrator sysadmin intern on-call oncall
     responder reviewer author contractor employee person guy colleague teammate hire technician
-    commander manager lead dev
+    commander manager lead dev approver committer maintainer deployer requester submitter
+    assignee releaser on-caller
     """
 )
 # ... and their plurals ("the reviewers missed"), except "leads", which is mostly a verb.

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from blamefree.domain import values
 from blamefree.domain.postmortem import PhaseBlock
-from blamefree.lint.outline import Heading, ListItem, outline
+from blamefree.lint.limits import LINE_MAX
+from blamefree.lint.outline import Heading, ListItem, scan_outline
 from blamefree.markdown import layout
+from blamefree.markdown.fields import LABEL_MAX, split_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +35,19 @@ class _Area:
     path: str
 
 
-_BOLD = re.compile(
-    r"^(?P<lead>\s*(?:[-*+]\s+)?)\*\*(?P<label>[^*\n]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)[ \t]*"
-    r"(?P<value>.*?)[ \t]*\\?[ \t]*$"
-)
-_PLAIN = re.compile(
-    r"^(?P<lead>\s*(?:[-*+]\s+)?)(?P<label>[A-Za-z0-9][A-Za-z0-9 /'’()-]{0,40}):[ \t]+"
-    r"(?P<value>.*?)[ \t]*\\?[ \t]*$"
-)
+# The lead of a labelled line: indentation and a list marker. Possessive: nothing after it can
+# be white space or a marker, so it never gives characters back.
+_LEAD = re.compile(r"\s*+(?:(?:[-*+]|\d{1,9}[.)])\s++)?+")
+_PLAIN_HEAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9 /'’()-]{0,40}:[ \t]++")
+_BLANKS = re.compile(r"[ \t]*+")
+
+
+def _end(pattern: re.Pattern[str], text: str, start: int) -> int:
+    """Where ``pattern`` (one that also matches nothing) stops when matched at ``start``."""
+    match = pattern.match(text, start)
+    return match.end() if match is not None else start
+
+
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 _LIST_START = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 
@@ -143,19 +150,61 @@ def horizon_key(heading: str) -> str | None:
 
 
 def match_label(line: str, known: dict[str, str]) -> tuple[str, int, int] | None:
-    """(field name, value start, value end) of a ``**Label:** value`` line; 0-based offsets."""
-    match = _BOLD.match(line)
-    if match is None:
-        match = _PLAIN.match(line)
-        if match is None or layout.normalise(match["label"]) not in known:
-            return None
-    name = known.get(layout.normalise(match["label"]))
-    if name is None:
+    """(field name, value start, value end) of a labelled line; 0-based offsets.
+
+    The label is the one the parser reads (`blamefree.markdown.fields.split_label`: ``**Label:**
+    value``, ``**Label**: value``, ``**Label** value`` and ``Label: value`` for a known label,
+    ``**Time (UTC):**`` as ``time``); the value runs to the end of the line without trailing
+    blanks and hard break. A line longer than `LINE_MAX` is not read (BF401). Linear time.
+    """
+    if len(line) > LINE_MAX:
         return None
-    start, end = match.span("value")
-    if start == end:
-        start, end = match.start("label"), match.end("label")
-    return name, start, end
+    lead = _LEAD.match(line)
+    start = lead.end() if lead is not None else 0
+    split = split_label(line[start:], set(known))
+    if split is None or split[0] not in known:
+        return None
+    spans = _value_start(line, start)
+    if spans is None:
+        return None
+    label_start, label_end, value_start = spans
+    value_end = len(line.rstrip(" \t"))
+    if value_end > value_start and line[value_end - 1] == "\\":
+        value_end = len(line[: value_end - 1].rstrip(" \t"))
+    if value_end <= value_start:
+        return known[split[0]], label_start, label_end
+    return known[split[0]], value_start, value_end
+
+
+def _value_start(line: str, start: int) -> tuple[int, int, int] | None:
+    """(label start, label end, value start) of the label at ``start``, read as the parser does."""
+    if line.startswith("**", start):
+        close = line.find("**", start + 2, start + 2 + LABEL_MAX + 4)
+        if close < 0:
+            return None
+        label_end = start + 2 + len(line[start + 2 : close].rstrip())
+        value = close + 2
+        if line[label_end - 1] == ":":
+            label_end = start + 2 + len(line[start + 2 : label_end - 1].rstrip())
+        else:
+            after = _end(_BLANKS, line, value)
+            if line.startswith(":", after):
+                value = after + 1
+            elif line.startswith(("- ", "– ", "— "), after):
+                value = after + 2
+        return start + 2, label_end, _end(_BLANKS, line, value)
+    plain = _PLAIN_HEAD.match(line, start)
+    if plain is None:
+        return None
+    return start, line.index(":", start), plain.end()
+
+
+def _unpainted(skip: list[int], line: int) -> int:
+    """The first line at or after ``line`` not painted yet (path halving keeps it near O(1))."""
+    while skip[line] != line:
+        skip[line] = skip[skip[line]]
+        line = skip[line]
+    return line
 
 
 class Locator:
@@ -163,7 +212,7 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
-        self.title_line, root = outline(text)
+        self.title_line, root, self.long_lines = scan_outline(text)
         self.sections: dict[str, Heading] = {}
         self.subsections: dict[tuple[str, str], Heading] = {}
         self.fields: dict[str, Span] = {}
@@ -173,6 +222,7 @@ class Locator:
             "long_term": [],
         }
         self._areas: list[_Area] = []
+        self._by_line: list[_Area | None] | None = None
         first_section = root.children[0].line if root.children else len(self.lines) + 1
         self._labels(1, first_section - 1, _HEADER_LABELS, "")
         keys = layout.place_sections(
@@ -221,14 +271,29 @@ class Locator:
         return None
 
     def field_at(self, line: int) -> str | None:
-        """The most specific field path whose text covers ``line``."""
-        best: _Area | None = None
-        for area in self._areas:
-            if area.first <= line <= area.last and (
-                best is None or area.last - area.first <= best.last - best.first
-            ):
-                best = area
+        """The most specific (shortest; of equals, the last recorded) area covering ``line``."""
+        if self._by_line is None:
+            self._by_line = self._paint()
+        best = self._by_line[line] if 0 <= line < len(self._by_line) else None
         return best.path if best else None
+
+    def _paint(self) -> list[_Area | None]:
+        """The area of every line: shortest areas first, each line painted once (linear)."""
+        size = len(self.lines) + 2
+        by_line: list[_Area | None] = [None] * size
+        skip = list(range(size + 1))  # the next line not painted yet, from each line
+        order = sorted(
+            range(len(self._areas)),
+            key=lambda at: (self._areas[at].last - self._areas[at].first, -at),
+        )
+        for at in order:
+            area = self._areas[at]
+            line = _unpainted(skip, min(max(area.first, 0), size))
+            while line <= min(area.last, size - 1):
+                by_line[line] = area
+                skip[line] = line + 1
+                line = _unpainted(skip, line + 1)
+        return by_line
 
     # --- indexing --------------------------------------------------------------------------
 

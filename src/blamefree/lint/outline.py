@@ -12,12 +12,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from blamefree.lint.limits import LINE_MAX
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LIST = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( {1,4}(?=\S)|[ \t]*$)")
 _HTML_OPEN = "<!--"
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line, without its closing ``#`` run; linear time.
+
+    What ``^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$`` reads (its lazy text before
+    optional runs of blanks backtracks over a long run of them).
+    """
+    opening = _ATX_OPEN.match(line)
+    if opening is None:
+        return None
+    text = line[opening.end() :].lstrip(" \t").rstrip(" \t")
+    if text.endswith("#"):
+        before = text.rstrip("#")
+        if before.endswith((" ", "\t")):
+            text = before.rstrip(" \t")
+    return len(opening[1]), text
 
 
 @dataclass
@@ -57,6 +76,7 @@ class _Scanner:
         self.title_line = 0
         self.items: list[ListItem] = []  # the open list items, outermost first
         self.paragraph: int | None = None  # first line (0-based) of an open paragraph
+        self.long: list[int] = []  # 1-based lines longer than LINE_MAX outside code and comments
 
     def heading(self, level: int, text: str, index: int) -> None:
         self.items = []
@@ -124,6 +144,8 @@ class _Scanner:
                 self.paragraph = None
                 continue
             opening = _FENCE.match(line)
+            if len(line) > LINE_MAX and self._read(line, opening, blank_before):
+                self.long.append(index + 1)
             if opening:
                 fence = opening.group(1)[0] * 3
                 self._touch(index)
@@ -135,8 +157,8 @@ class _Scanner:
                 indent = len(line) - len(line.lstrip(" "))
                 while self.items and indent < self.items[-1].indent:
                     self.items.pop()
-            elif (atx := _ATX.match(line)) is not None:
-                self.heading(len(atx[1]), atx[2] or "", index)
+            elif (atx := atx_heading(line)) is not None:
+                self.heading(atx[0], atx[1], index)
             elif self.paragraph is not None and (setext := _SETEXT.match(line)) is not None:
                 text = " ".join(lines[i].strip() for i in range(self.paragraph, index))
                 start = self.paragraph
@@ -152,6 +174,11 @@ class _Scanner:
         for section in self.stack[1:]:
             section.end = len(lines)
 
+    def _read(self, line: str, opening: re.Match[str] | None, blank_before: bool) -> bool:
+        """Whether a line is read as text: not a fence, indented code or an HTML comment."""
+        code = line.startswith("    ") and blank_before and not self.items
+        return opening is None and not code and not line.lstrip().startswith(_HTML_OPEN)
+
     def _touch(self, index: int) -> None:
         for item in self.items:
             item.last = index + 1
@@ -166,7 +193,13 @@ def _own_ends(section: Heading) -> None:
 
 def outline(text: str) -> tuple[int, Heading]:
     """(line of the h1 title or 0, a root heading holding every section of the text)."""
+    title_line, root, _long = scan_outline(text)
+    return title_line, root
+
+
+def scan_outline(text: str) -> tuple[int, Heading, list[int]]:
+    """`outline`, and the lines longer than `LINE_MAX` outside code blocks and HTML comments."""
     scanner = _Scanner(text.split("\n"))
     scanner.scan()
     _own_ends(scanner.root)
-    return scanner.title_line, scanner.root
+    return scanner.title_line, scanner.root, scanner.long

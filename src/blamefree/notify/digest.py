@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 ACTIVE_STATUSES = frozenset({"open", "in_progress"})
 """Statuses that still need doing; proposed, done and won't-do items get no reminders."""
@@ -267,40 +266,6 @@ def _digest_text(digest: Digest, *, heading: bool) -> list[str]:
         if items:
             lines += [f"{title}:", *(f"  - {item}" for item in items), ""]
     return lines
-
-
-def digest_json(digest: Digest) -> dict[str, Any]:
-    """A digest as plain JSON data (for webhooks and --json output)."""
-    return {
-        "owner": digest.owner,
-        "date": digest.today.isoformat(),
-        "overdue": [_action_json(a, digest.today) for a in digest.overdue],
-        "due_soon": [_action_json(a, digest.today) for a in digest.due_soon],
-        "reviews": [
-            {
-                "incident_id": r.incident_id,
-                "review": r.label,
-                "date": r.due_date.isoformat(),
-                "title": r.title,
-                "days_late": max((digest.today - r.due_date).days, 0),
-            }
-            for r in digest.reviews
-        ],
-    }
-
-
-def _action_json(action: ActionRef, today: dt.date) -> dict[str, Any]:
-    return {
-        "uid": action.uid,
-        "text": action.text,
-        "incident_id": action.incident_id,
-        "horizon": action.horizon,
-        "status": action.status,
-        "priority": action.priority,
-        "due_date": action.due_date.isoformat() if action.due_date else None,
-        "days_overdue": max((today - action.due_date).days, 0) if action.due_date else 0,
-        "url": action.url,
-    }
 
 
 def _when(day: dt.date, today: dt.date) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 
 from blamefree.errors import ExternalServiceError
-from blamefree.notify.digest import Delivery, digest_json
+from blamefree.notify.digest import Delivery
 from blamefree.redact import redact, secret_forms, shorten
+from blamefree.schemas.convert import digest_read, to_data
 
 EVENT = "blamefree.reminder"
 
@@ -29,7 +30,7 @@ def webhook_payload(delivery: Delivery) -> dict[str, Any]:
             "email": contact.email if contact else None,
             "slack": contact.slack if contact else None,
         },
-        **digest_json(digest),
+        **to_data(digest_read(digest)),
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from blamefree.domain import actions as rules
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
 from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
-from blamefree.errors import NotFound, UsageError
+from blamefree.errors import CriterionNotFound, MeasureNotFound, ValidationFailed
 from blamefree.services.saving import save_revision
 from blamefree.store import StoredPostmortem, UnitOfWork
 from blamefree.store.follow_through import (
@@ -44,30 +44,6 @@ class ActionView:
     def uid(self) -> str:
         """The item's public id."""
         return self.record.uid
-
-    def to_json(self) -> dict[str, object]:
-        """JSON-ready data for ``--json`` output and webhooks."""
-        r = self.record
-        return {
-            "id": r.uid,
-            "incident_id": r.incident_id,
-            "title": r.title,
-            "severity": r.severity.value if r.severity else None,
-            "horizon": r.horizon.value,
-            "text": r.text,
-            "status": r.status.value,
-            "type": r.type.value if r.type else None,
-            "owner": r.owner,
-            "priority": r.priority.value if r.priority else None,
-            "due_date": self.due.isoformat() if self.due else None,
-            "due_date_is_default": self.due_is_default,
-            "due_date_text": r.due_date_text,
-            "overdue": self.overdue,
-            "flags": [flag.code for flag in self.flags],
-            "created_at": r.created_at.isoformat(),
-            "closed_at": r.closed_at.isoformat() if r.closed_at else None,
-            "tracker": r.tracker.model_dump(mode="json") if r.tracker else None,
-        }
 
 
 def view(record: ActionRecord, *, today: dt.date) -> ActionView:
@@ -219,9 +195,10 @@ def set_action(
         what: list[str] = []
         if status is not None and status is not item.status:
             if not rules.can_change_status(item.status, status):
-                raise UsageError(
+                raise ValidationFailed(
                     f"{action_id.strip().upper()}: cannot go from {item.status.label} to "
-                    f"{status.label}; reopen it as open or in progress"
+                    f"{status.label}; reopen it as open or in progress",
+                    field="status",
                 )
             updated = rules.with_status(updated, status)
             what.append(f"status {status.label}")
@@ -249,7 +226,7 @@ def assign_action(
 ) -> ActionView:
     """Give an action item to someone."""
     if not owner.strip():
-        raise UsageError("the owner must not be empty")
+        raise ValidationFailed("the owner must not be empty", field="owner")
 
     def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
         if item.owner == owner.strip():
@@ -315,7 +292,7 @@ def add_action(
     A due date outside its horizon is allowed and comes back flagged.
     """
     if not text.strip():
-        raise UsageError("an action item needs some text")
+        raise ValidationFailed("an action item needs some text", field="text")
     with UnitOfWork(engine, clock=lambda: now) as uow:
         repo = FollowThroughRepository(uow.session)
         stored = uow.postmortems.get(incident_id)
@@ -388,20 +365,24 @@ def set_measure(
 ) -> MeasureView:
     """Change the status of a prevention measure (its checkbox follows)."""
     if category not in ("technical", "process", "monitoring"):
-        raise UsageError(f"category {category!r} is not technical, process or monitoring")
+        raise ValidationFailed(
+            f"category {category!r} is not technical, process or monitoring", field="category"
+        )
     with UnitOfWork(engine, clock=lambda: now) as uow:
         stored = uow.postmortems.get(incident_id)
         measures = stored.doc.prevention_measures.model_copy(deep=True)
         items: list[CheckItem] = getattr(measures, category)
         if not 1 <= number <= len(items):
-            raise NotFound(
+            raise MeasureNotFound(
                 f"{incident_id} has {len(items)} {category} prevention measure(s); "
                 f"there is no number {number}"
             )
         item = items[number - 1]
         if status is not item.status:
             if not rules.can_change_status(item.status, status):
-                raise UsageError(f"cannot go from {item.status.label} to {status.label}")
+                raise ValidationFailed(
+                    f"cannot go from {item.status.label} to {status.label}", field="status"
+                )
             items[number - 1] = rules.check_with_status(item, status)
             doc = stored.doc.model_copy(update={"prevention_measures": measures})
             message = f"prevention {category} {number}: {status.label}"
@@ -424,7 +405,7 @@ def add_criterion(
 ) -> list[rules.CriterionState]:
     """Add a custom success criterion (checked by hand unless Blamefree knows it)."""
     if not text.strip():
-        raise UsageError("a success criterion needs some text")
+        raise ValidationFailed("a success criterion needs some text", field="text")
     with UnitOfWork(engine, clock=lambda: now) as uow:
         stored = uow.postmortems.get(incident_id)
         follow_up = stored.doc.follow_up.model_copy(deep=True)
@@ -449,12 +430,15 @@ def check_criterion(
         follow_up = stored.doc.follow_up.model_copy(deep=True)
         criteria = follow_up.success_criteria
         if not 1 <= number <= len(criteria):
-            raise NotFound(f"{incident_id} has {len(criteria)} success criteria, not {number}")
+            raise CriterionNotFound(
+                f"{incident_id} has {len(criteria)} success criteria, not {number}"
+            )
         state = rules.evaluate_criterion(stored.doc, criteria[number - 1])
         if state.evaluated:
-            raise UsageError(
+            raise ValidationFailed(
                 f"{criteria[number - 1].text!r} is evaluated from the data ({state.reason}); "
-                "change the items it depends on instead"
+                "change the items it depends on instead",
+                field="number",
             )
         status = ActionStatus.DONE if met else ActionStatus.OPEN
         criteria[number - 1] = rules.check_with_status(criteria[number - 1], status)

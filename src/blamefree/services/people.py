@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import Engine
 
-from blamefree.errors import NotFound, UsageError, ValidationFailed
+from blamefree.errors import PersonNotFound, ValidationFailed
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, Person
 
@@ -22,16 +22,18 @@ def add_person(
     """Add someone, or update their addresses; returns them and whether they were new."""
     name = name.strip()
     if not name:
-        raise UsageError("a person needs a name")
+        raise ValidationFailed("a person needs a name", field="name")
     if len(name) > NAME_MAX:
         # Checked here so SQLite and PostgreSQL refuse it alike, with the field named.
         raise ValidationFailed(
             f"a name is at most {NAME_MAX} characters, this one has {len(name)}", field="name"
         )
     if email is not None and not _EMAIL.match(email.strip()):
-        raise UsageError(f"{email!r} does not look like an email address")
+        raise ValidationFailed(f"{email!r} does not look like an email address", field="email")
     if slack is not None and not _SLACK.match(slack.strip()):
-        raise UsageError(f"{slack!r} is not a Slack handle (@name) or member id (U0123ABCD)")
+        raise ValidationFailed(
+            f"{slack!r} is not a Slack handle (@name) or member id (U0123ABCD)", field="slack"
+        )
     handle = slack.strip() if slack else None
     if handle and not handle.startswith("@") and not re.match(r"^[UW][A-Z0-9]{6,}$", handle):
         handle = "@" + handle
@@ -59,4 +61,4 @@ def remove_person(engine: Engine, *, name: str) -> None:
     """Take someone out of the directory."""
     with UnitOfWork(engine) as uow:
         if not FollowThroughRepository(uow.session).remove_person(name):
-            raise NotFound(f"{name!r} is not in the people directory")
+            raise PersonNotFound(f"{name!r} is not in the people directory")

@@ -297,8 +297,7 @@ def _already_stored(path: Path, incident_id: str) -> DuplicatePostmortem:
     # The same error whether the other import committed before this one looked or while it
     # was inserting: two imports of one new id always end the same way.
     return DuplicatePostmortem(
-        f"{path}: post-mortem {incident_id!r} is in the store already; "
-        "use --update to save this file as its next version"
+        f"{path}: post-mortem {incident_id!r} is in the store already", incident_id=incident_id
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from blamefree.domain import actions as rules
 from blamefree.domain.enums import ReviewKind, Severity
-from blamefree.errors import PostmortemNotFound, UsageError
+from blamefree.errors import PostmortemNotFound, ValidationFailed
 from blamefree.services.saving import save_revision
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, ReviewRecord
@@ -46,21 +46,6 @@ class ReviewView:
     def name(self) -> str:
         """``1-week review`` and so on."""
         return REVIEW_NAMES[self.kind]
-
-    def to_json(self) -> dict[str, object]:
-        """JSON-ready data for ``--json`` output and webhooks."""
-        return {
-            "incident_id": self.incident_id,
-            "title": self.title,
-            "severity": self.severity.value if self.severity else None,
-            "kind": self.kind.value,
-            "due_date": self.due_date.isoformat() if self.due_date else None,
-            "due_date_is_default": self.due_is_default,
-            "done_at": self.done_at.isoformat() if self.done_at else None,
-            "notes": self.notes,
-            "by": self.by,
-            "overdue": self.overdue,
-        }
 
 
 def list_reviews(
@@ -151,7 +136,7 @@ def schedule_review(
         stored = uow.postmortems.get(incident_id)
         doc = stored.doc
         if doc.date is not None and date < doc.date:
-            raise UsageError(f"{date} is before the incident ({doc.date})")
+            raise ValidationFailed(f"{date} is before the incident ({doc.date})", field="date")
         follow_up = doc.follow_up.model_copy(deep=True)
         name = rules.schedule_field(kind)
         if getattr(follow_up.review_schedule, name) != date or getattr(

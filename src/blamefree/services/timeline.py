@@ -15,33 +15,17 @@ from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
-from blamefree.errors import EventNotFound, UsageError
+from blamefree.errors import EventNotFound, UsageError, ValidationFailed
 from blamefree.importers import fetch_pagerduty_log_entries, read_events, sort_events, tag_phases
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.events import format_event_time
+from blamefree.schemas import EventUpdate, parse_input
 from blamefree.services.saving import save_revision
 from blamefree.services.timeline_import import ImportResult as ImportResult
 from blamefree.services.timeline_import import import_events as import_events
 from blamefree.services.timeline_import import import_files as import_files
 from blamefree.services.timeline_import import source_zone
 from blamefree.store import StoredPostmortem, UnitOfWork
-
-
-def event_json(event: TimelineEvent) -> dict[str, Any]:
-    """An event for scripts: time in UTC with microseconds and Z, source and its id."""
-    return {
-        "ref": event_ref(event),
-        "time": format_event_time(event.time),
-        "time_text": event.time_text,
-        "phase": event.phase.value if event.phase else None,
-        "kind": event.kind.value,
-        "actor": event.actor,
-        "text": event.text,
-        "source": event.source.tool,
-        "source_id": event.source.id,
-        "key": event.key,
-        "link": event.link,
-    }
 
 
 def parse_moment(text: str, *, doc: Postmortem | None, default_tz: str | None) -> dt.datetime:
@@ -52,11 +36,12 @@ def parse_moment(text: str, *, doc: Postmortem | None, default_tz: str | None) -
             text, reference=doc.date if doc is not None else None, tz=values.zone(zone_name)
         )
     except ValueError as exc:
-        raise UsageError(f"time {text!r}: {exc}") from exc
+        raise ValidationFailed(f"time {text!r}: {exc}", field="time") from exc
     if moment is None:
-        raise UsageError(
+        raise ValidationFailed(
             f"time {text!r} needs a date: write it like 2024-03-12T14:32:00Z "
-            "(or give the post-mortem a Date)"
+            "(or give the post-mortem a Date)",
+            field="time",
         )
     return moment
 
@@ -116,21 +101,22 @@ def add_event(engine: Engine, *, incident_id: str, event: TimelineEvent) -> Time
 def _find(events: Iterable[TimelineEvent], ref: str) -> TimelineEvent:
     matches = [event for event in events if event_ref(event).startswith(ref.lower())]
     if not matches:
-        raise EventNotFound(f"no event {ref!r}; `blamefree timeline list` shows the references")
+        raise EventNotFound(f"no event {ref!r}")
     if len(matches) > 1:
         raise UsageError(f"{ref!r} matches {len(matches)} events; give more characters")
     return matches[0]
 
 
 def edit_event(
-    engine: Engine, *, incident_id: str, ref: str, changes: dict[str, Any]
+    engine: Engine, *, incident_id: str, ref: str, changes: EventUpdate
 ) -> TimelineEvent:
-    """Change fields of one event (time, phase, kind, actor, text, key, link)."""
+    """Change the fields of one event that ``changes`` sets; ValidationFailed names a bad one."""
     edited: list[TimelineEvent] = []
 
     def change(doc: Postmortem) -> list[TimelineEvent]:
         target = _find(doc.timeline.events, ref)
-        new = TimelineEvent.model_validate({**target.model_dump(), **changes})
+        given = changes.model_dump(exclude_unset=True)
+        new = parse_input(TimelineEvent, {**target.model_dump(), **given})
         edited.append(new)
         return [new if event is target else event for event in doc.timeline.events]
 

@@ -1,10 +1,10 @@
 """Importing events from tools into a stored post-mortem: streamed, bounded, one transaction.
 
-Files are read in bounded chunks (`importers.read_batches(streaming=True)`), phase-tagged as
-they stream, and written to the store in batches; repeats are dropped by the store's unique
-index. The whole import is one transaction: a bad record anywhere stores nothing. The new
-version's Markdown lists the event log in full up to `EVENT_LOG_ROWS` events and
-`EVENT_LOG_CHARS` characters, and summarises a longer one (see `markdown.event_log_summary`).
+Files are read in bounded chunks of rows (`importers.read_rows`), phase-tagged as they
+stream, and written to the store in batches; repeats are dropped by the store's unique index.
+The whole import is one transaction: a bad record anywhere stores nothing. The new version's
+Markdown lists the event log in full up to `EVENT_LOG_ROWS` events and `EVENT_LOG_CHARS`
+characters, and summarises a longer one (see `markdown.event_log_summary`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 
 from blamefree.domain import values
 from blamefree.domain.postmortem import Postmortem
-from blamefree.domain.timeline import TimelineEvent
+from blamefree.domain.timeline import EventRow, TimelineEvent
 from blamefree.errors import UsageError
-from blamefree.importers import read_batches, sort_events, tag_phases
-from blamefree.importers.phases import PhaseMap, parse_phase_map
+from blamefree.importers import read_rows, sort_events
+from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.event_log_summary import (
     EVENT_LOG_CHARS,
     EVENT_LOG_ROWS,
@@ -69,25 +69,25 @@ def import_files(
     zone = source_zone(default_tz)
     held: list[TimelineEvent] = []
 
-    def events() -> Iterator[TimelineEvent]:
+    def rows() -> Iterator[list[EventRow]]:
         held.clear()  # a second reading (see EventImport.add_stream) starts afresh
-        batches = read_batches(
+        return read_rows(
             source,
             list(paths),
+            held=held,
             since=since,
             until=until,
             channel=channel or None,
+            phase_map=mapping,
             key_reaction=key_reaction,
             default_tz=zone,
             progress=progress,
-            streaming=True,
         )
-        return _tagged((e for b in batches for e in b.events), mapping, held)
 
     with UnitOfWork(engine) as uow:
         writing = uow.postmortems.event_import(incident_id)
         try:
-            writing.add_stream(events)
+            writing.add_stream(rows)
             for event in held:
                 writing.add_tagged(event)
             return _finish(uow, writing, source)
@@ -100,11 +100,11 @@ def import_events(
 ) -> ImportResult:
     """Add events (already phase-tagged) to a post-mortem in one transaction; ones already there
     (same source id) add nothing."""
-    kept = list(events)
+    kept = [EventRow.of(event) for event in events]
     with UnitOfWork(engine) as uow:
         writing = uow.postmortems.event_import(incident_id)
         try:
-            writing.add_stream(lambda: kept)
+            writing.add_stream(lambda: [kept])
             return _finish(uow, writing, source)
         finally:
             writing.close()
@@ -117,26 +117,7 @@ def source_zone(name: str | None) -> dt.tzinfo | None:
     try:
         return values.zone(name)
     except ValueError as exc:
-        raise UsageError(f"--tz: {exc}") from None
-
-
-def _tagged(
-    events: Iterable[TimelineEvent], mapping: PhaseMap, held: list[TimelineEvent]
-) -> Iterator[TimelineEvent]:
-    """Events with default phases, streaming; the few the tagger holds back until the input
-    ends (one per rule) go to `held`, since their record may repeat earlier in the stream."""
-    ended = False
-
-    def source() -> Iterator[TimelineEvent]:
-        nonlocal ended
-        yield from events
-        ended = True
-
-    for event in tag_phases(source(), mapping):
-        if ended:
-            held.append(event)
-        else:
-            yield event
+        raise UsageError(f"the zone for times written without one: {exc}") from None
 
 
 def _finish(uow: UnitOfWork, writing: EventImport, source: str) -> ImportResult:

@@ -212,9 +212,13 @@ def save_plan(
     """Store a plan; ``MergeConflict`` or ``WouldLoseWork`` (nothing stored) unless ``force``."""
     where = source or plan.incident_id
     if plan.conflicts and not force:
-        raise MergeConflict(conflict_message(where, plan), conflicts=plan.conflicts)
+        raise MergeConflict(
+            conflict_message(where, plan), conflicts=plan.conflicts, incident_id=plan.incident_id
+        )
     if plan.losses and not force:
-        raise WouldLoseWork(loss_message(where, plan), losses=plan.losses)
+        raise WouldLoseWork(
+            loss_message(where, plan), losses=plan.losses, incident_id=plan.incident_id
+        )
     if plan.unchanged:
         return UpdateOutcome(action="unchanged", stored=plan.current)
     if plan.merged:
@@ -284,11 +288,7 @@ def conflict_message(where: str, plan: UpdatePlan) -> str:
     return (
         f"{where}: {plan.incident_id} changed since version {plan.base_version}, which this "
         f"file was made from, in {count} place{'s' if count != 1 else ''} the file changed too; "
-        "nothing was saved.\n"
-        + "".join(f"  {line}\n" for line in lines)
-        + "To keep a stored value, write it into the file (or start again from "
-        f"`blamefree export {plan.incident_id}`); to keep the file's values, import it again "
-        "with --force."
+        "nothing was saved.\n" + "".join(f"  {line}\n" for line in lines).rstrip("\n")
     )
 
 
@@ -303,9 +303,7 @@ def loss_message(where: str, plan: UpdatePlan) -> str:
         f"{where}: this file does not say which version of {plan.incident_id} it was made from, "
         f"and saving it would lose {len(plan.losses)} thing{'s' if len(plan.losses) != 1 else ''} "
         f"the store has (version {plan.current.version}); nothing was saved.\n"
-        + "".join(lines)
-        + f"Make your changes in `blamefree export {plan.incident_id}` and import that, or "
-        "import this file again with --force to replace the stored post-mortem with it."
+        + "".join(lines).rstrip("\n")
     )
 
 

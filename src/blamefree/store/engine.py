@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, exc, make_url
 
-from blamefree.errors import ConfigError, StoreError
+from blamefree.errors import ConfigError, StoreBusy, StoreError
 from blamefree.redact import MASK, redact, secret_forms
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -122,7 +122,8 @@ def _use_wal(cursor: Any, attempts: int = 50) -> None:
 
 
 def store_error(url: str | URL, error: exc.SQLAlchemyError) -> StoreError:
-    """A StoreError for a driver failure, naming the URL without its password."""
+    """A StoreError for a driver failure (StoreBusy for a pool timeout), naming the URL without
+    its password."""
     original = getattr(error, "orig", None) or error
     detail = " ".join(str(original).split())
     try:
@@ -130,6 +131,12 @@ def store_error(url: str | URL, error: exc.SQLAlchemyError) -> StoreError:
         secrets = secret_forms(parsed.password, *_secret_values(parsed))
     except (exc.ArgumentError, ValueError):
         secrets = []
+    if isinstance(error, exc.TimeoutError):
+        # The pool waited for a connection and none came free: busy, not broken; try again.
+        return StoreBusy(
+            f"the store at {safe_url(url)} is busy: every connection stayed in use "
+            f"({redact(detail, secrets=secrets)}); try again in a moment"
+        )
     return StoreError(f"the store at {safe_url(url)} failed: {redact(detail, secrets=secrets)}")
 
 

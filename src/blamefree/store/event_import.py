@@ -14,14 +14,16 @@ id stored before it, which is how the import tells its own rows from older ones.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.enums import Phase
-from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow, EventSource, TimelineEvent
 from blamefree.errors import PostmortemNotFound, StaleEdit, StoreError
 from blamefree.store.engine import safe_url
 from blamefree.store.tables import PostmortemRow, RevisionRow, TimelineEventRow
@@ -90,6 +92,52 @@ def sqlite_time(when: dt.datetime) -> str:
     return when.isoformat(" ", "microseconds")[:26]
 
 
+@contextmanager
+def old_objects_left_alone() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the objects that exist now, for a while.
+
+    An import streams millions of short-lived objects (parsed JSON, events, rows) that free
+    themselves by reference counting; every such allocation still counts towards the next
+    collection, and each full collection walked the whole long-lived heap (modules, SQLAlchemy,
+    pydantic): about a third of a large import's time. Frozen (`gc.freeze`), the heap that
+    existed before is skipped; new objects are collected as usual, so cyclic garbage stays
+    bounded. Nothing is frozen when something else (a server
+    that forks, say) froze the heap already.
+    """
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _parts(batches: Iterable[Sequence[EventRow]]) -> Iterator[Sequence[EventRow]]:
+    """The batches, a batch of more than `BATCH_ROWS` rows cut into parts of that many."""
+    for rows in batches:
+        if len(rows) <= BATCH_ROWS:
+            yield rows
+        else:
+            for start in range(0, len(rows), BATCH_ROWS):
+                yield rows[start : start + BATCH_ROWS]
+
+
+def _chars(rows: Sequence[EventRow]) -> int:
+    """The characters of the rows' text, as `EventImport.totals` counts them."""
+    return sum(
+        [
+            len(r.text)
+            + len(r.actor or "")
+            + len(r.link or "")
+            + len(r.time_text or "")
+            + len(r.source_id or "")
+            for r in rows
+        ]
+    )
+
+
 class EventImport:
     """One import into one post-mortem: lock, add batches, then record the new version."""
 
@@ -117,6 +165,11 @@ class EventImport:
         self.added = 0
         self.skipped = 0
         self.repeated = 0
+        # The log's size before the import, plus the characters of every row added, gives
+        # `totals` without scanning the whole log again; a batch with repeats (which rows the
+        # database dropped is not known) makes `totals` count in the database instead.
+        self._totals_before = self._count_totals()
+        self._added_chars: int | None = 0
         self._staged = False
         self._seen_table = False
         self._cache_size: int | None = None
@@ -135,35 +188,42 @@ class EventImport:
         """Distinct records read: added plus already stored (repeats within the import once)."""
         return self.added + self.skipped
 
-    def add_stream(self, events: Callable[[], Iterable[TimelineEvent]]) -> None:
-        """Write the events that `events()` gives, however many, in bounded memory.
+    def add_stream(self, batches: Callable[[], Iterable[Sequence[EventRow]]]) -> None:
+        """Write the events of the bounded batches that `batches()` gives, however many, in
+        bounded memory.
 
         On PostgreSQL the first try is a COPY straight into the table, in parts of
         `COPY_ROWS`, so the server stores while the files are still being read. If that meets
-        a record that is already stored or repeated, it is undone and `events()` is read again
+        a record that is already stored or repeated, it is undone and `batches()` is read again
         through a staging table that drops such records (re-imports and overlapping pages)."""
-        if self.dialect == "postgresql" and self.added == 0 and self._copy_direct(events()):
-            return
-        self.add(events())
+        with old_objects_left_alone():
+            if self.dialect == "postgresql" and self.added == 0 and self._copy_direct(batches()):
+                return
+            self.add(batches())
 
-    def add(self, events: Iterable[TimelineEvent]) -> None:
-        """Write events in bounded batches; a record already stored, or repeated, adds nothing."""
-        batch: list[TimelineEvent] = []
+    def add(self, batches: Iterable[Sequence[EventRow]]) -> None:
+        """Write events in bounded batches; a record already stored, or repeated, adds nothing.
+
+        Small batches are written together, up to `BATCH_ROWS` rows or `BATCH_CHARS`
+        characters, and longer ones in parts of `BATCH_ROWS`; a batch's characters must be
+        bounded (as `read_batches` bounds them)."""
+        pending: list[EventRow] = []
         size = 0
-        for event in events:
-            batch.append(event)
-            size += len(event.text) + len(event.actor or "")
-            if len(batch) >= BATCH_ROWS or size >= BATCH_CHARS:
-                self._write(batch)
-                batch, size = [], 0
-        if batch:
-            self._write(batch)
+        for rows in _parts(batches):
+            pending.extend(rows)
+            size += _chars(rows)
+            if len(pending) >= BATCH_ROWS or size >= BATCH_CHARS:
+                self._write(pending, size)
+                pending, size = [], 0
+        if pending:
+            self._write(pending, size)
 
     def add_tagged(self, event: TimelineEvent) -> None:
         """Add an event the phase tagger held back; when the same record was added earlier in
         this import (a repeat in the files), that row takes the tag instead."""
         before = self.added
-        self._write([event])
+        values = EventRow.of(event)
+        self._write([values], _chars([values]))
         if self.added > before or event.source.id is None:
             return
         if event.phase is None and not event.key:
@@ -183,15 +243,16 @@ class EventImport:
             )
         )
 
-    def _write(self, batch: Sequence[TimelineEvent]) -> None:
+    def _write(self, batch: Sequence[EventRow], chars: int) -> None:
         added = self._insert_pg(batch) if self.dialect == "postgresql" else self._insert(batch)
         self.added += added
         if added == len(batch):
+            if self._added_chars is not None:
+                self._added_chars += chars
             return
-        stored = self._stored_before({e.source.id for e in batch if e.source.id is not None})
-        hits = [
-            (e.source.tool, e.source.id) for e in batch if (e.source.tool, e.source.id) in stored
-        ]
+        self._added_chars = None
+        stored = self._stored_before({r.source_id for r in batch if r.source_id is not None})
+        hits = [(r.tool, r.source_id) for r in batch if (r.tool, r.source_id) in stored]
         skipped = self._first_seen(hits) if hits else 0
         self.skipped += skipped
         self.repeated += len(batch) - added - skipped
@@ -222,28 +283,14 @@ class EventImport:
             self.connection.exec_driver_sql(f"PRAGMA cache_size = {self._cache_size}")
             self._cache_size = None
 
-    def _insert(self, batch: Sequence[TimelineEvent]) -> int:
+    def _insert(self, batch: Sequence[EventRow]) -> int:
         row_id = self.row_id
-        rows = [
-            (
-                row_id,
-                sqlite_time(e.time),
-                e.time_text,
-                e.phase.value if e.phase is not None else None,
-                e.kind.value,
-                e.actor,
-                e.text,
-                e.source.tool,
-                e.source.id,
-                e.key,
-                e.link,
-            )
-            for e in batch
-        ]
+        # The row's own order is the table's; phase and kind are StrEnums, bound as their text.
+        rows = [(row_id, sqlite_time(r[0]), *r[1:]) for r in batch]
         result = self.connection.exec_driver_sql(_SQLITE_INSERT, rows)
         return int(result.rowcount)
 
-    def _insert_pg(self, batch: Sequence[TimelineEvent]) -> int:
+    def _insert_pg(self, batch: Sequence[EventRow]) -> int:
         import psycopg  # only PostgreSQL stores get here
 
         try:
@@ -255,40 +302,33 @@ class EventImport:
                 f"{' '.join(str(error).split())}"
             ) from error
 
-    def _copy_direct(self, events: Iterable[TimelineEvent]) -> bool:
+    def _copy_direct(self, batches: Iterable[Sequence[EventRow]]) -> bool:
         import psycopg
 
         raw: Any = self.connection.connection.driver_connection
         row_id = self.row_id
-        stream = iter(events)
+        stream = _parts(batches)  # one iterator: each COPY goes on where the last one stopped
         copied = 0
+        chars = 0
         try:
             with raw.cursor() as cursor:
                 cursor.execute("SAVEPOINT blamefree_copy")
                 more = True
                 while more:
                     more = False
+                    count = 0
                     with cursor.copy(_PG_COPY_DIRECT) as copy:
-                        for count, e in enumerate(stream, start=1):
-                            copy.write_row(
-                                (
-                                    row_id,
-                                    e.time,
-                                    e.time_text,
-                                    e.phase.value if e.phase is not None else None,
-                                    e.kind.value,
-                                    e.actor,
-                                    e.text,
-                                    e.source.tool,
-                                    e.source.id,
-                                    e.key,
-                                    e.link,
-                                )
-                            )
-                            copied += 1
+                        write = copy.write_row
+                        for rows in stream:
+                            # phase and kind are StrEnums: psycopg writes them as their text.
+                            for r in rows:
+                                write((row_id, *r))
+                            count += len(rows)
+                            chars += _chars(rows)
                             if count >= COPY_ROWS:
                                 more = True  # end this COPY: a repeat shows up early
                                 break
+                    copied += count
                 cursor.execute("RELEASE SAVEPOINT blamefree_copy")
         except psycopg.errors.UniqueViolation:
             with raw.cursor() as cursor:
@@ -300,31 +340,19 @@ class EventImport:
                 f"{' '.join(str(error).split())}"
             ) from error
         self.added += copied
+        if self._added_chars is not None:
+            self._added_chars += chars
         return True
 
-    def _copy(self, batch: Sequence[TimelineEvent]) -> int:
+    def _copy(self, batch: Sequence[EventRow]) -> int:
         raw: Any = self.connection.connection.driver_connection
         with raw.cursor() as cursor:
             if not self._staged:
                 cursor.execute(_PG_STAGE)
                 self._staged = True
             with cursor.copy(_PG_COPY) as copy:
-                for n, e in enumerate(batch):
-                    copy.write_row(
-                        (
-                            n,
-                            e.time,
-                            e.time_text,
-                            e.phase.value if e.phase is not None else None,
-                            e.kind.value,
-                            e.actor,
-                            e.text,
-                            e.source.tool,
-                            e.source.id,
-                            e.key,
-                            e.link,
-                        )
-                    )
+                for n, r in enumerate(batch):
+                    copy.write_row((n, *r))
             cursor.execute(_PG_INSERT, (self.row_id,))
             added = int(cursor.rowcount)
             cursor.execute("TRUNCATE blamefree_import_events")
@@ -382,6 +410,12 @@ class EventImport:
 
     def totals(self) -> tuple[int, int]:
         """How many events the post-mortem now has, and the characters of their text."""
+        if self._added_chars is not None:
+            count, chars = self._totals_before
+            return count + self.added, chars + self._added_chars
+        return self._count_totals()
+
+    def _count_totals(self) -> tuple[int, int]:
         row = TimelineEventRow
         size = (
             func.length(row.text)
@@ -408,16 +442,33 @@ class EventImport:
         """For each phase the event that stands for it (see `domain.derive.phase_event`): its
         earliest key event, else its earliest (the latest for resolution and post-resolution)."""
         row = TimelineEventRow
-        found: list[TimelineEvent] = []
-        for phase in Phase:
-            when = row.time.desc() if phase in _LATEST_WINS else row.time.asc()
-            found += self._events(
-                select(row)
-                .where(row.postmortem_id == self.row_id, row.phase == phase.value)
-                .order_by(row.key.desc(), when, row.source_tool, row.source_id, row.id)
-                .limit(1)
+        # One pass over the log (no index leads with phase), ranking within each phase.
+        latest = row.phase.in_([phase.value for phase in _LATEST_WINS])
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=row.phase,
+                order_by=(
+                    row.key.desc(),
+                    case((latest, row.time)).desc(),
+                    case((latest, None), else_=row.time).asc(),
+                    row.source_tool,
+                    row.source_id,
+                    row.id,
+                ),
             )
-        return found
+            .label("rank")
+        )
+        ranked = (
+            select(row.id, rank)
+            .where(row.postmortem_id == self.row_id, row.phase.is_not(None))
+            .subquery()
+        )
+        found = self._events(
+            select(row).join(ranked, ranked.c.id == row.id).where(ranked.c.rank == 1)
+        )
+        order = {phase: n for n, phase in enumerate(Phase)}
+        return sorted(found, key=lambda event: order[event.phase] if event.phase else 0)
 
     def first_events(self, *, limit: int) -> list[TimelineEvent]:
         """The earliest events, at most `limit`."""

@@ -413,9 +413,7 @@ class FollowThroughRepository:
             _record_query().where(ActionItemRow.uid == uid.strip().upper())
         ).one_or_none()
         if found is None:
-            raise ActionItemNotFound(
-                f"no action item with id {uid!r}; `blamefree actions list` shows the ids"
-            )
+            raise ActionItemNotFound(f"no action item with id {uid!r}")
         return _record(found)
 
     def history(self, uid: str) -> list[HistoryEntry]:

@@ -57,11 +57,11 @@ class UnitOfWork:
                 self.commit()
             else:
                 self.session.rollback()
-        except exc.DBAPIError as error:
+        except (exc.DBAPIError, exc.TimeoutError) as error:
             raise store_error(self.engine.url, error) from error
         finally:
             self.session.close()
-        if isinstance(exc_value, exc.DBAPIError):
+        if isinstance(exc_value, exc.DBAPIError | exc.TimeoutError):
             raise store_error(self.engine.url, exc_value) from exc_value
 
     def commit(self) -> None:

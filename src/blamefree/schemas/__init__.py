@@ -1,0 +1,159 @@
+"""Input and output schemas shared by `--json` output and the web API: XCreate / XUpdate / XRead.
+
+Inputs (``...Create``, ``...Update``) refuse unknown keys; `parse_input` turns a pydantic error
+into ``ValidationFailed`` naming the field. Reads (``...Read``) are built from domain and store
+objects by `blamefree.schemas.convert` and printed with `to_data`. `SCHEMAS` names every schema
+`blamefree schema` publishes; docs/schemas.md is generated from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, TypeAdapter
+
+from blamefree.domain.postmortem import Postmortem
+from blamefree.schemas.actions import (
+    ActionHistoryRead,
+    ActionItemCreate,
+    ActionItemDetailRead,
+    ActionItemRead,
+    ActionItemUpdate,
+    PreventionMeasureRead,
+    PreventionMeasureUpdate,
+    PullResultRead,
+    PushResultRead,
+)
+from blamefree.schemas.base import InputModel, ReadModel, parse_input, validation_failed
+from blamefree.schemas.errors import ErrorRead
+from blamefree.schemas.events import EventCreate, EventImportRead, EventRead, EventUpdate
+from blamefree.schemas.follow_up import (
+    DeliveryRead,
+    DigestRead,
+    PersonCreate,
+    PersonRead,
+    RemindReportRead,
+    ReviewCreate,
+    ReviewRead,
+)
+from blamefree.schemas.lint import FindingRead
+from blamefree.schemas.postmortems import (
+    CriterionRead,
+    FieldConflictRead,
+    ImportOutcomeRead,
+    LossRead,
+    MetricRead,
+    MetricsRead,
+    PostmortemCreate,
+    PostmortemRead,
+    PostmortemSummaryRead,
+    PostmortemUpdate,
+    RestoreRead,
+    RevisionRead,
+)
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "Postmortem": Postmortem,
+    "PostmortemCreate": PostmortemCreate,
+    "PostmortemUpdate": PostmortemUpdate,
+    "PostmortemRead": PostmortemRead,
+    "PostmortemSummaryRead": PostmortemSummaryRead,
+    "RevisionRead": RevisionRead,
+    "MetricRead": MetricRead,
+    "CriterionRead": CriterionRead,
+    "ImportOutcomeRead": ImportOutcomeRead,
+    "FieldConflictRead": FieldConflictRead,
+    "LossRead": LossRead,
+    "RestoreRead": RestoreRead,
+    "EventCreate": EventCreate,
+    "EventUpdate": EventUpdate,
+    "EventRead": EventRead,
+    "EventImportRead": EventImportRead,
+    "ActionItemCreate": ActionItemCreate,
+    "ActionItemUpdate": ActionItemUpdate,
+    "ActionItemRead": ActionItemRead,
+    "ActionItemDetailRead": ActionItemDetailRead,
+    "ActionHistoryRead": ActionHistoryRead,
+    "PreventionMeasureUpdate": PreventionMeasureUpdate,
+    "PreventionMeasureRead": PreventionMeasureRead,
+    "PushResultRead": PushResultRead,
+    "PullResultRead": PullResultRead,
+    "ReviewCreate": ReviewCreate,
+    "ReviewRead": ReviewRead,
+    "PersonCreate": PersonCreate,
+    "PersonRead": PersonRead,
+    "RemindReportRead": RemindReportRead,
+    "DigestRead": DigestRead,
+    "DeliveryRead": DeliveryRead,
+    "FindingRead": FindingRead,
+    "ErrorRead": ErrorRead,
+}
+"""Every published schema by name: the document model, then each resource's Create/Update/Read."""
+
+
+def schema_mode(model: type[BaseModel]) -> Literal["validation", "serialization"]:
+    """Inputs are described as they are read, everything else as it is written."""
+    return "validation" if issubclass(model, InputModel) else "serialization"
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of one published schema (KeyError for an unknown name)."""
+    model = SCHEMAS[name]
+    return model.model_json_schema(by_alias=True, mode=schema_mode(model))
+
+
+def all_json_schemas() -> dict[str, Any]:
+    """One JSON document holding every published schema, by name."""
+    return {name: json_schema(name) for name in SCHEMAS}
+
+
+def metrics_json_schema() -> dict[str, Any]:
+    """The JSON Schema of `metrics --json` (an object of MetricRead by metric name)."""
+    return TypeAdapter(MetricsRead).json_schema(mode="serialization")
+
+
+__all__ = [
+    "SCHEMAS",
+    "ActionHistoryRead",
+    "ActionItemCreate",
+    "ActionItemDetailRead",
+    "ActionItemRead",
+    "ActionItemUpdate",
+    "CriterionRead",
+    "DeliveryRead",
+    "DigestRead",
+    "ErrorRead",
+    "EventCreate",
+    "EventImportRead",
+    "EventRead",
+    "EventUpdate",
+    "FieldConflictRead",
+    "FindingRead",
+    "ImportOutcomeRead",
+    "InputModel",
+    "LossRead",
+    "MetricRead",
+    "MetricsRead",
+    "PersonCreate",
+    "PersonRead",
+    "PostmortemCreate",
+    "PostmortemRead",
+    "PostmortemSummaryRead",
+    "PostmortemUpdate",
+    "PreventionMeasureRead",
+    "PreventionMeasureUpdate",
+    "PullResultRead",
+    "PushResultRead",
+    "ReadModel",
+    "RemindReportRead",
+    "RestoreRead",
+    "ReviewCreate",
+    "ReviewRead",
+    "RevisionRead",
+    "all_json_schemas",
+    "json_schema",
+    "metrics_json_schema",
+    "parse_input",
+    "schema_mode",
+    "validation_failed",
+]
