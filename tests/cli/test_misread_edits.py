@@ -4,6 +4,7 @@ own lines, and the note goes only when the value it stood in for is set."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from blamefree.domain.enums import ActionStatus
+from blamefree.markdown.parse import parse
+from blamefree.markdown.patch import patch
 from support.cli import Invoke
 
 NOW = "2024-06-12T08:00:00Z"
@@ -118,3 +122,53 @@ def test_an_item_added_where_the_author_wrote_none_replaces_the_none(
     shown = _json(cli, "show", "CAT-77")["document"]["action_items"]
     assert [i["text"] for i in shown["long_term"]] == ["Shard the catalogue index"]
     assert shown["long_term_none"] is None
+
+
+def test_a_command_on_a_document_stored_before_keeps_the_words_its_store_lacks() -> None:
+    # What a store from before these readings holds: the values, not the written forms.
+    text = AUTHOR_TEXT
+    read = parse(text)
+    lock, page = read.action_items.immediate
+    stored = read.model_copy(
+        update={
+            "appendix": read.appendix.model_copy(update={"related_incidents_none": None}),
+            "metrics": read.metrics.model_copy(
+                update={
+                    "performance_impact": read.metrics.performance_impact.model_copy(
+                        update={
+                            "error_rate": read.metrics.performance_impact.error_rate.model_copy(
+                                update={"text": None}
+                            )
+                        }
+                    )
+                }
+            ),
+            "action_items": read.action_items.model_copy(
+                update={
+                    "immediate": [
+                        lock.model_copy(update={"owner_text": None}),
+                        page.model_copy(
+                            update={
+                                "priority_text": None,
+                                "status": ActionStatus.DONE,
+                                "done": True,
+                            }
+                        ),
+                    ]
+                }
+            ),
+        }
+    )
+    out = patch(text, None, stored)
+    assert difflib_changes(text, out) == (
+        ["* [ ] Page when the index is over 30 minutes old"],
+        ["* [x] Page when the index is over 30 minutes old"],
+    )
+
+
+def difflib_changes(before: str, after: str) -> tuple[list[str], list[str]]:
+    lines = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    return (
+        [line[2:] for line in lines if line.startswith("- ")],
+        [line[2:] for line in lines if line.startswith("+ ")],
+    )

@@ -520,3 +520,49 @@ class Postmortem(Model):
     def to_json_dict(self) -> dict[str, Any]:
         """The document as JSON-ready data with the template's snake_case keys."""
         return self.model_dump(mode="json", by_alias=True)
+
+
+# --- what a store from before did not keep ---------------------------------------------------
+
+_ROW_SLOTS = ("before", "during", "after")
+
+
+def _written_base(model: Model, name: str) -> tuple[object, ...] | None:
+    """The values a written-form field stands for: ``x`` of ``x_text`` or ``x_none``, the three
+    slots of a performance row's ``text``; None for any other field."""
+    fields = type(model).model_fields
+    if isinstance(model, BeforeDuringAfter) and name == "text":
+        return tuple(getattr(model, slot) for slot in _ROW_SLOTS)
+    for suffix in ("_text", "_none"):
+        if name.endswith(suffix) and name[: -len(suffix)] in fields:
+            return (getattr(model, name[: -len(suffix)]),)
+    return None
+
+
+def _carry(source: _Listed, target: _Listed) -> _Listed:
+    update: dict[str, Any] = {}
+    for name in type(target).model_fields:
+        was, now = getattr(source, name), getattr(target, name)
+        if isinstance(now, Model) and type(was) is type(now):
+            carried = _carry(was, now)
+            if carried is not now:
+                update[name] = carried
+        elif isinstance(now, list) and isinstance(was, list):
+            items = [
+                _carry(old, new) if isinstance(new, ActionItem) and old.text == new.text else new
+                for old, new in zip(was, now, strict=False)
+            ]
+            if any(a is not b for a, b in zip(items, now, strict=False)):
+                update[name] = items + now[len(items) :]
+        elif now is None and was is not None:
+            base = _written_base(target, name)
+            if base is not None and base == _written_base(source, name):
+                update[name] = was
+    return target.model_copy(update=update) if update else target
+
+
+def carry_written(source: Postmortem, target: Postmortem) -> Postmortem:
+    """``target`` with the written forms (``x_text``, ``x_none``, a row's ``text``) that only
+    ``source`` has, where both hold the same values: what a document stored before the reader
+    kept such words lacks, taken from the text it was read from."""
+    return _carry(source, target)

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
@@ -23,166 +22,15 @@ from blamefree.domain.unknown import is_placeholder as is_placeholder
 from blamefree.domain.unknown import is_unknown as is_unknown
 from blamefree.domain.unknown import says_none as says_none
 from blamefree.domain.unknown import unknown_with_note as unknown_with_note
+from blamefree.domain.zones import AMBIGUOUS_ZONES as AMBIGUOUS_ZONES
+from blamefree.domain.zones import GENERIC_ZONES as GENERIC_ZONES
+from blamefree.domain.zones import ZONE_ABBREVIATIONS as ZONE_ABBREVIATIONS
+from blamefree.domain.zones import ZONE_LIKE, offset_zone, zone_key
+from blamefree.domain.zones import ZoneReading as ZoneReading
+from blamefree.domain.zones import abbreviation_reading as abbreviation_reading
+from blamefree.domain.zones import zone as zone
 
 UTC = dt.UTC
-
-# --- time zones ----------------------------------------------------------------------------
-
-# Abbreviations read at their fixed offset as written (a writer's "PST" in July is still -08:00).
-ZONE_ABBREVIATIONS: dict[str, int] = {
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "WET": 0,
-    "BST": 60,
-    "CET": 60,
-    "CEST": 120,
-    "EET": 120,
-    "EEST": 180,
-    "MSK": 180,
-    "IST": 330,
-    "SGT": 480,
-    "HKT": 480,
-    "JST": 540,
-    "KST": 540,
-    "AEST": 600,
-    "AEDT": 660,
-    "NZST": 720,
-    "NZDT": 780,
-    "HST": -600,
-    "AKST": -540,
-    "AKDT": -480,
-    "PST": -480,
-    "PDT": -420,
-    "MST": -420,
-    "MDT": -360,
-    "CST": -360,
-    "CDT": -300,
-    "EST": -300,
-    "EDT": -240,
-    "AST": -240,
-    "ADT": -180,
-    "BRT": -180,
-    # Unambiguous ones people write beside a time.
-    "WEST": 60,  # Western European Summer Time (Lisbon, Canaries in summer)
-    "WAT": 60,
-    "MEZ": 60,
-    "MESZ": 120,
-    "CAT": 120,
-    "SAST": 120,
-    "EAT": 180,
-    "IDT": 180,
-    "GST": 240,  # Gulf Standard Time
-    "PKT": 300,
-    "NPT": 345,
-    "ICT": 420,
-    "WIB": 420,
-    "PHT": 480,
-    "AWST": 480,
-    "ACST": 570,
-    "ACDT": 630,
-    "NZT": 720,
-    "NST": -210,
-    "NDT": -150,
-    "ART": -180,
-    "PET": -300,
-    "COT": -300,
-}
-
-
-@dataclass(frozen=True)
-class ZoneReading:
-    """One meaning of an abbreviation that names several zones."""
-
-    minutes: int
-    name: str
-    zones: tuple[str, ...]  # IANA zones where people use the abbreviation with this meaning
-
-
-# Abbreviations with more than one meaning: the first reading is the one taken (and kept in
-# ZONE_ABBREVIATIONS) unless the document's zone is one of another reading's zones; either way
-# the reader notes which (typed.py records a ``zone_ambiguous`` assumption).
-AMBIGUOUS_ZONES: dict[str, tuple[ZoneReading, ...]] = {
-    "IST": (
-        ZoneReading(330, "India Standard Time", ("Asia/Kolkata", "Asia/Calcutta")),
-        ZoneReading(60, "Irish Standard Time", ("Europe/Dublin",)),
-        ZoneReading(120, "Israel Standard Time", ("Asia/Jerusalem", "Asia/Tel_Aviv")),
-    ),
-    "BST": (
-        ZoneReading(60, "British Summer Time", ("Europe/London", "Europe/Belfast")),
-        ZoneReading(360, "Bangladesh Standard Time", ("Asia/Dhaka",)),
-    ),
-    "CST": (
-        ZoneReading(-360, "Central Standard Time (North America)", ("America/Chicago",)),
-        ZoneReading(480, "China Standard Time", ("Asia/Shanghai", "Asia/Taipei", "PRC")),
-        ZoneReading(-300, "Cuba Standard Time", ("America/Havana",)),
-    ),
-    "AST": (
-        ZoneReading(-240, "Atlantic Standard Time", ("America/Halifax", "America/Puerto_Rico")),
-        ZoneReading(180, "Arabia Standard Time", ("Asia/Riyadh", "Asia/Baghdad", "Asia/Kuwait")),
-    ),
-}
-# Capitals after a time that look like a zone we do not know ("14:05 XYZT"): noted, not silent.
-_ZONE_LIKE = re.compile(r"[A-Z]{2,4}T")
-
-# Generic names (no S/D) follow daylight saving time, as a reader would take them.
-GENERIC_ZONES: dict[str, str] = {
-    "PT": "America/Los_Angeles",
-    "MT": "America/Denver",
-    "CT": "America/Chicago",
-    "ET": "America/New_York",
-}
-
-
-_ZONE_NAME_MAX = 64  # the longest IANA name is 32 characters
-
-
-def _zone_key(tz: dt.tzinfo | None) -> str | None:
-    return tz.key if isinstance(tz, ZoneInfo) else None
-
-
-def abbreviation_reading(abbr: str, local: dt.tzinfo | None = None) -> ZoneReading | None:
-    """The reading of an ambiguous abbreviation in a document whose zone is ``local``: the one
-    used in that zone, else the first; None when the abbreviation is not ambiguous."""
-    readings = AMBIGUOUS_ZONES.get(abbr.upper())
-    if readings is None:
-        return None
-    key = _zone_key(local)
-    return next((r for r in readings if key in r.zones), readings[0])
-
-
-def zone(name: str | None, local: dt.tzinfo | None = None) -> dt.tzinfo:
-    """The tzinfo for an IANA name, an abbreviation we know, or UTC when None; an abbreviation
-    with several meanings takes the one used in ``local`` (the document's zone), if any."""
-    reading = abbreviation_reading(name, local) if name is not None else None
-    if name is not None and reading is not None:
-        return dt.timezone(dt.timedelta(minutes=reading.minutes), name.upper())
-    if name is None or name.upper() in {"UTC", "Z", "GMT"}:
-        return UTC
-    if name.upper() in GENERIC_ZONES:
-        return ZoneInfo(GENERIC_ZONES[name.upper()])
-    if name.upper() in ZONE_ABBREVIATIONS:
-        return dt.timezone(dt.timedelta(minutes=ZONE_ABBREVIATIONS[name.upper()]), name.upper())
-    if len(name) > _ZONE_NAME_MAX:
-        raise ValueError(
-            f"unknown time zone {name[:_ZONE_NAME_MAX]!r}...; use an IANA name such as "
-            "Europe/Berlin"
-        )
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        # OSError: a name the file system refuses (too long, odd characters) is no zone either.
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
-        ) from exc
-
-
-def _offset_zone(sign: str, hours: str, minutes: str | None) -> dt.tzinfo:
-    delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
-    if delta > dt.timedelta(hours=14):
-        raise ValueError(f"UTC offset {sign}{hours}:{minutes or '00'} is out of range")
-    return dt.timezone(-delta if sign == "-" else delta)
-
 
 # --- dates ---------------------------------------------------------------------------------
 
@@ -385,9 +233,9 @@ def _read_time_match(match: re.Match[str], local: dt.tzinfo | None = None) -> _T
             is_utc = ZONE_ABBREVIATIONS.get(abbr) == 0
             return _TimeMatch(hour, minute, second, micro, tz, is_utc, *match.span(), abbr)
         elif match["os"]:
-            tz = _offset_zone(match["os"], match["oh"], match["om"])
+            tz = offset_zone(match["os"], match["oh"], match["om"])
         elif match["zs"]:
-            tz = _offset_zone(match["zs"], match["zh"], match["zm"])
+            tz = offset_zone(match["zs"], match["zh"], match["zm"])
         else:
             tz, is_utc = UTC, True
     return _TimeMatch(hour, minute, second, micro, tz, is_utc, *match.span())
@@ -536,13 +384,13 @@ def zone_doubt(text: str, local: dt.tzinfo | None = None) -> ZoneDoubt | None:
     reading = abbreviation_reading(abbr, local)
     if reading is not None and isinstance(local, dt.timezone) and local.tzname(None) == abbr:
         return None  # the document's own zone is this abbreviation: noted once, with it
-    if reading is not None and _zone_key(local) in reading.zones:
+    if reading is not None and zone_key(local) in reading.zones:
         return None  # the document's zone says which: IST in a Europe/Dublin document
     if reading is not None:
         others = tuple(r for r in AMBIGUOUS_ZONES[abbr] if r is not reading)
         return ZoneDoubt(abbr, reading, others)
     known = abbr in ZONE_ABBREVIATIONS or abbr in GENERIC_ZONES
-    if known or not _ZONE_LIKE.fullmatch(abbr) or chosen[0].tz is not None:
+    if known or not ZONE_LIKE.fullmatch(abbr) or chosen[0].tz is not None:
         return None
     if any(m.tz is not None for m in chosen[1]):
         return None  # another time in the text names a zone we know ("14:05 XYZT (13:05 UTC)")
@@ -645,7 +493,7 @@ def written_zone(text: str) -> tuple[str, dt.tzinfo] | None:
 
 def _iso_offset(offset: str) -> dt.tzinfo:
     sign, digits = offset[0], offset[1:].replace(":", "")
-    return _offset_zone(sign, digits[:2], digits[2:4] or None)
+    return offset_zone(sign, digits[:2], digits[2:4] or None)
 
 
 _ZONE_NOTE = re.compile(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from blamefree.domain.derive import FROM_EVENTS, FROM_TIMELINE
-from blamefree.domain.postmortem import Postmortem
+from blamefree.domain.postmortem import Postmortem, carry_written
 from blamefree.errors import TemplateParseError
 from blamefree.markdown import anchors
 from blamefree.markdown.anchors import Region, locate
@@ -491,7 +491,8 @@ def patch(
 ) -> str:
     """A text that parses to ``new``, keeping every line of ``text`` the change leaves alone.
 
-    ``old`` is what ``text`` parses to (read here when None); ``timezone`` is the zone the text
+    ``old`` is what ``text`` parses to (read here when None, and then the written forms the
+    text has and ``new`` lacks with the same values are kept); ``timezone`` is the zone the text
     is read with (the document's ``timezone``).
     """
     new = new.settled()  # a list's "none" does not stand beside an entry added to it
@@ -500,6 +501,10 @@ def patch(
             old = parse(text, timezone=timezone)
         except TemplateParseError:
             return canonical(text, new)
+        # A command's document, from a store that predates some written forms ("None
+        # recorded", "TBD (note)", a partial row), lacks them: where the values agree, the
+        # text's words stand.
+        new = carry_written(old, new)
     if old == new and _reads_as(text, new, timezone):
         return text
     source = split_source(text)

@@ -15,6 +15,7 @@ from blamefree.domain.enums import ActionStatus, Priority
 from blamefree.markdown import layout
 from blamefree.markdown.blocks import Block, Item, Section, content_blocks, section_raw
 from blamefree.markdown.fields import Context, Field, bullet_fields, paragraph_fields, split_label
+from blamefree.markdown.statements import NONE_NOUNS, horizon_none, none_statement
 from blamefree.markdown.typed import (
     free_text,
     read_count,
@@ -70,38 +71,6 @@ def read_executive_summary(section: Section, ctx: Context) -> dict[str, Any]:
         result[name] = free_text(found, key)
         result[f"{name}_text"] = unknown_text(found, key)
     return result
-
-
-# What the lone "No ..." entry of a list must name to say the list has nothing.
-NONE_NOUNS: dict[str, tuple[str, ...]] = {
-    "features_affected": ("feature", "features", "functionality", "services"),
-    "contributing_factors": ("factor", "factors"),
-    "success_criteria": ("criteria", "criterion"),
-    "logs_and_evidence": ("log", "logs", "evidence", "screenshots", "graphs"),
-    "related_incidents": ("incident", "incidents", "outage", "outages"),
-    "references": ("reference", "references", "documentation", "docs", "runbook", "runbooks"),
-    "action_items": ("action", "actions", "items", "follow-ups"),
-    "prevention": ("measure", "measures", "improvement", "improvements"),
-}
-
-
-def _without_box(text: str) -> str:
-    match = _CHECKBOX.match(text)
-    return match["text"].strip() if match else text.strip()
-
-
-def none_statement(entries: list[str], loose: list[Block], nouns: tuple[str, ...]) -> str | None:
-    """The author's word that a list has nothing (``None recorded``, ``No related incidents``),
-    when it is all the list holds: its one entry besides placeholders, or a one-line paragraph
-    in place of the list."""
-    written = [entry for entry in entries if not values.is_placeholder(_without_box(entry))]
-    if len(written) == 1 and "\n" not in written[0]:
-        text = _without_box(written[0])
-        return text if values.says_none(text, nouns) else None
-    if not written and len(loose) == 1 and loose[0].kind == "paragraph":
-        text = loose[0].raw.strip()
-        return text if "\n" not in text and values.says_none(text, nouns) else None
-    return None
 
 
 def _list_entries(
@@ -415,22 +384,6 @@ def _read_action_item(item: Item, ctx: Context, path: str) -> dict[str, Any] | N
     return result
 
 
-def _bare_item(item: Item) -> str:
-    """An item's text when nothing but placeholder sub-bullets sits under it, else all of it."""
-    for child in item.children:
-        split = split_label(child.raw, {"owner", "due date", "due", "priority"})
-        if child.children or split is None or not values.is_placeholder(split[1]):
-            return item.raw
-    return item.head
-
-
-def _horizon_none(blocks: list[Block]) -> str | None:
-    """The author's word that a horizon has no action items (``- None this week``)."""
-    entries = [_bare_item(item) for block in blocks if block.kind == "list" for item in block.items]
-    loose = [block for block in blocks if block.kind != "list"]
-    return none_statement(entries, loose, NONE_NOUNS["action_items"])
-
-
 def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
     ctx.leftover("Action Items", "\n\n".join(b.raw for b in content_blocks(section)))
     result: dict[str, list[dict[str, Any]]] = {"immediate": [], "short_term": [], "long_term": []}
@@ -443,7 +396,7 @@ def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
             continue
         loose: list[str] = []
         blocks = content_blocks(child)
-        statement = _horizon_none(blocks)
+        statement = horizon_none(blocks)
         if statement is not None:
             stated[f"{key}_none"] = statement
             blocks = [b for b in blocks if b.kind == "list" or b.raw.strip() != statement]
