@@ -108,3 +108,6 @@ def test_events_keep_who_recorded_them(cli: Invoke, tmp_path: Path, database_url
             "Disk freed",
         )
     } == {"Importer"}
+    # ... and `timeline list --json` says so for each event.
+    listed = {e["text"]: e["recorded_by"] for e in _json(cli, "timeline", "list", ID)}
+    assert listed == recorders

@@ -98,11 +98,11 @@ def list_(ctx: typer.Context, incident_id: IncidentId, as_json: JsonOption = Fal
     """List a post-mortem's events in time order."""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
-        events = service.list_events(uow, incident_id=incident_id)
+        recorded = service.list_recorded_events(uow, incident_id=incident_id)
     if as_json:
-        print_json([convert.event_read(event) for event in events])
+        print_json([convert.event_read(event, recorded_by=by) for event, by in recorded])
     else:
-        _events_table(app_ctx, incident_id, events)
+        _events_table(app_ctx, incident_id, [event for event, _ in recorded])
 
 
 @timeline_app.command()

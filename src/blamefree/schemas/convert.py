@@ -205,8 +205,8 @@ def restore_read(outcome: RestoreOutcome) -> RestoreRead:
 # --- events -----------------------------------------------------------------------------------
 
 
-def event_read(event: TimelineEvent) -> EventRead:
-    """An event with its short reference."""
+def event_read(event: TimelineEvent, *, recorded_by: str | None = None) -> EventRead:
+    """An event with its short reference (and who recorded it, for a stored one)."""
     return EventRead(
         ref=event_ref(event),
         time=event.time,
@@ -219,6 +219,7 @@ def event_read(event: TimelineEvent) -> EventRead:
         source_id=event.source.id,
         key=event.key,
         link=event.link,
+        recorded_by=recorded_by,
     )
 
 

@@ -50,6 +50,11 @@ class EventRead(ReadModel):
     source_id: str | None
     key: bool
     link: str | None
+    recorded_by: str | None = Field(
+        default=None,
+        description="Who added it to the store (an import: who ran it); None when not stored "
+        "or added before authors were kept",
+    )
 
 
 class EventImportRead(ReadModel):

@@ -87,6 +87,17 @@ def list_events(uow: UnitOfWork, *, incident_id: str) -> list[TimelineEvent]:
     return uow.postmortems.list_events(incident_id)
 
 
+def list_recorded_events(
+    uow: UnitOfWork, *, incident_id: str
+) -> list[tuple[TimelineEvent, str | None]]:
+    """The post-mortem's events in time order, each with who recorded it (None if unknown)."""
+    recorders = uow.postmortems.event_recorders(incident_id)
+    return [
+        (event, recorders.get((event.source.tool, event.source.id)))
+        for event in uow.postmortems.list_events(incident_id)
+    ]
+
+
 def get_document(uow: UnitOfWork, *, incident_id: str) -> Postmortem:
     """The stored document (for reading times against its date and zone)."""
     return uow.postmortems.get(incident_id).doc

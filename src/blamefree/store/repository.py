@@ -291,6 +291,17 @@ class PostmortemRepository:
         """The post-mortem's timeline events in time order."""
         return self._events_of(self._require_row_id(incident_id))
 
+    def event_recorders(self, incident_id: str) -> dict[tuple[str, str | None], str | None]:
+        """Who recorded each stored event, by (source tool, source id)."""
+        rows = self.session.execute(
+            select(
+                TimelineEventRow.source_tool,
+                TimelineEventRow.source_id,
+                TimelineEventRow.recorded_by,
+            ).where(TimelineEventRow.postmortem_id == self._require_row_id(incident_id))
+        )
+        return {(tool, source_id): by for tool, source_id, by in rows}
+
     def _events_of(self, row_id: int) -> builtins.list[TimelineEvent]:
         rows = self.session.execute(
             select(TimelineEventRow)
