@@ -7,6 +7,7 @@
     ├── InputError                      422  exit 3   input we cannot read
     │   ├── TemplateParseError                        a post-mortem file (file, line, field)
     │   ├── SourceFormatError                         an importer's payload (file, record, field)
+    │   │   └── ZoneMissing                           a time with no zone, and no zone given
     │   └── ValidationFailed                          a value that breaks a rule of the model
     ├── NotFound                        404  exit 4
     │   ├── PostmortemNotFound
@@ -136,6 +137,10 @@ class SourceFormatError(InputError):
         return f"{', '.join(where)}: {message}" if where else message
 
 
+class ZoneMissing(SourceFormatError):
+    """A time in an imported file written without a zone, with no zone given for such times."""
+
+
 class ValidationFailed(InputError):
     """A value that the model does not accept."""
 
@@ -258,6 +263,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     InputError: ErrorCode(422, 3, "input that cannot be read"),
     TemplateParseError: ErrorCode(422, 3, "a post-mortem file that does not follow the template"),
     SourceFormatError: ErrorCode(422, 3, "an importer's payload of the wrong shape"),
+    ZoneMissing: ErrorCode(422, 3, "a time with no zone in a file, and no zone given for it"),
     ValidationFailed: ErrorCode(422, 3, "a value the model does not accept; names the field"),
     NotFound: ErrorCode(404, 4, "something asked for that is not in the store"),
     PostmortemNotFound: ErrorCode(404, 4, "no post-mortem with that incident id"),

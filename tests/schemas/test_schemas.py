@@ -132,6 +132,7 @@ def test_edit_event_takes_an_event_update(engine: Engine) -> None:
         "source_id": added.source.id,
         "key": True,
         "link": None,
+        "recorded_by": None,  # read from the event alone, not from the store
     }
 
 

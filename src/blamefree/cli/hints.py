@@ -19,12 +19,13 @@ from blamefree.errors import (
     PersonNotFound,
     ValidationFailed,
     WouldLoseWork,
+    ZoneMissing,
 )
 
 Hint = Callable[[BlamefreeError, str], str | None]
 """(error, command name as typed, e.g. ``import``) -> the text to add after the message."""
 
-FIELD_OPTIONS = {"time": "--at"}
+FIELD_OPTIONS = {"time": "--at", "since": "--since", "until": "--until"}
 """Fields of a ValidationFailed that the CLI takes as an option of another name."""
 
 
@@ -71,6 +72,7 @@ HINTS: dict[type[BlamefreeError], Hint] = {
     MergeConflict: _conflict,
     WouldLoseWork: _would_lose,
     ValidationFailed: _field_option,
+    ZoneMissing: lambda _e, _c: " (option --tz)",
 }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent, first_of_each
-from blamefree.errors import InputError, UsageError
+from blamefree.errors import InputError, UsageError, ValidationFailed
 from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
 from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
 from blamefree.importers.bounded import check_row, check_storable
@@ -102,7 +102,7 @@ def _aware(value: dt.datetime | None, what: str) -> dt.datetime | None:
     if value is None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise UsageError(f"--{what} needs a time zone (add Z or an offset)")
+        raise ValidationFailed(f"{what} needs a time zone (add Z or an offset)", field=what)
     return value.astimezone(dt.UTC)
 
 

@@ -13,7 +13,7 @@ from typing import IO, Any, Protocol
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
-from blamefree.errors import SourceFormatError
+from blamefree.errors import SourceFormatError, ZoneMissing
 from blamefree.importers.bounded import (
     MAX_RECORD_BYTES,
     WHOLE_FILE_BYTES,
@@ -162,8 +162,9 @@ def parse_iso_time(
     else:
         tz = default_tz
         if tz is None:
-            raise SourceFormatError(
-                f"time {value!r} has no time zone: add Z or an offset, or give the zone with --tz",
+            raise ZoneMissing(
+                f"time {value!r} has no time zone: add Z or an offset, or give the zone that "
+                "times written without one are in",
                 file=file,
                 record=record,
                 field=field_name,

@@ -51,7 +51,6 @@ class EventRead(ReadModel):
     key: bool
     link: str | None
     recorded_by: str | None = Field(
-        default=None,
         description="Who added it to the store (an import: who ran it); None when not stored "
         "or added before authors were kept",
     )
