@@ -222,6 +222,9 @@ def child_cli(url: str, root: str, messages: str) -> None:
     """`blamefree timeline import` of the Slack export into the store at `url`, as a user runs
     it: its own process, so its peak RSS is the command's (the setup command is far smaller)."""
     command = [sys.executable, "-m", "blamefree", "--db", url]
+    # A fresh store, as a team sets one up: the schema first (a PostgreSQL store is never
+    # migrated by an ordinary command), then the post-mortem the events go into.
+    subprocess.run([*command, "db", "upgrade"], check=True, capture_output=True)
     subprocess.run(
         [*command, "new", "--title", "Bench", "--severity", "P2", "--id", "INC-BENCH", "--save"],
         check=True,

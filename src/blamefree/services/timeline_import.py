@@ -85,7 +85,7 @@ def import_files(
         )
 
     with spooled(paths) as inputs:
-        writing = uow.postmortems.event_import(incident_id)
+        writing = uow.postmortems.event_import(incident_id, by=by)
         try:
             writing.add_stream(rows)
             for event in held:
@@ -106,7 +106,7 @@ def import_events(
     """Add events (already phase-tagged) to a post-mortem in one transaction; ones already there
     (same source id) add nothing."""
     kept = [EventRow.of(event) for event in events]
-    writing = uow.postmortems.event_import(incident_id)
+    writing = uow.postmortems.event_import(incident_id, by=by)
     try:
         writing.add_stream(lambda: [kept])
         return _finish(uow, writing, source, by=by)

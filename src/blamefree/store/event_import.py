@@ -54,6 +54,7 @@ _COLUMNS = (
     "source_id",
     "key",
     "link",
+    "recorded_by",
 )
 _QUOTED = ", ".join(f'"{c}"' for c in _COLUMNS)
 _CONFLICT = "ON CONFLICT (postmortem_id, source_tool, source_id) WHERE source_id IS NOT NULL"
@@ -65,7 +66,7 @@ _PG_STAGE = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS blamefree_import_events ("
     'n integer, "time" timestamptz, time_text text, phase varchar(32), kind varchar(32), '
     'actor text, "text" text, source_tool varchar(64), source_id text, "key" boolean, '
-    "link text) ON COMMIT DROP"
+    "link text, recorded_by text) ON COMMIT DROP"
 )
 _PG_COPY = f"COPY blamefree_import_events (n, {', '.join(_QUOTED.split(', ')[1:])}) FROM STDIN"
 _PG_COPY_DIRECT = f"COPY timeline_events ({_QUOTED}) FROM STDIN"
@@ -141,9 +142,12 @@ def _chars(rows: Sequence[EventRow]) -> int:
 class EventImport:
     """One import into one post-mortem: lock, add batches, then record the new version."""
 
-    def __init__(self, session: Session, incident_id: str, *, clock: Clock) -> None:
+    def __init__(
+        self, session: Session, incident_id: str, *, clock: Clock, by: str | None = None
+    ) -> None:
         self.session = session
         self.incident_id = incident_id
+        self.by = by  # who recorded the events: written with each row
         self._clock = clock
         self.connection: Connection = session.connection()
         self.dialect = self.connection.dialect.name
@@ -286,7 +290,8 @@ class EventImport:
     def _insert(self, batch: Sequence[EventRow]) -> int:
         row_id = self.row_id
         # The row's own order is the table's; phase and kind are StrEnums, bound as their text.
-        rows = [(row_id, sqlite_time(r[0]), *r[1:]) for r in batch]
+        by = self.by
+        rows = [(row_id, sqlite_time(r[0]), *r[1:], by) for r in batch]
         result = self.connection.exec_driver_sql(_SQLITE_INSERT, rows)
         return int(result.rowcount)
 
@@ -307,6 +312,7 @@ class EventImport:
 
         raw: Any = self.connection.connection.driver_connection
         row_id = self.row_id
+        by = self.by
         stream = _parts(batches)  # one iterator: each COPY goes on where the last one stopped
         copied = 0
         chars = 0
@@ -322,7 +328,7 @@ class EventImport:
                         for rows in stream:
                             # phase and kind are StrEnums: psycopg writes them as their text.
                             for r in rows:
-                                write((row_id, *r))
+                                write((row_id, *r, by))
                             count += len(rows)
                             chars += _chars(rows)
                             if count >= COPY_ROWS:
@@ -351,8 +357,9 @@ class EventImport:
                 cursor.execute(_PG_STAGE)
                 self._staged = True
             with cursor.copy(_PG_COPY) as copy:
+                by = self.by
                 for n, r in enumerate(batch):
-                    copy.write_row((n, *r))
+                    copy.write_row((n, *r, by))
             cursor.execute(_PG_INSERT, (self.row_id,))
             added = int(cursor.rowcount)
             cursor.execute("TRUNCATE blamefree_import_events")
@@ -509,8 +516,8 @@ class EventImport:
         ]
 
     def finish(self, *, markdown: str, message: str, by: str | None = None) -> int:
-        """Record the import as the next version, with the Markdown of that version; the
-        events it added and the revision are recorded as made by ``by``."""
+        """Record the import as the next version, with the Markdown of that version, made by
+        ``by`` (the events carry the ``by`` the import was started with, written with them)."""
         now = self._clock().astimezone(dt.UTC)
         version = self.version + 1
         result = self.connection.execute(
@@ -532,14 +539,5 @@ class EventImport:
                 author=by,
             )
         )
-        if by is not None:
-            self.connection.execute(
-                update(TimelineEventRow)
-                .where(
-                    TimelineEventRow.postmortem_id == self.row_id,
-                    TimelineEventRow.id > self.baseline,
-                )
-                .values(recorded_by=by)
-            )
         self.session.expire_all()
         return version

@@ -283,9 +283,10 @@ class PostmortemRepository:
 
     # --- timeline events ------------------------------------------------------------------
 
-    def event_import(self, incident_id: str) -> EventImport:
-        """Start adding many events to one post-mortem (locks it; see `store.event_import`)."""
-        return EventImport(self.session, incident_id, clock=self.clock)
+    def event_import(self, incident_id: str, *, by: str | None = None) -> EventImport:
+        """Start adding many events to one post-mortem (locks it; see `store.event_import`);
+        ``by`` is who records them."""
+        return EventImport(self.session, incident_id, clock=self.clock, by=by)
 
     def list_events(self, incident_id: str) -> builtins.list[TimelineEvent]:
         """The post-mortem's timeline events in time order."""
