@@ -121,3 +121,37 @@ def test_delete_removes_the_post_mortem(engine: Engine, ledger: str) -> None:
     in_uow(engine, postmortems.delete_postmortem, incident_id=ledger)
     with pytest.raises(PostmortemNotFound):
         in_uow(engine, postmortems.get_postmortem, incident_id=ledger)
+
+
+def test_starting_a_post_mortem_takes_a_free_id_and_stores_it_with_its_base_line(
+    engine: Engine,
+) -> None:
+    day = dt.date(2025, 6, 2)
+    first = in_uow(
+        engine, postmortems.start_postmortem, title="A", severity=Severity.P1, day=day, save=True
+    )
+    second = in_uow(
+        engine,
+        postmortems.start_postmortem,
+        title="B",
+        severity=Severity.P3,
+        day=day,
+        save=True,
+        by="Noor",
+    )
+    assert [s.doc.incident_id for s in (first, second)] == ["INC-20250602", "INC-20250602-2"]
+    assert second.stored is not None
+    assert (second.stored.version, second.text.split("\n")[0]) == (
+        1,
+        "<!-- blamefree: INC-20250602-2 version 1 (keep this line: updates from this file "
+        "merge safely) -->",
+    )
+    history = in_uow(engine, postmortems.history, incident_id="INC-20250602-2")
+    assert [(h.version, h.author, h.message) for h in history] == [(1, "Noor", "created")]
+    # A draft with no store at hand: the date's id, no base line, nothing stored.
+    draft = postmortems.start_postmortem(None, title="C", severity=Severity.P2, day=day)
+    assert (draft.doc.incident_id, draft.stored, draft.text.startswith("# ")) == (
+        "INC-20250602",
+        None,
+        True,
+    )

@@ -127,29 +127,28 @@ def new(
     if out is not None and out.exists():
         raise UsageError(f"{out} exists already; choose another file or remove it first")
     day = _date_option(date) or app_ctx.today()
-    # With a store at hand the default id skips the ones taken: a second incident on the same
-    # day becomes INC-YYYYMMDD-2. Without one (a draft for later import) it is INC-YYYYMMDD.
-    stored = None
     with (
         app_ctx.unit_of_work(create=True)
         if save or app_ctx.engine_if_stored() is not None
         else contextlib.nullcontext()
     ) as uow:
-        if incident_id is None and uow is not None:
-            incident_id = service.unused_incident_id(uow, day=day)
-        doc = service.new_postmortem(
-            title=title, severity=severity, incident_id=incident_id, date=day, today=day
+        started = service.start_postmortem(
+            uow,
+            title=title,
+            severity=severity,
+            day=day,
+            incident_id=incident_id,
+            save=save,
+            by=app_ctx.actor,
         )
-        text = render(doc, prompts=True)
-        if save:
-            assert uow is not None
-            stored = service.create_postmortem(
-                uow, postmortem_in=doc, text=text, message="created", by=app_ctx.actor
-            )
-    if stored is not None:
-        text = updates.based_markdown(stored, text)  # later updates from the file merge safely
+    text = started.text
+    if started.stored is not None:
         app_ctx.err.print(
-            line("Stored ", (stored.incident_id, "bold"), f" (version {stored.version}).")
+            line(
+                "Stored ",
+                (started.stored.incident_id, "bold"),
+                f" (version {started.stored.version}).",
+            )
         )
     if out is None:
         sys.stdout.write(text)

@@ -25,6 +25,7 @@ from blamefree.errors import (
 )
 from blamefree.markdown.base_marker import BaseMarker, read_marker, without_marker
 from blamefree.markdown.parse import parse
+from blamefree.markdown.render import render
 from blamefree.services import updates
 from blamefree.services.saving import create_revision, current_text, save_revision
 from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem, UnitOfWork
@@ -46,6 +47,44 @@ def new_postmortem(
         incident_id=incident_id or default_incident_id(day),
         date=day,
     )
+
+
+@dataclass
+class Started:
+    """A new post-mortem from the template: its document, the Markdown to hand the author
+    (with the base-version line when stored) and, when it was saved, what the store holds."""
+
+    doc: Postmortem
+    text: str
+    stored: StoredPostmortem | None = None
+
+
+def start_postmortem(
+    uow: UnitOfWork | None,
+    *,
+    title: str | None,
+    severity: Severity | None,
+    day: dt.date,
+    incident_id: str | None = None,
+    save: bool = False,
+    by: str | None = None,
+) -> Started:
+    """Start a post-mortem from the template (``new``): header filled, every other field a
+    prompt. With a store (``uow``) a default id skips the ones taken (a second incident on the
+    same day is ``INC-YYYYMMDD-2``); with ``save`` it is stored as version 1 and the text gets
+    the line naming that version, so later updates from the file merge safely."""
+    if incident_id is None and uow is not None:
+        incident_id = _unused_id(uow, day)
+    doc = new_postmortem(
+        title=title, severity=severity, incident_id=incident_id, date=day, today=day
+    )
+    text = render(doc, prompts=True)
+    if not save:
+        return Started(doc=doc, text=text)
+    if uow is None:
+        raise ValueError("saving a new post-mortem needs a unit of work")
+    stored = create_revision(uow, doc=doc, text=text, message="created", by=by)
+    return Started(doc=doc, text=updates.based_markdown(stored, text), stored=stored)
 
 
 def default_incident_id(day: dt.date) -> str:
