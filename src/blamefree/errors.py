@@ -24,6 +24,7 @@
     │   ├── MergeConflict                             a file and the store changed one field
     │   └── WouldLoseWork                             a file without a base would drop work
     ├── ConfigError                     500  exit 6
+    │   └── OwnersUnreachable                         owners no reminder can reach
     ├── StoreError                      503  exit 7
     │   ├── StoreBusy                                 every connection in use (pool timeout)
     │   └── SchemaOutOfDate                           the store's schema is behind this code
@@ -227,6 +228,10 @@ class ConfigError(BlamefreeError):
     """Settings that cannot work."""
 
 
+class OwnersUnreachable(ConfigError):
+    """Owners with something due whom no reminder can reach (no address, no fallback)."""
+
+
 class StoreError(BlamefreeError):
     """The database could not be reached or used."""
 
@@ -280,6 +285,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     MergeConflict: ErrorCode(409, 5, "a file and the store changed the same fields"),
     WouldLoseWork: ErrorCode(409, 5, "a file without a base version would drop stored work"),
     ConfigError: ErrorCode(500, 6, "settings that cannot work"),
+    OwnersUnreachable: ErrorCode(500, 6, "owners no reminder can reach: no address, no fallback"),
     StoreError: ErrorCode(503, 7, "the database could not be reached or used"),
     StoreBusy: ErrorCode(503, 7, "the store is busy: no connection came free in time"),
     SchemaOutOfDate: ErrorCode(503, 7, "the store's schema is older than this Blamefree"),

@@ -246,6 +246,8 @@ def test_owners_without_address_and_no_fallback_are_an_error_not_silence(
         "no e-mail address for Sam, (no owner), and BLAMEFREE_REMIND_FALLBACK is not set"
         in " ".join(run.stderr.split())
     )
+    # The command to add an address is the CLI's hint, not part of the service's message.
+    assert "(`blamefree people add NAME --email ADDRESS`)" in " ".join(run.stderr.split())
     assert [to for _, to, _ in receivers.inbox.messages] == [["priya@example.com"]]
 
 

@@ -16,6 +16,7 @@ from blamefree.errors import (
     DuplicatePostmortem,
     EventNotFound,
     MergeConflict,
+    OwnersUnreachable,
     PersonNotFound,
     ValidationFailed,
     WouldLoseWork,
@@ -24,6 +25,9 @@ from blamefree.errors import (
 
 Hint = Callable[[BlamefreeError, str], str | None]
 """(error, command name as typed, e.g. ``import``) -> the text to add after the message."""
+
+PEOPLE_ADD = " (`blamefree people add NAME --email ADDRESS`)"
+"""How the CLI adds an address for an owner reminders cannot reach."""
 
 FIELD_OPTIONS = {"time": "--at", "since": "--since", "until": "--until"}
 """Fields of a ValidationFailed that the CLI takes as an option of another name."""
@@ -73,6 +77,7 @@ HINTS: dict[type[BlamefreeError], Hint] = {
     WouldLoseWork: _would_lose,
     ValidationFailed: _field_option,
     ZoneMissing: lambda _e, _c: " (option --tz)",
+    OwnersUnreachable: lambda _e, _c: PEOPLE_ADD,
 }
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from blamefree.cli.app import app
 from blamefree.cli.console import line, plain
 from blamefree.cli.context import app_context, print_json
+from blamefree.cli.hints import PEOPLE_ADD
 from blamefree.notify.digest import Channel, Delivery, render_text, subject
 from blamefree.schemas import convert
 from blamefree.services import reminders as service
@@ -78,7 +79,8 @@ def remind(
     else:
         show_report(context.out, report)
     if report.dry_run and report.unrouted_message is not None:
-        context.err.print(line(("warning:", "yellow"), " ", report.unrouted_message))
+        warning = report.unrouted_message + PEOPLE_ADD
+        context.err.print(line(("warning:", "yellow"), " ", warning))
     problem = report.problem()  # the policy is the service's: exit 6 wins over 8
     if problem is not None:
         raise problem

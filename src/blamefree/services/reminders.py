@@ -27,7 +27,12 @@ import httpx
 from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
 from blamefree.domain.enums import ActionStatus
-from blamefree.errors import BlamefreeError, ConfigError, ExternalServiceError
+from blamefree.errors import (
+    BlamefreeError,
+    ConfigError,
+    ExternalServiceError,
+    OwnersUnreachable,
+)
 from blamefree.notify.digest import (
     ActionRef,
     Channel,
@@ -112,8 +117,7 @@ class RemindReport:
             return None
         return (
             f"no e-mail address for {', '.join(self.unrouted)}, and BLAMEFREE_REMIND_FALLBACK "
-            "is not set: add addresses with `blamefree people add NAME --email ADDRESS` or set "
-            "a fallback"
+            "is not set: add their addresses to the people directory or set a fallback"
         )
 
     def problem(self) -> BlamefreeError | None:
@@ -130,7 +134,7 @@ class RemindReport:
             failures = f"{len(failed)} of {len(self.results)} reminders failed: {details}{more}"
         unrouted = self.unrouted_message
         if unrouted is not None and not self.dry_run:
-            return ConfigError(unrouted + (f". Also: {failures}" if failures else ""))
+            return OwnersUnreachable(unrouted + (f". Also: {failures}" if failures else ""))
         if failed:
             return ExternalServiceError(failures)
         return None
