@@ -91,11 +91,7 @@ def list_recorded_events(
     uow: UnitOfWork, *, incident_id: str
 ) -> list[tuple[TimelineEvent, str | None]]:
     """The post-mortem's events in time order, each with who recorded it (None if unknown)."""
-    recorders = uow.postmortems.event_recorders(incident_id)
-    return [
-        (event, recorders.get((event.source.tool, event.source.id)))
-        for event in uow.postmortems.list_events(incident_id)
-    ]
+    return uow.postmortems.recorded_events(incident_id)
 
 
 def get_document(uow: UnitOfWork, *, incident_id: str) -> Postmortem:

@@ -23,9 +23,10 @@ from sqlalchemy import Connection, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.enums import Phase
-from blamefree.domain.timeline import EventKind, EventRow, EventSource, TimelineEvent
+from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
 from blamefree.errors import PostmortemNotFound, StaleEdit, StoreError
 from blamefree.store.engine import safe_url
+from blamefree.store.records import event_of_row
 from blamefree.store.tables import PostmortemRow, RevisionRow, TimelineEventRow
 
 Clock = Callable[[], dt.datetime]
@@ -498,22 +499,7 @@ class EventImport:
         )
 
     def _events(self, query: Any) -> list[TimelineEvent]:
-        return [
-            TimelineEvent.model_validate(
-                {
-                    "time": r.time,
-                    "time_text": r.time_text,
-                    "phase": r.phase,
-                    "kind": r.kind,
-                    "actor": r.actor,
-                    "text": r.text,
-                    "source": EventSource(tool=r.source_tool, id=r.source_id),
-                    "key": r.key,
-                    "link": r.link,
-                }
-            )
-            for r in self.session.execute(query).scalars()
-        ]
+        return [event_of_row(r) for r in self.session.execute(query).scalars()]
 
     def finish(self, *, markdown: str, message: str, by: str | None = None) -> int:
         """Record the import as the next version, with the Markdown of that version, made by

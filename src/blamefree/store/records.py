@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
+from blamefree.domain.timeline import EventSource, TimelineEvent
+from blamefree.store.tables import TimelineEventRow
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,20 @@ class Revision:
     message: str | None
     markdown: str
     author: str | None = None
+
+
+def event_of_row(row: TimelineEventRow) -> TimelineEvent:
+    """The timeline event a stored row holds."""
+    return TimelineEvent.model_validate(
+        {
+            "time": row.time,
+            "time_text": row.time_text,
+            "phase": row.phase,
+            "kind": row.kind,
+            "actor": row.actor,
+            "text": row.text,
+            "source": EventSource(tool=row.source_tool, id=row.source_id),
+            "key": row.key,
+            "link": row.link,
+        }
+    )

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from blamefree.domain import ids
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
-from blamefree.domain.timeline import EventSource, TimelineEvent
+from blamefree.domain.timeline import TimelineEvent
 from blamefree.errors import (
     DuplicatePostmortem,
     PostmortemNotFound,
@@ -49,6 +49,7 @@ from blamefree.store.records import (
     Revision,
     RevisionInfo,
     StoredPostmortem,
+    event_of_row,
 )
 from blamefree.store.sign_offs import write_sign_offs
 from blamefree.store.tables import (
@@ -292,39 +293,20 @@ class PostmortemRepository:
         """The post-mortem's timeline events in time order."""
         return self._events_of(self._require_row_id(incident_id))
 
-    def event_recorders(self, incident_id: str) -> dict[tuple[str, str | None], str | None]:
-        """Who recorded each stored event, by (source tool, source id)."""
-        rows = self.session.execute(
-            select(
-                TimelineEventRow.source_tool,
-                TimelineEventRow.source_id,
-                TimelineEventRow.recorded_by,
-            ).where(TimelineEventRow.postmortem_id == self._require_row_id(incident_id))
-        )
-        return {(tool, source_id): by for tool, source_id, by in rows}
+    def recorded_events(self, incident_id: str) -> builtins.list[tuple[TimelineEvent, str | None]]:
+        """The post-mortem's events in time order, each with who recorded it (None if unknown)."""
+        rows = self._event_rows(self._require_row_id(incident_id))
+        return [(event_of_row(r), r.recorded_by) for r in rows]
 
     def _events_of(self, row_id: int) -> builtins.list[TimelineEvent]:
-        rows = self.session.execute(
+        return [event_of_row(r) for r in self._event_rows(row_id)]
+
+    def _event_rows(self, row_id: int) -> Iterable[TimelineEventRow]:
+        return self.session.execute(
             select(TimelineEventRow)
             .where(TimelineEventRow.postmortem_id == row_id)
             .order_by(TimelineEventRow.time, TimelineEventRow.id)
         ).scalars()
-        return [
-            TimelineEvent.model_validate(
-                {
-                    "time": r.time,
-                    "time_text": r.time_text,
-                    "phase": r.phase,
-                    "kind": r.kind,
-                    "actor": r.actor,
-                    "text": r.text,
-                    "source": EventSource(tool=r.source_tool, id=r.source_id),
-                    "key": r.key,
-                    "link": r.link,
-                }
-            )
-            for r in rows
-        ]
 
     # --- internals ------------------------------------------------------------------------
 
