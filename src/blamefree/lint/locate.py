@@ -16,6 +16,7 @@ from blamefree.lint.limits import LINE_MAX
 from blamefree.lint.outline import Heading, ListItem, scan_outline
 from blamefree.markdown import layout
 from blamefree.markdown.fields import LABEL_MAX, split_label
+from blamefree.markdown.sections import horizon_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,18 +136,6 @@ _LIST_SUBS = {
     ("appendix", "related_incidents"),
     ("appendix", "references"),
 }
-
-
-def horizon_key(heading: str) -> str | None:
-    """The action-item horizon a heading names, as the parser reads it."""
-    words = layout.normalise(heading)
-    if words.startswith(("immediate", "this week", "now")):
-        return "immediate"
-    if words.startswith(("short", "next 30")):
-        return "short_term"
-    if words.startswith(("long", "next 90")):
-        return "long_term"
-    return None
 
 
 def match_label(line: str, known: dict[str, str]) -> tuple[str, int, int] | None:

@@ -30,9 +30,9 @@ from blamefree.markdown.fields import split_label as _split_label
 from blamefree.markdown.sections import (
     _CHECKBOX,
     _TRACKING_LABELS,
-    _horizon_key,
     _read_tracking,
     _trailing_status,
+    horizon_key,
 )
 from blamefree.markdown.sections import labels_of as _labels
 
@@ -345,7 +345,7 @@ _SUB_SYNONYMS: dict[str, dict[str, str]] = {
 
 def _sub_key(section_key: str, heading: str) -> str | None:
     if section_key == "action_items":
-        return _horizon_key(heading)
+        return horizon_key(heading)
     return _SUB_SYNONYMS.get(section_key, {}).get(layout.normalise(heading))
 
 
@@ -382,7 +382,7 @@ def _section(key: str, section: Section, lines: list[str]) -> Region:
         region.children.update(lessons)
         return region
     region = _section_region(section, lines, SECTION)
-    horizons = [_horizon_key(child.heading) for child in section.children]
+    horizons = [horizon_key(child.heading) for child in section.children]
     named = [horizon for horizon in horizons if horizon is not None]
     if key == "action_items" and len(set(named)) != len(named):
         # Two sub-sections for one horizon: the parser reads both, a patch cannot tell them

@@ -318,7 +318,8 @@ _LESSON_LABELS = (
 )
 
 
-def _horizon_key(heading: str) -> str | None:
+def horizon_key(heading: str) -> str | None:
+    """The action-item horizon a heading names (``Immediate``, ``Short-term (next 30 days)``)."""
     words = layout.normalise(heading)
     if words.startswith(("immediate", "this week", "now")):
         return "immediate"
@@ -390,7 +391,7 @@ def read_action_items(section: Section, ctx: Context) -> dict[str, Any]:
     stated: dict[str, str] = {}
     headings = dict((key, heading) for heading, key in layout.HORIZON_HEADINGS)
     for child in section.children:
-        key = _horizon_key(child.heading)
+        key = horizon_key(child.heading)
         if key is None:
             ctx.leftover("Action Items", section_raw(child, ctx.lines), child.heading, child.level)
             continue
