@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from blamefree.lint.limits import LINE_MAX
 from blamefree.lint.locate import Locator, Span, match_label
 from blamefree.lint.outline import atx_heading
 from blamefree.markdown.fields import split_label
+from support.hostile import run_child
 
 TESTS = Path(__file__).parents[1]
 ROOT = TESTS.parent
@@ -230,15 +229,7 @@ FIXTURE_CHILD = textwrap.dedent(
 
 
 def _child(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(TESTS)}
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=env,
-        check=False,
-    )
+    return run_child(code, *args, timeout=TIMEOUT)
 
 
 def test_hostile_fixtures_lint_to_their_findings() -> None:

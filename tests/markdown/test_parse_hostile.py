@@ -3,32 +3,20 @@ timeout, so a pathological input fails the test by not finishing (no timing asse
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-from support.hostile import FIELDS, RUN_CHARACTERS, TAILS
+from support.hostile import FIELDS, RUN_CHARACTERS, TAILS, run_child
 
-TESTS = Path(__file__).parents[1]
 # Generous: the families below take a few seconds in all on a loaded 2-core machine; before
 # the parser was linear, one 20,000-character run of '*' in one field took minutes.
 TIMEOUT = 600
 
 
 def _child(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(TESTS)}
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=env,
-        check=False,
-    )
+    return run_child(code, *args, timeout=TIMEOUT)
 
 
 def test_long_runs_of_every_character_in_every_kind_of_field() -> None:

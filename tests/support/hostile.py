@@ -6,9 +6,29 @@ parser slow shows up as a timeout of that process, not as a timing assertion.
 
 from __future__ import annotations
 
+import os
 import string
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+
+TESTS = Path(__file__).parents[1]
+
+
+def run_child(code: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``python -c code args`` with the tests' helpers importable, stopped after ``timeout``
+    seconds: a slow input fails as a timeout of that process, never as a timing assertion."""
+    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
 
 # One document per kind of field; ``{x}`` is where the hostile run goes.
 FIELDS: dict[str, str] = {
