@@ -154,12 +154,42 @@ class Settings(BaseSettings):
         description="`blamefree remind` includes items due and reviews scheduled within "
         "this many days.",
     )
+    # --- web app ------------------------------------------------------------------------------
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the web app's cookies (CSRF tokens, later sessions). Every "
+        "worker of one deployment needs the same key; `blamefree serve` makes a random one for "
+        "its workers when unset, so cookies do not outlive a restart. At least 32 characters.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The address people reach the web app at (e.g. https://pm.example.com) "
+        "when it runs behind a reverse proxy; used in calendar feeds and links it hands out. "
+        "Default: the address of the request.",
+    )
+    webhook_postmortem_label: str = Field(
+        default="postmortem",
+        description="Alert label (Alertmanager, Grafana) or custom detail / tag prefix "
+        "(PagerDuty, Opsgenie) that names the post-mortem a webhook event belongs to.",
+    )
+    pagerduty_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of the PagerDuty V3 webhook subscription; `POST /hooks/pagerduty` "
+        "refuses deliveries (401) whose signature it does not verify, and all of them when unset.",
+    )
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
         values.zone(name)  # ValueError names the zone and what to use instead
         return name
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return key
 
     @field_validator("now")
     @classmethod

@@ -177,15 +177,19 @@ def test_json_output_reads_back_into_its_schema(cli: Invoke) -> None:
 def test_an_error_reads_as_one_shape_with_its_status() -> None:
     bad = ValidationFailed("the owner must not be empty", field="owner")
     assert schemas.convert.to_data(schemas.convert.error_read(bad)) == {
-        "error": "ValidationFailed",
-        "status": 422,
-        "message": "the owner must not be empty",
-        "field": "owner",
-        "file": None,
-        "line": None,
+        "error": {
+            "type": "ValidationFailed",
+            "status": 422,
+            "message": "the owner must not be empty",
+            "field": "owner",
+            "file": None,
+            "line": None,
+            "conflicts": None,
+            "losses": None,
+        }
     }
-    missing = schemas.convert.error_read(PostmortemNotFound("no post-mortem 'INC-9'"))
-    assert (missing.error, missing.status, missing.message, missing.field) == (
+    missing = schemas.convert.error_read(PostmortemNotFound("no post-mortem 'INC-9'")).error
+    assert (missing.type, missing.status, missing.message, missing.field) == (
         "PostmortemNotFound",
         404,
         "no post-mortem 'INC-9'",

@@ -26,7 +26,7 @@ from blamefree.schemas.actions import (
     PullResultRead,
     PushResultRead,
 )
-from blamefree.schemas.errors import ErrorRead
+from blamefree.schemas.errors import ErrorDetail, ErrorRead
 from blamefree.schemas.events import EventImportRead, EventRead
 from blamefree.schemas.follow_up import (
     DeliveryRead,
@@ -423,13 +423,19 @@ def finding_read(found: Finding, file: str) -> FindingRead:
 def error_read(error: BlamefreeError) -> ErrorRead:
     """An error for an API answer: class, status (from errors.CODES) and where, if known."""
     where = error if isinstance(error, InputError) else None
+    conflicts = error.conflicts if isinstance(error, MergeConflict) else None
+    losses = error.losses if isinstance(error, WouldLoseWork) else None
     return ErrorRead(
-        error=type(error).__name__,
-        status=error.http_status,
-        message=where.reason if where is not None else error.message,
-        field=where.field if where is not None else None,
-        file=where.file if where is not None else None,
-        line=where.line if where is not None else None,
+        error=ErrorDetail(
+            type=type(error).__name__,
+            status=error.http_status,
+            message=where.reason if where is not None else error.message,
+            field=where.field if where is not None else None,
+            file=where.file if where is not None else None,
+            line=where.line if where is not None else None,
+            conflicts=[conflict_read(c) for c in conflicts] if conflicts is not None else None,
+            losses=[loss_read(loss) for loss in losses] if losses is not None else None,
+        )
     )
 
 

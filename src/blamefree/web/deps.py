@@ -1,0 +1,66 @@
+"""FastAPI dependencies every route uses: the request's unit of work, who acts, the clock.
+
+``UoW`` opens one unit of work per request; it commits when the route function returns (before
+the response is sent, so a failed commit is the answer, never a silent loss) and rolls back
+when the route raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from itsdangerous import BadSignature
+
+from blamefree.store.unit_of_work import UnitOfWork
+from blamefree.web.state import WebState, state_of
+
+NAME_COOKIE = "blamefree_name"
+"""Until accounts exist (issue 11): the name a browser said it writes as, signed."""
+
+
+def request_state(request: Request) -> WebState:
+    return state_of(request)
+
+
+def unit_of_work(request: Request) -> Iterator[UnitOfWork]:
+    state = state_of(request)
+    with UnitOfWork(state.engine, clock=state.clock) as uow:
+        yield uow
+
+
+def current_actor(request: Request) -> str | None:
+    """Who makes this request's changes, for the history.
+
+    Before accounts: the name this browser gave (a signed cookie set from the page header),
+    else ``BLAMEFREE_USER`` of the server, else unknown (None), never invented.
+    """
+    state = state_of(request)
+    signed = request.cookies.get(NAME_COOKIE)
+    if signed:
+        try:
+            name = state.signer(NAME_COOKIE).loads(signed)
+        except BadSignature:  # a forged or stale cookie names nobody
+            name = None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    if state.settings.user and state.settings.user.strip():
+        return state.settings.user.strip()
+    return None
+
+
+def request_now(request: Request) -> dt.datetime:
+    return state_of(request).now()
+
+
+def request_today(request: Request) -> dt.date:
+    return state_of(request).today()
+
+
+State = Annotated[WebState, Depends(request_state)]
+UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
+Actor = Annotated[str | None, Depends(current_actor)]
+Now = Annotated[dt.datetime, Depends(request_now)]
+Today = Annotated[dt.date, Depends(request_today)]

@@ -1,0 +1,84 @@
+"""Real Chromium on a real server for page tests: Debian's /usr/bin/chromium through Playwright.
+
+- ``LiveServer``: uvicorn serving an app on 127.0.0.1 and a free port, in a thread.
+- ``screenshot(page, name)``: a full-page PNG under the run's artifacts
+  (``$BLAMEFREE_ARTIFACTS``, default ``test-artifacts/``), ``screenshots/<name>.png``.
+- ``serious_violations(page)``: axe-core's serious and critical findings on the page.
+
+No browser is ever downloaded: without /usr/bin/chromium the tests are skipped (CI installs
+the Debian package, so there they run).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def artifacts_dir() -> Path:
+    root = Path(os.environ.get("BLAMEFREE_ARTIFACTS", "test-artifacts"))
+    folder = root / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    """``with LiveServer(app) as server:`` serves ``app`` at ``server.url`` until the block ends."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    path = artifacts_dir() / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def serious_violations(page: Any) -> list[str]:
+    """Each serious or critical axe-core violation: rule id, impact and the first element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response.get("violations", []):
+        if violation.get("impact") in ("serious", "critical"):
+            nodes = violation.get("nodes") or [{}]
+            target = nodes[0].get("target")
+            found.append(f"{violation['id']} ({violation['impact']}): {target}")
+    return found
