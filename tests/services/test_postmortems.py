@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -118,9 +118,41 @@ def test_resolve_reads_text_a_file_or_the_store_and_opens_the_store_only_then(
 
 
 def test_delete_removes_the_post_mortem(engine: Engine, ledger: str) -> None:
-    in_uow(engine, postmortems.delete_postmortem, incident_id=ledger)
+    deleted = in_uow(engine, postmortems.delete_postmortem, incident_id=ledger)
+    assert deleted == postmortems.Deletion(
+        incident_id=ledger, title="Post-Mortem: Ledger export stalled overnight", version=1
+    )
     with pytest.raises(PostmortemNotFound):
         in_uow(engine, postmortems.get_postmortem, incident_id=ledger)
+
+
+def test_delete_asks_with_no_transaction_open_and_a_no_keeps_everything(
+    engine: Engine, ledger: str
+) -> None:
+    asked: list[tuple[postmortems.Deletion, bool]] = []
+
+    def answer(yes: bool) -> Callable[[postmortems.Deletion], bool]:
+        def confirm(deletion: postmortems.Deletion) -> bool:
+            asked.append((deletion, uow.session.in_transaction()))
+            return yes
+
+        return confirm
+
+    with UnitOfWork(engine) as uow:
+        kept = postmortems.delete_postmortem(uow, incident_id=ledger, confirm=answer(False))
+    assert kept is None
+    assert in_uow(engine, postmortems.get_postmortem, incident_id=ledger).version == 1
+    with UnitOfWork(engine) as uow:
+        gone = postmortems.delete_postmortem(uow, incident_id=ledger, confirm=answer(True))
+    expected = postmortems.Deletion(
+        incident_id=ledger, title="Post-Mortem: Ledger export stalled overnight", version=1
+    )
+    assert (gone, asked) == (expected, [(expected, False), (expected, False)])
+    assert in_uow(engine, postmortems.list_postmortems) == []
+    # An unknown id fails before anyone is asked.
+    with pytest.raises(PostmortemNotFound, match="INC-NOPE"):
+        in_uow(engine, postmortems.delete_postmortem, incident_id="INC-NOPE", confirm=answer(True))
+    assert len(asked) == 2
 
 
 def test_starting_a_post_mortem_takes_a_free_id_and_stores_it_with_its_base_line(

@@ -415,11 +415,18 @@ def delete(
     """Delete a stored post-mortem with its history."""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
-        service.get_postmortem(uow, incident_id=incident_id)
-        if not yes and not typer.confirm(f"Delete {incident_id} and all its revisions?"):
-            raise typer.Exit(1)
-        service.delete_postmortem(uow, incident_id=incident_id)
+        deleted = service.delete_postmortem(
+            uow,
+            incident_id=incident_id,
+            confirm=None if yes else _confirm_delete,
+        )
+    if deleted is None:
+        raise typer.Exit(1)
     app_ctx.err.print(line("Deleted ", (incident_id, "bold"), "."))
+
+
+def _confirm_delete(deletion: service.Deletion) -> bool:
+    return typer.confirm(f"Delete {deletion.incident_id} and all its revisions?")
 
 
 @app.command("history")

@@ -159,9 +159,36 @@ def update_postmortem(
     )
 
 
-def delete_postmortem(uow: UnitOfWork, *, incident_id: str) -> None:
-    """Remove a post-mortem and everything that hangs off it."""
+@dataclass(frozen=True)
+class Deletion:
+    """The post-mortem a delete removes (or would): its id, title and latest version."""
+
+    incident_id: str
+    title: str | None
+    version: int
+
+
+def delete_postmortem(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    confirm: Callable[[Deletion], bool] | None = None,
+) -> Deletion | None:
+    """Remove a post-mortem and everything that hangs off it; what was removed comes back.
+
+    ``PostmortemNotFound`` for an unknown id, before anyone is asked. ``confirm`` (a shell's
+    question to a person) is shown what would go and may decline: then nothing is removed and
+    None comes back. No transaction stays open while the person answers: the read is let go
+    before ``confirm`` is called, and the removal starts a fresh transaction of ``uow``.
+    """
+    stored = uow.postmortems.get(incident_id, events=False)  # the log is not needed here
+    deletion = Deletion(incident_id=incident_id, title=stored.doc.title, version=stored.version)
+    if confirm is not None:
+        uow.rollback()  # nothing written yet: end the read before the question is asked
+        if not confirm(deletion):
+            return None
     uow.postmortems.delete(incident_id)
+    return deletion
 
 
 def history(uow: UnitOfWork, *, incident_id: str) -> list[RevisionInfo]:
