@@ -72,19 +72,32 @@ def start_postmortem(
     """Start a post-mortem from the template (``new``): header filled, every other field a
     prompt. With a store (``uow``) a default id skips the ones taken (a second incident on the
     same day is ``INC-YYYYMMDD-2``); with ``save`` it is stored as version 1 and the text gets
-    the line naming that version, so later updates from the file merge safely."""
-    if incident_id is None and uow is not None:
-        incident_id = _unused_id(uow, day)
-    doc = new_postmortem(
-        title=title, severity=severity, incident_id=incident_id, date=day, today=day
-    )
-    text = render(doc, prompts=True)
-    if not save:
-        return Started(doc=doc, text=text)
-    if uow is None:
-        raise ValueError("saving a new post-mortem needs a unit of work")
-    stored = create_revision(uow, doc=doc, text=text, message="created", by=by)
-    return Started(doc=doc, text=updates.based_markdown(stored, text), stored=stored)
+    the line naming that version, so later updates from the file merge safely.
+
+    A default id that another writer stores between the pick and the save moves on to the
+    next free one (the save is rolled back and tried again); an id the caller gave is theirs
+    and stays ``DuplicatePostmortem`` when it is taken.
+    """
+    picked = incident_id is None and uow is not None
+    for attempt in range(updates.ATTEMPTS):
+        chosen = _unused_id(uow, day) if picked and uow is not None else incident_id
+        doc = new_postmortem(
+            title=title, severity=severity, incident_id=chosen, date=day, today=day
+        )
+        text = render(doc, prompts=True)
+        if not save:
+            return Started(doc=doc, text=text)
+        if uow is None:
+            raise ValueError("saving a new post-mortem needs a unit of work")
+        try:
+            stored = create_revision(uow, doc=doc, text=text, message="created", by=by)
+        except DuplicatePostmortem:
+            if not picked or attempt == updates.ATTEMPTS - 1:
+                raise
+            uow.rollback()  # the insert failed: pick again on what the other writer stored
+            continue
+        return Started(doc=doc, text=updates.based_markdown(stored, text), stored=stored)
+    raise AssertionError("unreachable")
 
 
 def default_incident_id(day: dt.date) -> str:
