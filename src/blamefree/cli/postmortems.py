@@ -25,7 +25,6 @@ from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json, write_json
 from blamefree.cli.hints import described
 from blamefree.domain import ids, values
-from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError, UsageError
@@ -271,11 +270,11 @@ def show(
     """Show one stored post-mortem: header, metrics, timeline and action items."""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
-        stored = service.get_postmortem(uow, incident_id=incident_id)
+        view = service.show_postmortem(uow, incident_id=incident_id)
     if as_json:
-        print_json(convert.postmortem_read(stored, evaluate_success_criteria(stored.doc)))
+        print_json(convert.postmortem_read(view.stored, view.criteria))
     else:
-        output.show_postmortem(app_ctx.out, stored)
+        output.show_postmortem(app_ctx.out, view)
 
 
 def _document(ctx: typer.Context, file_or_id: str) -> Postmortem:

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from blamefree.domain import derive
+from blamefree.domain.actions import CriterionState, evaluate_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
@@ -137,6 +138,31 @@ def create_postmortem(
 def get_postmortem(uow: UnitOfWork, *, incident_id: str) -> StoredPostmortem:
     """The stored post-mortem with that id."""
     return uow.postmortems.get(incident_id)
+
+
+@dataclass(frozen=True)
+class PostmortemView:
+    """A stored post-mortem as people are shown it: what was written (``stored``) and what
+    Blamefree derives from it on this read (nothing derived is ever stored as if written)."""
+
+    stored: StoredPostmortem
+    criteria: list[CriterionState]
+    metrics: dict[MetricName, Metric]
+
+    @property
+    def document(self) -> Postmortem:
+        """The document with empty phase blocks and impact start filled from its event log."""
+        return derive.effective(self.stored.doc)
+
+
+def show_postmortem(uow: UnitOfWork, *, incident_id: str) -> PostmortemView:
+    """One stored post-mortem with its success criteria and metrics as its data now says."""
+    stored = uow.postmortems.get(incident_id)
+    return PostmortemView(
+        stored=stored,
+        criteria=evaluate_success_criteria(stored.doc),
+        metrics=derive.metrics_of(stored.doc),
+    )
 
 
 def list_postmortems(
