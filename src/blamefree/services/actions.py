@@ -92,14 +92,24 @@ def list_actions(
     return views
 
 
-def get_action(uow: UnitOfWork, *, action_id: str, today: dt.date) -> ActionView:
-    """One action item by id."""
-    return view(FollowThroughRepository(uow.session).get_action(action_id), today=today)
-
-
 def action_history(uow: UnitOfWork, *, action_id: str) -> list[HistoryEntry]:
     """Every recorded change of one action item, oldest first."""
     return FollowThroughRepository(uow.session).history(action_id)
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    """One action item as ``actions show`` gives it: as it stands, and every change of it."""
+
+    action: ActionView
+    history: list[HistoryEntry]
+
+
+def show_action(uow: UnitOfWork, *, action_id: str, today: dt.date) -> ActionDetail:
+    """One action item by id with its history of changes, oldest first."""
+    repo = FollowThroughRepository(uow.session)
+    found = view(repo.get_action(action_id), today=today)
+    return ActionDetail(action=found, history=repo.history(found.uid))
 
 
 # --- changes through the document ----------------------------------------------------------
@@ -385,6 +395,38 @@ def set_measure(
     return MeasureView(
         incident_id, category, number, items[number - 1], closed.get((category, number - 1))
     )
+
+
+def change_measures(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    category: str | None = None,
+    number: int | None = None,
+    status: ActionStatus | None = None,
+    now: dt.datetime,
+    by: str | None = None,
+) -> list[MeasureView]:
+    """What ``actions prevention`` does in one go: set one measure's status when ``category``,
+    ``number`` and ``status`` are given (a revision when it changes something), and return
+    the post-mortem's measures as they then stand."""
+    given = {"category": category, "number": number, "status": status}
+    if category is not None and number is not None and status is not None:
+        set_measure(
+            uow,
+            incident_id=incident_id,
+            category=category,
+            number=number,
+            status=status,
+            now=now,
+            by=by,
+        )
+    elif any(value is not None for value in given.values()):
+        missing = next(name for name, value in given.items() if value is None)
+        raise ValidationFailed(
+            "to change a prevention measure give its category, number and status", field=missing
+        )
+    return list_measures(uow, incident_id=incident_id)
 
 
 def evaluate_criteria(uow: UnitOfWork, *, incident_id: str) -> list[rules.CriterionState]:

@@ -152,10 +152,8 @@ def schedule_review(
                 message=f"{REVIEW_NAMES[kind]} scheduled for {date}",
                 by=by,
             )
-        repo = FollowThroughRepository(uow.session)
-        row_id = repo.postmortem_row_id(incident_id)
-        assert row_id is not None
-        repo.put_review(row_id, kind, due_date=date)
+    # The Follow-Up section is where a review's date lives (``list_reviews`` reads it there);
+    # no copy goes into the reviews table, where a later edit of the section would leave it stale.
     return _one(uow, incident_id, kind, now.date())
 
 

@@ -89,11 +89,11 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class ReviewRecord:
-    """What the store holds about one review: an explicit due date and when it was held."""
+    """What the store holds about one review: when it was held, with notes, by whom. (Its due
+    date is the document's: the Follow-Up section, else the incident date plus 7/30/90 days.)"""
 
     incident_id: str
     kind: ReviewKind
-    due_date: dt.date | None
     done_at: dt.datetime | None
     notes: str | None
     by: str | None
@@ -447,7 +447,6 @@ class FollowThroughRepository:
             ReviewRecord(
                 incident_id=incident_id,
                 kind=ReviewKind(row.kind),
-                due_date=row.due_date,
                 done_at=row.done_at,
                 notes=row.notes,
                 by=row.by,

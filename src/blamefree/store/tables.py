@@ -201,7 +201,11 @@ class ActionItemHistoryRow(Base):
 
 
 class ReviewRow(Base):
-    """A follow-up review (1 week, 1 month, 3 months) of a post-mortem: when due, when held."""
+    """A follow-up review (1 week, 1 month, 3 months) of a post-mortem: when it was held.
+
+    ``due_date`` is left over: earlier versions copied `reviews schedule` dates into it; the
+    date is the document's (its Follow-Up section), and nothing reads or writes the column now.
+    """
 
     __tablename__ = "reviews"
     __table_args__ = (
