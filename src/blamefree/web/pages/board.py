@@ -150,6 +150,35 @@ def bulk_update(
     return RedirectResponse(back_to(back, "/actions", updated=len(changed)), status_code=303)
 
 
+# Before /actions/{action_id}/status, which would otherwise take "prevention" for an id.
+@router.post("/actions/prevention/status", dependencies=[Depends(require_csrf)])
+def set_measure_status(
+    uow: UoW,
+    now: Now,
+    actor: Actor,
+    postmortem: Annotated[str, Form(max_length=TEXT_MAX)],
+    category: Annotated[str, Form(max_length=20)],
+    number: Annotated[int, Form(ge=1)],
+    status: Annotated[str, Form(max_length=20)],
+    back: Annotated[str, Form(max_length=2000)] = "/actions/prevention",
+) -> RedirectResponse:
+    """One prevention measure's status from its row."""
+    chosen = parse_many(ActionStatus, [status], "status")
+    if not chosen:
+        raise ValidationFailed("choose a status", field="status")
+    measure = actions.set_measure(
+        uow,
+        incident_id=postmortem,
+        category=category,
+        number=number,
+        status=chosen[0],
+        now=now,
+        by=actor,
+    )
+    where = f"{measure.incident_id} {measure.category} {measure.number}"
+    return RedirectResponse(back_to(back, "/actions/prevention", changed=where), status_code=303)
+
+
 @router.post("/actions/{action_id}/status", dependencies=[Depends(require_csrf)])
 def set_status(
     action_id: str,
@@ -263,31 +292,3 @@ def prevention_page(
             "changed": changed,
         },
     )
-
-
-@router.post("/actions/prevention/status", dependencies=[Depends(require_csrf)])
-def set_measure_status(
-    uow: UoW,
-    now: Now,
-    actor: Actor,
-    postmortem: Annotated[str, Form(max_length=TEXT_MAX)],
-    category: Annotated[str, Form(max_length=20)],
-    number: Annotated[int, Form(ge=1)],
-    status: Annotated[str, Form(max_length=20)],
-    back: Annotated[str, Form(max_length=2000)] = "/actions/prevention",
-) -> RedirectResponse:
-    """One prevention measure's status from its row."""
-    chosen = parse_many(ActionStatus, [status], "status")
-    if not chosen:
-        raise ValidationFailed("choose a status", field="status")
-    measure = actions.set_measure(
-        uow,
-        incident_id=postmortem,
-        category=category,
-        number=number,
-        status=chosen[0],
-        now=now,
-        by=actor,
-    )
-    where = f"{measure.incident_id} {measure.category} {measure.number}"
-    return RedirectResponse(back_to(back, "/actions/prevention", changed=where), status_code=303)
