@@ -101,7 +101,7 @@ def test_grouping_by_owner_and_by_due_date(client: WebClient, ids: dict[str, str
     ]
     by_due = read_page(client.get("/actions?group=due").text).headings[1:]
     assert by_due == [
-        "Overdue 2 2 overdue",
+        "Overdue 2",
         "Due within a week 1",
         "Due within 30 days 1",
         "Later 1",
