@@ -118,3 +118,47 @@ def test_a_review_is_recorded_with_notes_and_its_outcome(
     )
     criteria = in_uow(browser_engine, actions.evaluate_criteria, incident_id=CHECKOUT)
     assert [(c.text, c.met) for c in criteria][-1] == ("Team trained on new procedures", True)
+
+
+def test_the_board_works_without_javascript(
+    browser: Any, live_server: Any, browser_engine: Engine, tmp_path: Path
+) -> None:
+    ids = store_board_docs(browser_engine, tmp_path)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/actions?owner=dana")
+        apply = page.get_by_role("button", name="Apply to selected")
+        assert apply.is_enabled()  # nothing disables it without scripts
+        for text in (
+            "Load test the checkout path every week",
+            "Page when the indexer lags by 15 minutes",
+        ):
+            page.get_by_label(f"Select {ids[text]}: {text}").check()
+        page.get_by_label("Set owner").fill("Dana Whitfield")
+        apply.click()
+        page.wait_for_url("**/actions?owner=dana&updated=2")
+        assert page.get_by_text("No action item matches these filters.").count() == 1
+        page.goto("/follow-up")
+        feed = page.get_by_label("Feed address (ICS)")
+        assert feed.input_value() == f"{live_server.url}/calendar.ics"
+        assert page.get_by_role("button", name="Copy").count() == 0  # shown only with scripts
+    finally:
+        context.close()
+    owners = {
+        in_uow(browser_engine, actions.get_action, action_id=ids[t], today=NOW.date()).record.owner
+        for t in (
+            "Load test the checkout path every week",
+            "Page when the indexer lags by 15 minutes",
+        )
+    }
+    assert owners == {"Dana Whitfield"}
+
+
+def test_the_feed_address_has_a_copy_button_with_javascript(page: Any, live_server: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/follow-up")
+    assert page.get_by_label("Feed address (ICS)").get_attribute("readonly") == ""
+    page.get_by_role("button", name="Copy").click()
+    assert page.get_by_role("button", name="Copied").count() == 1
+    assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/calendar.ics"
