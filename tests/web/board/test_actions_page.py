@@ -225,3 +225,30 @@ def test_prevention_measures_across_post_mortems(
     assert answer.headers["location"] == f"/actions/prevention?changed={SEARCH}+technical+1"
     measures = in_uow(engine, actions.list_measures, incident_id=SEARCH)
     assert [(m.item.status.value, m.closed_at) for m in measures] == [("done", NOW)]
+
+
+def test_a_tracker_link_written_by_hand_never_becomes_a_script_link(
+    engine: Engine,
+    client: WebClient,
+    tmp_path,
+    ids: dict[str, str],  # type: ignore[no-untyped-def]
+) -> None:
+    from blamefree.domain.enums import TrackerSystem
+    from blamefree.domain.postmortem import TrackerLink
+
+    hostile = TrackerLink(system=TrackerSystem.JIRA, key="OPS-9", url="javascript:alert(1)")
+    fine = TrackerLink(
+        system=TrackerSystem.JIRA, key="OPS-10", url="https://jira.example/browse/OPS-10"
+    )
+    for uid, link in (
+        (ids["Write the reindex runbook"], hostile),
+        (ids["Split the session cache from the catalogue cache"], fine),
+    ):
+        in_uow(engine, actions.link_tracker, action_id=uid, link=link, now=NOW, by="Kim")
+    page = client.get("/actions").text
+    assert "javascript:" not in page
+    assert "Jira OPS-9" in page
+    assert (
+        '<a href="https://jira.example/browse/OPS-10" rel="noopener noreferrer">Jira OPS-10</a>'
+        in page
+    )
