@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from blamefree.services import actions, postmortems
 from support.board_docs import CHECKOUT, NOW, SEARCH
 from support.uow import in_uow
-from support.web import WebClient
+from support.web import BASE_URL, WebClient, make_app
 from web.board.conftest import read_page
 
 
@@ -41,17 +41,15 @@ def test_the_board_shows_every_item_with_overdue_ones_marked(
     assert shown.notices == ["6 of 6 action items shown · 2 overdue as of 2026-11-20"]
 
 
-def test_overdue_follows_the_app_clock(engine: Engine, client_with, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    from blamefree.config import load_settings
-    from blamefree.web.app import create_app
-    from support.web import BASE_URL, SECRET
-
-    earlier = NOW.replace(day=5)
-    settings = load_settings(database_url=str(engine.url), secret_key=SECRET)
-    app = create_app(settings, engine=engine, clock=lambda: earlier, prepare=False)
-    with WebClient(app, base_url=BASE_URL) as on_the_fifth:
-        shown = read_page(on_the_fifth.get("/actions").text)
-    assert {uid for uid, row in shown.rows.items() if "is-overdue" in row.classes} == set()
+def test_overdue_follows_the_app_clock(engine: Engine, ids: dict[str, str]) -> None:
+    on_the_tenth = make_app(engine, now=NOW.replace(day=10))
+    with WebClient(on_the_tenth, base_url=BASE_URL) as client:
+        shown = read_page(client.get("/actions").text)
+    overdue = {uid for uid, row in shown.rows.items() if "is-overdue" in row.classes}
+    assert overdue == {ids["Alert on cache hit ratio below 80%"]}  # due the 9th; the other the 19th
+    assert shown.rows[ids["Alert on cache hit ratio below 80%"]].cells[4] == (
+        "2026-11-09 overdue by 1 day"
+    )
 
 
 def test_filters_live_in_the_url(client: WebClient, ids: dict[str, str]) -> None:
