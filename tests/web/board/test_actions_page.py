@@ -250,3 +250,41 @@ def test_a_tracker_link_written_by_hand_never_becomes_a_script_link(
         '<a href="https://jira.example/browse/OPS-10" rel="noopener noreferrer">Jira OPS-10</a>'
         in page
     )
+
+
+def test_a_bulk_update_is_one_transaction(
+    engine: Engine, client: WebClient, ids: dict[str, str]
+) -> None:
+    from collections import Counter
+
+    from sqlalchemy import event
+
+    client.get("/actions")  # the CSRF cookie, before counting
+    seen: Counter[str] = Counter()
+
+    def count(name: str):  # type: ignore[no-untyped-def]
+        return lambda *_args: seen.update([name])
+
+    listeners = [(engine, "commit", count("commit")), (engine, "rollback", count("rollback"))]
+    for target, name, listener in listeners:
+        event.listen(target, name, listener)
+    try:
+        token = client.csrf()
+        seen.clear()
+        answer = client.post(
+            "/actions/bulk",
+            data={
+                "csrf_token": token,
+                "action_id": [
+                    ids["Write the reindex runbook"],
+                    ids["Alert on cache hit ratio below 80%"],
+                ],
+                "owner": "Mateus Oliveira",
+            },
+            follow_redirects=False,
+        )
+    finally:
+        for target, name, listener in listeners:
+            event.remove(target, name, listener)
+    assert answer.status_code == 303
+    assert seen == Counter({"commit": 1})
