@@ -162,3 +162,62 @@ def test_the_feed_address_has_a_copy_button_with_javascript(page: Any, live_serv
     page.get_by_role("button", name="Copy").click()
     assert page.get_by_role("button", name="Copied").count() == 1
     assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}/calendar.ics"
+
+
+def test_push_and_pull_from_the_board(browser: Any, browser_engine: Engine, tmp_path: Path) -> None:
+    from blamefree.config import load_settings
+    from blamefree.web.app import create_app
+    from support.browser import LiveServer
+    from support.fake_http import fake_server
+    from support.fake_trackers import FakeGitHub
+    from support.web import SECRET
+
+    ids = store_board_docs(browser_engine, tmp_path)
+    chosen = ["Write the reindex runbook", "Alert on cache hit ratio below 80%"]
+    fake = FakeGitHub()
+    with fake_server(fake) as github:
+        fake.base_url = github.url
+        settings = load_settings(
+            database_url=str(browser_engine.url),
+            secret_key=SECRET,
+            user="Tester",
+            github_api_url=github.url,
+            github_token="gh-token",
+            github_repo="acme/ops",
+        )
+        app = create_app(settings, engine=browser_engine, clock=lambda: NOW, prepare=False)
+        with LiveServer(app) as server:
+            context = browser.new_context(
+                base_url=server.url, viewport={"width": 1280, "height": 900}
+            )
+            try:
+                page = context.new_page()
+                page.goto("/actions")
+                assert page.get_by_role(
+                    "button", name="Push to Jira (not configured)"
+                ).is_disabled()
+                for text in chosen:
+                    page.get_by_label(f"Select {ids[text]}: {text}").check()
+                page.get_by_role("button", name="Push selected to GitHub").click()
+                assert page.get_by_role("heading", level=1).inner_text() == "Pushed to GitHub"
+                assert page.locator(".outcome").all_inner_texts() == ["created", "created"]
+                assert serious_violations(page) == []
+                screenshot(page, "board-pushed")
+                fake.close_issue(1348)  # the runbook's issue: filed second, by the board's order
+                page.get_by_role("link", name="Back to the action items").click()
+                for text in chosen:
+                    page.get_by_label(f"Select {ids[text]}: {text}").check()
+                page.get_by_role("button", name="Pull status of selected").click()
+                assert page.locator(".outcome").all_inner_texts() == ["unchanged", "updated"]
+                screenshot(page, "board-pulled")
+            finally:
+                context.close()
+    assert fake.problems == []
+    runbook = in_uow(browser_engine, actions.get_action, action_id=ids[chosen[0]], today=NOW.date())
+    assert (
+        runbook.record.status.value,
+        runbook.record.tracker.key if runbook.record.tracker else None,
+    ) == (
+        "done",
+        "acme/ops#1348",
+    )
