@@ -8,9 +8,9 @@ from sqlalchemy import Engine
 
 from blamefree.services import actions, postmortems
 from support.board_docs import CHECKOUT, NOW, SEARCH
+from support.board_pages import read_page
 from support.uow import in_uow
 from support.web import BASE_URL, WebClient, make_app
-from web.board.conftest import read_page
 
 
 def test_the_board_shows_every_item_with_overdue_ones_marked(

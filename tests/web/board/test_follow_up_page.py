@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from blamefree.domain.enums import ReviewKind
 from blamefree.services import actions, postmortems, reviews
 from support.board_docs import CHECKOUT, NOW, SEARCH
+from support.board_pages import ClientWith, read_page
 from support.uow import in_uow
 from support.web import WebClient
-from web.board.conftest import ClientWith, read_page
 
 
 def cells(html: str) -> dict[str, list[str]]:

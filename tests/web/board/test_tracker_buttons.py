@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 
 from blamefree.services import actions
 from support.board_docs import NOW
+from support.board_pages import ClientWith
 from support.fake_http import FakeServer, fake_server
 from support.fake_trackers import FakeGitHub, FakeJira
 from support.uow import in_uow
-from web.board.conftest import ClientWith
 
 
 @pytest.fixture
