@@ -521,3 +521,58 @@ def change_criteria(
     if apply:
         apply_criteria(uow, incident_id=incident_id, now=now, by=by)
     return evaluate_criteria(uow, incident_id=incident_id)
+
+
+# --- several items at once -------------------------------------------------------------------
+
+
+def update_actions(
+    uow: UnitOfWork,
+    *,
+    action_ids: Sequence[str],
+    now: dt.datetime,
+    by: str | None = None,
+    status: ActionStatus | None = None,
+    owner: str | None = None,
+    due: dt.date | None = None,
+) -> list[ActionView]:
+    """Give several items the same status, owner and/or due date, all or none.
+
+    The caller's unit of work holds every change, so one item that cannot change (an unknown
+    id, a closed item set in progress) leaves all of them as they were. Each item changed is
+    one revision of its post-mortem, with one history line per field, by ``by``.
+    """
+    uids = list(dict.fromkeys(uid.strip().upper() for uid in action_ids if uid.strip()))
+    if not uids:
+        raise ValidationFailed("select at least one action item", field="action_ids")
+    if owner is not None and not owner.strip():
+        raise ValidationFailed("the owner must not be empty", field="owner")
+    if status is None and owner is None and due is None:
+        raise ValidationFailed("choose a status, an owner or a due date to set", field="status")
+
+    def change_for(uid: str) -> Change:
+        def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
+            updated = item
+            what: list[str] = []
+            if status is not None and status is not item.status:
+                if not rules.can_change_status(item.status, status):
+                    raise ValidationFailed(
+                        f"{uid}: cannot go from {item.status.label} to {status.label}; "
+                        "reopen it as open or in progress",
+                        field="status",
+                    )
+                updated = rules.with_status(updated, status)
+                what.append(f"status {status.label}")
+            if owner is not None and owner.strip() != item.owner:
+                updated = updated.model_copy(update={"owner": owner.strip(), "owner_text": None})
+                what.append(f"assigned to {owner.strip()}")
+            if due is not None and due != item.due_date:
+                updated = updated.model_copy(update={"due_date": due, "due_date_text": None})
+                what.append(f"due {due}")
+            return (horizon, updated, ", ".join(what)) if what else None
+
+        return change
+
+    return [
+        _change_item(uow, action_id=uid, now=now, by=by, change=change_for(uid)) for uid in uids
+    ]
