@@ -54,7 +54,7 @@ def test_an_action_item_is_completed_from_the_board_by_keyboard(
     assert page.get_by_role("status").filter(has_text=f"{uid} updated.").count() == 1
     page.locator("summary", has_text="Done").click()  # closed groups start folded
     assert page.get_by_role("button", name=f"Reopen {uid}").count() == 1
-    stored = in_uow(browser_engine, actions.get_action, action_id=uid, today=NOW.date())
+    stored = in_uow(browser_engine, actions.show_action, action_id=uid, today=NOW.date()).action
     assert stored.record.status.value == "done"
     history = in_uow(browser_engine, actions.action_history, action_id=uid)
     assert [(h.field, h.new, h.by) for h in history][-1] == ("status", "done", "Tester")
@@ -78,7 +78,7 @@ def test_two_action_items_are_updated_at_once(
     page.wait_for_url("**/actions?group=due&updated=2")
     assert page.get_by_role("status").filter(has_text="2 action items updated.").count() == 1
     for uid in chosen:
-        view = in_uow(browser_engine, actions.get_action, action_id=uid, today=NOW.date())
+        view = in_uow(browser_engine, actions.show_action, action_id=uid, today=NOW.date()).action
         assert (view.record.status.value, view.record.owner, view.due.isoformat()) == (
             "in_progress",
             "Mateus Oliveira",
@@ -146,7 +146,9 @@ def test_the_board_works_without_javascript(
     finally:
         context.close()
     owners = {
-        in_uow(browser_engine, actions.get_action, action_id=ids[t], today=NOW.date()).record.owner
+        in_uow(
+            browser_engine, actions.show_action, action_id=ids[t], today=NOW.date()
+        ).action.record.owner
         for t in (
             "Load test the checkout path every week",
             "Page when the indexer lags by 15 minutes",
@@ -213,7 +215,9 @@ def test_push_and_pull_from_the_board(browser: Any, browser_engine: Engine, tmp_
             finally:
                 context.close()
     assert fake.problems == []
-    runbook = in_uow(browser_engine, actions.get_action, action_id=ids[chosen[0]], today=NOW.date())
+    runbook = in_uow(
+        browser_engine, actions.show_action, action_id=ids[chosen[0]], today=NOW.date()
+    ).action
     assert (
         runbook.record.status.value,
         runbook.record.tracker.key if runbook.record.tracker else None,

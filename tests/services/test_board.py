@@ -152,14 +152,14 @@ def test_a_bulk_update_is_all_or_nothing(engine: Engine, ids: dict[str, str]) ->
             status=ActionStatus.PROPOSED,  # a done item is reopened as open, never proposed
         )
     assert done in raised.value.message
-    assert in_uow(engine, actions.get_action, action_id=open_one, today=TODAY).record.status is (
-        ActionStatus.OPEN
-    )
+    assert in_uow(
+        engine, actions.show_action, action_id=open_one, today=TODAY
+    ).action.record.status is (ActionStatus.OPEN)
     with pytest.raises(ActionItemNotFound):
         in_uow(engine, actions.update_actions, action_ids=[open_one, "A-NOPE"], now=NOW, owner="Li")
-    assert in_uow(engine, actions.get_action, action_id=open_one, today=TODAY).record.owner == (
-        "Noor Haddad"
-    )
+    assert in_uow(
+        engine, actions.show_action, action_id=open_one, today=TODAY
+    ).action.record.owner == ("Noor Haddad")
     with pytest.raises(ValidationFailed) as nothing:
         in_uow(engine, actions.update_actions, action_ids=[open_one], now=NOW)
     assert nothing.value.field == "status"

@@ -151,7 +151,7 @@ def test_a_bulk_update_that_fails_changes_nothing(
     answer = client.post_form("/actions/bulk", {"action_id": [other, done], "status": "proposed"})
     assert answer.status_code == 422
     assert done in answer.text
-    view = in_uow(engine, actions.get_action, action_id=other, today=NOW.date())
+    view = in_uow(engine, actions.show_action, action_id=other, today=NOW.date()).action
     assert view.record.status.value == "open"
     nothing = client.post_form("/actions/bulk", {"status": "done"})
     assert nothing.status_code == 422
@@ -168,7 +168,7 @@ def test_an_item_is_marked_done_from_its_row(
         follow_redirects=False,
     )
     assert (answer.status_code, answer.headers["location"]) == (303, f"/actions?changed={uid}")
-    view = in_uow(engine, actions.get_action, action_id=uid, today=NOW.date())
+    view = in_uow(engine, actions.show_action, action_id=uid, today=NOW.date()).action
     assert (view.record.status.value, view.record.closed_at) == ("done", NOW)
     assert in_uow(engine, actions.action_history, action_id=uid)[-1].by == "Tester"
 

@@ -52,7 +52,9 @@ def outcomes(html: str) -> list[str]:
 
 
 def tracker_of(engine: Engine, uid: str) -> tuple[str, str] | None:
-    link = in_uow(engine, actions.get_action, action_id=uid, today=NOW.date()).record.tracker
+    link = in_uow(
+        engine, actions.show_action, action_id=uid, today=NOW.date()
+    ).action.record.tracker
     return (link.system.value, link.key) if link else None
 
 
@@ -111,7 +113,9 @@ def test_pull_brings_a_closed_issue_back_as_done(
     assert "open → <strong>done</strong>" in pulled.text
     assert "push it to Jira or GitHub first" in pulled.text
     status = {
-        uid: in_uow(engine, actions.get_action, action_id=uid, today=NOW.date()).record.status.value
+        uid: in_uow(
+            engine, actions.show_action, action_id=uid, today=NOW.date()
+        ).action.record.status.value
         for uid in (runbook, alert, unlinked)
     }
     assert status == {runbook: "done", alert: "open", unlinked: "open"}
@@ -134,7 +138,7 @@ def test_jira_push_and_pull(
         assert outcomes(pulled.text) == ["updated"]
     assert fake.problems == []
     assert tracker_of(engine, uid) == ("jira", "OPS-1")
-    view = in_uow(engine, actions.get_action, action_id=uid, today=NOW.date())
+    view = in_uow(engine, actions.show_action, action_id=uid, today=NOW.date()).action
     assert view.record.status.value == "done"
 
 
