@@ -1,0 +1,126 @@
+"""``/hooks/*``: webhook receivers for Alertmanager, Grafana, PagerDuty and Opsgenie.
+
+Each reads the raw body, hands it to ``services.inbox.receive_delivery`` and answers where the
+events went: 200 when every event found its post-mortem (or was known), 202 when some wait in
+the inbox for a person. A body that is not JSON or not of the sender's shape is a 422 naming the
+field; a PagerDuty delivery whose signature does not verify is a 401 and stores nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+
+from blamefree.errors import (
+    InputError,
+    PostmortemNotFound,
+    SourceFormatError,
+    StoreError,
+    Unauthenticated,
+    ValidationFailed,
+)
+from blamefree.schemas.hooks import HookDeliveryRead, HookPostmortemRead
+from blamefree.services import inbox
+from blamefree.services.inbox import DeliveryReport
+from blamefree.web.deps import State, UoW
+from blamefree.web.errors import error_responses
+
+router = APIRouter(prefix="/hooks", tags=["webhooks"])
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+"""A delivery larger than this is refused (Alertmanager batches stay far below it)."""
+
+_ACCEPTED: dict[int | str, dict[str, Any]] = {
+    202: {"model": HookDeliveryRead, "description": "Some events wait in the inbox"}
+}
+_RESPONSES = _ACCEPTED | error_responses(
+    SourceFormatError, ValidationFailed, PostmortemNotFound, StoreError
+)
+
+
+async def _body(request: Request) -> bytes:
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise InputError(
+            f"a delivery of {len(body):,} bytes is larger than the {MAX_BODY_BYTES:,} accepted",
+            field="body",
+        )
+    if not body.strip():
+        raise ValidationFailed("the delivery has no body", field="body")
+    return body
+
+
+def _answer(report: DeliveryReport, response: Response) -> HookDeliveryRead:
+    response.status_code = 202 if report.inbox else 200
+    return HookDeliveryRead(
+        source=report.source,
+        added=report.total_added,
+        postmortems=[
+            HookPostmortemRead(incident_id=incident_id, added=added)
+            for incident_id, added in sorted(report.added.items())
+        ],
+        inbox=report.inbox,
+        known=report.known,
+        from_inbox=report.from_inbox,
+    )
+
+
+def _receive(uow: UoW, state: State, source: str, body: bytes) -> DeliveryReport:
+    label = state.settings.webhook_postmortem_label
+    return inbox.receive_delivery(uow, source=source, body=body, label=label)
+
+
+@router.post(
+    "/alertmanager",
+    response_model=HookDeliveryRead,
+    responses=_RESPONSES,
+    summary="Alertmanager webhook (version 4): each alert's post-mortem from its label",
+)
+async def alertmanager(
+    request: Request, response: Response, uow: UoW, state: State
+) -> HookDeliveryRead:
+    return _answer(_receive(uow, state, "alertmanager", await _body(request)), response)
+
+
+@router.post(
+    "/grafana",
+    response_model=HookDeliveryRead,
+    responses=_RESPONSES,
+    summary="Grafana Alerting webhook contact point: each alert's post-mortem from its label",
+)
+async def grafana(request: Request, response: Response, uow: UoW, state: State) -> HookDeliveryRead:
+    return _answer(_receive(uow, state, "grafana", await _body(request)), response)
+
+
+@router.post(
+    "/pagerduty",
+    response_model=HookDeliveryRead,
+    responses=_RESPONSES | error_responses(Unauthenticated),
+    summary="PagerDuty V3 webhook, signed (X-PagerDuty-Signature) with the subscription secret",
+)
+async def pagerduty(
+    request: Request,
+    response: Response,
+    uow: UoW,
+    state: State,
+    x_pagerduty_signature: Annotated[str | None, Header()] = None,
+) -> HookDeliveryRead:
+    body = await request.body()  # verified before anything is read from it
+    secret = state.settings.pagerduty_webhook_secret
+    inbox.verify_pagerduty_signature(
+        body, x_pagerduty_signature, secret=secret.get_secret_value() if secret else None
+    )
+    return _answer(_receive(uow, state, "pagerduty", await _body(request)), response)
+
+
+@router.post(
+    "/opsgenie",
+    response_model=HookDeliveryRead,
+    responses=_RESPONSES,
+    summary="Opsgenie outgoing webhook: the post-mortem from a tag or an alert detail",
+)
+async def opsgenie(
+    request: Request, response: Response, uow: UoW, state: State
+) -> HookDeliveryRead:
+    return _answer(_receive(uow, state, "opsgenie", await _body(request)), response)
