@@ -207,10 +207,12 @@ def start_draft(
     item_ids: Iterable[int],
     title: str | None,
     severity: Severity | None = None,
+    incident_id: str | None = None,
     by: str | None = None,
 ) -> Attached:
     """Start a new draft post-mortem (dated the day of the earliest chosen event, in UTC)
-    with the chosen inbox events on its timeline."""
+    with the chosen inbox events on its timeline; without ``incident_id`` it gets the day's
+    free default id (``INC-YYYYMMDD``, then ``-2``, ...)."""
     items = _chosen(uow, item_ids)
     first = min(items, key=lambda item: item.event.time)
     day = first.event.time.astimezone(dt.UTC).date()
@@ -219,6 +221,7 @@ def start_draft(
         title=(title or "").strip() or first.event.text,
         severity=severity,
         day=day,
+        incident_id=(incident_id or "").strip() or None,
         save=True,
         by=by,
     )
