@@ -8,6 +8,8 @@ and id, the inbox one item per source and id (also after it was attached or disc
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import hmac
@@ -64,6 +66,26 @@ def verify_pagerduty_signature(body: bytes, header: str | None, *, secret: str |
     ]  # fmt: skip
     if not any(hmac.compare_digest(expected, value) for value in signatures):
         raise Unauthenticated("the X-PagerDuty-Signature does not match the configured secret")
+
+
+def verify_webhook_token(authorization: str | None, *, token: str | None) -> None:
+    """Unauthenticated unless ``authorization`` carries ``token`` (``Bearer <token>``, or Basic
+    with ``token`` as the password); nothing is required when no token is configured."""
+    if not token:
+        return
+    scheme, _, credentials = (authorization or "").strip().partition(" ")
+    offered = credentials.strip()
+    if scheme.lower() == "basic":
+        try:
+            offered = base64.b64decode(offered, validate=True).decode("utf-8").partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            offered = ""
+    elif scheme.lower() != "bearer":
+        offered = ""
+    if not offered or not hmac.compare_digest(offered.encode(), token.encode()):
+        raise Unauthenticated(
+            "this receiver needs the configured webhook token (Authorization: Bearer <token>)"
+        )
 
 
 def _target(uow: UnitOfWork, source: str, item: Delivered) -> str | None:

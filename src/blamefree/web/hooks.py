@@ -3,7 +3,8 @@
 Each reads the raw body, hands it to ``services.inbox.receive_delivery`` and answers where the
 events went: 200 when every event found its post-mortem (or was known), 202 when some wait in
 the inbox for a person. A body that is not JSON or not of the sender's shape is a 422 naming the
-field; a PagerDuty delivery whose signature does not verify is a 401 and stores nothing.
+field; a PagerDuty delivery whose signature does not verify, or another sender's delivery
+without the configured ``webhook_token``, is a 401 and stores nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ _ACCEPTED: dict[int | str, dict[str, Any]] = {
     202: {"model": HookDeliveryRead, "description": "Some events wait in the inbox"}
 }
 _RESPONSES = _ACCEPTED | error_responses(
-    SourceFormatError, ValidationFailed, PostmortemNotFound, StoreError
+    Unauthenticated, SourceFormatError, ValidationFailed, PostmortemNotFound, StoreError
 )
 
 
@@ -71,6 +72,17 @@ def _receive(uow: UoW, state: State, source: str, body: bytes) -> DeliveryReport
     return inbox.receive_delivery(uow, source=source, body=body, label=label)
 
 
+async def _unsigned(
+    source: str, request: Request, response: Response, uow: UoW, state: State
+) -> HookDeliveryRead:
+    """A sender that does not sign: the configured token, if any, before the body is read."""
+    token = state.settings.webhook_token
+    inbox.verify_webhook_token(
+        request.headers.get("authorization"), token=token.get_secret_value() if token else None
+    )
+    return _answer(_receive(uow, state, source, await _body(request)), response)
+
+
 @router.post(
     "/alertmanager",
     response_model=HookDeliveryRead,
@@ -80,7 +92,7 @@ def _receive(uow: UoW, state: State, source: str, body: bytes) -> DeliveryReport
 async def alertmanager(
     request: Request, response: Response, uow: UoW, state: State
 ) -> HookDeliveryRead:
-    return _answer(_receive(uow, state, "alertmanager", await _body(request)), response)
+    return await _unsigned("alertmanager", request, response, uow, state)
 
 
 @router.post(
@@ -90,13 +102,13 @@ async def alertmanager(
     summary="Grafana Alerting webhook contact point: each alert's post-mortem from its label",
 )
 async def grafana(request: Request, response: Response, uow: UoW, state: State) -> HookDeliveryRead:
-    return _answer(_receive(uow, state, "grafana", await _body(request)), response)
+    return await _unsigned("grafana", request, response, uow, state)
 
 
 @router.post(
     "/pagerduty",
     response_model=HookDeliveryRead,
-    responses=_RESPONSES | error_responses(Unauthenticated),
+    responses=_RESPONSES,
     summary="PagerDuty V3 webhook, signed (X-PagerDuty-Signature) with the subscription secret",
 )
 async def pagerduty(
@@ -123,4 +135,4 @@ async def pagerduty(
 async def opsgenie(
     request: Request, response: Response, uow: UoW, state: State
 ) -> HookDeliveryRead:
-    return _answer(_receive(uow, state, "opsgenie", await _body(request)), response)
+    return await _unsigned("opsgenie", request, response, uow, state)

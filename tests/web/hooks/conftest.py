@@ -12,12 +12,15 @@ from support.hooks import PD_SECRET
 from support.web import FIXED_NOW, SECRET
 
 
-def hooks_app(engine: Engine, *, pagerduty_secret: str | None = PD_SECRET) -> FastAPI:
+def hooks_app(
+    engine: Engine, *, pagerduty_secret: str | None = PD_SECRET, token: str | None = None
+) -> FastAPI:
     settings = load_settings(
         database_url=str(engine.url),
         secret_key=SECRET,
         user="Tester",
         pagerduty_webhook_secret=pagerduty_secret,
+        webhook_token=token,
     )
     return create_app(settings, engine=engine, clock=lambda: FIXED_NOW, prepare=False)
 
