@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import Engine
 
@@ -13,7 +15,7 @@ from blamefree.errors import (
     ValidationFailed,
 )
 from blamefree.services import inbox, timeline
-from blamefree.services.postmortems import get_postmortem
+from blamefree.services.postmortems import delete_postmortem, get_postmortem
 from support.hooks import (
     INCIDENT,
     PD_SECRET,
@@ -256,3 +258,31 @@ def test_without_a_secret_every_pagerduty_delivery_is_refused() -> None:
     with pytest.raises(Unauthenticated) as caught:
         inbox.verify_pagerduty_signature(body, pd_signature(body), secret=None)
     assert "no webhook secret is configured" in caught.value.message
+
+
+def test_one_delivery_reaching_two_postmortems_keeps_both_when_one_adds_nothing(
+    engine: Engine,
+) -> None:
+    store_incident(engine)
+    other = store_incident(engine, "INC-2026-0211")
+    both = payload("alertmanager-firing.json").replace(
+        b'"severity": "warning",', b'"severity": "warning",\n        "postmortem": "INC-2026-0211",'
+    )
+    second_only = json.loads(both)
+    second_only["alerts"] = second_only["alerts"][1:]
+    in_uow(
+        engine, inbox.receive_delivery, source="alertmanager", body=json.dumps(second_only).encode()
+    )
+    report = in_uow(engine, inbox.receive_delivery, source="alertmanager", body=both)
+    assert (report.added, report.known) == ({INCIDENT: 1, other: 0}, 1)
+    assert len(in_uow(engine, timeline.list_events, incident_id=INCIDENT)) == 1
+    assert len(in_uow(engine, timeline.list_events, incident_id=other)) == 1
+
+
+def test_a_thread_whose_postmortem_was_deleted_waits_in_the_inbox_again(engine: Engine) -> None:
+    store_incident(engine)
+    deliver(engine, "pagerduty", "pagerduty-annotated.json")
+    in_uow(engine, delete_postmortem, incident_id=INCIDENT)
+    report = deliver(engine, "pagerduty", "pagerduty-acknowledged.json")
+    assert (report.added, report.inbox) == ({}, 1)
+    assert [source for source, _, _ in waiting(engine)] == ["pagerduty"]

@@ -88,14 +88,27 @@ def verify_webhook_token(authorization: str | None, *, token: str | None) -> Non
         )
 
 
-def _target(uow: UnitOfWork, source: str, item: Delivered) -> str | None:
-    """The stored post-mortem an event goes to: the one it names, else its thread's."""
-    if item.named is not None:
-        return item.named if uow.postmortems.exists(item.named) else None
-    if item.thread is None:
-        return None
-    routed = uow.inbox.thread_postmortem(source, item.thread)
-    return routed if routed is not None and uow.postmortems.exists(routed) else None
+class _Targets:
+    """Which stored post-mortem each event of one delivery goes to (looked up once per id)."""
+
+    def __init__(self, uow: UnitOfWork, source: str) -> None:
+        self.uow = uow
+        self.source = source
+        self._stored: dict[str, bool] = {}
+
+    def stored(self, incident_id: str) -> bool:
+        if incident_id not in self._stored:
+            self._stored[incident_id] = self.uow.postmortems.exists(incident_id)
+        return self._stored[incident_id]
+
+    def of(self, item: Delivered) -> str | None:
+        """The one it names, else its thread's; None when that is not a stored post-mortem."""
+        if item.named is not None:
+            return item.named if self.stored(item.named) else None
+        if item.thread is None:
+            return None
+        routed = self.uow.inbox.thread_postmortem(self.source, item.thread)
+        return routed if routed is not None and self.stored(routed) else None
 
 
 def _without_taken_phases(
@@ -103,11 +116,11 @@ def _without_taken_phases(
 ) -> list[TimelineEvent]:
     """The events phase-tagged by the import rules, except that a phase the timeline already
     has is never given again (a later delivery does not move a phase; people do)."""
-    taken = {e.phase for e in uow.postmortems.list_events(incident_id) if e.phase is not None}
+    taken = uow.inbox.phases_on_timeline(incident_id)
     tagged = tag_phases(events, {})
     return [
         event.model_copy(update={"phase": None, "key": False})
-        if event.phase is not None and event.phase in taken
+        if event.phase is not None and event.phase.value in taken
         else event
         for event in tagged
     ]
@@ -122,11 +135,12 @@ def receive_delivery(
     delivered = read_delivery(source, body, label=label)
     recorder = f"webhook:{source}"
     report = DeliveryReport(source=source)
+    targets = _Targets(uow, source)
     routes: dict[str, list[TimelineEvent]] = {}
     waiting: list[Delivered] = []
     threads: dict[str, str] = {}
     for item in delivered:
-        target = _target(uow, source, item)
+        target = targets.of(item)
         if target is None:
             if item.event is not None:
                 waiting.append(item)
@@ -137,18 +151,28 @@ def receive_delivery(
             routes.setdefault(target, []).append(item.event)
     for thread, target in threads.items():
         uow.inbox.route_thread(source, thread, target)
-        pulled = [i.event for i in uow.inbox.waiting_in_thread(source, thread)]
+        have = {e.source.id for e in routes.get(target, [])}
+        pulled = [
+            i.event
+            for i in uow.inbox.waiting_in_thread(source, thread)
+            if i.event.source.id not in have
+        ]
         report.from_inbox += len(pulled)
         routes.setdefault(target, []).extend(pulled)
-    for target, events in routes.items():
-        result = import_events(
-            uow,
-            incident_id=target,
-            events=_without_taken_phases(uow, target, sort_events(events)),
-            source=f"{source} webhook",
-            by=recorder,
-            alone=False,
-        )
+    for target in sorted(routes):  # one order of locks for every delivery: no deadlock
+        events = routes[target]
+        try:
+            result = import_events(
+                uow,
+                incident_id=target,
+                events=_without_taken_phases(uow, target, sort_events(events)),
+                source=f"{source} webhook",
+                by=recorder,
+                alone=False,
+            )
+        except PostmortemNotFound:  # deleted since it was looked up: the events wait instead
+            waiting.extend(Delivered(event=e, named=target, thread=None) for e in events)
+            continue
         ids = [e.source.id for e in events if e.source.id is not None]
         uow.inbox.mark_source_ids(source, ids, incident_id=target, by=recorder)
         report.added[target] = report.added.get(target, 0) + result.added

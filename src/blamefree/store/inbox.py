@@ -18,7 +18,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
-from blamefree.store.tables import InboxItemRow, WebhookThreadRow
+from blamefree.store.tables import (
+    InboxItemRow,
+    PostmortemRow,
+    TimelineEventRow,
+    WebhookThreadRow,
+)
 
 Clock = Callable[[], dt.datetime]
 
@@ -180,6 +185,16 @@ class InboxRepository:
             )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def phases_on_timeline(self, incident_id: str) -> set[str]:
+        """The phases some event of a post-mortem's timeline has (one query, no events read)."""
+        query = (
+            select(TimelineEventRow.phase)
+            .join(PostmortemRow, PostmortemRow.id == TimelineEventRow.postmortem_id)
+            .where(PostmortemRow.incident_id == incident_id, TimelineEventRow.phase.is_not(None))
+            .distinct()
+        )
+        return {phase for phase in self.session.execute(query).scalars() if phase is not None}
 
     # --- threads --------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Header, Request, Response
 
 from blamefree.errors import (
     InputError,
-    PostmortemNotFound,
     SourceFormatError,
     StoreError,
     Unauthenticated,
@@ -36,17 +35,30 @@ _ACCEPTED: dict[int | str, dict[str, Any]] = {
     202: {"model": HookDeliveryRead, "description": "Some events wait in the inbox"}
 }
 _RESPONSES = _ACCEPTED | error_responses(
-    Unauthenticated, SourceFormatError, ValidationFailed, PostmortemNotFound, StoreError
+    Unauthenticated, SourceFormatError, ValidationFailed, StoreError
 )
 
 
-async def _body(request: Request) -> bytes:
+def _too_large(size: int) -> InputError:
+    return InputError(
+        f"a delivery of {size:,} bytes is larger than the {MAX_BODY_BYTES:,} accepted",
+        field="body",
+    )
+
+
+async def _raw_body(request: Request) -> bytes:
+    """The body as sent, refused before it is read when it says it is too large."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(int(declared))
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
-        raise InputError(
-            f"a delivery of {len(body):,} bytes is larger than the {MAX_BODY_BYTES:,} accepted",
-            field="body",
-        )
+        raise _too_large(len(body))
+    return body
+
+
+async def _body(request: Request) -> bytes:
+    body = await _raw_body(request)
     if not body.strip():
         raise ValidationFailed("the delivery has no body", field="body")
     return body
@@ -118,7 +130,7 @@ async def pagerduty(
     state: State,
     x_pagerduty_signature: Annotated[str | None, Header()] = None,
 ) -> HookDeliveryRead:
-    body = await request.body()  # verified before anything is read from it
+    body = await _raw_body(request)  # verified before anything is read from it
     secret = state.settings.pagerduty_webhook_secret
     inbox.verify_pagerduty_signature(
         body, x_pagerduty_signature, secret=secret.get_secret_value() if secret else None

@@ -131,3 +131,21 @@ def test_a_hook_takes_writes_from_another_site(raw_client: TestClient, engine: E
         },
     )
     assert answer.status_code == 200
+
+
+def test_a_body_larger_than_accepted_is_refused_before_it_is_read(raw_client: TestClient) -> None:
+    answer = raw_client.post(
+        "/hooks/alertmanager",
+        content=b"{}",
+        headers={"content-length": str(6 * 1024 * 1024)},
+    )
+    assert (answer.status_code, answer.json()["error"]["field"]) == (422, "body")
+    assert "larger than the 5,242,880 accepted" in answer.json()["error"]["message"]
+
+
+def test_the_receivers_are_described_in_the_openapi_schema(raw_client: TestClient) -> None:
+    paths = raw_client.get("/api/openapi.json").json()["paths"]
+    hooks = sorted(path for path in paths if path.startswith("/hooks/"))
+    assert hooks == ["/hooks/alertmanager", "/hooks/grafana", "/hooks/opsgenie", "/hooks/pagerduty"]
+    responses = paths["/hooks/pagerduty"]["post"]["responses"]
+    assert sorted(responses) == ["200", "202", "401", "422", "503"]

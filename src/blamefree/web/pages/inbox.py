@@ -8,7 +8,7 @@ shown on the inbox page itself, with the status of its error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -21,6 +21,7 @@ from blamefree.services import inbox, postmortems
 from blamefree.store import UnitOfWork
 from blamefree.web.deps import Actor, State, UoW
 from blamefree.web.security import require_csrf
+from blamefree.web.state import WebState
 from blamefree.web.templating import render
 
 router = APIRouter()
@@ -52,7 +53,7 @@ class Done:
 def _page(
     request: Request,
     uow: UnitOfWork,
-    state: Any,
+    state: WebState,
     *,
     done: Done | None = None,
     error: BlamefreeError | None = None,
