@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import Engine
@@ -286,3 +287,27 @@ def test_a_thread_whose_postmortem_was_deleted_waits_in_the_inbox_again(engine: 
     report = deliver(engine, "pagerduty", "pagerduty-acknowledged.json")
     assert (report.added, report.inbox) == ({}, 1)
     assert [source for source, _, _ in waiting(engine)] == ["pagerduty"]
+
+
+def test_the_same_delivery_twice_at_once_is_stored_once(engine: Engine) -> None:
+    store_incident(engine)
+    barrier = threading.Barrier(2, timeout=30)
+    reports: list[inbox.DeliveryReport] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            reports.append(deliver(engine, "alertmanager", "alertmanager-firing.json"))
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    workers = [threading.Thread(target=send) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert errors == []
+    assert sorted((r.added[INCIDENT], r.inbox, r.known) for r in reports) == [(0, 0, 2), (1, 1, 0)]
+    assert len(recorded(engine)) == 1
+    assert len(waiting(engine)) == 1
