@@ -76,10 +76,28 @@ def read_delivery(source: str, body: bytes, *, label: str) -> list[Delivered]:
         raise SourceFormatError(f"no webhook receiver for {source!r}", field="source")
     doc = load_json(body, file=BODY)
     delivered = reader(doc, label)
-    for item in delivered:
+    for index, item in enumerate(delivered):
         if item.event is not None:
             check_storable(item.event, file=BODY, record=item.event.source.id)
+        for what, text in (("the post-mortem it names", item.named), ("its thread", item.thread)):
+            if text is not None and not _storable(text):
+                raise SourceFormatError(
+                    f"{what} holds a NUL character or an unpaired surrogate, which cannot be "
+                    "stored",
+                    file=BODY,
+                    record=index,
+                )
     return delivered
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- Alertmanager and Grafana ----------------------------------------------------------------
