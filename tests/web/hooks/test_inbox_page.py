@@ -134,10 +134,12 @@ def test_choosing_nothing_is_shown_on_the_page_and_changes_nothing(
     fill_inbox(engine)
     answer = client.post_form("/inbox/attach", {"incident_id": INCIDENT})
     assert answer.status_code == 422
-    assert "<strong>Nothing was changed.</strong> choose at least one inbox event" in answer.text
+    assert "<strong>Nothing was changed.</strong> Choose at least one inbox event." in answer.text
     no_target = client.post_form("/inbox/attach", {"items": [1]})
     assert no_target.status_code == 422
-    assert "choose the post-mortem to attach to" in no_target.text
+    assert "Choose the post-mortem to attach to." in no_target.text
+    # What was ticked stays ticked, to choose the post-mortem and send again.
+    assert 'name="items" value="1" id="item-1" checked>' in no_target.text
     taken = client.post_form("/inbox/draft", {"items": [1], "draft_id": INCIDENT})
     assert taken.status_code == 409
     assert in_uow(engine, inbox.count_inbox) == 3

@@ -58,6 +58,7 @@ def _page(
     done: Done | None = None,
     error: BlamefreeError | None = None,
     form: dict[str, str] | None = None,
+    chosen: list[int] | None = None,
 ) -> HTMLResponse:
     items = inbox.list_inbox(uow, limit=SHOWN)
     stored = postmortems.list_postmortems(uow)
@@ -78,6 +79,7 @@ def _page(
         "done": done,
         "error": error,
         "form": form or {},
+        "chosen": set(chosen or []),
     }
     status = error.http_status if error is not None else 200
     return render(request, "inbox.html", context, status_code=status)
@@ -122,7 +124,8 @@ def attach(
         done = inbox.attach_items(uow, item_ids=items, incident_id=incident_id.strip(), by=actor)
     except _SHOWN_ON_PAGE as error:
         uow.rollback()
-        return _page(request, uow, state, error=error, form={"incident_id": incident_id})
+        form = {"incident_id": incident_id}
+        return _page(request, uow, state, error=error, form=form, chosen=items)
     return _back(attached=done.attached, added=done.added, to=done.incident_id)
 
 
@@ -146,7 +149,7 @@ def draft(
         )
     except _SHOWN_ON_PAGE as error:
         uow.rollback()
-        return _page(request, uow, state, error=error, form=form)
+        return _page(request, uow, state, error=error, form=form, chosen=items)
     return _back(drafted=done.incident_id, attached=done.attached)
 
 
@@ -163,7 +166,7 @@ def discard(
         count = inbox.discard_items(uow, item_ids=items, by=actor)
     except _SHOWN_ON_PAGE as error:
         uow.rollback()
-        return _page(request, uow, state, error=error)
+        return _page(request, uow, state, error=error, chosen=items)
     return _back(discarded=count)
 
 
