@@ -311,3 +311,24 @@ def test_the_same_delivery_twice_at_once_is_stored_once(engine: Engine) -> None:
     assert sorted((r.added[INCIDENT], r.inbox, r.known) for r in reports) == [(0, 0, 2), (1, 1, 0)]
     assert len(recorded(engine)) == 1
     assert len(waiting(engine)) == 1
+
+
+def test_an_attached_alert_resolves_there_even_naming_a_postmortem_never_stored(
+    engine: Engine,
+) -> None:
+    store_incident(engine)
+    deliver(engine, "grafana", "grafana-firing.json")
+    [item] = in_uow(engine, inbox.list_inbox)
+    in_uow(engine, inbox.attach_items, item_ids=[item.id], incident_id=INCIDENT, by="Kim")
+    resolved = json.loads(payload("grafana-firing.json"))
+    resolved["alerts"][0] |= {"status": "resolved", "endsAt": "2026-11-19T22:31:03.157076+01:00"}
+    report = in_uow(
+        engine, inbox.receive_delivery, source="grafana", body=json.dumps(resolved).encode()
+    )
+    assert (report.added, report.known, report.inbox) == ({INCIDENT: 1}, 1, 0)
+    assert [
+        (e.kind.value, e.phase) for e in in_uow(engine, timeline.list_events, incident_id=INCIDENT)
+    ] == [
+        ("alert_fired", Phase.DETECTION),
+        ("alert_resolved", Phase.RESOLUTION),
+    ]

@@ -102,9 +102,10 @@ class _Targets:
         return self._stored[incident_id]
 
     def of(self, item: Delivered) -> str | None:
-        """The one it names, else its thread's; None when that is not a stored post-mortem."""
-        if item.named is not None:
-            return item.named if self.stored(item.named) else None
+        """The stored post-mortem it names, else its thread's (also when it names one that is
+        not stored: a person attached the thread); None when neither is stored."""
+        if item.named is not None and self.stored(item.named):
+            return item.named
         if item.thread is None:
             return None
         routed = self.uow.inbox.thread_postmortem(self.source, item.thread)
@@ -145,7 +146,7 @@ def receive_delivery(
             if item.event is not None:
                 waiting.append(item)
             continue
-        if item.named is not None and item.thread is not None:
+        if item.named == target and item.thread is not None:
             threads[item.thread] = target
         if item.event is not None:
             routes.setdefault(target, []).append(item.event)
