@@ -142,6 +142,12 @@ def test_choosing_nothing_is_shown_on_the_page_and_changes_nothing(
     assert 'name="items" value="1" id="item-1" checked>' in no_target.text
     taken = client.post_form("/inbox/draft", {"items": [1], "draft_id": INCIDENT})
     assert taken.status_code == 409
+    bad_id = client.post_form("/inbox/draft", {"items": [1], "draft_id": "INC 2026/0300"})
+    assert bad_id.status_code == 422
+    assert "is not an incident id" in bad_id.text
+    bad_severity = client.post_form("/inbox/draft", {"items": [1], "severity": "SEV1"})
+    assert bad_severity.status_code == 422
+    assert "Severity &#39;SEV1&#39; is not one of P0, P1, P2, P3." in bad_severity.text
     assert in_uow(engine, inbox.count_inbox) == 3
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from blamefree.domain.enums import Severity
+from blamefree.domain.ids import is_incident_id
 from blamefree.errors import BlamefreeError, Conflict, InputError, NotFound, ValidationFailed
 from blamefree.importers.webhooks import HOOK_SOURCES
 from blamefree.services import inbox, postmortems
@@ -63,7 +64,10 @@ def _page(
     items = inbox.list_inbox(uow, limit=SHOWN)
     stored = postmortems.list_postmortems(uow)
     known = {summary.incident_id for summary in stored}
-    suggested = next((i.named for i in items if i.named and i.named not in known), None)
+    suggested = next(
+        (i.named for i in items if i.named and i.named not in known and is_incident_id(i.named)),
+        None,
+    )
     base = (state.settings.public_url or str(request.base_url)).rstrip("/")
     context = {
         "items": items,
