@@ -17,6 +17,12 @@ class ReviewCreate(InputModel):
     notes: str | None = None
 
 
+class ReviewScheduleUpdate(InputModel):
+    """Another date for a follow-up review (written into the Follow-Up section)."""
+
+    date: dt.date = Field(description="Not before the incident")
+
+
 class ReviewRead(ReadModel):
     """One follow-up review of one post-mortem as it stands on the day asked."""
 

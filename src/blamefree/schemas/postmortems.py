@@ -71,6 +71,16 @@ class PostmortemSummaryRead(ReadModel):
     action_items_done: int
 
 
+class PostmortemPageRead(ReadModel):
+    """One page of a listing: the post-mortems on it and how many the filters keep in all."""
+
+    items: list[PostmortemSummaryRead]
+    total: int = Field(description="Post-mortems the filters keep, on every page")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page; null on the last")
+
+
 class RevisionRead(ReadModel):
     """One saved version of a post-mortem."""
 
@@ -135,6 +145,21 @@ class ImportOutcomeRead(ReadModel):
         default=None, exclude_if=lambda value: value is None
     )
     would_lose: list[LossRead] | None = Field(default=None, exclude_if=lambda value: value is None)
+
+
+class DiffRead(ReadModel):
+    """What changed in the Markdown between two saved versions, as a unified diff."""
+
+    incident_id: str
+    from_version: int
+    to_version: int
+    diff: str = Field(description="Unified diff; empty when the two texts are the same")
+
+
+class RestoreCreate(InputModel):
+    """Bring an earlier version back as the next one."""
+
+    version: int = Field(ge=1, description="The version to restore")
 
 
 class RestoreRead(ReadModel):

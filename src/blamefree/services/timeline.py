@@ -22,7 +22,7 @@ from blamefree.importers import (
 )
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.events import format_event_time
-from blamefree.schemas import EventUpdate, parse_input
+from blamefree.schemas import EventCreate, EventUpdate, parse_input
 from blamefree.services.saving import save_revision
 from blamefree.services.timeline_import import ImportResult as ImportResult
 from blamefree.services.timeline_import import import_events as import_events
@@ -119,6 +119,23 @@ def add_event(
     moment = parse_moment(at, doc=doc, default_tz=default_tz)
     event = manual_event(
         at=moment, text=text, phase=phase, actor=actor, key=key, kind=kind, link=link, at_text=at
+    )
+    return append_event(uow, incident_id=incident_id, event=event, by=by)
+
+
+def record_event(
+    uow: UnitOfWork, *, incident_id: str, event_in: EventCreate, by: str | None = None
+) -> TimelineEvent:
+    """Add one event a person gave as an ``EventCreate`` (its time already has a zone)."""
+    event = manual_event(
+        at=event_in.time,
+        text=event_in.text,
+        phase=event_in.phase,
+        actor=event_in.actor,
+        key=event_in.key,
+        kind=event_in.kind,
+        link=event_in.link,
+        at_text=event_in.time_text or format_event_time(event_in.time),
     )
     return append_event(uow, incident_id=incident_id, event=event, by=by)
 
