@@ -1,21 +1,24 @@
 """Request bodies that are not one JSON schema: Markdown, JSON-or-Markdown, and uploads.
 
 Each is read by an async dependency (so the route itself stays a plain function run off the
-event loop). Routes bound their bodies with ``max_body_size``: a Markdown or JSON document at
-most ``MAX_DOCUMENT_BYTES``, the files of one upload at most ``MAX_UPLOAD_BYTES`` together.
-A larger body is answered 413 in the ``ErrorRead`` shape (``TOO_LARGE`` documents it) while
-it is still arriving, before any route runs, so nothing is stored.
+event loop), with a size limit: a Markdown or JSON document at most ``MAX_DOCUMENT_BYTES``, the
+files of one upload at most ``MAX_UPLOAD_BYTES`` together. A body past its limit, declared
+(``Content-Length``) or as it arrives, is answered 413 in the ``ErrorRead`` shape before any
+route runs, so nothing is stored.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
+from starlette.types import Message
 
 from blamefree.errors import InputError, ValidationFailed
 from blamefree.importers import Upload
@@ -40,9 +43,32 @@ def is_markdown(request: Request) -> bool:
     return kind in (MARKDOWN, "text/plain", "text/x-markdown")
 
 
-async def read_body(request: Request) -> bytes:
-    """The whole body (the route's ``max_body_size`` has bounded it: 413 past the limit)."""
-    return await request.body()
+def too_large(limit: int, what: str) -> HTTPException:
+    return HTTPException(413, f"{what} is larger than the {limit:,} bytes allowed")
+
+
+def limited(request: Request, limit: int, what: str) -> Request:
+    """The same request, refusing (413) a body past ``limit`` bytes, declared or sent."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit, what)
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large(limit, what)
+        return message
+
+    return Request(request.scope, receive)
+
+
+async def read_body(request: Request, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The whole body, at most ``limit`` bytes."""
+    return await limited(request, limit, "the request body").body()
 
 
 def _text(data: bytes, source: str) -> str:
@@ -74,21 +100,31 @@ async def json_or_markdown(request: Request, model: type[M]) -> M | str:
     return json_input(model, data)
 
 
-async def uploads(request: Request) -> list[Upload]:
-    """Dependency: the files of a ``multipart/form-data`` body (field ``file``, repeatable)."""
+@asynccontextmanager
+async def opened_uploads(request: Request) -> AsyncIterator[list[Upload]]:
+    """The files of a ``multipart/form-data`` body (field ``file``, repeatable), open for the
+    block."""
     kind = request.headers.get("content-type", "")
     if not kind.startswith("multipart/form-data"):
         raise InputError(
             "send the files as multipart/form-data, each in a field named 'file'", field="file"
         )
-    form = await request.form(max_files=MAX_UPLOAD_FILES, max_fields=100)
-    files: list[Upload] = []
-    for value in form.getlist("file"):
-        if isinstance(value, UploadFile):
-            files.append(Upload(value.filename or "upload", value.file))
-    if not files:
-        raise ValidationFailed("no file was uploaded (field 'file')", field="file")
-    return files
+    body = limited(request, MAX_UPLOAD_BYTES, "the upload")
+    async with body.form(max_files=MAX_UPLOAD_FILES, max_fields=100) as form:
+        files = [
+            Upload(value.filename or "upload", value.file)
+            for value in form.getlist("file")
+            if isinstance(value, UploadFile)
+        ]
+        if not files:
+            raise ValidationFailed("no file was uploaded (field 'file')", field="file")
+        yield files
+
+
+async def uploads(request: Request) -> AsyncIterator[list[Upload]]:
+    """Dependency: the uploaded files, open until the route is done with them."""
+    async with opened_uploads(request) as files:
+        yield files
 
 
 def upload_text(upload: Upload) -> str:
@@ -112,6 +148,7 @@ def upload_text(upload: Upload) -> str:
 TOO_LARGE: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorRead, "description": "HTTPError: the body is larger than allowed"}
 }
+"""The 413 of a route with a bounded body, for its ``responses=``."""
 
 
 def markdown_request(description: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from blamefree.errors import PostmortemNotFound, TemplateParseError, ValidationF
 from blamefree.schemas import FindingRead, MetricsRead
 from blamefree.schemas.convert import finding_read, metrics_read
 from blamefree.services import linting, postmortems
-from blamefree.web.api.bodies import MAX_DOCUMENT_BYTES, TOO_LARGE, markdown_body, markdown_request
+from blamefree.web.api.bodies import TOO_LARGE, markdown_body, markdown_request
 from blamefree.web.deps import State, UoW
 from blamefree.web.errors import error_responses
 
@@ -44,7 +44,6 @@ def lint_stored(incident_id: str, uow: UoW) -> list[FindingRead]:
     "/lint",
     response_model=list[FindingRead],
     responses=error_responses(TemplateParseError, ValidationFailed) | TOO_LARGE,
-    max_body_size=MAX_DOCUMENT_BYTES,
     summary="Lint findings of a Markdown post-mortem sent in the body (nothing is stored)",
     tags=["lint"],
     openapi_extra=markdown_request("A post-mortem as the template writes it"),

@@ -21,7 +21,7 @@ from blamefree.importers import SOURCES, Upload
 from blamefree.schemas import EventCreate, EventImportRead, EventRead, EventUpdate
 from blamefree.schemas.convert import event_import_read, event_read
 from blamefree.services import timeline
-from blamefree.web.api.bodies import MAX_UPLOAD_BYTES, TOO_LARGE, upload_request, uploads
+from blamefree.web.api.bodies import TOO_LARGE, upload_request, uploads
 from blamefree.web.deps import Actor, UoW
 from blamefree.web.errors import error_responses
 
@@ -115,7 +115,6 @@ def unmark_key(incident_id: str, ref: str, uow: UoW, by: Actor) -> EventRead:
         ValidationFailed,
     )
     | TOO_LARGE,
-    max_body_size=MAX_UPLOAD_BYTES,
     summary="Import events from a tool's uploaded files; records already there add nothing",
     openapi_extra=upload_request(
         "The tool's files (a Slack export zip, PagerDuty log entries JSON, Alertmanager or "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -44,15 +45,14 @@ from blamefree.services import listing, postmortems, revising, updates
 from blamefree.store import StoredPostmortem
 from blamefree.web.api.bodies import (
     MARKDOWN,
-    MAX_DOCUMENT_BYTES,
     TOO_LARGE,
     json_or_markdown,
     json_or_markdown_request,
     markdown_body,
     markdown_request,
+    opened_uploads,
     upload_request,
     upload_text,
-    uploads,
 )
 from blamefree.web.deps import Actor, State, Today, UoW
 from blamefree.web.errors import error_responses
@@ -131,7 +131,6 @@ async def _create_body(request: Request) -> PostmortemCreate | str:
     response_model=PostmortemRead,
     responses=error_responses(DuplicatePostmortem, ValidationFailed, TemplateParseError)
     | TOO_LARGE,
-    max_body_size=MAX_DOCUMENT_BYTES,
     summary="A new post-mortem: from the template (JSON) or a whole Markdown document",
     openapi_extra=json_or_markdown_request(
         "PostmortemCreate",
@@ -197,7 +196,6 @@ async def _update_body(request: Request) -> PostmortemUpdate | str:
         TemplateParseError,
     )
     | TOO_LARGE,
-    max_body_size=MAX_DOCUMENT_BYTES,
     summary="Save a changed post-mortem, merged onto what others saved since its version",
     openapi_extra=json_or_markdown_request(
         "PostmortemUpdate",
@@ -341,13 +339,14 @@ def export(
     )
 
 
-async def _import_body(request: Request) -> Upload:
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        files = await uploads(request)
+async def _import_body(request: Request) -> AsyncIterator[Upload]:
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        yield Upload("request body", (await markdown_body(request)).encode())
+        return
+    async with opened_uploads(request) as files:
         if len(files) > 1:
             raise ValidationFailed("import one Markdown file per request", field="file")
-        return files[0]
-    return Upload("request body", (await markdown_body(request)).encode())
+        yield files[0]
 
 
 @router.post(
@@ -363,7 +362,6 @@ async def _import_body(request: Request) -> Upload:
         ValidationFailed,
     )
     | TOO_LARGE,
-    max_body_size=MAX_DOCUMENT_BYTES,
     summary="Import a Markdown post-mortem (a text/markdown body or an uploaded file)",
     openapi_extra={
         "requestBody": {
