@@ -302,7 +302,7 @@ def revision(incident_id: str, version: int, uow: UoW) -> PlainTextResponse:
 @router.post(
     "/{incident_id}/restore",
     response_model=RestoreRead,
-    responses=error_responses(PostmortemNotFound, RevisionNotFound, ValidationFailed),
+    responses=error_responses(PostmortemNotFound, RevisionNotFound, StaleEdit, ValidationFailed),
     summary="Bring an earlier version back as the next one",
 )
 def restore(incident_id: str, restore_in: RestoreCreate, uow: UoW, by: Actor) -> RestoreRead:
