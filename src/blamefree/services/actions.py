@@ -20,7 +20,7 @@ from blamefree.domain.item_matching import new_action_uid
 from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
 from blamefree.errors import CriterionNotFound, MeasureNotFound, ValidationFailed
 from blamefree.schemas.actions import ActionItemUpdate
-from blamefree.services.saving import save_revision
+from blamefree.services.saving import check_version, save_revision
 from blamefree.store import StoredPostmortem, UnitOfWork, listing
 from blamefree.store.follow_through import (
     ActionRecord,
@@ -146,13 +146,21 @@ Change = Callable[[Horizon, ActionItem], tuple[Horizon, ActionItem, str] | None]
 
 
 def _change_item(
-    uow: UnitOfWork, *, action_id: str, now: dt.datetime, by: str | None, change: Change
+    uow: UnitOfWork,
+    *,
+    action_id: str,
+    now: dt.datetime,
+    by: str | None,
+    change: Change,
+    based_on: int | None = None,
 ) -> ActionView:
-    """Apply ``change`` to one item of its document and save the document."""
+    """Apply ``change`` to one item of its document and save the document (``based_on``: the
+    version of the post-mortem the caller saw, ``StaleEdit`` if another was saved since)."""
     with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         record = repo.get_action(action_id)
         stored = uow.postmortems.get(record.incident_id)
+        check_version(stored, based_on)
         items = dict(stored.doc.action_items.by_horizon())[record.horizon]
         outcome = change(record.horizon, items[record.position])
         if outcome is not None:
@@ -253,6 +261,7 @@ def update_action(
     action_id: str,
     changes: ActionItemUpdate,
     now: dt.datetime,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> ActionView:
     """Change the fields ``changes`` sets (status, owner, horizon, due date, priority, type,
@@ -304,7 +313,7 @@ def update_action(
             return None
         return target, updated, ", ".join(what)
 
-    return _change_item(uow, action_id=action_id, now=now, by=by, change=change)
+    return _change_item(uow, action_id=action_id, now=now, by=by, change=change, based_on=based_on)
 
 
 def link_tracker(
@@ -341,6 +350,7 @@ def add_action(
     priority: Priority | None = None,
     type: ActionType | None = None,
     status: ActionStatus = ActionStatus.OPEN,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> AddedAction:
     """Add an action item; without a due date it gets its horizon's end from the incident date.
@@ -352,6 +362,7 @@ def add_action(
     with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         stored = uow.postmortems.get(incident_id)
+        check_version(stored, based_on)
         records = repo.list_actions(incident_id=incident_id)
         doc = stored.doc
         if due is None:
@@ -432,15 +443,18 @@ def set_measure(
     number: int,
     status: ActionStatus,
     now: dt.datetime,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> MeasureView:
-    """Change the status of a prevention measure (its checkbox follows)."""
+    """Change the status of a prevention measure (its checkbox follows); ``based_on`` as for
+    ``update_action``."""
     if category not in ("technical", "process", "monitoring"):
         raise ValidationFailed(
             f"category {category!r} is not technical, process or monitoring", field="category"
         )
     with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
+        check_version(stored, based_on)
         measures = stored.doc.prevention_measures.model_copy(deep=True)
         items: list[CheckItem] = getattr(measures, category)
         if not 1 <= number <= len(items):

@@ -194,3 +194,33 @@ def test_an_upload_names_its_source_and_sends_files(client: WebClient) -> None:
     csv = [("file", ("manual.csv", (IMPORTERS / "manual.csv").read_bytes(), "text/csv"))]
     missing = client.post(f"{_events_url('INC-404')}/import", params={"source": "csv"}, files=csv)
     assert (missing.status_code, missing.json()["error"]["type"]) == (404, "PostmortemNotFound")
+
+
+def test_a_change_made_on_an_older_version_is_a_stale_edit(client: WebClient) -> None:
+    incident_id = _new(client)
+    first = client.post(
+        _events_url(incident_id),
+        params={"version": 1},
+        json={"time": "2024-03-12T14:01:10Z", "text": "Alert fired"},
+    )
+    assert first.status_code == 201, first.text
+    ref = first.json()["ref"]
+    # Someone else's page still shows version 1.
+    stale = client.patch(
+        f"{_events_url(incident_id)}/{ref}", params={"version": 1}, json={"text": "Overwritten"}
+    )
+    assert (stale.status_code, stale.json()["error"]["type"]) == (409, "StaleEdit")
+    assert "version 2" in stale.json()["error"]["message"]
+    assert (
+        client.put(f"{_events_url(incident_id)}/{ref}/key", params={"version": 1}).status_code
+        == 409
+    )
+    gone = client.delete(f"{_events_url(incident_id)}/{ref}", params={"version": 1})
+    assert gone.status_code == 409
+    assert [(e["text"], e["key"]) for e in client.get(_events_url(incident_id)).json()] == [
+        ("Alert fired", False)
+    ]
+    current = client.patch(
+        f"{_events_url(incident_id)}/{ref}", params={"version": 2}, json={"text": "Alert: 5%"}
+    )
+    assert (current.status_code, current.json()["text"]) == (200, "Alert: 5%")

@@ -176,3 +176,28 @@ def test_people_added_updated_listed_and_removed(client: WebClient) -> None:
     gone = client.delete(f"{API}/people/Lena")
     assert (gone.status_code, gone.json()["error"]["type"]) == (404, "PersonNotFound")
     assert client.get(f"{API}/people").json() == []
+
+
+def test_changes_made_on_an_older_version_are_stale_edits(client: WebClient, pay318: str) -> None:
+    item = _items(client, owner="Platform")[0]
+    saved = client.patch(
+        f"{API}/actions/{item['id']}", params={"version": 1}, json={"owner": "Ines"}
+    )
+    assert saved.status_code == 200, saved.text
+    stale = client.patch(
+        f"{API}/actions/{item['id']}", params={"version": 1}, json={"owner": "Jonas"}
+    )
+    assert (stale.status_code, stale.json()["error"]["type"]) == (409, "StaleEdit")
+    added = client.post(
+        f"{API}/postmortems/{pay318}/actions", params={"version": 1}, json={"text": "Late idea"}
+    )
+    assert added.status_code == 409
+    measure = client.patch(
+        f"{API}/postmortems/{pay318}/prevention/process/1",
+        params={"version": 1},
+        json={"status": "done"},
+    )
+    assert measure.status_code == 409
+    assert _items(client, owner="Ines")[0]["id"] == item["id"]
+    assert len(_items(client, incident_id=pay318)) == 4
+    assert client.get(f"{API}/postmortems/{pay318}").json()["version"] == 2

@@ -24,6 +24,7 @@ from blamefree.schemas import (
 )
 from blamefree.schemas.convert import action_detail_read, action_read, measure_read
 from blamefree.services import actions
+from blamefree.web.api.params import BasedOn
 from blamefree.web.deps import Actor, Now, Today, UoW
 from blamefree.web.errors import error_responses
 
@@ -79,9 +80,16 @@ def get_action(action_id: str, uow: UoW, today: Today) -> ActionItemDetailRead:
     summary="Change an action item's status, owner, due date, horizon, priority, type or text",
 )
 def update_action(
-    action_id: str, changes: ActionItemUpdate, uow: UoW, now: Now, by: Actor
+    action_id: str,
+    changes: ActionItemUpdate,
+    uow: UoW,
+    now: Now,
+    by: Actor,
+    based_on: BasedOn = None,
 ) -> ActionItemRead:
-    view = actions.update_action(uow, action_id=action_id, changes=changes, now=now, by=by)
+    view = actions.update_action(
+        uow, action_id=action_id, changes=changes, now=now, based_on=based_on, by=by
+    )
     return action_read(view)
 
 
@@ -93,7 +101,12 @@ def update_action(
     summary="Add an action item to a post-mortem (due at its horizon's end unless given)",
 )
 def add_action(
-    incident_id: str, action_in: ActionItemCreate, uow: UoW, now: Now, by: Actor
+    incident_id: str,
+    action_in: ActionItemCreate,
+    uow: UoW,
+    now: Now,
+    by: Actor,
+    based_on: BasedOn = None,
 ) -> ActionItemRead:
     added = actions.add_action(
         uow,
@@ -106,6 +119,7 @@ def add_action(
         priority=action_in.priority,
         type=action_in.type,
         status=action_in.status,
+        based_on=based_on,
         by=by,
     )
     return action_read(added.action)
@@ -154,6 +168,7 @@ def set_measure(
     uow: UoW,
     now: Now,
     by: Actor,
+    based_on: BasedOn = None,
 ) -> PreventionMeasureRead:
     measure = actions.set_measure(
         uow,
@@ -162,6 +177,7 @@ def set_measure(
         number=number,
         status=measure_in.status,
         now=now,
+        based_on=based_on,
         by=by,
     )
     return measure_read(measure)

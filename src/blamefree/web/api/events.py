@@ -22,6 +22,7 @@ from blamefree.schemas import EventCreate, EventImportRead, EventRead, EventUpda
 from blamefree.schemas.convert import event_import_read, event_read
 from blamefree.services import timeline
 from blamefree.web.api.bodies import TOO_LARGE, upload_request, uploads
+from blamefree.web.api.params import BasedOn
 from blamefree.web.deps import Actor, UoW
 from blamefree.web.errors import error_responses
 
@@ -48,8 +49,12 @@ def list_events(incident_id: str, uow: UoW) -> list[EventRead]:
     responses=error_responses(PostmortemNotFound, StaleEdit, ValidationFailed),
     summary="Add an event a person saw (a new version of the post-mortem)",
 )
-def add_event(incident_id: str, event_in: EventCreate, uow: UoW, by: Actor) -> EventRead:
-    event = timeline.record_event(uow, incident_id=incident_id, event_in=event_in, by=by)
+def add_event(
+    incident_id: str, event_in: EventCreate, uow: UoW, by: Actor, based_on: BasedOn = None
+) -> EventRead:
+    event = timeline.record_event(
+        uow, incident_id=incident_id, event_in=event_in, based_on=based_on, by=by
+    )
     return event_read(event, recorded_by=by)
 
 
@@ -61,8 +66,17 @@ def add_event(incident_id: str, event_in: EventCreate, uow: UoW, by: Actor) -> E
     ),
     summary="Change fields of one event (by its ref or a unique start of it)",
 )
-def edit_event(incident_id: str, ref: str, changes: EventUpdate, uow: UoW, by: Actor) -> EventRead:
-    event = timeline.edit_event(uow, incident_id=incident_id, ref=ref, changes=changes, by=by)
+def edit_event(
+    incident_id: str,
+    ref: str,
+    changes: EventUpdate,
+    uow: UoW,
+    by: Actor,
+    based_on: BasedOn = None,
+) -> EventRead:
+    event = timeline.edit_event(
+        uow, incident_id=incident_id, ref=ref, changes=changes, based_on=based_on, by=by
+    )
     return event_read(event)
 
 
@@ -73,8 +87,10 @@ def edit_event(incident_id: str, ref: str, changes: EventUpdate, uow: UoW, by: A
     responses=error_responses(PostmortemNotFound, EventNotFound, UsageError, StaleEdit),
     summary="Remove one event",
 )
-def remove_event(incident_id: str, ref: str, uow: UoW, by: Actor) -> Response:
-    timeline.remove_event(uow, incident_id=incident_id, ref=ref, by=by)
+def remove_event(
+    incident_id: str, ref: str, uow: UoW, by: Actor, based_on: BasedOn = None
+) -> Response:
+    timeline.remove_event(uow, incident_id=incident_id, ref=ref, based_on=based_on, by=by)
     return Response(status_code=204)
 
 
@@ -84,9 +100,13 @@ def remove_event(incident_id: str, ref: str, uow: UoW, by: Actor) -> Response:
     responses=error_responses(PostmortemNotFound, EventNotFound, UsageError, StaleEdit),
     summary="Pin an event as a key event (it then fills its phase block)",
 )
-def mark_key(incident_id: str, ref: str, uow: UoW, by: Actor) -> EventRead:
+def mark_key(
+    incident_id: str, ref: str, uow: UoW, by: Actor, based_on: BasedOn = None
+) -> EventRead:
     changes = EventUpdate(key=True)
-    event = timeline.edit_event(uow, incident_id=incident_id, ref=ref, changes=changes, by=by)
+    event = timeline.edit_event(
+        uow, incident_id=incident_id, ref=ref, changes=changes, based_on=based_on, by=by
+    )
     return event_read(event)
 
 
@@ -96,9 +116,13 @@ def mark_key(incident_id: str, ref: str, uow: UoW, by: Actor) -> EventRead:
     responses=error_responses(PostmortemNotFound, EventNotFound, UsageError, StaleEdit),
     summary="Unpin a key event",
 )
-def unmark_key(incident_id: str, ref: str, uow: UoW, by: Actor) -> EventRead:
+def unmark_key(
+    incident_id: str, ref: str, uow: UoW, by: Actor, based_on: BasedOn = None
+) -> EventRead:
     changes = EventUpdate(key=False)
-    event = timeline.edit_event(uow, incident_id=incident_id, ref=ref, changes=changes, by=by)
+    event = timeline.edit_event(
+        uow, incident_id=incident_id, ref=ref, changes=changes, based_on=based_on, by=by
+    )
     return event_read(event)
 
 
