@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import httpx
+import pytest
 
 from support.web import WebClient
 from web.api.conftest import DATA
@@ -224,3 +228,39 @@ def test_a_change_made_on_an_older_version_is_a_stale_edit(client: WebClient) ->
         f"{_events_url(incident_id)}/{ref}", params={"version": 2}, json={"text": "Alert: 5%"}
     )
     assert (current.status_code, current.json()["text"]) == (200, "Alert: 5%")
+
+
+def test_an_upload_past_the_limit_is_a_413_and_stores_nothing(
+    client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blamefree.web.api import bodies
+
+    incident_id = _new(client)
+    monkeypatch.setattr(bodies, "MAX_UPLOAD_BYTES", 2_000)
+    payload = IMPORTERS / "alertmanager" / "01-firing.json"
+    big = [("file", ("01-firing.json", payload.read_bytes() * 3, "application/json"))]
+    declared = client.post(
+        f"{_events_url(incident_id)}/import", params={"source": "alertmanager"}, files=big
+    )
+    assert declared.status_code == 413
+    assert declared.json()["error"] == {
+        "type": "HTTPError",
+        "status": 413,
+        "message": "the upload is larger than the 2,000 bytes allowed",
+    }
+    encoded = httpx.Request("POST", "http://testserver/", files=big)
+    body = encoded.read()
+    headers = {"content-type": encoded.headers["content-type"]}
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for start in range(0, len(body), 500):
+            yield body[start : start + 500]
+
+    streamed = client.post(
+        f"{_events_url(incident_id)}/import",
+        params={"source": "alertmanager"},
+        content=chunks(),
+        headers=headers,
+    )
+    assert (streamed.status_code, streamed.json()["error"]["status"]) == (413, 413)
+    assert client.get(_events_url(incident_id)).json() == []
