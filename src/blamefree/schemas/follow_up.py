@@ -110,6 +110,12 @@ class RemindReportRead(ReadModel):
     unrouted: list[str] = Field(description="Owners with no address to reach them at")
 
 
+class SignOffCreate(InputModel):
+    """A sign-off in one role; without a name, the one who acts signs."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
 class SignOffRead(ReadModel):
     """Who signed a post-mortem off in one role, on which day, and who recorded it when."""
 

@@ -31,6 +31,18 @@ class PostmortemUpdate(InputModel):
     message: str | None = Field(default=None, description="For the history")
 
 
+class CriterionCreate(InputModel):
+    """A custom success criterion (checked by hand unless Blamefree knows how to evaluate it)."""
+
+    text: str = Field(min_length=1)
+
+
+class CriterionUpdate(InputModel):
+    """Tick or untick a hand-checked success criterion."""
+
+    met: bool
+
+
 class CriterionRead(ReadModel):
     """One success criterion: ``written`` is the checkbox, ``derived`` what the data says."""
 
