@@ -264,3 +264,50 @@ def test_an_upload_past_the_limit_is_a_413_and_stores_nothing(
     )
     assert (streamed.status_code, streamed.json()["error"]["status"]) == (413, 413)
     assert client.get(_events_url(incident_id)).json() == []
+
+
+@pytest.mark.parametrize(
+    ("source", "names", "kinds"),
+    [
+        (
+            "grafana",
+            ["grafana/notification.json"],
+            ["alert_fired", "alert_fired", "alert_resolved"],
+        ),
+        (
+            "opsgenie",
+            ["opsgenie/alerts.json"],
+            ["page_triggered", "acknowledged", "assigned", "annotation", "resolved"],
+        ),
+        (
+            "statuspage",
+            ["statuspage/01-investigating.json", "statuspage/02-resolved.json"],
+            ["status_update"] * 4,
+        ),
+        (
+            "pagerduty",
+            [f"pagerduty_webhooks/{n}" for n in ("01-triggered.json", "02-acknowledged.json")],
+            ["page_triggered", "acknowledged"],
+        ),
+        ("csv", ["manual.csv"], ["deploy", "deploy", "custom"]),  # 13:55, 14:12:30, 14:50 UTC
+        ("jsonl", ["manual.jsonl"], ["deploy", "deploy"]),
+    ],
+)
+def test_every_other_source_imports_from_an_upload(
+    client: WebClient, source: str, names: list[str], kinds: list[str]
+) -> None:
+    incident_id = _new(client)
+    upload = _files(*(IMPORTERS / name for name in names))
+    answer = client.post(
+        f"{_events_url(incident_id)}/import", params={"source": source}, files=upload
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "read": len(kinds),
+        "added": len(kinds),
+        "skipped": 0,
+        "version": 2,
+    }
+    events = client.get(_events_url(incident_id)).json()
+    assert [e["kind"] for e in events] == kinds
+    assert {e["recorded_by"] for e in events} == {"Tester"}
