@@ -223,6 +223,9 @@ def test_an_older_version_without_merging_is_a_stale_edit(client: WebClient, pay
     assert client.get(f"{API}/{pay318}").json()["title"] == "First save"
     future = client.put(f"{API}/{pay318}", json={"version": 9, "document": doc})
     assert (future.status_code, future.json()["error"]["type"]) == (404, "RevisionNotFound")
+    nested = dict(doc, severity="P9")
+    invalid = client.put(f"{API}/{pay318}", json={"version": 2, "document": nested})
+    assert (invalid.status_code, invalid.json()["error"]["field"]) == (422, "document.severity")
     renamed = dict(doc, incident_id="PAY-999")
     refused = client.put(f"{API}/{pay318}", json={"version": 2, "document": renamed})
     assert (refused.status_code, refused.json()["error"]["field"]) == (422, "document.incident_id")
