@@ -19,8 +19,9 @@ from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, 
 from blamefree.domain.item_matching import new_action_uid
 from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
 from blamefree.errors import CriterionNotFound, MeasureNotFound, ValidationFailed
-from blamefree.services.saving import save_revision
-from blamefree.store import StoredPostmortem, UnitOfWork
+from blamefree.schemas.actions import ActionItemUpdate
+from blamefree.services.saving import check_version, save_revision
+from blamefree.store import StoredPostmortem, UnitOfWork, listing
 from blamefree.store.follow_through import (
     ActionRecord,
     FollowThroughRepository,
@@ -155,13 +156,21 @@ Change = Callable[[Horizon, ActionItem], tuple[Horizon, ActionItem, str] | None]
 
 
 def _change_item(
-    uow: UnitOfWork, *, action_id: str, now: dt.datetime, by: str | None, change: Change
+    uow: UnitOfWork,
+    *,
+    action_id: str,
+    now: dt.datetime,
+    by: str | None,
+    change: Change,
+    based_on: int | None = None,
 ) -> ActionView:
-    """Apply ``change`` to one item of its document and save the document."""
+    """Apply ``change`` to one item of its document and save the document (``based_on``: the
+    version of the post-mortem the caller saw, ``StaleEdit`` if another was saved since)."""
     with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         record = repo.get_action(action_id)
         stored = uow.postmortems.get(record.incident_id)
+        check_version(stored, based_on)
         items = dict(stored.doc.action_items.by_horizon())[record.horizon]
         outcome = change(record.horizon, items[record.position])
         if outcome is not None:
@@ -256,6 +265,67 @@ def move_action(
     return _change_item(uow, action_id=action_id, now=now, by=by, change=change)
 
 
+def update_action(
+    uow: UnitOfWork,
+    *,
+    action_id: str,
+    changes: ActionItemUpdate,
+    now: dt.datetime,
+    based_on: int | None = None,
+    by: str | None = None,
+) -> ActionView:
+    """Change the fields ``changes`` sets (status, owner, horizon, due date, priority, type,
+    text) in one new version; the rules of ``set_action``, ``assign_action`` and
+    ``move_action`` apply."""
+    fields = changes.model_dump(exclude_unset=True)
+    for name in ("text", "status", "owner", "horizon"):
+        if name in fields and fields[name] is None:
+            raise ValidationFailed(f"{name} cannot be cleared", field=name)
+    if "owner" in fields and not fields["owner"].strip():
+        raise ValidationFailed("the owner must not be empty", field="owner")
+
+    def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
+        updated, what = item, []
+        status = changes.status
+        if status is not None and status is not item.status:
+            if not rules.can_change_status(item.status, status):
+                raise ValidationFailed(
+                    f"{action_id.strip().upper()}: cannot go from {item.status.label} to "
+                    f"{status.label}; reopen it as open or in progress",
+                    field="status",
+                )
+            updated = rules.with_status(updated, status)
+            what.append(f"status {status.label}")
+        if "due_date" in fields and changes.due_date != item.due_date:
+            updated = updated.model_copy(
+                update={"due_date": changes.due_date, "due_date_text": None}
+            )
+            what.append(f"due {changes.due_date or 'cleared'}")
+        if "priority" in fields and changes.priority is not item.priority:
+            updated = updated.model_copy(
+                update={"priority": changes.priority, "priority_text": None}
+            )
+            what.append(f"priority {changes.priority.value if changes.priority else 'cleared'}")
+        if "type" in fields and changes.type is not item.type:
+            updated = updated.model_copy(update={"type": changes.type})
+            what.append(f"type {changes.type.value if changes.type else 'cleared'}")
+        if changes.text is not None and changes.text.strip() != item.text:
+            updated = updated.model_copy(update={"text": changes.text.strip()})
+            what.append("text")
+        if changes.owner is not None and changes.owner.strip() != item.owner:
+            owner = changes.owner.strip()
+            updated = updated.model_copy(update={"owner": owner, "owner_text": None})
+            what.append(f"assigned to {owner}")
+        target = changes.horizon or horizon
+        if target is not horizon:
+            what.append(f"moved from {horizon.value} to {target.value}")
+        if not what:
+            return None
+        return target, updated, ", ".join(what)
+
+    return _change_item(uow, action_id=action_id, now=now, by=by, change=change, based_on=based_on)
+
+
 def link_tracker(
     uow: UnitOfWork, *, action_id: str, link: TrackerLink, now: dt.datetime, by: str | None = None
 ) -> ActionView:
@@ -290,6 +360,7 @@ def add_action(
     priority: Priority | None = None,
     type: ActionType | None = None,
     status: ActionStatus = ActionStatus.OPEN,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> AddedAction:
     """Add an action item; without a due date it gets its horizon's end from the incident date.
@@ -301,6 +372,7 @@ def add_action(
     with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         stored = uow.postmortems.get(incident_id)
+        check_version(stored, based_on)
         records = repo.list_actions(incident_id=incident_id)
         doc = stored.doc
         if due is None:
@@ -357,6 +429,22 @@ def list_measures(uow: UnitOfWork, *, incident_id: str) -> list[MeasureView]:
     ]
 
 
+def list_all_measures(
+    uow: UnitOfWork, *, statuses: Sequence[ActionStatus] | None = None
+) -> list[MeasureView]:
+    """Prevention measures across post-mortems (newest incident first), optionally by status."""
+    return [
+        MeasureView(
+            r.incident_id,
+            r.category,
+            r.position + 1,
+            CheckItem(text=r.text, status=r.status),
+            r.closed_at,
+        )
+        for r in listing.list_measures(uow.session, statuses=statuses or ())
+    ]
+
+
 def set_measure(
     uow: UnitOfWork,
     *,
@@ -365,15 +453,18 @@ def set_measure(
     number: int,
     status: ActionStatus,
     now: dt.datetime,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> MeasureView:
-    """Change the status of a prevention measure (its checkbox follows)."""
+    """Change the status of a prevention measure (its checkbox follows); ``based_on`` as for
+    ``update_action``."""
     if category not in ("technical", "process", "monitoring"):
         raise ValidationFailed(
             f"category {category!r} is not technical, process or monitoring", field="category"
         )
     with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
+        check_version(stored, based_on)
         measures = stored.doc.prevention_measures.model_copy(deep=True)
         items: list[CheckItem] = getattr(measures, category)
         if not 1 <= number <= len(items):

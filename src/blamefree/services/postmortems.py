@@ -235,9 +235,19 @@ def history(uow: UnitOfWork, *, incident_id: str) -> list[RevisionInfo]:
     return uow.postmortems.history(incident_id)
 
 
-def diff(
+@dataclass(frozen=True)
+class RevisionDiff:
+    """The unified diff of the Markdown of two saved versions."""
+
+    incident_id: str
+    from_version: int
+    to_version: int
+    text: str
+
+
+def revision_diff(
     uow: UnitOfWork, *, incident_id: str, rev_a: int | None = None, rev_b: int | None = None
-) -> str:
+) -> RevisionDiff:
     """Unified diff of the Markdown of two revisions (default: the previous and the latest)."""
     revisions = uow.postmortems.history(incident_id)
     latest = revisions[-1].version
@@ -245,7 +255,7 @@ def diff(
     a = rev_a if rev_a is not None else max(1, b - 1)
     old = uow.postmortems.revision(incident_id, a)
     new = uow.postmortems.revision(incident_id, b)
-    return "".join(
+    text = "".join(
         difflib.unified_diff(
             old.markdown.splitlines(keepends=True),
             new.markdown.splitlines(keepends=True),
@@ -253,6 +263,14 @@ def diff(
             tofile=f"{incident_id}@{b}",
         )
     )
+    return RevisionDiff(incident_id=incident_id, from_version=a, to_version=b, text=text)
+
+
+def diff(
+    uow: UnitOfWork, *, incident_id: str, rev_a: int | None = None, rev_b: int | None = None
+) -> str:
+    """Unified diff of the Markdown of two revisions (default: the previous and the latest)."""
+    return revision_diff(uow, incident_id=incident_id, rev_a=rev_a, rev_b=rev_b).text
 
 
 def revision_markdown(uow: UnitOfWork, *, incident_id: str, version: int) -> str:
@@ -273,6 +291,11 @@ def stored_document(uow: UnitOfWork, *, incident_id: str) -> tuple[StoredPostmor
 def metrics_of(doc: Postmortem) -> dict[MetricName, Metric]:
     """The five incident metrics of a document, its event log included."""
     return derive.metrics_of(doc)
+
+
+def stored_metrics(uow: UnitOfWork, *, incident_id: str) -> dict[MetricName, Metric]:
+    """The five incident metrics of a stored post-mortem, from its event log where it can."""
+    return derive.metrics_of(uow.postmortems.get(incident_id).doc)
 
 
 # --- import --------------------------------------------------------------------------------
@@ -345,6 +368,26 @@ def import_files(
         if on_file is not None:
             on_file(outcome)
     return report
+
+
+def import_text(
+    uow: UnitOfWork,
+    *,
+    text: str,
+    source: str,
+    update: bool = False,
+    today: dt.date,
+    timezone: str | None = None,
+    by: str | None = None,
+) -> ImportOutcome:
+    """Import one Markdown document given as text (an upload, a request body) like one file
+    of ``import_files``: all or nothing; an error is raised, not collected."""
+    file = updates.read_document(text, source=source, timezone=timezone)
+    path = Path(source)
+    action, version, incident_id = _store_imported(
+        uow, file, update=update, force=False, today=today, timezone=timezone, path=path, by=by
+    )
+    return ImportOutcome(path=path, incident_id=incident_id, action=action, version=version)
 
 
 class _LostRace(DuplicatePostmortem):

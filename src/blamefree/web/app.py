@@ -16,6 +16,7 @@ from blamefree.config import Settings
 from blamefree.store import make_engine
 from blamefree.web import errors
 from blamefree.web.api import api_router
+from blamefree.web.api import openapi as api_openapi
 from blamefree.web.hooks import router as hooks_router
 from blamefree.web.pages import pages_router
 from blamefree.web.security import SecurityMiddleware
@@ -80,4 +81,5 @@ def create_app(
     app.include_router(api_router)
     app.include_router(hooks_router)
     app.include_router(pages_router)
+    api_openapi.install(app)
     return app
