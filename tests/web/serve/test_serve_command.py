@@ -1,0 +1,102 @@
+"""``blamefree serve`` as a person runs it: a child process on a free port, stopped by Ctrl+C."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from web.serve.server import free_port, serving
+
+
+def _scratch_folders(tmp: Path) -> list[Path]:
+    return sorted(tmp.glob("blamefree-demo-*"))
+
+
+def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {"TMPDIR": str(tmp_path), "HOME": str(tmp_path)}  # the scratch store lands here
+    with serving(["serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path) as served:
+        assert served.url == f"http://127.0.0.1:{port}/"
+        assert len(_scratch_folders(tmp_path)) == 1
+        page = httpx.get(served.url, timeout=30)
+        assert page.status_code == 200
+        assert (
+            "Storefront 429s and 503s after a rate-limit config reached every region" in page.text
+        )
+        assert "Demo store" in page.text
+        health = httpx.get(served.url + "healthz", timeout=30).json()
+        assert (health["status"], health["store"], health["backend"]) == ("ok", "ok", "sqlite")
+        api = httpx.get(served.url + "api/v1/postmortems/INC-2026-0174", timeout=30)
+        assert (api.json()["severity"], api.json()["version"]) == ("P0", 13)
+    assert served.process.returncode == 0, served.output()
+    assert _scratch_folders(tmp_path) == []
+    errors = "".join(served.stderr)
+    assert "demo: 14 fictional post-mortems with 274 timeline events" in errors
+    assert "Stopped. The demo store is removed." in errors
+    assert "Traceback" not in served.output()
+
+
+def test_a_port_in_use_is_a_usage_error_before_anything_is_loaded(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "blamefree", "serve", "--demo", "--port", str(port)],
+            env={"TMPDIR": str(tmp_path), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"port {port} on 127.0.0.1 is in use by another program" in done.stderr
+    assert f"--port {port + 1}" in done.stderr
+    assert "demo:" not in done.stderr  # refused before the demo was loaded
+    assert _scratch_folders(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [("example.com", "is not an IP address or localhost")],
+)
+def test_a_host_that_is_no_address_is_refused(tmp_path: Path, host: str, message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "blamefree", "serve", "--host", host],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+
+
+def test_serve_help_says_what_it_serves_and_how_to_run_it_safely(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "blamefree", "serve", "--help"],
+        cwd=tmp_path,
+        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    for words in (
+        "blamefree serve --demo",
+        "/healthz",
+        "--workers",
+        "--forwarded-allow-ips",
+        "Accounts are not switched on yet",
+        "BLAMEFREE_SECRET_KEY",
+    ):
+        assert words in done.stdout, words
