@@ -38,7 +38,7 @@ Start the web app and JSON API, and print its address.
 Pages at /, the JSON API under /api/v1 (its docs at /api/docs), webhooks under /hooks/, and
 /healthz for load balancers. Ctrl+C stops it.
 
-[bold]Examples[/bold]
+Examples:
 
   blamefree serve --demo                  fictional demo data, thrown away on exit
   blamefree serve                         the configured store (--db / BLAMEFREE_DATABASE_URL)
