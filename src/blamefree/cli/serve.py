@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from blamefree.cli.app import app
 from blamefree.cli.console import line
 from blamefree.cli.context import AppContext, app_context, prepare_schema
-from blamefree.errors import UsageError
+from blamefree.errors import ConfigError, UsageError
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -101,14 +101,12 @@ def serve(
     address = _check_host(host)
     _check_port_free(address, host, port)
     if workers > 1 and app_ctx.settings.secret_key is None and not demo:
-        app_ctx.err.print(
-            line(
-                ("note:", "yellow"),
-                " BLAMEFREE_SECRET_KEY is not set: this run makes a random one for its "
-                f"{workers} workers, so forms and names set in a browser stop working at the "
-                "next restart (docs/deploy.md)",
-            ),
-            soft_wrap=True,
+        raise ConfigError(
+            f"--workers {workers} needs BLAMEFREE_SECRET_KEY: every worker must check the "
+            "cookies the others signed (CSRF tokens, the name a browser writes as), and they "
+            "must stay valid across restarts; set it to a random value of at least 32 "
+            "characters (openssl rand -hex 32) in the environment of every worker "
+            "(docs/deploy.md)"
         )
     scratch: Path | None = None
     try:

@@ -100,3 +100,19 @@ def test_serve_help_says_what_it_serves_and_how_to_run_it_safely(tmp_path: Path)
         "BLAMEFREE_SECRET_KEY",
     ):
         assert words in done.stdout, words
+
+
+def test_several_workers_without_a_secret_key_are_refused(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "blamefree", "serve", "--workers", "2", "--port", str(free_port())],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 6, done.stderr  # ConfigError
+    assert "--workers 2 needs BLAMEFREE_SECRET_KEY" in done.stderr
+    assert "openssl rand -hex 32" in done.stderr
