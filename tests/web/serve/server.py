@@ -41,16 +41,16 @@ class Served:
     def output(self) -> str:
         return "".join(self.stdout) + "".join(self.stderr)
 
-    def stop(self) -> int:
-        """Ctrl+C, as a person at the terminal would; the exit code."""
+    def stop(self, how: signal.Signals = signal.SIGINT) -> int:
+        """Ctrl+C (as a person at the terminal would) or another signal; the exit code."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(how)
         try:
             return self.process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-            raise AssertionError(f"serve did not stop on SIGINT:\n{self.output()}") from None
+            raise AssertionError(f"serve did not stop on {how.name}:\n{self.output()}") from None
 
 
 def _drain(stream: object, into: list[str]) -> None:

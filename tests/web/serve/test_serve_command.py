@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -116,3 +117,17 @@ def test_several_workers_without_a_secret_key_are_refused(tmp_path: Path) -> Non
     assert done.returncode == 6, done.stderr  # ConfigError
     assert "--workers 2 needs BLAMEFREE_SECRET_KEY" in done.stderr
     assert "openssl rand -hex 32" in done.stderr
+
+
+def test_serve_on_a_store_of_ones_own_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    env = {"BLAMEFREE_DATABASE_URL": f"sqlite:///{store / 'pm.sqlite3'}", "HOME": str(tmp_path)}
+    port = free_port()
+    with serving(["serve", "--port", str(port)], env=env, cwd=tmp_path) as served:
+        assert httpx.get(served.url, timeout=30).text.count("No post-mortems yet.") == 1
+        assert served.stop(signal.SIGTERM) == 0, served.output()
+    errors = "".join(served.stderr)
+    assert errors.strip().endswith("Stopped.")
+    assert "Traceback" not in errors
+    assert (store / "pm.sqlite3").is_file()  # a store of one's own stays
