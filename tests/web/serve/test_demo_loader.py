@@ -8,9 +8,9 @@ issue 10 asks of the demo are checked on the demo's day and on the served demo's
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from blamefree.web.demo import (
     DEMO_BY,
     DemoLoaded,
     demo_clock,
+    demo_dir,
     demo_shift,
     demo_today,
     load_demo,
@@ -203,7 +204,7 @@ def test_the_served_demo_clock_keeps_the_demo_day_whenever_it_starts(
     assert (facts["overdue"], facts["reviews_overdue"], facts["upcoming"]) == (13, 3, 6)
 
 
-def test_the_demo_loads_from_the_package_data() -> None:
-    assert Path(str(DEMO_DIR)) == DEMO_DIR
-    assert (DEMO_DIR / "manifest.json").is_file()
-    assert dt.date(2026, 11, 20) == TODAY
+def test_both_loaders_read_the_same_package_data() -> None:
+    assert demo_dir() == DEMO_DIR
+    assert read_manifest() == json.loads((DEMO_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert demo_today() == dt.date(2026, 11, 20)
