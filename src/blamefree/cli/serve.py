@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,6 +26,9 @@ from blamefree.cli.app import app
 from blamefree.cli.console import line
 from blamefree.cli.context import AppContext, app_context, prepare_schema
 from blamefree.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from blamefree.web.demo import DemoLoaded
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -83,7 +86,8 @@ def serve(
         typer.Option(
             "--demo",
             help="Serve a fresh, throw-away SQLite store filled with the fictional demo "
-            "post-mortems, on the demo's calendar (your configured store is not touched).",
+            "post-mortems, on the demo's calendar (your configured store is not touched; the "
+            "loaded demo is kept in the user cache folder for the next start).",
         ),
     ] = False,
     forwarded_allow_ips: Annotated[
@@ -111,10 +115,12 @@ def serve(
     scratch: Path | None = None
     try:
         with _stopped_by_sigterm():
+            demo_store: Path | None = None
             if demo:
                 scratch = Path(tempfile.mkdtemp(prefix="blamefree-demo-"))
-                _use_store(app_ctx, f"sqlite:///{scratch / 'demo.sqlite3'}")
-            _prepare(app_ctx, demo=demo)
+                demo_store = scratch / "demo.sqlite3"
+                _use_store(app_ctx, f"sqlite:///{demo_store}")
+            _prepare(app_ctx, demo_store=demo_store)
             _warn_if_exposed(app_ctx, host)
             _announce(app_ctx, host, port)
             _run(app_ctx, host=host, port=port, workers=workers, proxies=forwarded_allow_ips)
@@ -130,24 +136,32 @@ def _use_store(app_ctx: AppContext, url: str) -> None:
     app_ctx.settings = app_ctx.settings.model_copy(update={"database_url": url})
 
 
-def _prepare(app_ctx: AppContext, *, demo: bool) -> None:
+def _prepare(app_ctx: AppContext, *, demo_store: Path | None) -> None:
     """Schema (and demo data) once, before any worker starts; one signing key for all."""
     from blamefree.store import make_engine
+    from blamefree.web import demo_cache
     from blamefree.web.asgi import DEMO_SHIFT_VARIABLE, PREPARED_VARIABLE
+    from blamefree.web.demo import demo_shift, demo_today, expected_load
 
+    started = time.monotonic()
+    cache_dir = demo_cache.default_cache_dir()
+    restored = demo_store is not None and demo_cache.restore(demo_store, cache_dir=cache_dir)
     engine = make_engine(app_ctx.settings.database_url)
+    loaded = None
     try:
         prepare_schema(engine)
-        if demo:
-            _load_demo(app_ctx, engine)
+        if demo_store is not None and not restored:
+            loaded = _load_demo(app_ctx, engine, started)
     finally:
         engine.dispose()
-    os.environ[PREPARED_VARIABLE] = "1"
-    if demo:
-        from blamefree.web.demo import demo_shift, demo_today
-
+    if demo_store is not None:
+        if restored:
+            _say_loaded(app_ctx, expected_load(), f"copied from {cache_dir}", started)
+        elif loaded == expected_load():  # kept only when it is what the manifest says
+            demo_cache.keep(demo_store, cache_dir=cache_dir)
         shift = demo_shift(demo_today(), now=dt.datetime.now(dt.UTC))
         os.environ[DEMO_SHIFT_VARIABLE] = str(shift.days)
+    os.environ[PREPARED_VARIABLE] = "1"
     _export_settings(app_ctx)
 
 
@@ -166,10 +180,9 @@ def _export_settings(app_ctx: AppContext) -> None:
         os.environ["BLAMEFREE_SECRET_KEY"] = secrets.token_hex(32)
 
 
-def _load_demo(app_ctx: AppContext, engine: Engine) -> None:
-    from blamefree.web.demo import demo_today, load_demo
+def _load_demo(app_ctx: AppContext, engine: Engine, started: float) -> DemoLoaded:
+    from blamefree.web.demo import load_demo
 
-    started = time.monotonic()
     progress = Progress(
         TextColumn("Loading the demo post-mortems"),
         BarColumn(),
@@ -191,13 +204,19 @@ def _load_demo(app_ctx: AppContext, engine: Engine) -> None:
         loaded = load_demo(engine, progress=step)
     finally:
         progress.stop()
-    seconds = time.monotonic() - started
+    _say_loaded(app_ctx, loaded, "loaded", started)
+    return loaded
+
+
+def _say_loaded(app_ctx: AppContext, loaded: DemoLoaded, how: str, started: float) -> None:
+    from blamefree.web.demo import demo_today
+
     app_ctx.err.print(
         line(
             ("demo:", "green"),
             f" {loaded.postmortems} fictional post-mortems with {loaded.events} timeline events, "
-            f"{loaded.reviews} reviews held, loaded in {seconds:.1f} s; the demo's calendar "
-            f"reads {demo_today():%A %Y-%m-%d} (the day its data was written for)",
+            f"{loaded.reviews} reviews held, {how} in {time.monotonic() - started:.1f} s; the "
+            f"demo's calendar reads {demo_today():%A %Y-%m-%d} (the day its data was written for)",
         ),
         soft_wrap=True,
     )

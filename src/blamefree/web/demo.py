@@ -75,6 +75,19 @@ class DemoLoaded:
     people: int
 
 
+def expected_load(manifest: dict[str, Any] | None = None) -> DemoLoaded:
+    """What loading the manifest stores, by the manifest's own counts."""
+    data = manifest or read_manifest()
+    return DemoLoaded(
+        postmortems=len(data["postmortems"]),
+        events=sum(source["events"] for pm in data["postmortems"] for source in pm["sources"]),
+        action_changes=len(data["action_changes"]),
+        prevention_changes=len(data["prevention_changes"]),
+        reviews=len(data["reviews"]),
+        people=len(data["people"]),
+    )
+
+
 @dataclass(frozen=True)
 class _Step:
     at: dt.datetime

@@ -22,7 +22,11 @@ def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
     port = free_port()
-    env = {"TMPDIR": str(tmp_path), "HOME": str(tmp_path)}  # the scratch store lands here
+    env = {  # the scratch store and the cached demo land here
+        "TMPDIR": str(tmp_path),
+        "HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
     with serving(["serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path) as served:
         assert served.url == f"http://127.0.0.1:{port}/"
         assert len(_scratch_folders(tmp_path)) == 1
@@ -42,6 +46,18 @@ def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
     assert "demo: 14 fictional post-mortems with 274 timeline events" in errors
     assert "Stopped. The demo store is removed." in errors
     assert "Traceback" not in served.output()
+    assert len(list((tmp_path / "cache" / "blamefree").glob("demo-*.sqlite3"))) == 1
+    # The next start copies the loaded demo instead of loading it again.
+    with serving(["serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path) as again:
+        page = httpx.get(again.url, timeout=30)
+        assert (
+            "Storefront 429s and 503s after a rate-limit config reached every region" in page.text
+        )
+    assert again.process.returncode == 0, again.output()
+    assert f"274 timeline events, 27 reviews held, copied from {tmp_path / 'cache'}" in "".join(
+        again.stderr
+    )
+    assert _scratch_folders(tmp_path) == []
 
 
 def test_a_port_in_use_is_a_usage_error_before_anything_is_loaded(tmp_path: Path) -> None:
