@@ -215,11 +215,15 @@ def _say_loaded(app_ctx: AppContext, loaded: DemoLoaded, how: str, started: floa
         line(
             ("demo:", "green"),
             f" {loaded.postmortems} fictional post-mortems with {loaded.events} timeline events, "
-            f"{loaded.reviews} reviews held, {how} in {time.monotonic() - started:.1f} s; the "
+            f"{loaded.reviews} reviews held, {how} in {_seconds(time.monotonic() - started)}; the "
             f"demo's calendar reads {demo_today():%A %Y-%m-%d} (the day its data was written for)",
         ),
         soft_wrap=True,
     )
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
 
 
 def _announce(app_ctx: AppContext, host: str, port: int) -> None:
