@@ -6,7 +6,6 @@ from fastapi import APIRouter
 
 from blamefree.web.pages import api_docs, board, follow_up, health, home, identity, inbox
 
-
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(identity.router)
 pages_router.include_router(home.router)
