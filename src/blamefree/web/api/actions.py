@@ -69,8 +69,8 @@ def list_actions(
     summary="One action item with every recorded change",
 )
 def get_action(action_id: str, uow: UoW, today: Today) -> ActionItemDetailRead:
-    view = actions.get_action(uow, action_id=action_id, today=today)
-    return action_detail_read(view, actions.action_history(uow, action_id=view.uid))
+    detail = actions.show_action(uow, action_id=action_id, today=today)
+    return action_detail_read(detail.action, detail.history)
 
 
 @router.patch(
