@@ -242,7 +242,7 @@ SECTIONS: tuple[Section, ...] = (
         "What Went Well",
         (
             Group(
-                "What went well",
+                "Points and lessons",
                 (
                     RowList("what_went_well.items", "What went well", "point", "text"),
                     Scalar("what_went_well.lessons", "Lessons from what went well", "prose"),
@@ -255,7 +255,7 @@ SECTIONS: tuple[Section, ...] = (
         "What Went Wrong",
         (
             Group(
-                "What went wrong",
+                "Points and lessons",
                 (
                     RowList("what_went_wrong.items", "What went wrong", "point", "text"),
                     Scalar("what_went_wrong.lessons", "Lessons from what went wrong", "prose"),
@@ -325,7 +325,7 @@ SECTIONS: tuple[Section, ...] = (
         "Appendix",
         (
             Group(
-                "Appendix",
+                "Logs, incidents and references",
                 (
                     RowList("appendix.logs_and_evidence", "Logs and evidence", "entry", "text"),
                     RowList("appendix.related_incidents", "Related incidents", "incident", "text"),
@@ -339,7 +339,7 @@ SECTIONS: tuple[Section, ...] = (
         "Sign-Off",
         (
             Group(
-                "Sign-off",
+                "Names and date",
                 (
                     Scalar("sign_off.prepared_by", "Prepared by", "line"),
                     Scalar("sign_off.reviewed_by", "Reviewed by", "line"),
@@ -370,7 +370,7 @@ class FormView:
     problems: list[ValidationFailed] = field(default_factory=list)
 
     def problem(self, path: str) -> str:
-        return next((p.message for p in self.problems if p.field == path), "")
+        return next((p.reason for p in self.problems if p.field == path), "")
 
 
 def form_view(doc: Postmortem) -> FormView:
@@ -406,7 +406,7 @@ class FormProblems(ValidationFailed):
     """Inputs of the edit form that do not hold what their field takes (each one named)."""
 
     def __init__(self, problems: list[ValidationFailed]) -> None:
-        super().__init__("; ".join(p.message for p in problems), field=problems[0].field)
+        super().__init__("; ".join(p.reason for p in problems), field=problems[0].field)
         self.problems = problems
 
 

@@ -35,6 +35,11 @@ class RowList:
     kind: RowKind
 
     @property
+    def article(self) -> str:
+        """``a factor``, ``an incident``."""
+        return ("an " if self.noun[0] in "aeiou" else "a ") + self.noun
+
+    @property
     def id(self) -> str:
         return "l-" + self.path.replace(".", "-").replace("_", "-")
 

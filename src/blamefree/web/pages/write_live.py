@@ -51,7 +51,7 @@ def lint_preview(
         )
         findings = [finding_read(hit, incident_id) for hit in found]
     except FormProblems as refused:
-        problems = [ProblemRead(message=p.message, field=p.field) for p in refused.problems]
+        problems = [ProblemRead(message=p.reason, field=p.field) for p in refused.problems]
     except TemplateParseError as error:
         problems = [ProblemRead(message=error.reason, field=error.field, line=error.line)]
     body = LintPreviewRead(findings=findings, problems=problems)

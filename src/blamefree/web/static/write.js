@@ -76,7 +76,6 @@
     var add = box.querySelector("[data-add]");
     if (!list || !add || !blankRow(list)) { return; }
     add.hidden = false;
-    list.querySelectorAll("[data-row]").forEach(function (row) { wireDrop(row, add); });
     add.addEventListener("click", function () {
       var source = blankRow(list);
       if (!source) { return; }
