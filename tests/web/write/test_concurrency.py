@@ -51,7 +51,7 @@ def test_the_same_field_changed_on_both_sides_shows_base_theirs_and_yours(
     base, conflict = _conflict(client, berlin)
     page = conflict.pop("_page")
     assert "Nothing was saved yet." in page
-    assert f"<code>{WHAT}</code>" in page
+    assert f'Executive Summary › What happened <code class="path">{WHAT}</code>' in page
     assert f'<span class="base-value">{base}</span>' in page
     assert '<pre class="value">The settlement batch locked the payouts table.</pre>' in page
     assert (

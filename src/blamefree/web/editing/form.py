@@ -352,6 +352,21 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
+def field_label(path: str) -> str:
+    """A document path as people read it: ``Executive Summary › What happened``."""
+    for section in SECTIONS:
+        for group in section.groups:
+            for part in group.parts:
+                if part.path == path:
+                    alone = len(section.groups) == 1 or group.legend == part.label
+                    legend = "" if alone else group.legend
+                    return " › ".join(p for p in (section.title, legend, part.label) if p)
+    head, _, rest = path.partition(".")
+    title = next((s.title for s in SECTIONS if s.key == head), head.replace("_", " "))
+    words = rest.replace("_", " ").replace(".", " › ")
+    return f"{title} › {words}" if words else title
+
+
 def scalars() -> list[Scalar]:
     return [p for s in SECTIONS for g in s.groups for p in g.parts if isinstance(p, Scalar)]
 

@@ -51,8 +51,8 @@ def _order(hit: Finding) -> tuple[int, int, int]:
     return (0 if hit.rule.startswith("BF1") else 1, -hit.severity.rank, hit.line)
 
 
-def lint_entries(findings: list[Finding]) -> list[LintEntry]:
-    """The panel's entries, most important first."""
+def lint_entries(findings: list[Finding], *, page: str = "") -> list[LintEntry]:
+    """The panel's entries, most important first; links go to ``page`` (this page: "")."""
     by_rule: dict[str, list[Finding]] = {}
     for hit in findings:
         by_rule.setdefault(hit.rule, []).append(hit)
@@ -66,10 +66,15 @@ def lint_entries(findings: list[Finding]) -> list[LintEntry]:
                 severity=first.severity.value,
                 message=first.message,
                 suggestion=first.suggestion,
-                href=place_of(first.field) if len(group) == 1 else "",
+                href=_link(page, first.field) if len(group) == 1 else "",
                 place=first.field or "" if len(group) == 1 else "",
                 lines=[hit.line for hit in group],
             )
             entries.append((_order(first), entry))
     entries.sort(key=lambda pair: pair[0])
     return [entry for _, entry in entries]
+
+
+def _link(page: str, path: str | None) -> str:
+    place = place_of(path)
+    return page + place if place else ""

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from blamefree.domain.merge import FieldConflict
 from blamefree.errors import ValidationFailed
 from blamefree.services.writing import Conflicted
+from blamefree.web.editing.form import field_label
 from blamefree.web.templating import render
 
 MAX_FIELD = 1_000_000
@@ -53,6 +54,7 @@ class ConflictRow:
 
     number: int
     path: str
+    label: str
     kind: str
     base: str
     theirs: str
@@ -78,6 +80,7 @@ def conflict_rows(
         ConflictRow(
             number=number,
             path=c.path,
+            label=field_label(c.path),
             kind=c.kind,
             base=shown_value(c.base, False),
             theirs=shown_value(c.stored, c.kind == "removed_in_stored"),
