@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from blamefree.domain.enums import Severity
 from support.web import WebClient
-from web.write.pages import DATA, stored
+from web.write.pages import DATA, edit_form, stored
 
 PAGERDUTY = DATA / "importers" / "pagerduty"
 SLACK = DATA / "importers" / "slack_export"
@@ -128,3 +128,24 @@ def test_a_form_without_its_token_is_refused(client: WebClient, engine: Engine) 
     response = client.post("/new", data={"title": "No token"})
     assert response.status_code == 403
     assert "security token" in response.text
+
+
+def test_saving_the_form_keeps_the_imported_timeline(client: WebClient, engine: Engine) -> None:
+    files = [
+        ("files", (path.name, path.read_bytes(), "application/json"))
+        for path in sorted(PAGERDUTY.glob("*.json"))
+    ]
+    client.post(
+        "/new",
+        data={"csrf_token": client.csrf(), "title": "Checkout errors", "source": "pagerduty"},
+        files=files,
+    )
+    before = stored(engine, "INC-20261120").doc.timeline.events
+    form = edit_form(client, "INC-20261120")
+    form["executive_summary.what_happened"] = "Checkout returned errors."
+    saved = client.post("/postmortems/INC-20261120/edit", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    after = stored(engine, "INC-20261120")
+    assert after.version == 3  # created, events imported, edited
+    assert after.doc.timeline.events == before
+    assert after.doc.executive_summary.what_happened == "Checkout returned errors."
