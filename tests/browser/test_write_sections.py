@@ -169,6 +169,16 @@ def test_markdown_with_a_mistake_is_shown_at_its_line(page: Any, browser_engine:
     screenshot(page, "write-markdown-error")
     assert _stored(browser_engine, "INC-20261120").version == 1
 
+    fixed = text.replace("**Duration:** [Duration]", "**Duration:** 2h 5m", 1)
+    page.get_by_label("The whole post-mortem", exact=False).fill(fixed)
+    page.get_by_role("button", name="Save the Markdown").click()
+    page.wait_for_url("**/edit/markdown?saved=2")
+    with UnitOfWork(browser_engine) as uow:
+        saved = postmortems.export_markdown(uow, incident_id="INC-20261120")
+    assert saved == fixed  # the browser sends CRLF; the text keeps its own line endings
+    assert "\r" not in saved
+    assert _stored(browser_engine, "INC-20261120").doc.duration == 7500
+
 
 def test_delete_asks_for_the_id(page: Any, browser_engine: Engine) -> None:
     page.goto("/new")

@@ -158,3 +158,27 @@ def test_the_version_names_who_saved_it(engine: Engine) -> None:
     incident_id = _start(engine)
     info = in_uow(engine, writing.version_info, incident_id=incident_id)
     assert (info.version, info.by) == (1, "Kim")
+
+
+@pytest.mark.parametrize(
+    ("base", "typed", "kept"),
+    [
+        ("a\nb\n", "a\r\nb\r\n", "a\nb\n"),
+        ("\ufeffa\r\nb\r\n", "a\r\nB\r\nc\r\n", "\ufeffa\r\nB\r\nc\r\n"),
+        ("a\r\nb\nc", "a\r\nb\r\nc\r\nd", "a\r\nb\nc\r\nd"),
+        ("a\nb", "a\r\nb", "a\nb"),
+    ],
+)
+def test_typed_text_keeps_the_line_endings_a_browser_changed(
+    base: str, typed: str, kept: str
+) -> None:
+    assert writing.typed_text(typed, base) == kept
+
+
+def test_a_markdown_save_from_a_browser_keeps_the_texts_own_line_endings(engine: Engine) -> None:
+    incident_id = _start(engine)
+    text = in_uow(engine, postmortems.export_markdown, incident_id=incident_id)
+    typed = text.replace("**Duration:** [Duration]", "**Duration:** 40m").replace("\n", "\r\n")
+    in_uow(engine, writing.save_markdown, incident_id=incident_id, base_version=1, text=typed)
+    after = in_uow(engine, postmortems.export_markdown, incident_id=incident_id)
+    assert after == text.replace("**Duration:** [Duration]", "**Duration:** 40m")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from blamefree.domain.enums import Severity
 from blamefree.domain.merge import FieldConflict, Side
@@ -25,6 +26,7 @@ from blamefree.lint.finding import Finding
 from blamefree.markdown.base_marker import without_marker
 from blamefree.markdown.parse import parse
 from blamefree.markdown.patch import patch
+from blamefree.markdown.source import BOM, join_source, split_source
 from blamefree.services import postmortems, timeline_import, updates
 from blamefree.services.saving import current_text
 from blamefree.store import StoredPostmortem, UnitOfWork
@@ -202,6 +204,20 @@ def save_edit(
     return updates.retrying(uow, work)
 
 
+def typed_text(typed: str, base: str) -> str:
+    """What was typed in a browser's text box, with the line endings and byte-order mark of
+    the text it was loaded with: browsers send every line ending as CRLF, so a line the author
+    did not touch keeps its own ending and a new line gets the text's usual one."""
+    source = split_source(base)
+    typed_lines = split_source(typed.lstrip(BOM)).lines
+    pairs: list[tuple[str, str | None]] = []
+    matcher = SequenceMatcher(None, source.lines, typed_lines, autojunk=False)
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
+        for offset, line in enumerate(typed_lines[j1:j2]):
+            pairs.append((line, source.endings[i1 + offset] if tag == "equal" else None))
+    return join_source(source, pairs)
+
+
 def save_markdown(
     uow: UnitOfWork,
     *,
@@ -210,12 +226,19 @@ def save_markdown(
     text: str,
     by: str | None = None,
 ) -> SaveResult:
-    """Save the whole document as Markdown typed on ``base_version``; a text that does not read
-    raises ``TemplateParseError`` naming its line, and nothing is stored."""
+    """Save the whole document as Markdown typed on ``base_version`` (line endings as
+    ``typed_text`` keeps them); a text that does not read raises ``TemplateParseError`` naming
+    its line, and nothing is stored."""
 
     def work(uow: UnitOfWork) -> SaveResult:
+        base = _at_version(uow, incident_id, base_version)[1]
         return _save_text(
-            uow, incident_id, base_version, text, by=by, message="edited as Markdown in the browser"
+            uow,
+            incident_id,
+            base_version,
+            typed_text(text, base),
+            by=by,
+            message="edited as Markdown in the browser",
         )
 
     return updates.retrying(uow, work)
@@ -316,5 +339,6 @@ __all__ = [
     "save_edit",
     "save_markdown",
     "start",
+    "typed_text",
     "version_info",
 ]
