@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
 from blamefree.domain.enums import ActionStatus, Priority, Severity
+from blamefree.markdown.parse import parse
+from blamefree.services import postmortems
+from blamefree.store.unit_of_work import UnitOfWork
 from blamefree.web.editing.fields import value_at
+from support.page_forms import form_fields
 from support.web import WebClient
-from web.write.pages import edit_form, exported, stored
+from web.write.pages import DATA, edit_form, exported, stored
 
 
 def save(client: WebClient, incident_id: str, form: dict[str, str], **kwargs: Any) -> Any:
@@ -288,3 +293,28 @@ def test_the_edit_page_of_an_unknown_post_mortem_is_not_found(client: WebClient)
     response = client.get("/postmortems/NOPE-1/edit")
     assert response.status_code == 404
     assert "NOPE-1" in response.text
+
+
+REAL_WORLD = sorted((DATA / "postmortems").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", REAL_WORLD, ids=[p.stem for p in REAL_WORLD])
+def test_untouched_saves_of_real_world_documents_store_nothing(
+    client: WebClient, engine: Engine, path: Path
+) -> None:
+    text = path.read_bytes().decode("utf-8")
+    doc = parse(text, source=str(path))
+    assert doc.incident_id is not None
+    with UnitOfWork(engine) as uow:
+        postmortems.create_postmortem(uow, postmortem_in=doc, text=text)
+    incident_id = doc.incident_id
+    before = exported(engine, incident_id)
+    response = save(client, incident_id, edit_form(client, incident_id), follow_redirects=False)
+    assert response.headers["location"].endswith("?saved=unchanged")
+    markdown_url = f"/postmortems/{incident_id}/edit/markdown"
+    typed = form_fields(client.get(markdown_url).text, markdown_url)
+    typed["markdown"] = typed["markdown"].replace("\r\n", "\n").replace("\n", "\r\n")  # a browser
+    response = client.post(markdown_url, data=typed, follow_redirects=False)
+    assert response.headers["location"].endswith("?saved=unchanged")
+    assert exported(engine, incident_id) == before
+    assert stored(engine, incident_id).version == 1
