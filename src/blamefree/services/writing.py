@@ -26,6 +26,7 @@ from blamefree.lint.finding import Finding
 from blamefree.markdown.base_marker import without_marker
 from blamefree.markdown.parse import parse
 from blamefree.markdown.patch import patch
+from blamefree.markdown.prompts import drop_filled_prompts
 from blamefree.markdown.source import BOM, join_source, split_source
 from blamefree.services import postmortems, timeline_import, updates
 from blamefree.services.saving import current_text
@@ -141,7 +142,8 @@ def _at_version(uow: UnitOfWork, incident_id: str, version: int) -> tuple[Postmo
 def edited_text(uow: UnitOfWork, *, incident_id: str, base_version: int, edit: Edit) -> str:
     """The author's text of ``base_version`` with a page's change patched in."""
     doc, text = _at_version(uow, incident_id, base_version)
-    return patch(text, doc, edit(doc), timezone=doc.timezone)
+    patched = patch(text, doc, edit(doc), timezone=doc.timezone)
+    return drop_filled_prompts(patched, text, timezone=doc.timezone)
 
 
 def lint_preview(
