@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from blamefree.domain.enums import ActionStatus, Priority, Severity
+from blamefree.domain.enums import ActionStatus, Horizon, Priority, Severity
 from blamefree.markdown.parse import parse
-from blamefree.services import postmortems
+from blamefree.services import actions, postmortems
 from blamefree.store.unit_of_work import UnitOfWork
 from blamefree.web.editing.fields import value_at
 from support.page_forms import form_fields
-from support.web import WebClient
+from support.web import FIXED_NOW, WebClient
 from web.write.pages import DATA, edit_form, exported, stored
 
 
@@ -318,3 +318,29 @@ def test_untouched_saves_of_real_world_documents_store_nothing(
     assert response.headers["location"].endswith("?saved=unchanged")
     assert exported(engine, incident_id) == before
     assert stored(engine, incident_id).version == 1
+
+
+def test_an_items_id_and_status_are_shown_and_kept(
+    client: WebClient, engine: Engine, new_draft: Callable[..., str]
+) -> None:
+    incident_id = new_draft()
+    with UnitOfWork(engine) as uow:
+        added = actions.add_action(
+            uow,
+            incident_id=incident_id,
+            text="Alert on pool saturation",
+            horizon=Horizon.IMMEDIATE,
+            now=dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC),
+            status=ActionStatus.IN_PROGRESS,
+        )
+    uid = added.action.uid
+    page = client.get(f"/postmortems/{incident_id}/edit").text
+    assert '<span class="vh"> of Immediate</span> <span class="row-meta">in progress</span>' in page
+    form = edit_form(client, incident_id)
+    form["action_items.immediate-0-owner"] = "Sam Ortiz"
+    save(client, incident_id, form)
+    item = stored(engine, incident_id).doc.action_items.immediate[0]
+    assert (item.status, item.owner) == (ActionStatus.IN_PROGRESS, "Sam Ortiz")
+    with UnitOfWork(engine) as uow:  # the same item, with its id and history
+        record = actions.get_action(uow, action_id=uid, today=FIXED_NOW.date()).record
+    assert (record.owner, record.status) == ("Sam Ortiz", ActionStatus.IN_PROGRESS)

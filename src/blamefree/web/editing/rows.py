@@ -84,10 +84,24 @@ def shown_row(item: Any, spec: RowList) -> dict[str, str]:
     return values
 
 
+STATUS_WORDS = {
+    ActionStatus.PROPOSED: "proposed",
+    ActionStatus.IN_PROGRESS: "in progress",
+    ActionStatus.WONT_DO: "won't do",
+}
+
+
 def _hints(item: Any) -> dict[str, str]:
+    hints: dict[str, str] = {}
     if isinstance(item, ActionItem) and item.due_date is None and item.due_date_text:
-        return {"due": f"Written as “{item.due_date_text}”; leave empty to keep it."}
-    return {}
+        hints["due"] = f"Written as “{item.due_date_text}”; leave empty to keep it."
+    if isinstance(item, ActionItem | CheckItem):
+        shown = [getattr(item, "id", None) or "", STATUS_WORDS.get(item.status, "")]
+        tracker = getattr(item, "tracker", None)
+        if tracker is not None:
+            shown.append(tracker.key)
+        hints["meta"] = " · ".join(part for part in shown if part)
+    return hints
 
 
 def submitted_rows(form: Mapping[str, str], spec: RowList) -> list[Row]:
