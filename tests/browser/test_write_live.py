@@ -80,8 +80,10 @@ def test_an_edit_conflict_between_two_browsers_is_settled_field_by_field(
 
     notice = page.locator("[data-changed-notice]")
     notice.wait_for(state="visible")  # the page polls the version every 10 s
-    assert "Version 2 was saved" in notice.inner_text()
+    assert "Version 2 was saved at 10:00 Europe/Berlin by Sam Ortiz." in notice.inner_text()
     assert "by Sam Ortiz" in notice.inner_text()
+    assert serious_violations(page) == []
+    screenshot(page, "write-edit-changed")
 
     page.get_by_role("group", name="Summary").get_by_label(WHAT).fill(
         "Checkout failed for 85 minutes after a pool change."

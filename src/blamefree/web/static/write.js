@@ -239,7 +239,14 @@
       }).then(function (info) {
         if (info.version > loaded) {
           var when = new Date(info.updated_at);
-          var text = "Version " + info.version + " was saved at " + when.toLocaleTimeString() +
+          var zone = form.getAttribute("data-zone") || "UTC";
+          var shown;
+          try {
+            shown = when.toLocaleTimeString([], { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) + " " + zone;
+          } catch (e) {
+            shown = when.toISOString().slice(11, 16) + " UTC";
+          }
+          var text = "Version " + info.version + " was saved at " + shown +
             (info.by ? " by " + info.by : "") + ".";
           notice.querySelector("[data-changed-text]").textContent = text;
           notice.hidden = false;
