@@ -192,3 +192,21 @@ def test_delete_asks_for_the_id(page: Any, browser_engine: Engine) -> None:
     page.wait_for_url("**/postmortems?deleted=INC-20261120")
     with UnitOfWork(browser_engine) as uow:
         assert postmortems.list_postmortems(uow) == []
+
+
+def test_a_tool_file_that_does_not_read_creates_nothing(page: Any, browser_engine: Engine) -> None:
+    page.goto("/new")
+    page.get_by_label("Title").fill("Checkout errors")
+    page.get_by_label("The files come from").select_option("pagerduty")
+    page.get_by_label("Files", exact=True).set_input_files(
+        files=[{"name": "log_entries.json", "mimeType": "application/json", "buffer": b"{oops"}]
+    )
+    page.get_by_role("button", name="Create and start writing").click()
+    alert = page.get_by_role("alert")
+    assert "Nothing was created." in alert.inner_text()
+    assert "log_entries.json" in alert.inner_text()
+    assert page.get_by_label("Title").input_value() == "Checkout errors"
+    assert serious_violations(page) == []
+    screenshot(page, "write-new-error")
+    with UnitOfWork(browser_engine) as uow:
+        assert postmortems.list_postmortems(uow) == []

@@ -18,7 +18,6 @@ from blamefree.errors import BlamefreeError, InputError, TemplateParseError, Val
 from blamefree.importers import SOURCES, Upload
 from blamefree.services import postmortems, writing
 from blamefree.web.deps import Actor, Today, UoW
-from blamefree.web.editing.fields import zone_of
 from blamefree.web.editing.form import (
     SECTIONS,
     FormProblems,
@@ -198,7 +197,6 @@ def _edit_page(
             "view": view if view is not None else form_view(doc),
             "base_version": base_version or draft.stored.version,
             "zone": doc.timezone or "UTC",
-            "zone_now": draft.stored.updated_at.astimezone(zone_of(doc)).strftime("%Z"),
             "saved": query.get("saved", ""),
             "imported": query.get("imported", ""),
             "severities": [s.value for s in Severity],
