@@ -39,6 +39,7 @@ def new_postmortem(
     incident_id: str | None = None,
     date: dt.date | None = None,
     today: dt.date,
+    timezone: str | None = None,
 ) -> Postmortem:
     """A post-mortem with its header filled and everything else left as the template has it."""
     day = date or today
@@ -47,6 +48,7 @@ def new_postmortem(
         severity=severity,
         incident_id=incident_id or default_incident_id(day),
         date=day,
+        timezone=timezone,
     )
 
 
@@ -69,6 +71,7 @@ def start_postmortem(
     incident_id: str | None = None,
     save: bool = False,
     by: str | None = None,
+    timezone: str | None = None,
 ) -> Started:
     """Start a post-mortem from the template (``new``): header filled, every other field a
     prompt. With a store (``uow``) a default id skips the ones taken (a second incident on the
@@ -83,7 +86,12 @@ def start_postmortem(
     for attempt in range(updates.ATTEMPTS):
         chosen = _unused_id(uow, day) if picked and uow is not None else incident_id
         doc = new_postmortem(
-            title=title, severity=severity, incident_id=chosen, date=day, today=day
+            title=title,
+            severity=severity,
+            incident_id=chosen,
+            date=day,
+            today=day,
+            timezone=timezone,
         )
         text = render(doc, prompts=True)
         if not save:

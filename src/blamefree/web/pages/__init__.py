@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from blamefree.web.pages import api_docs, board, follow_up, health, home, identity, inbox
+from blamefree.web.pages import api_docs, board, follow_up, health, home, identity, inbox, write
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(identity.router)
@@ -14,3 +14,4 @@ pages_router.include_router(follow_up.router)
 pages_router.include_router(inbox.router)
 pages_router.include_router(api_docs.router)
 pages_router.include_router(health.router)
+pages_router.include_router(write.router)
