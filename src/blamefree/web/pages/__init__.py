@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from blamefree.web.pages import home, identity
+from blamefree.web.pages import home, identity, postmortem_list, postmortem_page, revisions
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(identity.router)
 pages_router.include_router(home.router)
+pages_router.include_router(postmortem_list.router)
+pages_router.include_router(postmortem_page.router)
+pages_router.include_router(revisions.router)
