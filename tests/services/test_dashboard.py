@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import Engine, event
 
 from blamefree.domain.enums import Severity
+from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.standing import Standing
 from blamefree.errors import ValidationFailed
-from blamefree.services import dashboard, listing
+from blamefree.services import dashboard, listing, postmortems
 from blamefree.store import UnitOfWork
-from blamefree.store.listing import ItemsFilter, ListingQuery, SortKey
+from blamefree.store.listing import ItemsFilter, ListingQuery, SortKey, timing_documents
 from support.demo_docs import DEMO_TODAY, import_demo, store, timed_doc
 from support.uow import in_uow
 
@@ -204,3 +205,42 @@ def test_a_listing_page_is_two_queries_whatever_its_size(engine: Engine) -> None
     assert page.total == 0
     assert (full.total, len(full.rows), full.pages) == (60, 50, 2)
     assert len(statements) == 4
+
+
+def test_the_documents_read_for_metrics_give_the_metrics_of_the_whole_documents(
+    engine: Engine, demo: list[str]
+) -> None:
+    start = dt.datetime(2026, 11, 5, 8, 0, tzinfo=dt.UTC)
+    logged = Postmortem.model_validate(
+        {
+            "incident_id": "INC-LOGGED",
+            "date": dt.date(2026, 11, 5),
+            "severity": "P1",
+            "timeline": {
+                "events": [
+                    {"time": start, "phase": "impact_start", "text": "errors begin"},
+                    {"time": start + dt.timedelta(minutes=7), "phase": "detection", "key": True,
+                     "text": "alert fired", "actor": "Alertmanager"},
+                    {"time": start + dt.timedelta(minutes=9), "phase": "response",
+                     "text": "acknowledged"},
+                    {"time": start + dt.timedelta(minutes=50), "phase": "resolution",
+                     "text": "resolved"},
+                    {"time": start + dt.timedelta(minutes=3), "text": "untagged chatter"},
+                ]
+            },
+            "metrics": {"incident_metrics": {"detection_time": 600}},
+        }
+    )  # fmt: skip
+    store(engine, logged)
+    with UnitOfWork(engine) as uow:
+        timed = timing_documents(uow.session, since=dt.date(2026, 1, 1))
+        assert len(timed) == 15
+        for item in timed:
+            whole = postmortems.get_postmortem(uow, incident_id=item.incident_id).doc
+            assert postmortems.metrics_of(item.doc) == postmortems.metrics_of(whole), item
+    metrics = postmortems.metrics_of(next(t.doc for t in timed if t.incident_id == "INC-LOGGED"))
+    assert (metrics["detection_time"].seconds, metrics["detection_time"].stated_seconds) == (
+        420,
+        600,
+    )
+    assert metrics["resolution_time"].seconds == 3000

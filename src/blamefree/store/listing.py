@@ -26,11 +26,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from blamefree.domain.enums import Horizon, Severity
-from blamefree.domain.postmortem import Postmortem
+from blamefree.domain.enums import Horizon, Phase, Severity
+from blamefree.domain.postmortem import IncidentMetrics, Metrics, Postmortem, Timeline
 from blamefree.domain.standing import Standing, standing_of_rank
-from blamefree.domain.timeline import TimelineEvent
-from blamefree.store.records import event_of_row
+from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
 from blamefree.store.tables import (
     ActionItemRow,
     PostmortemRow,
@@ -359,40 +358,87 @@ def timing_documents(
         return []
     events: dict[int, list[TimelineEvent]] = defaultdict(list)
     ids = [r[0] for r in rows]
-    for event_row in session.execute(
-        select(TimelineEventRow)
-        .where(TimelineEventRow.postmortem_id.in_(ids), TimelineEventRow.phase.is_not(None))
-        .order_by(TimelineEventRow.time, TimelineEventRow.id)
-    ).scalars():
-        events[event_row.postmortem_id].append(event_of_row(event_row))
-    return [_timed(row, events.get(row[0], [])) for row in rows]
+    event = TimelineEventRow
+    for found in session.execute(
+        select(
+            event.postmortem_id,
+            event.time,
+            event.time_text,
+            event.phase,
+            event.kind,
+            event.actor,
+            event.text,
+            event.source_tool,
+            event.source_id,
+            event.key,
+            event.link,
+        )
+        .where(event.postmortem_id.in_(ids), event.phase.is_not(None))
+        .order_by(event.time, event.id)
+    ):
+        pid, time, time_text, phase, kind, actor, text, tool, source_id, key, link = found
+        events[pid].append(
+            EventRow(time, time_text, Phase(phase) if phase else None, EventKind(kind), actor,
+                     text, tool, source_id, bool(key), link).event()
+        )  # fmt: skip
+    blank = Postmortem()  # the parts metrics never read, shared by every document here
+    return [_timed(row, events.get(row[0], []), blank) for row in rows]
 
 
-def _timed(row: Sequence[Any], events: list[TimelineEvent]) -> TimedPostmortem:
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _moment(value: object) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if isinstance(value, str) else None
+
+
+def _timeline(raw: dict[str, Any], events: list[TimelineEvent], blank: Postmortem) -> Timeline:
+    """The Timeline section's phase times as stored (validated when they were saved), with
+    the events: all the metrics read of it, built without validating the section again."""
+    blocks: dict[str, Any] = {"events": events}
+    for block in blank.timeline.blocks():
+        stored = raw.get(block.phase.value) or {}
+        blocks[block.phase.value] = block.model_copy(
+            update={
+                "time": _moment(stored.get("time")),
+                "time_text": _text(stored.get("time_text")),
+            }
+        )
+    return blank.timeline.model_copy(update=blocks)
+
+
+def _metrics(raw: dict[str, Any], blank: Postmortem) -> Metrics:
+    stated = raw.get("incident_metrics") or {}
+    fields = {
+        name: stated.get(name)
+        for name in IncidentMetrics.model_fields
+        if isinstance(stated.get(name), int | str)
+    }
+    return blank.metrics.model_copy(
+        update={"incident_metrics": blank.metrics.incident_metrics.model_copy(update=fields)}
+    )
+
+
+def _timed(row: Sequence[Any], events: list[TimelineEvent], blank: Postmortem) -> TimedPostmortem:
     _, incident_id, title, severity, date, impact_start, duration, body = row
-    timeline = {**(body.get("timeline") or {}), "events": events}
-    doc = Postmortem.model_validate(
-        {
+    level = Severity(severity) if severity is not None else None
+    doc = blank.model_copy(
+        update={
             "incident_id": incident_id,
             "title": title,
-            "severity": severity,
+            "severity": level,
             "date": date,
             "impact_start": impact_start,
-            "impact_start_text": body.get("impact_start_text"),
+            "impact_start_text": _text(body.get("impact_start_text")),
             "duration": duration,
-            "duration_text": body.get("duration_text"),
-            "timezone": body.get("timezone"),
-            "timeline": timeline,
-            "metrics": body.get("metrics") or {},
+            "duration_text": _text(body.get("duration_text")),
+            "timezone": _text(body.get("timezone")),
+            "timeline": _timeline(body.get("timeline") or {}, events, blank),
+            "metrics": _metrics(body.get("metrics") or {}, blank),
         }
     )
-    return TimedPostmortem(
-        incident_id=incident_id,
-        title=title,
-        severity=Severity(severity) if severity is not None else None,
-        date=date,
-        doc=doc,
-    )
+    return TimedPostmortem(incident_id, title, level, date, doc)
 
 
 __all__ = [
