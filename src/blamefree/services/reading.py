@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from blamefree.domain import actions as rules
 from blamefree.domain import derive
@@ -15,8 +16,8 @@ from blamefree.domain.metrics import DISAGREEMENT_SECONDS, Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.standing import Standing, standing_of
 from blamefree.domain.text_diff import Hunk, line_diff
-from blamefree.errors import ValidationFailed
-from blamefree.lint.api import report_stored
+from blamefree.errors import TemplateParseError, ValidationFailed
+from blamefree.lint.api import report_stored, report_text
 from blamefree.lint.finding import Finding
 from blamefree.services.actions import ActionView, list_actions
 from blamefree.services.reviews import ReviewView, list_reviews, list_sign_offs
@@ -94,6 +95,24 @@ def _phase_times(doc: Postmortem) -> tuple[list[PhaseTime], str | None]:
     return times, start_source
 
 
+@lru_cache(maxsize=256)
+def _lint_text(text: str, timezone: str | None, source: str) -> tuple[Finding, ...] | None:
+    """The findings of a stored text: a pure function of the text, so each worker keeps the
+    last few it computed (a new version is a new text; nothing here can go stale)."""
+    try:
+        return tuple(report_text(text, source=source, timezone=timezone).findings)
+    except TemplateParseError:
+        return None
+
+
+def _findings(text: str, timezone: str | None, source: str, doc: Postmortem) -> tuple[Finding, ...]:
+    """``lint ID``'s findings (``report_stored``): the stored text's, else the rendering's."""
+    found = _lint_text(text, timezone, source)
+    if found is None:
+        return tuple(report_stored(text, doc, source=source).findings)
+    return found
+
+
 def postmortem_page(uow: UnitOfWork, *, incident_id: str, today: dt.date) -> PostmortemPage:
     """The post-mortem with that id as its page shows it on ``today``."""
     stored, text = current_text(uow, incident_id=incident_id)
@@ -111,7 +130,7 @@ def postmortem_page(uow: UnitOfWork, *, incident_id: str, today: dt.date) -> Pos
         phase_times=phase_times,
         impact_start_source=start_source,
         metrics=derive.metrics_of(doc),
-        findings=report_stored(text, doc, source=incident_id).findings,
+        findings=list(_findings(text, doc.timezone, incident_id, doc)),
         criteria=rules.evaluate_success_criteria(doc),
         actions=actions,
         reviews=list_reviews(uow, today=today, include_done=True, incident_id=incident_id),

@@ -2,7 +2,7 @@
 count by review standing, and the parts of documents the dashboard's metrics need.
 
 Each is a fixed number of queries whatever the number of post-mortems (no query per row):
-action-item counts and sign-offs are grouped subqueries joined to the page of rows.
+action-item counts and sign-offs are grouped queries over the page's rows.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def _overdue(today: dt.date) -> ColumnElement[bool]:
     )
 
 
-def _item_counts(today: dt.date) -> Any:
+def _item_counts_query(today: dt.date) -> Select[*tuple[Any, ...]]:
     closed = case((ActionItemRow.status.in_(CLOSED), 1), else_=0)
     overdue = case((_overdue(today), 1), else_=0)
     return (
@@ -163,22 +163,25 @@ def _item_counts(today: dt.date) -> Any:
         )
         .join(PostmortemRow, PostmortemRow.id == ActionItemRow.postmortem_id)
         .group_by(ActionItemRow.postmortem_id)
-        .subquery()
     )
+
+
+def _item_counts(today: dt.date) -> Any:
+    return _item_counts_query(today).subquery()
+
+
+def _sign_offs_query() -> Select[*tuple[Any, ...]]:
+    rank = case((SignOffRow.role == "approved", Standing.APPROVED.rank), else_=1)
+    prepared = case((SignOffRow.role == "prepared", SignOffRow.name), else_=None)
+    return select(
+        SignOffRow.postmortem_id.label("pid"),
+        func.max(rank).label("rank"),
+        func.max(prepared).label("prepared_by"),
+    ).group_by(SignOffRow.postmortem_id)
 
 
 def _sign_offs() -> Any:
-    rank = case((SignOffRow.role == "approved", Standing.APPROVED.rank), else_=1)
-    prepared = case((SignOffRow.role == "prepared", SignOffRow.name), else_=None)
-    return (
-        select(
-            SignOffRow.postmortem_id.label("pid"),
-            func.max(rank).label("rank"),
-            func.max(prepared).label("prepared_by"),
-        )
-        .group_by(SignOffRow.postmortem_id)
-        .subquery()
-    )
+    return _sign_offs_query().subquery()
 
 
 def _contains(column: Any, text: str) -> ColumnElement[bool]:
@@ -186,7 +189,9 @@ def _contains(column: Any, text: str) -> ColumnElement[bool]:
     return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
 
 
-def _filtered(query: Select[Any], wanted: ListingQuery, counts: Any, signed: Any) -> Select[Any]:
+def _filtered(
+    query: Select[*tuple[Any, ...]], wanted: ListingQuery, counts: Any, signed: Any
+) -> Select[*tuple[Any, ...]]:
     if wanted.severities:
         query = query.where(PostmortemRow.severity.in_([s.value for s in wanted.severities]))
     if wanted.since is not None:
@@ -231,7 +236,7 @@ def _filtered(query: Select[Any], wanted: ListingQuery, counts: Any, signed: Any
     return query
 
 
-def _order(query: Select[Any], wanted: ListingQuery) -> Select[Any]:
+def _order(query: Select[*tuple[Any, ...]], wanted: ListingQuery) -> Select[*tuple[Any, ...]]:
     def direction(column: Any) -> Any:
         return column.desc() if wanted.descending else column.asc()
 
@@ -251,26 +256,26 @@ def _order(query: Select[Any], wanted: ListingQuery) -> Select[Any]:
 
 
 def list_page(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingPage:
-    """One page of the post-mortems that match ``wanted``, in its order (two queries)."""
+    """One page of the post-mortems that match ``wanted``, in its order.
+
+    Four queries whatever the size of the store: how many match, the page's rows, then the
+    action-item counts and the sign-offs of those rows only (the counts and sign-offs of every
+    post-mortem are grouped only when a filter needs them)."""
     counts = _item_counts(today)
     signed = _sign_offs()
-    base = (
-        select(
-            PostmortemRow.incident_id,
-            PostmortemRow.title,
-            PostmortemRow.severity,
-            PostmortemRow.date,
-            PostmortemRow.version,
-            PostmortemRow.updated_at,
-            signed.c.rank,
-            signed.c.prepared_by,
-            func.coalesce(counts.c.total, 0),
-            func.coalesce(counts.c.closed, 0),
-            func.coalesce(counts.c.overdue, 0),
-        )
-        .outerjoin(counts, counts.c.pid == PostmortemRow.id)
-        .outerjoin(signed, signed.c.pid == PostmortemRow.id)
+    base = select(
+        PostmortemRow.id,
+        PostmortemRow.incident_id,
+        PostmortemRow.title,
+        PostmortemRow.severity,
+        PostmortemRow.date,
+        PostmortemRow.version,
+        PostmortemRow.updated_at,
     )
+    if wanted.items is not ItemsFilter.ANY:
+        base = base.outerjoin(counts, counts.c.pid == PostmortemRow.id)
+    if wanted.standing is not None:
+        base = base.outerjoin(signed, signed.c.pid == PostmortemRow.id)
     filtered = _filtered(base, wanted, counts, signed)
     total = session.execute(
         select(func.count()).select_from(filtered.with_only_columns(PostmortemRow.id).subquery())
@@ -281,20 +286,32 @@ def list_page(session: Session, wanted: ListingQuery, *, today: dt.date) -> List
     rows = session.execute(
         _order(filtered, wanted).limit(per_page).offset((page - 1) * per_page)
     ).all()
+    ids = [r[0] for r in rows]
+    items: dict[int, tuple[int, int, int]] = {}
+    signs: dict[int, tuple[int | None, str | None]] = {}
+    if ids:
+        for pid, n, closed, overdue in session.execute(
+            _item_counts_query(today).where(ActionItemRow.postmortem_id.in_(ids))
+        ):
+            items[pid] = (int(n), int(closed or 0), int(overdue or 0))
+        for pid, rank, prepared in session.execute(
+            _sign_offs_query().where(SignOffRow.postmortem_id.in_(ids))
+        ):
+            signs[pid] = (rank, prepared)
     return ListingPage(
         rows=[
             ListedPostmortem(
-                incident_id=r[0],
-                title=r[1],
-                severity=Severity(r[2]) if r[2] is not None else None,
-                date=r[3],
-                version=r[4],
-                updated_at=r[5],
-                standing=standing_of_rank(r[6]),
-                prepared_by=r[7],
-                items_total=int(r[8]),
-                items_closed=int(r[9]),
-                items_overdue=int(r[10]),
+                incident_id=r[1],
+                title=r[2],
+                severity=Severity(r[3]) if r[3] is not None else None,
+                date=r[4],
+                version=r[5],
+                updated_at=r[6],
+                standing=standing_of_rank(signs.get(r[0], (None, None))[0]),
+                prepared_by=signs.get(r[0], (None, None))[1],
+                items_total=items.get(r[0], (0, 0, 0))[0],
+                items_closed=items.get(r[0], (0, 0, 0))[1],
+                items_overdue=items.get(r[0], (0, 0, 0))[2],
             )
             for r in rows
         ],
