@@ -14,7 +14,7 @@ from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.standing import Standing
 from blamefree.errors import ValidationFailed
-from blamefree.services import dashboard, listing, postmortems
+from blamefree.services import actions, dashboard, listing, postmortems
 from blamefree.store import UnitOfWork
 from blamefree.store.listing import ItemsFilter, ListingQuery, SortKey, timing_documents
 from support.demo_docs import DEMO_TODAY, import_demo, store, timed_doc
@@ -57,6 +57,9 @@ def test_the_demo_dashboard_counts_standings_overdue_items_and_reviews(
     # The listing's per-row overdue counts (SQL) agree with the action rules (Python).
     page = in_uow(engine, listing.search_postmortems, query=ListingQuery(), today=DEMO_TODAY)
     assert sum(row.items_overdue for row in page.rows) == board.overdue_total == 35
+    every = in_uow(engine, actions.list_actions, today=DEMO_TODAY, overdue=True)
+    overdue = in_uow(engine, dashboard.overdue_items, today=DEMO_TODAY)
+    assert sorted(v.uid for v in overdue) == sorted(v.uid for v in every)
     assert board.reviews_total == 36
     assert all(review.done_at is None for review in board.reviews)
 

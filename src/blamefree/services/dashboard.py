@@ -15,7 +15,7 @@ from blamefree.domain.enums import Severity
 from blamefree.domain.medians import Median, median_of
 from blamefree.domain.metrics import MetricName
 from blamefree.domain.standing import Standing
-from blamefree.services.actions import ActionView, list_actions
+from blamefree.services.actions import ActionView, view
 from blamefree.services.reviews import ReviewView, list_reviews
 from blamefree.store import UnitOfWork
 from blamefree.store.listing import (
@@ -23,6 +23,7 @@ from blamefree.store.listing import (
     ListingQuery,
     SortKey,
     list_page,
+    overdue_actions,
     standing_counts,
     timing_documents,
 )
@@ -104,7 +105,8 @@ def median_times(uow: UnitOfWork, *, today: dt.date, days: int = WINDOW_DAYS) ->
 
 def overdue_items(uow: UnitOfWork, *, today: dt.date) -> list[ActionView]:
     """Action items past due (or past their horizon's end), the longest overdue first."""
-    found = list_actions(uow, today=today, overdue=True)
+    views = [view(record, today=today) for record in overdue_actions(uow.session, today=today)]
+    found = [v for v in views if v.overdue]  # the same rule as `actions list --overdue`
     return sorted(found, key=lambda v: (v.due or dt.date.max, v.record.incident_id))
 
 

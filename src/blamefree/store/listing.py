@@ -30,6 +30,9 @@ from blamefree.domain.enums import Horizon, Phase, Severity
 from blamefree.domain.postmortem import IncidentMetrics, Metrics, Postmortem, Timeline
 from blamefree.domain.standing import Standing, standing_of_rank
 from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
+
+# The action-item columns and their record, as the follow-through listing reads them.
+from blamefree.store.follow_through import ActionRecord, _record, _record_query
 from blamefree.store.tables import (
     ActionItemRow,
     PostmortemRow,
@@ -321,6 +324,13 @@ def list_page(session: Session, wanted: ListingQuery, *, today: dt.date) -> List
     )
 
 
+def overdue_actions(session: Session, *, today: dt.date) -> list[ActionRecord]:
+    """The action items still to do and past due on ``today`` (their due date, else their
+    horizon's end), picked by the database rather than read all and filtered."""
+    query = _record_query().where(_overdue(today))
+    return [_record(row) for row in session.execute(query)]
+
+
 def standing_counts(session: Session) -> dict[Standing, int]:
     """How many post-mortems stand at each review standing (every standing present)."""
     signed = _sign_offs()
@@ -366,7 +376,12 @@ def timing_documents(
             PostmortemRow.date,
             PostmortemRow.impact_start,
             PostmortemRow.duration_seconds,
-            PostmortemRow.body,
+            # Only the parts metrics read, not the whole body (its prose is most of it).
+            PostmortemRow.body["timeline"],
+            PostmortemRow.body["metrics"],
+            PostmortemRow.body["impact_start_text"],
+            PostmortemRow.body["duration_text"],
+            PostmortemRow.body["timezone"],
         )
         .where(*conditions)
         .order_by(PostmortemRow.date.desc(), PostmortemRow.incident_id)
@@ -438,7 +453,8 @@ def _metrics(raw: dict[str, Any], blank: Postmortem) -> Metrics:
 
 
 def _timed(row: Sequence[Any], events: list[TimelineEvent], blank: Postmortem) -> TimedPostmortem:
-    _, incident_id, title, severity, date, impact_start, duration, body = row
+    _, incident_id, title, severity, date, impact_start, duration, *parts = row
+    timeline, metrics, impact_start_text, duration_text, timezone = parts
     level = Severity(severity) if severity is not None else None
     doc = blank.model_copy(
         update={
@@ -447,12 +463,12 @@ def _timed(row: Sequence[Any], events: list[TimelineEvent], blank: Postmortem) -
             "severity": level,
             "date": date,
             "impact_start": impact_start,
-            "impact_start_text": _text(body.get("impact_start_text")),
+            "impact_start_text": _text(impact_start_text),
             "duration": duration,
-            "duration_text": _text(body.get("duration_text")),
-            "timezone": _text(body.get("timezone")),
-            "timeline": _timeline(body.get("timeline") or {}, events, blank),
-            "metrics": _metrics(body.get("metrics") or {}, blank),
+            "duration_text": _text(duration_text),
+            "timezone": _text(timezone),
+            "timeline": _timeline(timeline or {}, events, blank),
+            "metrics": _metrics(metrics or {}, blank),
         }
     )
     return TimedPostmortem(incident_id, title, level, date, doc)
@@ -467,6 +483,7 @@ __all__ = [
     "SortKey",
     "TimedPostmortem",
     "list_page",
+    "overdue_actions",
     "standing_counts",
     "timing_documents",
 ]
