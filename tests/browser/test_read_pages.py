@@ -143,3 +143,16 @@ def test_restore_by_keyboard_after_confirming(page: Any) -> None:
         "Version 1 was restored as version 7. The versions in between stay in the history."
     )
     assert page.locator("table.history tbody tr").count() == 7
+
+
+def test_every_reading_page_is_under_150_kb_with_its_css_and_js(page: Any) -> None:
+    for url in ("/", "/postmortems", f"/postmortems/{PARTITION}",
+                f"/postmortems/{PARTITION}/history", f"/postmortems/{PARTITION}/diff"):  # fmt: skip
+        page.goto(url)
+        assets = page.evaluate(
+            "[...document.querySelectorAll('link[rel=stylesheet], script[src]')]"
+            ".map(e => e.href || e.src)"
+        )
+        size = len(page.request.get(url).body())
+        size += sum(len(page.request.get(asset).body()) for asset in assets)
+        assert size < 150_000, (url, size)
