@@ -42,6 +42,16 @@ class PhaseTime:
     logged: dt.datetime | None = None
 
 
+# The moments each metric is measured between (domain/metrics.py).
+_METRIC_MOMENTS: dict[MetricName, tuple[Phase, ...]] = {
+    "detection_time": (Phase.IMPACT_START, Phase.DETECTION),
+    "response_time": (Phase.DETECTION, Phase.RESPONSE),
+    "mitigation_time": (Phase.IMPACT_START, Phase.MITIGATION),
+    "resolution_time": (Phase.IMPACT_START, Phase.RESOLUTION),
+    "total_duration": (Phase.IMPACT_START, Phase.POST_RESOLUTION, Phase.RESOLUTION),
+}
+
+
 @dataclass(frozen=True)
 class PostmortemPage:
     """Everything the post-mortem page shows, read in one unit of work."""
@@ -63,6 +73,19 @@ class PostmortemPage:
     def doc(self) -> Postmortem:
         """The document as written (phase blocks left empty stay empty here)."""
         return self.stored.doc
+
+    def from_event_log(self, name: MetricName) -> bool:
+        """Whether a metric derived from the timeline used a time taken from the event log."""
+        if self.metrics[name].source != "timeline":
+            return False
+        sources = {t.phase: t.source for t in self.phase_times}
+        sources[Phase.IMPACT_START] = self.impact_start_source
+        moments = _METRIC_MOMENTS[name]
+        if name == "total_duration" and sources.get(Phase.POST_RESOLUTION) is not None:
+            moments = moments[:2]
+        elif name == "total_duration":
+            moments = (Phase.IMPACT_START, Phase.RESOLUTION)
+        return any(sources.get(phase) == "event log" for phase in moments)
 
     @property
     def disagreements(self) -> list[MetricName]:

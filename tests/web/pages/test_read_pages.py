@@ -236,3 +236,25 @@ def test_restore_needs_the_form_token_and_comes_back_with_a_notice(
         title
         == "Post-Mortem: Orders failed during a network partition between the Lisbon data halls"
     )
+
+
+def test_times_taken_from_the_event_log_say_so(client: WebClient, engine: Engine) -> None:
+    start = dt.datetime(2026, 11, 5, 8, 0, tzinfo=dt.UTC)
+    doc = timed_doc(
+        "INC-LOG-1", day=dt.date(2026, 11, 5), severity=Severity.P1, detected_after=None
+    )
+    events = [
+        {"time": start, "phase": "impact_start", "text": "errors begin"},
+        {"time": start + dt.timedelta(minutes=7), "phase": "detection", "key": True,
+         "text": "alert fired", "actor": "Alertmanager"},
+    ]  # fmt: skip
+    doc = doc.model_copy(
+        update={"impact_start": None, "timeline": doc.timeline.model_validate({"events": events})}
+    )
+    store(engine, doc)
+    html = client.get("/postmortems/INC-LOG-1").text
+    text = scan(html).plain
+    assert "Detection Time 7m derived from the timeline (times from the event log) 7m" in text
+    assert "Impact start 2026-11-05 08:00 UTC from event log" in text
+    assert "Detection 08:07*" in html
+    assert "Response Time unknown unknown unknown not stated" in text
