@@ -418,13 +418,14 @@ class FollowThroughRepository:
             PostmortemRow.title,
             PostmortemRow.severity,
             PostmortemRow.date,
-            PostmortemRow.body,
+            # Only the schedule: reading every body whole made the dashboard slow.
+            PostmortemRow.body[("follow_up", "review_schedule")],
         ).order_by(PostmortemRow.date.is_(None), PostmortemRow.date, PostmortemRow.incident_id)
         if incident_id is not None:
             query = query.where(PostmortemRow.incident_id == incident_id)
         sources = []
-        for found_id, title, severity, date, body in self.session.execute(query):
-            schedule = (body.get("follow_up") or {}).get("review_schedule") or {}
+        for found_id, title, severity, date, written in self.session.execute(query):
+            schedule = written if isinstance(written, dict) else {}
             sources.append(
                 ReviewSource(
                     incident_id=found_id,

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from blamefree.web.pages import api_docs, board, follow_up, health, home, identity, inbox, write
+from blamefree.web.pages import (
+    api_docs,
+    board,
+    follow_up,
+    health,
+    home,
+    identity,
+    inbox,
+    postmortem_list,
+    postmortem_page,
+    revisions,
+    write,
+)
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(identity.router)
@@ -15,3 +27,6 @@ pages_router.include_router(inbox.router)
 pages_router.include_router(api_docs.router)
 pages_router.include_router(health.router)
 pages_router.include_router(write.router)
+pages_router.include_router(postmortem_list.router)
+pages_router.include_router(postmortem_page.router)
+pages_router.include_router(revisions.router)
