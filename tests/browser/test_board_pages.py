@@ -17,7 +17,7 @@ from support.uow import in_uow
 
 
 def test_the_board_with_the_demo_store(page: Any, browser_engine: Engine) -> None:
-    assert load_demo(browser_engine, today=NOW.date()) == 14
+    assert load_demo(browser_engine).postmortems == 14
     page.goto("/actions")
     assert page.title() == "Action items · Blamefree"
     assert serious_violations(page) == []
@@ -30,7 +30,7 @@ def test_the_board_with_the_demo_store(page: Any, browser_engine: Engine) -> Non
 
 
 def test_the_follow_up_calendar_with_the_demo_store(page: Any, browser_engine: Engine) -> None:
-    load_demo(browser_engine, today=NOW.date())
+    load_demo(browser_engine)
     page.goto("/follow-up")
     assert page.title() == "Follow-up · Blamefree"
     assert page.get_by_role("heading", name="November 2026", exact=True).count() == 1

@@ -141,7 +141,7 @@ def test_serve_on_a_store_of_ones_own_stops_cleanly_on_sigterm(tmp_path: Path) -
     env = {"BLAMEFREE_DATABASE_URL": f"sqlite:///{store / 'pm.sqlite3'}", "HOME": str(tmp_path)}
     port = free_port()
     with serving(["serve", "--port", str(port)], env=env, cwd=tmp_path) as served:
-        assert httpx.get(served.url, timeout=30).text.count("No post-mortems yet.") == 1
+        assert httpx.get(served.url, timeout=30).text.count("No post-mortems yet</h2>") == 1
         assert served.stop(signal.SIGTERM) == 0, served.output()
     errors = "".join(served.stderr)
     assert errors.strip().endswith("Stopped.")

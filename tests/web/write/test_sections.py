@@ -342,5 +342,5 @@ def test_an_items_id_and_status_are_shown_and_kept(
     item = stored(engine, incident_id).doc.action_items.immediate[0]
     assert (item.status, item.owner) == (ActionStatus.IN_PROGRESS, "Sam Ortiz")
     with UnitOfWork(engine) as uow:  # the same item, with its id and history
-        record = actions.get_action(uow, action_id=uid, today=FIXED_NOW.date()).record
+        record = actions.show_action(uow, action_id=uid, today=FIXED_NOW.date()).action.record
     assert (record.owner, record.status) == ("Sam Ortiz", ActionStatus.IN_PROGRESS)
