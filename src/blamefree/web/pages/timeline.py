@@ -14,10 +14,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
-from blamefree.errors import BlamefreeError, InputError, NotFound, UsageError, ValidationFailed
+from blamefree.errors import (
+    BlamefreeError,
+    InputError,
+    NotFound,
+    UsageError,
+    ValidationFailed,
+)
 from blamefree.importers import SOURCES, Upload
 from blamefree.schemas import EventUpdate, parse_input
 from blamefree.schemas.timeline_editor import PHASE_LABELS
@@ -106,7 +113,7 @@ def _failed(
         "field": getattr(error, "field", None),
         # beside a form field, the reason; for a file, all of it (the file and record named)
         "message": error.reason
-        if isinstance(error, InputError) and form != "import"
+        if isinstance(error, InputError) and not error.file
         else error.message,
         "gone": isinstance(error, NotFound),
     }
@@ -294,13 +301,14 @@ def import_files(
     state: State,
     actor: Actor,
     source: TextField = "",
-    files: Annotated[list[UploadFile] | None, File()] = None,
+    # a file input left empty arrives as an empty string, not as a file
+    files: Annotated[list[UploadFile | str] | None, File()] = None,
     zone: TextField = "",
     channel: TextField = "",
 ) -> Response:
     """Import uploaded files of one tool; records already in the log add nothing."""
     typed = {"source": source, "zone": zone, "channel": channel}
-    chosen = [upload for upload in files or [] if upload.filename]
+    chosen = [part for part in files or [] if isinstance(part, StarletteUpload) and part.filename]
     try:
         if source not in SOURCES:
             raise ValidationFailed("choose the tool the files come from", field="source")
