@@ -61,8 +61,9 @@ class EditorEvent:
 
     @property
     def source_label(self) -> str:
-        """Where it came from, as people name the tool."""
-        return TOOL_LABELS.get(self.event.source.tool, self.event.source.tool)
+        """Where it came from: ``from PagerDuty``, or ``typed in``."""
+        tool = self.event.source.tool
+        return TOOL_LABELS[tool] if tool == "manual" else f"from {TOOL_LABELS.get(tool, tool)}"
 
     @property
     def day(self) -> dt.date:

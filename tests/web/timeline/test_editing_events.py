@@ -199,7 +199,10 @@ def test_editing_an_event_that_is_gone_offers_what_was_typed_as_a_new_event(
     )
     assert answer.status_code == 404
     assert "no event &#39;0badc0de&#39;: someone may have removed it" in answer.text
-    assert 'id="add-time" name="time" step="1" required value="2024-03-12T15:09"' in answer.text
+    assert (
+        'type="datetime-local" id="add-time" name="time" step="1" required value="2024-03-12T15:09"'
+        in answer.text
+    )
     assert ">Rollback done</textarea>" in answer.text
     assert stored_version(engine) == 1
 

@@ -46,8 +46,7 @@ def test_a_slack_export_zip_is_imported_with_who_ran_the_import(
     )
     assert answer.status_code == 200
     assert (
-        "Imported Slack export from export.zip: 17 events read, 17 added, 0 already known."
-        in answer.text
+        "Imported export.zip from Slack: 17 events read, 17 added, 0 already known." in answer.text
     )
     stored = stored_events(engine)
     assert len(stored) == 17
@@ -63,7 +62,8 @@ def test_a_pagerduty_log_is_tagged_with_its_phases_and_a_second_upload_adds_noth
 ) -> None:
     first = _upload(client, "pagerduty", PAGERDUTY)
     assert (
-        "from log_entries_page1.json, log_entries_page2.json: 7 events read, 7 added, "
+        "Imported log_entries_page1.json, log_entries_page2.json from PagerDuty: 7 events read, "
+        "7 added, "
         "0 already known." in first.text
     )
     stored = [event for event, _ in stored_events(engine)]

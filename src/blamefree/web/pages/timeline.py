@@ -27,7 +27,7 @@ from blamefree.errors import (
 )
 from blamefree.importers import SOURCES, Upload
 from blamefree.schemas import EventUpdate, parse_input
-from blamefree.schemas.timeline_editor import PHASE_LABELS
+from blamefree.schemas.timeline_editor import PHASE_LABELS, TOOL_LABELS
 from blamefree.services import timeline, timeline_editor
 from blamefree.store import UnitOfWork
 from blamefree.web.deps import Actor, State, UoW
@@ -329,10 +329,9 @@ def import_files(
     except InputError as error:
         return _failed(request, uow, state, incident_id, error, form="import", typed=typed)
     names = ", ".join(upload.filename or "upload" for upload in chosen)
-    label = SOURCE_LABELS[source].split(" (")[0]
     counts = f"{result.read} events read, {result.added} added, {result.skipped} already known"
     outcome = "" if result.added else " Nothing new."
-    note = Flash(f"Imported {label} from {names}: {counts}.{outcome}", "import")
+    note = Flash(f"Imported {names} from {TOOL_LABELS[source]}: {counts}.{outcome}", "import")
     return _done(request, state, incident_id, note)
 
 
