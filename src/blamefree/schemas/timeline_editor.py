@@ -131,6 +131,12 @@ class TimelineEditorRead:
     tz: dt.tzinfo
     date: dt.date | None
     events: list[EditorEvent]
+    """The events of this page."""
+    total: int
+    first: int
+    """How many events come before this page."""
+    page: int
+    pages: int
     phases: list[PhaseTime]
     metrics: list[MetricLine]
 
@@ -143,5 +149,5 @@ class TimelineEditorRead:
         return local.strftime("%-d %b %Y %H:%M:%S")
 
     def find(self, ref: str | None) -> EditorEvent | None:
-        """The listed event with this ref, if any."""
+        """The event with this ref on this page, if any."""
         return next((item for item in self.events if item.ref == ref), None) if ref else None

@@ -24,15 +24,31 @@ from blamefree.schemas.timeline_editor import (
 from blamefree.services.postmortems import metrics_of
 from blamefree.store import UnitOfWork
 
+PAGE_SIZE = 50
+"""Events listed on one page of the editor (the phase times and metrics count them all)."""
+
 
 def timeline_editor(
-    uow: UnitOfWork, *, incident_id: str, default_tz: str | None = None
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    default_tz: str | None = None,
+    page: int = 1,
+    around: str | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> TimelineEditorRead:
-    """The editor's view of a post-mortem: events (with who recorded them) in time order, in
-    the post-mortem's zone (else ``default_tz``, else UTC), its phase times and metrics."""
+    """The editor's view of a post-mortem: one page of its events (with who recorded them) in
+    time order, in the post-mortem's zone (else ``default_tz``, else UTC), and the phase times
+    and metrics of the whole log. ``around``: the page that holds this event (else ``page``)."""
     stored = uow.postmortems.get(incident_id, events=False)
     recorded = uow.postmortems.recorded_events(incident_id)
     events = [event for event, _ in recorded]
+    refs = [event_ref(event) for event in events]
+    pages = max(1, -(-len(events) // page_size))
+    if around is not None and around in refs:
+        page = refs.index(around) // page_size + 1
+    page = min(max(page, 1), pages)
+    first = (page - 1) * page_size
     doc = stored.doc.model_copy(
         update={"timeline": stored.doc.timeline.model_copy(update={"events": events})}
     )
@@ -47,11 +63,15 @@ def timeline_editor(
         tz=tz,
         date=doc.date,
         events=[
-            EditorEvent(
-                ref=event_ref(event), event=event, recorded_by=by, local=event.time.astimezone(tz)
+            EditorEvent(ref=ref, event=event, recorded_by=by, local=event.time.astimezone(tz))
+            for ref, (event, by) in zip(
+                refs[first : first + page_size], recorded[first : first + page_size], strict=True
             )
-            for event, by in recorded
         ],
+        total=len(events),
+        first=first,
+        page=page,
+        pages=pages,
         phases=phase_times(doc),
         metrics=[MetricLine(name, metrics[name]) for name in METRIC_NAMES],
     )

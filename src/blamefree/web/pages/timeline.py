@@ -69,9 +69,15 @@ def _editor(
     editing: str | None = None,
     removing: str | None = None,
     note: Flash | None = None,
+    page: int = 1,
+    around: str | None = None,
 ) -> HTMLResponse:
     view = timeline_editor.timeline_editor(
-        uow, incident_id=incident_id, default_tz=state.settings.timezone
+        uow,
+        incident_id=incident_id,
+        default_tz=state.settings.timezone,
+        page=page,
+        around=editing or removing or around,
     )
     context = {
         "view": view,
@@ -89,7 +95,11 @@ def _editor(
 
 
 def _done(request: Request, state: WebState, incident_id: str, note: Flash) -> Response:
-    response = RedirectResponse(editor_url(incident_id, note.focus), status_code=303)
+    """Back to the editor, on the page of the event the change concerns."""
+    url = editor_url(incident_id)
+    if note.focus and note.focus.startswith("event-"):
+        url += f"?at={note.focus.removeprefix('event-')}"
+    response = RedirectResponse(f"{url}#{note.focus}" if note.focus else url, status_code=303)
     flash(response, request, state, note)
     return response
 
@@ -139,10 +149,23 @@ def editor_page(
     state: State,
     edit: str | None = None,
     remove: str | None = None,
+    at: str | None = None,
+    page: int = 1,
 ) -> HTMLResponse:
-    """The editor; ``?edit=<ref>`` opens an event's form, ``?remove=<ref>`` asks to confirm."""
+    """The editor; ``?edit=<ref>`` opens an event's form, ``?remove=<ref>`` asks to confirm,
+    ``?at=<ref>`` shows the page with that event, ``?page=N`` a page of a long log."""
     note = take_flash(request, state)
-    response = _editor(request, uow, state, incident_id, editing=edit, removing=remove, note=note)
+    response = _editor(
+        request,
+        uow,
+        state,
+        incident_id,
+        editing=edit,
+        removing=remove,
+        note=note,
+        page=page,
+        around=at,
+    )
     if note is not None:
         forget_flash(response)
     return response

@@ -62,12 +62,22 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.closest(ROOT)) {
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.closest(ROOT) ||
+        form.dataset.plain) {
       return;
     }
     event.preventDefault();
-    var data = new FormData(form, event.submitter || undefined);
-    load(form.action, { method: "POST", body: data }, function () { form.submit(); });
+    var submitter = event.submitter || null;
+    var data = new FormData(form, submitter || undefined);
+    var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    load(action, { method: "POST", body: data }, function () {
+      if (submitter && form.requestSubmit) {
+        form.dataset.plain = "1";
+        form.requestSubmit(submitter);
+      } else {
+        form.submit();
+      }
+    });
   });
 
   document.addEventListener("click", function (event) {
