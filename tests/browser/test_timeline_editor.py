@@ -28,6 +28,12 @@ def incident(browser_engine: Engine) -> str:
     return INCIDENT
 
 
+def _shot(page: Any, name: str) -> None:
+    """A screenshot from the top of the page (where the sticky metrics panel sits)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, name)
+
+
 def _metric(page: Any, name: str) -> str:
     text: str = page.locator(f'[data-metric="{name}"] dd').inner_text()
     return " ".join(text.split())
@@ -45,10 +51,11 @@ def _event(page: Any, text: str) -> Any:
 
 def test_editing_the_timeline_moves_the_metrics(page: Any, incident: str) -> None:
     page.goto(PAGE)
+    page.evaluate("window.loadedOnce = 'yes'")  # gone if any step reloads the whole page
     assert page.title() == f"Timeline of {INCIDENT} · Blamefree"
     assert _metric(page, "response_time") == "unknown"
     assert serious_violations(page) == []
-    screenshot(page, "timeline-empty")
+    _shot(page, "timeline-empty")
 
     page.get_by_label("Time", exact=True).fill("2024-03-12T15:00:00")
     page.get_by_label("What happened").fill("Checkout starts failing for card payments")
@@ -67,13 +74,13 @@ def test_editing_the_timeline_moves_the_metrics(page: Any, incident: str) -> Non
     assert _metric(page, "response_time") == "2m 32s from the timeline"
     assert _metric(page, "resolution_time") == "35m from the timeline"
     assert serious_violations(page) == []
-    screenshot(page, "timeline-imported")
+    _shot(page, "timeline-imported")
 
     # edit: impact began two minutes earlier
     _event(page, "Checkout starts failing").get_by_role("link", name="Edit").click()
     form = page.locator("form.tl-edit")
     assert serious_violations(page) == []
-    screenshot(page, "timeline-edit-form")
+    _shot(page, "timeline-edit-form")
     form.get_by_label("Time").fill("2024-03-12T14:58:00")
     form.get_by_role("button", name="Save event").click()
     _flash(page, "Saved “Checkout starts failing for card payments”.")
@@ -99,13 +106,37 @@ def test_editing_the_timeline_moves_the_metrics(page: Any, incident: str) -> Non
     confirm.wait_for()
     assert page.evaluate("document.activeElement.textContent") == "Remove event"
     assert serious_violations(page) == []
-    screenshot(page, "timeline-remove-confirm")
+    _shot(page, "timeline-remove-confirm")
     confirm.press("Enter")
     _flash(page, "Removed “Checkout starts failing for card payments”.")
     assert _event(page, "Checkout starts failing").count() == 0
     # no event marks the impact start any more: the first detection stands in for it
     assert _metric(page, "detection_time").startswith("0s from the timeline")
-    screenshot(page, "timeline-after-remove")
+    _shot(page, "timeline-after-remove")
+    assert page.evaluate("window.loadedOnce") == "yes"  # every change was answered in place
+
+
+def test_an_event_is_added_from_the_keyboard(page: Any, incident: str) -> None:
+    page.goto(PAGE)
+    page.get_by_label("Time", exact=True).fill("2024-03-12T15:02:00")
+    page.get_by_label("Phase", exact=True).focus()
+    page.keyboard.press("Tab")  # to "Who or what acted"
+    page.keyboard.type("Alertmanager")
+    page.keyboard.press("Tab")  # to "What happened"
+    page.keyboard.type("Error-rate alert fired")
+    page.keyboard.press("Tab")  # to "Key event"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # to "Add event"
+    assert page.evaluate("document.activeElement.textContent") == "Add event"
+    page.keyboard.press("Enter")
+    _flash(page, "Added “Error-rate alert fired”.")
+    added = _event(page, "Error-rate alert fired")
+    assert "key event" in added.inner_text()
+    assert "Alertmanager" in added.inner_text()
+    # the change is announced to screen readers
+    from playwright.sync_api import expect
+
+    expect(page.locator("#tl-announce")).to_have_text("Added “Error-rate alert fired”.")
 
 
 def test_a_bad_time_is_shown_at_its_field_and_the_text_is_kept(page: Any, incident: str) -> None:
@@ -123,7 +154,7 @@ def test_a_bad_time_is_shown_at_its_field_and_the_text_is_kept(page: Any, incide
     assert page.get_by_label("What happened").input_value() == "Someone noticed slow checkouts"
     assert page.evaluate("document.activeElement.id") == "add-time"
     assert serious_violations(page) == []
-    screenshot(page, "timeline-error")
+    _shot(page, "timeline-error")
 
 
 def test_without_javascript_every_form_still_works(
@@ -157,6 +188,6 @@ def test_the_editor_reads_well_on_a_phone(browser: Any, live_server: Any, incide
         _flash(page, "7 added")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390  # nothing sticks out sideways
-        screenshot(page, "timeline-phone")
+        _shot(page, "timeline-phone")
     finally:
         context.close()
