@@ -7,9 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import Engine
 
 from blamefree.domain.enums import Phase
+from blamefree.services import timeline
 from support.timeline_data import IMPORTERS, slack_export_zip
 from support.web import WebClient
 
@@ -150,3 +152,37 @@ def test_an_upload_without_files_or_tool_or_with_an_unknown_zone_is_refused_at_i
     assert 'id="import-zone-error">' in bad_zone.text
     assert 'value="Mars/Olympus"' in bad_zone.text
     assert stored_events(engine) == []
+
+
+EVERY_SOURCE = [
+    ("grafana", ["grafana/notification.json"]),
+    ("opsgenie", ["opsgenie/alerts.json"]),
+    ("statuspage", ["statuspage/01-investigating.json", "statuspage/02-resolved.json"]),
+    (
+        "pagerduty",
+        [
+            f"pagerduty_webhooks/0{n}-{s}.json"
+            for n, s in enumerate(("triggered", "acknowledged", "annotated", "resolved"), start=1)
+        ],
+    ),
+    ("csv", ["manual.csv"]),
+    ("jsonl", ["manual.jsonl"]),
+]
+
+
+@pytest.mark.parametrize(("source", "names"), EVERY_SOURCE)
+def test_every_other_source_is_imported_by_upload_and_only_once(
+    client: WebClient, engine: Engine, incident: str, source: str, names: list[str]
+) -> None:
+    files = _files(*(IMPORTERS / name for name in names))
+    expected = len(timeline.read_source(source, [IMPORTERS / name for name in names]))
+    assert expected > 0
+    first = _upload(client, source, files)
+    assert first.status_code == 200
+    assert f"{expected} events read, {expected} added, 0 already known." in first.text
+    stored = [event for event, _ in stored_events(engine)]
+    assert len(stored) == expected
+    assert {event.source.tool for event in stored} == {source}
+    again = _upload(client, source, files)
+    assert f"0 added, {expected} already known. Nothing new." in again.text
+    assert len(stored_events(engine)) == expected

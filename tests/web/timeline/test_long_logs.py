@@ -60,3 +60,6 @@ def test_a_long_log_is_paged_and_a_change_lands_on_the_event_s_page(
     assert "Events 101–130 of 130" in marked.text
     assert "Marked as a key event: “Status update 120" in marked.text
     assert f'id="edit-{late}"' in client.get(f"{PAGE}?edit={late}").text
+    removed = client.post_form(f"{PAGE}/events/{late}/remove", {"page": "3"})
+    assert (removed.url.query, removed.status_code) == (b"page=3", 200)
+    assert "Events 101–129 of 129" in removed.text

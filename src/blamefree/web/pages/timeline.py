@@ -94,11 +94,15 @@ def _editor(
     return render(request, "timeline.html", context, status_code=status_code)
 
 
-def _done(request: Request, state: WebState, incident_id: str, note: Flash) -> Response:
-    """Back to the editor, on the page of the event the change concerns."""
+def _done(
+    request: Request, state: WebState, incident_id: str, note: Flash, *, page: int = 1
+) -> Response:
+    """Back to the editor, on the page of the event the change concerns (else ``page``)."""
     url = editor_url(incident_id)
     if note.focus and note.focus.startswith("event-"):
         url += f"?at={note.focus.removeprefix('event-')}"
+    elif page > 1:
+        url += f"?page={page}"
     response = RedirectResponse(f"{url}#{note.focus}" if note.focus else url, status_code=303)
     flash(response, request, state, note)
     return response
@@ -307,13 +311,15 @@ def remove_event(
     uow: UoW,
     state: State,
     actor: Actor,
+    page: Annotated[int, Form()] = 1,
 ) -> Response:
-    """Remove one event (the page asked to confirm first)."""
+    """Remove one event (the page asked to confirm first); back to the page it was on."""
     try:
         removed = timeline.remove_event(uow, incident_id=incident_id, ref=ref, by=actor)
     except (NotFound, UsageError) as error:
         return _failed(request, uow, state, incident_id, error, form="remove", typed={}, ref=ref)
-    return _done(request, state, incident_id, Flash(f"Removed “{_short(removed.text)}”.", "events"))
+    note = Flash(f"Removed “{_short(removed.text)}”.", "events")
+    return _done(request, state, incident_id, note, page=page)
 
 
 @router.post(PAGE + "/import", dependencies=CSRF)
