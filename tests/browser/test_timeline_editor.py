@@ -188,6 +188,7 @@ def test_the_editor_reads_well_on_a_phone(browser: Any, live_server: Any, incide
         _flash(page, "7 added")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390  # nothing sticks out sideways
+        assert serious_violations(page) == []
         _shot(page, "timeline-phone")
     finally:
         context.close()

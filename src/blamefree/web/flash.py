@@ -27,8 +27,10 @@ class Flash:
     focus: str | None = None
 
 
-def flash(response: Response, request: Request, state: WebState, note: Flash) -> None:
-    """Have the next page show ``note`` once."""
+def flash(
+    response: Response, request: Request, state: WebState, note: Flash, *, path: str = "/"
+) -> None:
+    """Have the next page under ``path`` show ``note`` once."""
     response.set_cookie(
         FLASH_COOKIE,
         state.signer(FLASH_COOKIE).dumps([note.message, note.focus]),
@@ -36,7 +38,7 @@ def flash(response: Response, request: Request, state: WebState, note: Flash) ->
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
-        path="/",
+        path=path,
     )
 
 
@@ -55,5 +57,5 @@ def take_flash(request: Request, state: WebState) -> Flash | None:
     return Flash(value[0], focus)
 
 
-def forget_flash(response: Response) -> None:
-    response.delete_cookie(FLASH_COOKIE, path="/")
+def forget_flash(response: Response, *, path: str = "/") -> None:
+    response.delete_cookie(FLASH_COOKIE, path=path)

@@ -311,3 +311,22 @@ def test_the_phase_times_show_the_written_time_beside_the_event_log_s(
     assert row is not None
     cells = " ".join(re.sub(r"<[^>]+>", " ", row.group(1)).split())
     assert cells == "16:00:00 16:35:00 differs"
+
+
+def test_what_a_change_did_is_said_once_and_only_on_the_editor(
+    client: WebClient, engine: Engine, incident: str
+) -> None:
+    answer = client.post_form(
+        f"{PAGE}/events",
+        {"time": "2024-03-12T15:02", "text": "Alert fired"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    cookie = answer.headers["set-cookie"]
+    assert f"Path={PAGE}" in cookie
+    assert "HttpOnly" in cookie
+    first = client.get(answer.headers["location"])
+    assert "Added “Alert fired”." in first.text
+    assert "Added “Alert fired”." not in client.get(PAGE).text
+    client.cookies.set("blamefree_flash", "forged.value", path=PAGE)
+    assert 'class="notice tl-flash"' not in client.get(PAGE).text

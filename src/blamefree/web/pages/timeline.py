@@ -104,7 +104,7 @@ def _done(
     elif page > 1:
         url += f"?page={page}"
     response = RedirectResponse(f"{url}#{note.focus}" if note.focus else url, status_code=303)
-    flash(response, request, state, note)
+    flash(response, request, state, note, path=editor_url(incident_id))
     return response
 
 
@@ -171,7 +171,7 @@ def editor_page(
         around=at,
     )
     if note is not None:
-        forget_flash(response)
+        forget_flash(response, path=editor_url(incident_id))
     return response
 
 
