@@ -20,8 +20,8 @@ from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
 from blamefree.errors import (
     BlamefreeError,
+    EventNotFound,
     InputError,
-    NotFound,
     UsageError,
     ValidationFailed,
 )
@@ -129,7 +129,7 @@ def _failed(
         "message": error.reason
         if isinstance(error, InputError) and not error.file
         else error.message,
-        "gone": isinstance(error, NotFound),
+        "gone": isinstance(error, EventNotFound),
     }
     if problem["gone"] and form == "edit":
         form = problem["form"] = "add"  # the event is gone: offer what was typed as a new one
@@ -245,7 +245,7 @@ def edit_event(
             default_tz=state.settings.timezone,
             by=actor,
         )
-    except (InputError, NotFound, UsageError) as error:
+    except (InputError, EventNotFound, UsageError) as error:
         return _failed(request, uow, state, incident_id, error, form="edit", typed=typed, ref=ref)
     new_ref = event_ref(edited)
     note = Flash(f"Saved “{_short(edited.text)}”.", f"event-{new_ref}")
@@ -271,7 +271,7 @@ def tag_phase(
             changes=EventUpdate(phase=phase_choice(phase)),
             by=actor,
         )
-    except (InputError, NotFound, UsageError) as error:
+    except (InputError, EventNotFound, UsageError) as error:
         typed = {"phase": phase}
         return _failed(request, uow, state, incident_id, error, form="phase", typed=typed, ref=ref)
     label = PHASE_LABELS[edited.phase] if edited.phase else "no phase"
@@ -294,7 +294,7 @@ def mark_key(
         edited = timeline.edit_event(
             uow, incident_id=incident_id, ref=ref, changes=EventUpdate(key=checked(key)), by=actor
         )
-    except (InputError, NotFound, UsageError) as error:
+    except (InputError, EventNotFound, UsageError) as error:
         typed = {"key": key}
         return _failed(request, uow, state, incident_id, error, form="key", typed=typed, ref=ref)
     done = "Marked as a key event" if edited.key else "No longer a key event"
@@ -316,7 +316,7 @@ def remove_event(
     """Remove one event (the page asked to confirm first); back to the page it was on."""
     try:
         removed = timeline.remove_event(uow, incident_id=incident_id, ref=ref, by=actor)
-    except (NotFound, UsageError) as error:
+    except (EventNotFound, UsageError) as error:
         return _failed(request, uow, state, incident_id, error, form="remove", typed={}, ref=ref)
     note = Flash(f"Removed “{_short(removed.text)}”.", "events")
     return _done(request, state, incident_id, note, page=page)
