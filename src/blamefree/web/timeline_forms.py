@@ -47,8 +47,14 @@ def checked(value: str | None) -> bool:
     return value is not None and value not in ("", "0", "false", "off")
 
 
+def _lines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CRLF; the log keeps LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def event_text(text: str) -> str:
     """What happened, as typed; empty or too long is a ValidationFailed."""
+    text = _lines(text)
     if not text.strip():
         raise ValidationFailed("say what happened", field="text")
     if len(text) > TEXT_MAX:
@@ -98,7 +104,7 @@ class EditForm:
         """(the fields to change, the new time as typed or None): only what differs from
         what the page showed."""
         changed: dict[str, Any] = {}
-        if self.text.strip() != self.was_text.strip():
+        if _lines(self.text).strip() != _lines(self.was_text).strip():
             changed["text"] = event_text(self.text)
         if self.phase != self.was_phase:
             changed["phase"] = phase_choice(self.phase)

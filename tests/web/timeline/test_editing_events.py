@@ -330,3 +330,25 @@ def test_what_a_change_did_is_said_once_and_only_on_the_editor(
     assert "Added “Alert fired”." not in client.get(PAGE).text
     client.cookies.set("blamefree_flash", "forged.value", path=PAGE)
     assert 'class="notice tl-flash"' not in client.get(PAGE).text
+
+
+def test_line_breaks_a_browser_sends_as_crlf_are_kept_as_plain_newlines(
+    client: WebClient, engine: Engine, incident: str
+) -> None:
+    _add(client, time="2024-03-12T15:02", text="Alert fired\r\nrunbook opened")
+    [(event, _)] = stored_events(engine)
+    assert event.text == "Alert fired\nrunbook opened"
+    ref = _ref(engine, "Alert fired\nrunbook opened")
+    client.post_form(
+        f"{PAGE}/events/{ref}",
+        {
+            "time": "2024-03-12T15:02:00",
+            "text": "Alert fired\r\nrunbook opened",
+            "phase": "detection",
+            "was_time": "2024-03-12T15:02:00",
+            "was_text": "Alert fired\r\nrunbook opened",
+            "was_phase": "",
+        },
+    )
+    [(event, _)] = stored_events(engine)
+    assert (event.text, event.phase) == ("Alert fired\nrunbook opened", Phase.DETECTION)
