@@ -192,3 +192,22 @@ def test_the_editor_reads_well_on_a_phone(browser: Any, live_server: Any, incide
         _shot(page, "timeline-phone")
     finally:
         context.close()
+
+
+def test_a_refused_write_shows_the_error_page_and_is_not_sent_again(
+    page: Any, incident: str, browser_engine: Engine
+) -> None:
+    from blamefree.services import timeline
+
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(PAGE)
+    page.evaluate(
+        "document.querySelectorAll('input[name=csrf_token]').forEach(i => { i.value = 'stale'; })"
+    )
+    page.get_by_label("Time", exact=True).fill("2024-03-12T15:02:00")
+    page.get_by_label("What happened").fill("Alert fired")
+    page.get_by_role("button", name="Add event").click()
+    page.get_by_text("this form's security token is missing or out of date").wait_for()
+    assert posts == [f"{page.url.split('/postmortems')[0]}{PAGE}/events"]
+    assert in_uow(browser_engine, timeline.list_events, incident_id=INCIDENT) == []

@@ -42,7 +42,23 @@
     return true;
   }
 
-  function load(url, options, fallback) {
+  function showPage(html) {
+    // not the editor (an error page): shown as it came, never sent again
+    var fresh = new DOMParser().parseFromString(html, "text/html");
+    document.title = fresh.title || document.title;
+    document.body.replaceWith(document.importNode(fresh.body, true));
+  }
+
+  function unreachable() {
+    var current = root();
+    if (current) { current.classList.remove("tl-busy"); current.removeAttribute("aria-busy"); }
+    var announce = document.getElementById("tl-announce");
+    var message = "The server did not answer. Reload the page to see what is stored before trying again.";
+    if (announce) { announce.textContent = message; }
+    window.alert(message);
+  }
+
+  function load(url, options, offline) {
     var anchor = url.indexOf("#") >= 0 ? url.split("#")[1] : null;
     var current = root();
     if (current) { current.classList.add("tl-busy"); current.setAttribute("aria-busy", "true"); }
@@ -51,33 +67,25 @@
     return fetch(url, options)
       .then(function (response) {
         return response.text().then(function (html) {
-          if (!swap(html, anchor)) { fallback(); return; }
+          if (!swap(html, anchor)) { showPage(html); return; }
           if (response.ok && response.redirected) {
             history.replaceState(null, "", response.url);
           }
         });
-      })
-      .catch(fallback);
+      }, offline);
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.closest(ROOT) ||
-        form.dataset.plain) {
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.closest(ROOT)) {
       return;
     }
     event.preventDefault();
     var submitter = event.submitter || null;
     var data = new FormData(form, submitter || undefined);
     var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
-    load(action, { method: "POST", body: data }, function () {
-      if (submitter && form.requestSubmit) {
-        form.dataset.plain = "1";
-        form.requestSubmit(submitter);
-      } else {
-        form.submit();
-      }
-    });
+    // a write is never sent twice: if the server does not answer, the person is told
+    load(action, { method: "POST", body: data }, unreachable);
   });
 
   document.addEventListener("click", function (event) {
