@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test check lint typecheck pytest bench clean
+.PHONY: run tour test check lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_RUN)
 
+# The web app on http://127.0.0.1:8000 over a fresh demo store (removed on Ctrl+C).
 run: $(STAMP_RUN)
+	$(BIN)/blamefree serve --demo
+
+# The guided command-line tour in .blamefree-demo/ (made fresh).
+tour: $(STAMP_RUN)
 	$(BIN)/python -m blamefree.demo
 
 test: $(STAMP_DEV) check pytest

@@ -38,3 +38,30 @@ def test_demo_hints_stay_whole_on_a_narrow_terminal(
     url = f"sqlite:///{deep / '.blamefree-demo' / 'blamefree.sqlite3'}"
     assert f"  export BLAMEFREE_DATABASE_URL={url}" in rows  # one line, ready to paste
     assert any(row.endswith(str(Path(".blamefree-demo") / "blamefree.sqlite3")) for row in rows)
+
+
+ROOT = Path(__file__).parents[1]
+
+
+def _make_target(name: str) -> list[str]:
+    """The recipe lines of one Makefile target."""
+    rows = (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+    start = next(n for n, row in enumerate(rows) if row.startswith(f"{name}:"))
+    recipe = []
+    for row in rows[start + 1 :]:
+        if not row.startswith("\t"):
+            break
+        recipe.append(row.strip())
+    return recipe
+
+
+def test_make_run_serves_the_demo_and_make_tour_keeps_the_cli_tour() -> None:
+    assert _make_target("run") == ["$(BIN)/blamefree serve --demo"]
+    assert _make_target("tour") == ["$(BIN)/python -m blamefree.demo"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "make run    # creates .venv, installs Blamefree, serves the web app" in quick_start
+    assert "`make run` starts `blamefree serve --demo`" in quick_start
+    assert "http://127.0.0.1:8000/" in quick_start
+    assert "make tour   # the guided command-line tour" in quick_start
+    assert quick_start.index("make run") < quick_start.index("make tour")

@@ -169,8 +169,16 @@ class Settings(BaseSettings):
     )
     webhook_postmortem_label: str = Field(
         default="postmortem",
-        description="Alert label (Alertmanager, Grafana) or custom detail / tag prefix "
-        "(PagerDuty, Opsgenie) that names the post-mortem a webhook event belongs to.",
+        description="What names the post-mortem a webhook event belongs to: the alert label "
+        "(Alertmanager, Grafana), the PagerDuty custom field or `<label>:ID` in a note or title, "
+        "the Opsgenie tag `<label>:ID` or alert detail (docs/webhooks.md).",
+    )
+    webhook_token: SecretStr | None = Field(
+        default=None,
+        description="Token that `POST /hooks/alertmanager`, `/hooks/grafana` and "
+        "`/hooks/opsgenie` require as `Authorization: Bearer <token>` (or as the Basic auth "
+        "password); a delivery without it is refused (401). Unset: those receivers take any "
+        "delivery that reaches them (PagerDuty's are verified by their signature).",
     )
     pagerduty_webhook_secret: SecretStr | None = Field(
         default=None,

@@ -1,4 +1,4 @@
-"""`make run`: a short guided tour of Blamefree on a fresh local SQLite store."""
+"""`make tour`: a short guided tour of Blamefree on a fresh local SQLite store."""
 
 from __future__ import annotations
 

@@ -199,6 +199,7 @@ def test_prevention_measures_and_custom_criteria(run: Invoke, tmp_path: Path) ->
     measures = _json(run, "actions", "prevention", "INC-3", "monitoring", "1", "--status", "done")
     assert measures == [
         {
+            "incident_id": "INC-3",
             "category": "monitoring",
             "number": 1,
             "text": "Saturation alert",

@@ -208,8 +208,18 @@ def test_export_and_delete(cli: Invoke, tmp_path: Path) -> None:
     exported = json.loads(cli("export", "INC-2024-0142", "--format", "json").stdout)
     assert exported["incident_id"] == "INC-2024-0142"
     assert cli("export", "INC-2024-0142", "--format", "pdf").exit_code == 2
-    assert cli("delete", "INC-2024-0142", "--yes").exit_code == 0
+    declined = cli("delete", "INC-2024-0142", input="n\n")
+    assert (declined.exit_code, declined.stdout) == (
+        1,
+        "Delete INC-2024-0142 and all its revisions? [y/N]: n\n",
+    )
+    assert cli("show", "INC-2024-0142").exit_code == 0
+    confirmed = cli("delete", "INC-2024-0142", input="y\n")
+    assert (confirmed.exit_code, confirmed.stderr) == (0, "Deleted INC-2024-0142.\n")
     assert cli("show", "INC-2024-0142").exit_code == 4
+    # Nobody is asked about an id that is not stored.
+    missing = cli("delete", "INC-2024-0142", input="y\n")
+    assert (missing.exit_code, missing.stdout) == (4, "")
 
 
 def _editor(tmp_path: Path, body: str) -> str:

@@ -99,8 +99,12 @@ def _commands(cli: Invoke, tmp_path: Path) -> dict[str, list[str]]:
         "actions set": ["actions", "set", action, "--status", "in_progress"],
         "actions criteria": ["actions", "criteria", ID, "--add", "Exports finish by 07:00"],
         "reviews record": ["reviews", "record", ID, "1w", "--notes", "Alert works"],
+        "actions show": ["actions", "show", action],
+        "actions prevention": ["actions", "prevention", ID],
+        "show": ["show", ID, "--json"],
         "export": ["export", ID],
         "list": ["list"],
+        "delete": ["delete", ID, "--yes"],  # last: the others need the post-mortem
     }
 
 

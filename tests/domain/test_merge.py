@@ -465,3 +465,13 @@ def test_changes_to_different_sections_both_land(
     assert result.doc == base.model_copy(
         update={ours: getattr(other, ours), theirs: getattr(other, theirs)}
     )
+
+
+def test_a_conflict_takes_the_side_chosen_for_its_path() -> None:
+    base = base_doc()
+    stored = changed(base, title="Stored title", **{"sign_off.approved_by": "Lee Park"})
+    file = changed(base, title="File title", **{"sign_off.approved_by": "Sam Ortiz"})
+    picked = merge_documents(base, stored, file, prefer="file", choose={"title": "stored"})
+    assert sorted(c.path for c in picked.conflicts) == ["sign_off.approved_by", "title"]
+    assert picked.doc.title == "Stored title"  # chosen
+    assert picked.doc.sign_off.approved_by == "Sam Ortiz"  # not chosen: the preferred side

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from blamefree.domain.enums import ActionStatus, Horizon, Priority
-from blamefree.errors import NotFound, ValidationFailed
+from blamefree.domain.postmortem import Postmortem
+from blamefree.errors import ActionItemNotFound, MeasureNotFound, NotFound, ValidationFailed
 from blamefree.services import actions, postmortems
 from support.uow import in_uow
 from support.updates_doc import NOW
@@ -140,3 +141,80 @@ def test_criteria_change_in_one_call_and_a_bad_number_stores_nothing(
     texts = [s.text for s in in_uow(engine, actions.evaluate_criteria, incident_id=ledger)]
     assert texts[len(before) :] == ["Exports finish by 07:00"]
     assert "Never stored" not in texts
+
+
+def test_showing_an_item_gives_it_with_its_history_in_one_call(engine: Engine, ledger: str) -> None:
+    uid = _ids(engine, ledger)["Clean temporary files after each run"]
+    in_uow(engine, actions.assign_action, action_id=uid, owner="Lee", now=NOW, by="Ines")
+    detail = in_uow(engine, actions.show_action, action_id=uid.lower(), today=NOW.date())
+    assert (detail.action.uid, detail.action.record.owner, detail.action.due) == (
+        uid,
+        "Lee",
+        dt.date(2025, 2, 11),
+    )
+    assert [(h.field, h.old, h.new, h.by) for h in detail.history] == [
+        ("created", None, "open", "Kim"),
+        ("owner", "Ines", "Lee", "Ines"),
+    ]
+    with pytest.raises(ActionItemNotFound):
+        in_uow(engine, actions.show_action, action_id="A-NOPE99", today=NOW.date())
+
+
+def _with_measures(engine: Engine) -> str:
+    doc = Postmortem.model_validate(
+        {
+            "incident_id": "INC-2025-0040",
+            "date": "2025-02-04",
+            "prevention_measures": {
+                "technical": [{"text": "Own volume for temporary files"}],
+                "monitoring": [{"text": "Export duration alert"}, {"text": "Disk space alert"}],
+            },
+        }
+    )
+    return in_uow(engine, postmortems.create_postmortem, postmortem_in=doc, by="Kim").incident_id
+
+
+def test_measures_are_listed_or_one_is_set_and_all_listed_in_one_call(engine: Engine) -> None:
+    incident_id = _with_measures(engine)
+    listed = in_uow(engine, actions.change_measures, incident_id=incident_id, now=NOW)
+    assert [(m.category, m.number, m.item.text, m.item.status, m.closed_at) for m in listed] == [
+        ("technical", 1, "Own volume for temporary files", ActionStatus.OPEN, None),
+        ("monitoring", 1, "Export duration alert", ActionStatus.OPEN, None),
+        ("monitoring", 2, "Disk space alert", ActionStatus.OPEN, None),
+    ]
+    changed = in_uow(
+        engine,
+        actions.change_measures,
+        incident_id=incident_id,
+        category="monitoring",
+        number=2,
+        status=ActionStatus.DONE,
+        now=NOW,
+        by="Noor",
+    )
+    assert [(m.category, m.number, m.item.status, m.closed_at) for m in changed] == [
+        ("technical", 1, ActionStatus.OPEN, None),
+        ("monitoring", 1, ActionStatus.OPEN, None),
+        ("monitoring", 2, ActionStatus.DONE, NOW),
+    ]
+    revisions = in_uow(engine, postmortems.history, incident_id=incident_id)
+    assert [(r.version, r.author, r.message) for r in revisions] == [
+        (1, "Kim", None),
+        (2, "Noor", "prevention monitoring 2: done"),
+    ]
+    with pytest.raises(MeasureNotFound, match="has 1 technical prevention measure"):
+        in_uow(
+            engine,
+            actions.change_measures,
+            incident_id=incident_id,
+            category="technical",
+            number=2,
+            status=ActionStatus.DONE,
+            now=NOW,
+        )
+    with pytest.raises(ValidationFailed, match="give its category, number and status") as caught:
+        in_uow(
+            engine, actions.change_measures, incident_id=incident_id, category="process", now=NOW
+        )
+    assert caught.value.field == "number"
+    assert len(in_uow(engine, postmortems.history, incident_id=incident_id)) == 2

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
 from blamefree.domain.enums import Severity
+from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import DuplicatePostmortem, PostmortemNotFound, StaleEdit
 from blamefree.services import postmortems
-from blamefree.store import UnitOfWork
+from blamefree.store import StoredPostmortem, UnitOfWork, repository
 from support.uow import in_uow
 from support.updates_doc import DOCUMENT, NOW
 
@@ -118,9 +120,41 @@ def test_resolve_reads_text_a_file_or_the_store_and_opens_the_store_only_then(
 
 
 def test_delete_removes_the_post_mortem(engine: Engine, ledger: str) -> None:
-    in_uow(engine, postmortems.delete_postmortem, incident_id=ledger)
+    deleted = in_uow(engine, postmortems.delete_postmortem, incident_id=ledger)
+    assert deleted == postmortems.Deletion(
+        incident_id=ledger, title="Post-Mortem: Ledger export stalled overnight", version=1
+    )
     with pytest.raises(PostmortemNotFound):
         in_uow(engine, postmortems.get_postmortem, incident_id=ledger)
+
+
+def test_delete_asks_with_no_transaction_open_and_a_no_keeps_everything(
+    engine: Engine, ledger: str
+) -> None:
+    asked: list[tuple[postmortems.Deletion, bool]] = []
+
+    def answer(yes: bool) -> Callable[[postmortems.Deletion], bool]:
+        def confirm(deletion: postmortems.Deletion) -> bool:
+            asked.append((deletion, uow.session.in_transaction()))
+            return yes
+
+        return confirm
+
+    with UnitOfWork(engine) as uow:
+        kept = postmortems.delete_postmortem(uow, incident_id=ledger, confirm=answer(False))
+    assert kept is None
+    assert in_uow(engine, postmortems.get_postmortem, incident_id=ledger).version == 1
+    with UnitOfWork(engine) as uow:
+        gone = postmortems.delete_postmortem(uow, incident_id=ledger, confirm=answer(True))
+    expected = postmortems.Deletion(
+        incident_id=ledger, title="Post-Mortem: Ledger export stalled overnight", version=1
+    )
+    assert (gone, asked) == (expected, [(expected, False), (expected, False)])
+    assert in_uow(engine, postmortems.list_postmortems) == []
+    # An unknown id fails before anyone is asked.
+    with pytest.raises(PostmortemNotFound, match="INC-NOPE"):
+        in_uow(engine, postmortems.delete_postmortem, incident_id="INC-NOPE", confirm=answer(True))
+    assert len(asked) == 2
 
 
 def test_starting_a_post_mortem_takes_a_free_id_and_stores_it_with_its_base_line(
@@ -155,3 +189,116 @@ def test_starting_a_post_mortem_takes_a_free_id_and_stores_it_with_its_base_line
         None,
         True,
     )
+
+
+def _rival_stores_first(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, incident_id: str, times: int = 1
+) -> list[str]:
+    """Between the id's pick and the save, another writer stores ``incident_id`` (then, for
+    each further time, the next numbered one) in a unit of work of its own, committed at once."""
+    real = postmortems.create_revision
+    tried: list[str] = []
+
+    def racing(uow: UnitOfWork, **kwargs: Any) -> StoredPostmortem:
+        tried.append(kwargs["doc"].incident_id)
+        if len(tried) <= times:
+            taken = incident_id if len(tried) == 1 else f"{incident_id}-{len(tried)}"
+            rival = postmortems.new_postmortem(
+                title="Rival", severity=Severity.P2, incident_id=taken, today=dt.date(2025, 6, 2)
+            )
+            with UnitOfWork(engine) as other:
+                real(other, doc=rival, message="created", by="Rival")
+        return real(uow, **kwargs)
+
+    monkeypatch.setattr(postmortems, "create_revision", racing)
+    return tried
+
+
+def test_a_default_id_taken_between_pick_and_save_moves_to_the_next_free_one(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = dt.date(2025, 6, 2)
+    tried = _rival_stores_first(monkeypatch, engine, "INC-20250602", times=2)
+    started = in_uow(
+        engine,
+        postmortems.start_postmortem,
+        title="Queue backlog",
+        severity=Severity.P1,
+        day=day,
+        save=True,
+        by="Noor",
+    )
+    assert tried == ["INC-20250602", "INC-20250602-2", "INC-20250602-3"]
+    assert started.stored is not None
+    assert (started.doc.incident_id, started.stored.incident_id, started.stored.version) == (
+        "INC-20250602-3",
+        "INC-20250602-3",
+        1,
+    )
+    assert started.text.split("\n")[0] == (
+        "<!-- blamefree: INC-20250602-3 version 1 (keep this line: updates from this file "
+        "merge safely) -->"
+    )
+    assert "**Incident ID:** INC-20250602-3  \n" in started.text
+    listed = in_uow(engine, postmortems.list_postmortems)
+    assert sorted((s.incident_id, s.title) for s in listed) == [
+        ("INC-20250602", "Rival"),
+        ("INC-20250602-2", "Rival"),
+        ("INC-20250602-3", "Queue backlog"),
+    ]
+    stored_text = in_uow(engine, postmortems.export_markdown, incident_id="INC-20250602-3")
+    assert "**Incident ID:** INC-20250602-3  \n" in stored_text
+    history = in_uow(engine, postmortems.history, incident_id="INC-20250602-3")
+    assert [(h.version, h.author, h.message) for h in history] == [(1, "Noor", "created")]
+
+
+def test_an_id_given_explicitly_still_conflicts_when_taken_before_the_save(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tried = _rival_stores_first(monkeypatch, engine, "INC-2025-0099")
+    with pytest.raises(DuplicatePostmortem, match="'INC-2025-0099' exists"):
+        in_uow(
+            engine,
+            postmortems.start_postmortem,
+            title="Queue backlog",
+            severity=Severity.P1,
+            day=dt.date(2025, 6, 2),
+            incident_id="INC-2025-0099",
+            save=True,
+        )
+    assert tried == ["INC-2025-0099"]
+    listed = in_uow(engine, postmortems.list_postmortems)
+    assert [(s.incident_id, s.title) for s in listed] == [("INC-2025-0099", "Rival")]
+
+
+def test_a_default_id_whose_insert_hits_the_unique_index_moves_on_too(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rival commits after the store's own check and before the insert, so the insert
+    # itself fails on the unique incident id (on PostgreSQL that aborts the transaction).
+    real = repository._header_values
+    rivals: list[str] = []
+
+    def header_values(doc: Postmortem) -> dict[str, Any]:
+        if not rivals and doc.incident_id == "INC-20250602":
+            rivals.append("stored")
+            rival = doc.model_copy(update={"title": "Rival"})
+            with UnitOfWork(engine) as other:
+                postmortems.create_postmortem(other, postmortem_in=rival, by="Rival")
+        return real(doc)
+
+    monkeypatch.setattr(repository, "_header_values", header_values)
+    started = in_uow(
+        engine,
+        postmortems.start_postmortem,
+        title="Queue backlog",
+        severity=Severity.P1,
+        day=dt.date(2025, 6, 2),
+        save=True,
+    )
+    assert (rivals, started.doc.incident_id) == (["stored"], "INC-20250602-2")
+    listed = in_uow(engine, postmortems.list_postmortems)
+    assert sorted((s.incident_id, s.title, s.version) for s in listed) == [
+        ("INC-20250602", "Rival", 1),
+        ("INC-20250602-2", "Queue backlog", 1),
+    ]

@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from blamefree.domain.enums import ReviewKind
 from blamefree.errors import PostmortemNotFound, ValidationFailed
 from blamefree.services import postmortems, reviews
+from blamefree.store import UnitOfWork
+from blamefree.store.follow_through import FollowThroughRepository
 from support.uow import in_uow
 from support.updates_doc import NOW
 
@@ -62,3 +64,36 @@ def test_recording_and_scheduling(engine: Engine, ledger: str) -> None:
             date=dt.date(2025, 1, 1),
             now=NOW,
         )
+
+
+def test_a_scheduled_date_lives_in_the_document_only_so_an_edit_of_it_counts(
+    engine: Engine, ledger: str
+) -> None:
+    in_uow(
+        engine,
+        reviews.schedule_review,
+        incident_id=ledger,
+        kind=ReviewKind.ONE_WEEK,
+        date=dt.date(2025, 2, 14),
+        now=NOW,
+    )
+    with UnitOfWork(engine) as uow:
+        assert FollowThroughRepository(uow.session).reviews() == []  # no copy to go stale
+    stored = in_uow(engine, postmortems.get_postmortem, incident_id=ledger)
+    schedule = stored.doc.follow_up.review_schedule.model_copy(
+        update={"one_week": dt.date(2025, 2, 18)}
+    )
+    follow_up = stored.doc.follow_up.model_copy(update={"review_schedule": schedule})
+    in_uow(
+        engine,
+        postmortems.update_postmortem,
+        incident_id=ledger,
+        postmortem_in=stored.doc.model_copy(update={"follow_up": follow_up}),
+        expected_version=stored.version,
+    )
+    views = in_uow(engine, reviews.list_reviews, today=NOW.date(), incident_id=ledger)
+    assert [(v.kind, v.due_date, v.due_is_default) for v in views] == [
+        (ReviewKind.ONE_WEEK, dt.date(2025, 2, 18), False),
+        (ReviewKind.ONE_MONTH, dt.date(2025, 3, 6), True),
+        (ReviewKind.THREE_MONTHS, dt.date(2025, 5, 5), True),
+    ]

@@ -29,6 +29,7 @@ TABLES = {
     "action_items",
     "alembic_version",
     "contributing_factors",
+    "inbox_items",
     "leases",
     "people",
     "postmortems",
@@ -38,6 +39,7 @@ TABLES = {
     "reviews",
     "sign_offs",
     "timeline_events",
+    "webhook_threads",
 }
 
 

@@ -2,7 +2,7 @@
 
 A test-side loader: it runs every command the manifest lists, in the manifest's order, and
 resolves ``{action}`` to the id of the action item with the given text. The web demo loader
-(issue 10) will do the same through the service layer.
+(``blamefree.web.demo.load_demo``) does the same through the service layer.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import typer
 
 from blamefree.cli import app
+from blamefree.web.demo import last_step_time
 
 DEMO_DIR = Path(str(resources.files("blamefree").joinpath("data", "demo")))
 
@@ -110,9 +111,11 @@ def load(run: Callable[[Sequence[str]], Ran], data: dict[str, Any]) -> Loaded:
         _checked(run, change["command"])
     for review in data["reviews"]:
         _checked(run, review["command"])
+    ticked = last_step_time(data).isoformat().replace("+00:00", "Z")
     for pm in data["postmortems"]:
         # Once the changes are in, each team ticks the success criteria the data now meets
-        # (saves never tick them on their own: the author's ticks are kept as written).
+        # (saves never tick them on their own: the author's ticks are kept as written), at the
+        # time of the last change, as the web demo loader does.
         if pm["state"] != "draft":
-            _checked(run, ["actions", "criteria", pm["incident_id"], "--apply"])
+            _checked(run, ["--now", ticked, "actions", "criteria", pm["incident_id"], "--apply"])
     return Loaded(imports, ids)

@@ -227,16 +227,15 @@ def show(ctx: typer.Context, action_id: ActionId, as_json: JsonOption = False) -
     """Show one action item with its history of changes."""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
-        view = service.get_action(uow, action_id=action_id, today=app_ctx.today())
-        history = service.action_history(uow, action_id=view.uid)
+        detail = service.show_action(uow, action_id=action_id, today=app_ctx.today())
     if as_json:
-        print_json(convert.action_detail_read(view, history))
+        print_json(convert.action_detail_read(detail.action, detail.history))
         return
-    _print_one(ctx, view, False, "")
+    _print_one(ctx, detail.action, False, "")
     table = Table(title="History", title_justify="left")
     for column in ("When (UTC)", "Field", "From", "To", "By"):
         table.add_column(column)
-    for h in history:
+    for h in detail.history:
         table.add_row(f"{h.at:%Y-%m-%d %H:%M}", h.field, h.old or "—", h.new or "—", h.by or "—")
     app_ctx.out.print(table)
 
@@ -405,17 +404,15 @@ def prevention(
     if any(v is not None for v in given) and any(v is None for v in given):
         raise UsageError("to change a measure give CATEGORY, NUMBER and --status")
     with app_ctx.unit_of_work() as uow:
-        if category is not None and number is not None and status is not None:
-            service.set_measure(
-                uow,
-                incident_id=incident_id,
-                category=category,
-                number=number,
-                status=parse_status(status),
-                now=app_ctx.now(),
-                by=app_ctx.actor_or(by),
-            )
-        measures = service.list_measures(uow, incident_id=incident_id)
+        measures = service.change_measures(
+            uow,
+            incident_id=incident_id,
+            category=category,
+            number=number,
+            status=parse_status(status) if status is not None else None,
+            now=app_ctx.now(),
+            by=app_ctx.actor_or(by),
+        )
     if as_json:
         print_json([convert.measure_read(m) for m in measures])
         return

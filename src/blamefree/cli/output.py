@@ -12,12 +12,12 @@ from blamefree.cli.console import line, plain
 from blamefree.cli.criteria import criteria_table
 from blamefree.cli.hints import described
 from blamefree.domain import values
-from blamefree.domain.actions import evaluate_success_criteria
+from blamefree.domain.actions import CriterionState, evaluate_success_criteria
 from blamefree.domain.derive import effective, metrics_of
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
-from blamefree.services.postmortems import ImportReport
-from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem
+from blamefree.services.postmortems import ImportReport, PostmortemView
+from blamefree.store import PostmortemSummary, RevisionInfo
 
 SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
 METRIC_LABELS: dict[MetricName, str] = {
@@ -90,8 +90,36 @@ def metrics_table(console: Console, result: dict[MetricName, Metric]) -> None:
     console.print(table)
 
 
-def show_document(console: Console, doc: Postmortem, *, version: int | None = None) -> None:
-    doc = effective(doc)
+def show_document(console: Console, doc: Postmortem) -> None:
+    """A document read from a file, with what its data says beside what it states."""
+    _show(
+        console,
+        effective(doc),
+        version=None,
+        metrics=metrics_of(doc),
+        criteria=evaluate_success_criteria(doc),
+    )
+
+
+def show_postmortem(console: Console, view: PostmortemView) -> None:
+    """A stored post-mortem as ``show`` prints it."""
+    _show(
+        console,
+        view.document,
+        version=view.stored.version,
+        metrics=view.metrics,
+        criteria=view.criteria,
+    )
+
+
+def _show(
+    console: Console,
+    doc: Postmortem,
+    *,
+    version: int | None,
+    metrics: dict[MetricName, Metric],
+    criteria: list[CriterionState],
+) -> None:
     header = Table.grid(padding=(0, 2))
     header.add_column(style="bold")
     header.add_column()
@@ -139,7 +167,7 @@ def show_document(console: Console, doc: Postmortem, *, version: int | None = No
             or "—",
         )
     console.print(timeline)
-    metrics_table(console, metrics_of(doc))
+    metrics_table(console, metrics)
     items = Table(title="Action items", title_justify="left")
     items.add_column("")
     items.add_column("Horizon")
@@ -161,11 +189,7 @@ def show_document(console: Console, doc: Postmortem, *, version: int | None = No
         console.print(items)
     else:
         console.print(plain("No action items yet.", "yellow"))
-    criteria_table(console, evaluate_success_criteria(doc), title="Success criteria")
-
-
-def show_postmortem(console: Console, stored: StoredPostmortem) -> None:
-    show_document(console, stored.doc, version=stored.version)
+    criteria_table(console, criteria, title="Success criteria")
 
 
 def history_table(console: Console, incident_id: str, revisions: list[RevisionInfo]) -> None:

@@ -25,7 +25,6 @@ from blamefree.cli.console import line
 from blamefree.cli.context import app_context, print_json, write_json
 from blamefree.cli.hints import described
 from blamefree.domain import ids, values
-from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import InputError, UsageError
@@ -271,11 +270,11 @@ def show(
     """Show one stored post-mortem: header, metrics, timeline and action items."""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
-        stored = service.get_postmortem(uow, incident_id=incident_id)
+        view = service.show_postmortem(uow, incident_id=incident_id)
     if as_json:
-        print_json(convert.postmortem_read(stored, evaluate_success_criteria(stored.doc)))
+        print_json(convert.postmortem_read(view.stored, view.criteria))
     else:
-        output.show_postmortem(app_ctx.out, stored)
+        output.show_postmortem(app_ctx.out, view)
 
 
 def _document(ctx: typer.Context, file_or_id: str) -> Postmortem:
@@ -415,11 +414,18 @@ def delete(
     """Delete a stored post-mortem with its history."""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
-        service.get_postmortem(uow, incident_id=incident_id)
-        if not yes and not typer.confirm(f"Delete {incident_id} and all its revisions?"):
-            raise typer.Exit(1)
-        service.delete_postmortem(uow, incident_id=incident_id)
+        deleted = service.delete_postmortem(
+            uow,
+            incident_id=incident_id,
+            confirm=None if yes else _confirm_delete,
+        )
+    if deleted is None:
+        raise typer.Exit(1)
     app_ctx.err.print(line("Deleted ", (incident_id, "bold"), "."))
+
+
+def _confirm_delete(deletion: service.Deletion) -> bool:
+    return typer.confirm(f"Delete {deletion.incident_id} and all its revisions?")
 
 
 @app.command("history")

@@ -18,7 +18,7 @@ one, unless only the file reordered; entries the other side added go after their
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -83,14 +83,20 @@ class MergeResult:
 
 
 def merge_documents(
-    base: Postmortem, stored: Postmortem, file: Postmortem, *, prefer: Side = "stored"
+    base: Postmortem,
+    stored: Postmortem,
+    file: Postmortem,
+    *,
+    prefer: Side = "stored",
+    choose: Mapping[str, Side] | None = None,
 ) -> MergeResult:
     """Apply the changes ``file`` made to ``base`` onto ``stored``.
 
     Every conflict is reported; in the returned document a conflicting field holds the value of
-    ``prefer`` (the stored one unless told otherwise).
+    the side ``choose`` names for its path, else of ``prefer`` (the stored one unless told
+    otherwise).
     """
-    merger = _Merger(prefer)
+    merger = _Merger(prefer, choose or {})
     doc = merger.value("", base, stored, file)
     return MergeResult(doc=doc, conflicts=tuple(merger.conflicts))
 
@@ -151,8 +157,9 @@ def _unchanged(before: Any, after: Any) -> bool:
 
 
 class _Merger:
-    def __init__(self, prefer: Side) -> None:
+    def __init__(self, prefer: Side, choose: Mapping[str, Side]) -> None:
         self.prefer = prefer
+        self.choose = choose
         self.conflicts: list[FieldConflict] = []
 
     def conflict(
@@ -161,7 +168,7 @@ class _Merger:
         self.conflicts.append(
             FieldConflict(path, display(base), display(stored), display(file), kind)
         )
-        return file if self.prefer == "file" else stored
+        return file if self.choose.get(path, self.prefer) == "file" else stored
 
     def value(self, path: str, base: Any, stored: Any, file: Any) -> Any:
         if stored == file or file == base:

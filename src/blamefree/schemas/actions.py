@@ -83,6 +83,7 @@ class PreventionMeasureUpdate(InputModel):
 class PreventionMeasureRead(ReadModel):
     """A prevention measure: its category and number in the checklist, status, closing time."""
 
+    incident_id: str = Field(description="The post-mortem it belongs to")
     category: str = Field(description="technical, process or monitoring")
     number: int = Field(description="1-based, as the checklist shows it")
     text: str

@@ -279,6 +279,7 @@ def history_read(entry: HistoryEntry) -> ActionHistoryRead:
 def measure_read(measure: MeasureView) -> PreventionMeasureRead:
     """A prevention measure."""
     return PreventionMeasureRead(
+        incident_id=measure.incident_id,
         category=measure.category,
         number=measure.number,
         text=measure.item.text,

@@ -17,6 +17,12 @@ class ReviewCreate(InputModel):
     notes: str | None = None
 
 
+class ReviewScheduleUpdate(InputModel):
+    """Another date for a follow-up review (written into the Follow-Up section)."""
+
+    date: dt.date = Field(description="Not before the incident")
+
+
 class ReviewRead(ReadModel):
     """One follow-up review of one post-mortem as it stands on the day asked."""
 
@@ -102,6 +108,12 @@ class RemindReportRead(ReadModel):
     digests: list[DigestRead]
     deliveries: list[DeliveryRead]
     unrouted: list[str] = Field(description="Owners with no address to reach them at")
+
+
+class SignOffCreate(InputModel):
+    """A sign-off in one role; without a name, the one who acts signs."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class SignOffRead(ReadModel):

@@ -31,6 +31,18 @@ class PostmortemUpdate(InputModel):
     message: str | None = Field(default=None, description="For the history")
 
 
+class CriterionCreate(InputModel):
+    """A custom success criterion (checked by hand unless Blamefree knows how to evaluate it)."""
+
+    text: str = Field(min_length=1)
+
+
+class CriterionUpdate(InputModel):
+    """Tick or untick a hand-checked success criterion."""
+
+    met: bool
+
+
 class CriterionRead(ReadModel):
     """One success criterion: ``written`` is the checkbox, ``derived`` what the data says."""
 
@@ -69,6 +81,16 @@ class PostmortemSummaryRead(ReadModel):
     updated_at: Timestamp
     action_items_total: int
     action_items_done: int
+
+
+class PostmortemPageRead(ReadModel):
+    """One page of a listing: the post-mortems on it and how many the filters keep in all."""
+
+    items: list[PostmortemSummaryRead]
+    total: int = Field(description="Post-mortems the filters keep, on every page")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page; null on the last")
 
 
 class RevisionRead(ReadModel):
@@ -135,6 +157,21 @@ class ImportOutcomeRead(ReadModel):
         default=None, exclude_if=lambda value: value is None
     )
     would_lose: list[LossRead] | None = Field(default=None, exclude_if=lambda value: value is None)
+
+
+class DiffRead(ReadModel):
+    """What changed in the Markdown between two saved versions, as a unified diff."""
+
+    incident_id: str
+    from_version: int
+    to_version: int
+    diff: str = Field(description="Unified diff; empty when the two texts are the same")
+
+
+class RestoreCreate(InputModel):
+    """Bring an earlier version back as the next one."""
+
+    version: int = Field(ge=1, description="The version to restore")
 
 
 class RestoreRead(ReadModel):

@@ -19,8 +19,9 @@ from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, 
 from blamefree.domain.item_matching import new_action_uid
 from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, TrackerLink
 from blamefree.errors import CriterionNotFound, MeasureNotFound, ValidationFailed
-from blamefree.services.saving import save_revision
-from blamefree.store import StoredPostmortem, UnitOfWork
+from blamefree.schemas.actions import ActionItemUpdate
+from blamefree.services.saving import check_version, save_revision
+from blamefree.store import StoredPostmortem, UnitOfWork, listing
 from blamefree.store.follow_through import (
     ActionRecord,
     FollowThroughRepository,
@@ -92,14 +93,24 @@ def list_actions(
     return views
 
 
-def get_action(uow: UnitOfWork, *, action_id: str, today: dt.date) -> ActionView:
-    """One action item by id."""
-    return view(FollowThroughRepository(uow.session).get_action(action_id), today=today)
-
-
 def action_history(uow: UnitOfWork, *, action_id: str) -> list[HistoryEntry]:
     """Every recorded change of one action item, oldest first."""
     return FollowThroughRepository(uow.session).history(action_id)
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    """One action item as ``actions show`` gives it: as it stands, and every change of it."""
+
+    action: ActionView
+    history: list[HistoryEntry]
+
+
+def show_action(uow: UnitOfWork, *, action_id: str, today: dt.date) -> ActionDetail:
+    """One action item by id with its history of changes, oldest first."""
+    repo = FollowThroughRepository(uow.session)
+    found = view(repo.get_action(action_id), today=today)
+    return ActionDetail(action=found, history=repo.history(found.uid))
 
 
 # --- changes through the document ----------------------------------------------------------
@@ -145,13 +156,21 @@ Change = Callable[[Horizon, ActionItem], tuple[Horizon, ActionItem, str] | None]
 
 
 def _change_item(
-    uow: UnitOfWork, *, action_id: str, now: dt.datetime, by: str | None, change: Change
+    uow: UnitOfWork,
+    *,
+    action_id: str,
+    now: dt.datetime,
+    by: str | None,
+    change: Change,
+    based_on: int | None = None,
 ) -> ActionView:
-    """Apply ``change`` to one item of its document and save the document."""
+    """Apply ``change`` to one item of its document and save the document (``based_on``: the
+    version of the post-mortem the caller saw, ``StaleEdit`` if another was saved since)."""
     with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         record = repo.get_action(action_id)
         stored = uow.postmortems.get(record.incident_id)
+        check_version(stored, based_on)
         items = dict(stored.doc.action_items.by_horizon())[record.horizon]
         outcome = change(record.horizon, items[record.position])
         if outcome is not None:
@@ -246,6 +265,67 @@ def move_action(
     return _change_item(uow, action_id=action_id, now=now, by=by, change=change)
 
 
+def update_action(
+    uow: UnitOfWork,
+    *,
+    action_id: str,
+    changes: ActionItemUpdate,
+    now: dt.datetime,
+    based_on: int | None = None,
+    by: str | None = None,
+) -> ActionView:
+    """Change the fields ``changes`` sets (status, owner, horizon, due date, priority, type,
+    text) in one new version; the rules of ``set_action``, ``assign_action`` and
+    ``move_action`` apply."""
+    fields = changes.model_dump(exclude_unset=True)
+    for name in ("text", "status", "owner", "horizon"):
+        if name in fields and fields[name] is None:
+            raise ValidationFailed(f"{name} cannot be cleared", field=name)
+    if "owner" in fields and not fields["owner"].strip():
+        raise ValidationFailed("the owner must not be empty", field="owner")
+
+    def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
+        updated, what = item, []
+        status = changes.status
+        if status is not None and status is not item.status:
+            if not rules.can_change_status(item.status, status):
+                raise ValidationFailed(
+                    f"{action_id.strip().upper()}: cannot go from {item.status.label} to "
+                    f"{status.label}; reopen it as open or in progress",
+                    field="status",
+                )
+            updated = rules.with_status(updated, status)
+            what.append(f"status {status.label}")
+        if "due_date" in fields and changes.due_date != item.due_date:
+            updated = updated.model_copy(
+                update={"due_date": changes.due_date, "due_date_text": None}
+            )
+            what.append(f"due {changes.due_date or 'cleared'}")
+        if "priority" in fields and changes.priority is not item.priority:
+            updated = updated.model_copy(
+                update={"priority": changes.priority, "priority_text": None}
+            )
+            what.append(f"priority {changes.priority.value if changes.priority else 'cleared'}")
+        if "type" in fields and changes.type is not item.type:
+            updated = updated.model_copy(update={"type": changes.type})
+            what.append(f"type {changes.type.value if changes.type else 'cleared'}")
+        if changes.text is not None and changes.text.strip() != item.text:
+            updated = updated.model_copy(update={"text": changes.text.strip()})
+            what.append("text")
+        if changes.owner is not None and changes.owner.strip() != item.owner:
+            owner = changes.owner.strip()
+            updated = updated.model_copy(update={"owner": owner, "owner_text": None})
+            what.append(f"assigned to {owner}")
+        target = changes.horizon or horizon
+        if target is not horizon:
+            what.append(f"moved from {horizon.value} to {target.value}")
+        if not what:
+            return None
+        return target, updated, ", ".join(what)
+
+    return _change_item(uow, action_id=action_id, now=now, by=by, change=change, based_on=based_on)
+
+
 def link_tracker(
     uow: UnitOfWork, *, action_id: str, link: TrackerLink, now: dt.datetime, by: str | None = None
 ) -> ActionView:
@@ -280,6 +360,7 @@ def add_action(
     priority: Priority | None = None,
     type: ActionType | None = None,
     status: ActionStatus = ActionStatus.OPEN,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> AddedAction:
     """Add an action item; without a due date it gets its horizon's end from the incident date.
@@ -291,6 +372,7 @@ def add_action(
     with uow.stamped(now):
         repo = FollowThroughRepository(uow.session)
         stored = uow.postmortems.get(incident_id)
+        check_version(stored, based_on)
         records = repo.list_actions(incident_id=incident_id)
         doc = stored.doc
         if due is None:
@@ -347,6 +429,22 @@ def list_measures(uow: UnitOfWork, *, incident_id: str) -> list[MeasureView]:
     ]
 
 
+def list_all_measures(
+    uow: UnitOfWork, *, statuses: Sequence[ActionStatus] | None = None
+) -> list[MeasureView]:
+    """Prevention measures across post-mortems (newest incident first), optionally by status."""
+    return [
+        MeasureView(
+            r.incident_id,
+            r.category,
+            r.position + 1,
+            CheckItem(text=r.text, status=r.status),
+            r.closed_at,
+        )
+        for r in listing.list_measures(uow.session, statuses=statuses or ())
+    ]
+
+
 def set_measure(
     uow: UnitOfWork,
     *,
@@ -355,15 +453,18 @@ def set_measure(
     number: int,
     status: ActionStatus,
     now: dt.datetime,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> MeasureView:
-    """Change the status of a prevention measure (its checkbox follows)."""
+    """Change the status of a prevention measure (its checkbox follows); ``based_on`` as for
+    ``update_action``."""
     if category not in ("technical", "process", "monitoring"):
         raise ValidationFailed(
             f"category {category!r} is not technical, process or monitoring", field="category"
         )
     with uow.stamped(now):
         stored = uow.postmortems.get(incident_id)
+        check_version(stored, based_on)
         measures = stored.doc.prevention_measures.model_copy(deep=True)
         items: list[CheckItem] = getattr(measures, category)
         if not 1 <= number <= len(items):
@@ -385,6 +486,38 @@ def set_measure(
     return MeasureView(
         incident_id, category, number, items[number - 1], closed.get((category, number - 1))
     )
+
+
+def change_measures(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    category: str | None = None,
+    number: int | None = None,
+    status: ActionStatus | None = None,
+    now: dt.datetime,
+    by: str | None = None,
+) -> list[MeasureView]:
+    """What ``actions prevention`` does in one go: set one measure's status when ``category``,
+    ``number`` and ``status`` are given (a revision when it changes something), and return
+    the post-mortem's measures as they then stand."""
+    given = {"category": category, "number": number, "status": status}
+    if category is not None and number is not None and status is not None:
+        set_measure(
+            uow,
+            incident_id=incident_id,
+            category=category,
+            number=number,
+            status=status,
+            now=now,
+            by=by,
+        )
+    elif any(value is not None for value in given.values()):
+        missing = next(name for name, value in given.items() if value is None)
+        raise ValidationFailed(
+            "to change a prevention measure give its category, number and status", field=missing
+        )
+    return list_measures(uow, incident_id=incident_id)
 
 
 def evaluate_criteria(uow: UnitOfWork, *, incident_id: str) -> list[rules.CriterionState]:
@@ -479,3 +612,58 @@ def change_criteria(
     if apply:
         apply_criteria(uow, incident_id=incident_id, now=now, by=by)
     return evaluate_criteria(uow, incident_id=incident_id)
+
+
+# --- several items at once -------------------------------------------------------------------
+
+
+def update_actions(
+    uow: UnitOfWork,
+    *,
+    action_ids: Sequence[str],
+    now: dt.datetime,
+    by: str | None = None,
+    status: ActionStatus | None = None,
+    owner: str | None = None,
+    due: dt.date | None = None,
+) -> list[ActionView]:
+    """Give several items the same status, owner and/or due date, all or none.
+
+    The caller's unit of work holds every change, so one item that cannot change (an unknown
+    id, a closed item set in progress) leaves all of them as they were. Each item changed is
+    one revision of its post-mortem, with one history line per field, by ``by``.
+    """
+    uids = list(dict.fromkeys(uid.strip().upper() for uid in action_ids if uid.strip()))
+    if not uids:
+        raise ValidationFailed("select at least one action item", field="action_ids")
+    if owner is not None and not owner.strip():
+        raise ValidationFailed("the owner must not be empty", field="owner")
+    if status is None and owner is None and due is None:
+        raise ValidationFailed("choose a status, an owner or a due date to set", field="status")
+
+    def change_for(uid: str) -> Change:
+        def change(horizon: Horizon, item: ActionItem) -> tuple[Horizon, ActionItem, str] | None:
+            updated = item
+            what: list[str] = []
+            if status is not None and status is not item.status:
+                if not rules.can_change_status(item.status, status):
+                    raise ValidationFailed(
+                        f"{uid}: cannot go from {item.status.label} to {status.label}; "
+                        "reopen it as open or in progress",
+                        field="status",
+                    )
+                updated = rules.with_status(updated, status)
+                what.append(f"status {status.label}")
+            if owner is not None and owner.strip() != item.owner:
+                updated = updated.model_copy(update={"owner": owner.strip(), "owner_text": None})
+                what.append(f"assigned to {owner.strip()}")
+            if due is not None and due != item.due_date:
+                updated = updated.model_copy(update={"due_date": due, "due_date_text": None})
+                what.append(f"due {due}")
+            return (horizon, updated, ", ".join(what)) if what else None
+
+        return change
+
+    return [
+        _change_item(uow, action_id=uid, now=now, by=by, change=change_for(uid)) for uid in uids
+    ]

@@ -83,21 +83,30 @@ def _review_event(review: ReviewView, stamp: dt.datetime) -> Event | None:
 
 
 def build_calendar(
-    uow: UnitOfWork, *, now: dt.datetime, owner: str | None = None, reviews: bool = True
+    uow: UnitOfWork,
+    *,
+    now: dt.datetime,
+    owner: str | None = None,
+    reviews: bool = True,
+    incident_id: str | None = None,
 ) -> bytes:
     """The feed as iCalendar bytes: open items' due dates and reviews not held yet.
 
-    With ``owner``, only that person's items, and the reviews of the post-mortems they are in.
+    With ``owner``, only that person's items, and the reviews of the post-mortems they are in;
+    with ``incident_id``, only that post-mortem's (PostmortemNotFound for an unknown one).
     """
+    if incident_id is not None:
+        uow.postmortems.get(incident_id, events=False)
     today = now.date()
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Blamefree: {owner}" if owner else "Blamefree follow-through")
+    name = ": ".join(part for part in (owner, incident_id) if part)
+    calendar.add("x-wr-calname", f"Blamefree: {name}" if name else "Blamefree follow-through")
     stamp = now.astimezone(dt.UTC).replace(microsecond=0)
     involved: set[str] = set()
-    for action in list_actions(uow, today=today, owner=owner):
+    for action in list_actions(uow, today=today, owner=owner, incident_id=incident_id):
         if action.record.status.closed:
             continue
         involved.add(action.record.incident_id)
@@ -105,7 +114,7 @@ def build_calendar(
         if event is not None:
             calendar.add_component(event)
     if reviews:
-        for review in list_reviews(uow, today=today):
+        for review in list_reviews(uow, today=today, incident_id=incident_id):
             if owner is not None and review.incident_id not in involved:
                 continue  # someone's own feed: reviews of the post-mortems they have work in
             event = _review_event(review, stamp)

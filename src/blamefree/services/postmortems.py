@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from blamefree.domain import derive
+from blamefree.domain.actions import CriterionState, evaluate_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
@@ -38,6 +39,7 @@ def new_postmortem(
     incident_id: str | None = None,
     date: dt.date | None = None,
     today: dt.date,
+    timezone: str | None = None,
 ) -> Postmortem:
     """A post-mortem with its header filled and everything else left as the template has it."""
     day = date or today
@@ -46,6 +48,7 @@ def new_postmortem(
         severity=severity,
         incident_id=incident_id or default_incident_id(day),
         date=day,
+        timezone=timezone,
     )
 
 
@@ -68,23 +71,42 @@ def start_postmortem(
     incident_id: str | None = None,
     save: bool = False,
     by: str | None = None,
+    timezone: str | None = None,
 ) -> Started:
     """Start a post-mortem from the template (``new``): header filled, every other field a
     prompt. With a store (``uow``) a default id skips the ones taken (a second incident on the
     same day is ``INC-YYYYMMDD-2``); with ``save`` it is stored as version 1 and the text gets
-    the line naming that version, so later updates from the file merge safely."""
-    if incident_id is None and uow is not None:
-        incident_id = _unused_id(uow, day)
-    doc = new_postmortem(
-        title=title, severity=severity, incident_id=incident_id, date=day, today=day
-    )
-    text = render(doc, prompts=True)
-    if not save:
-        return Started(doc=doc, text=text)
-    if uow is None:
-        raise ValueError("saving a new post-mortem needs a unit of work")
-    stored = create_revision(uow, doc=doc, text=text, message="created", by=by)
-    return Started(doc=doc, text=updates.based_markdown(stored, text), stored=stored)
+    the line naming that version, so later updates from the file merge safely.
+
+    A default id that another writer stores between the pick and the save moves on to the
+    next free one (the save is rolled back and tried again); an id the caller gave is theirs
+    and stays ``DuplicatePostmortem`` when it is taken.
+    """
+    picked = incident_id is None and uow is not None
+    for attempt in range(updates.ATTEMPTS):
+        chosen = _unused_id(uow, day) if picked and uow is not None else incident_id
+        doc = new_postmortem(
+            title=title,
+            severity=severity,
+            incident_id=chosen,
+            date=day,
+            today=day,
+            timezone=timezone,
+        )
+        text = render(doc, prompts=True)
+        if not save:
+            return Started(doc=doc, text=text)
+        if uow is None:
+            raise ValueError("saving a new post-mortem needs a unit of work")
+        try:
+            stored = create_revision(uow, doc=doc, text=text, message="created", by=by)
+        except DuplicatePostmortem:
+            if not picked or attempt == updates.ATTEMPTS - 1:
+                raise
+            uow.rollback()  # the insert failed: pick again on what the other writer stored
+            continue
+        return Started(doc=doc, text=updates.based_markdown(stored, text), stored=stored)
+    raise AssertionError("unreachable")
 
 
 def default_incident_id(day: dt.date) -> str:
@@ -126,6 +148,31 @@ def get_postmortem(uow: UnitOfWork, *, incident_id: str) -> StoredPostmortem:
     return uow.postmortems.get(incident_id)
 
 
+@dataclass(frozen=True)
+class PostmortemView:
+    """A stored post-mortem as people are shown it: what was written (``stored``) and what
+    Blamefree derives from it on this read (nothing derived is ever stored as if written)."""
+
+    stored: StoredPostmortem
+    criteria: list[CriterionState]
+    metrics: dict[MetricName, Metric]
+
+    @property
+    def document(self) -> Postmortem:
+        """The document with empty phase blocks and impact start filled from its event log."""
+        return derive.effective(self.stored.doc)
+
+
+def show_postmortem(uow: UnitOfWork, *, incident_id: str) -> PostmortemView:
+    """One stored post-mortem with its success criteria and metrics as its data now says."""
+    stored = uow.postmortems.get(incident_id)
+    return PostmortemView(
+        stored=stored,
+        criteria=evaluate_success_criteria(stored.doc),
+        metrics=derive.metrics_of(stored.doc),
+    )
+
+
 def list_postmortems(
     uow: UnitOfWork, *, severity: Sequence[Severity] | None = None
 ) -> list[PostmortemSummary]:
@@ -159,9 +206,36 @@ def update_postmortem(
     )
 
 
-def delete_postmortem(uow: UnitOfWork, *, incident_id: str) -> None:
-    """Remove a post-mortem and everything that hangs off it."""
+@dataclass(frozen=True)
+class Deletion:
+    """The post-mortem a delete removes (or would): its id, title and latest version."""
+
+    incident_id: str
+    title: str | None
+    version: int
+
+
+def delete_postmortem(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    confirm: Callable[[Deletion], bool] | None = None,
+) -> Deletion | None:
+    """Remove a post-mortem and everything that hangs off it; what was removed comes back.
+
+    ``PostmortemNotFound`` for an unknown id, before anyone is asked. ``confirm`` (a shell's
+    question to a person) is shown what would go and may decline: then nothing is removed and
+    None comes back. No transaction stays open while the person answers: the read is let go
+    before ``confirm`` is called, and the removal starts a fresh transaction of ``uow``.
+    """
+    stored = uow.postmortems.get(incident_id, events=False)  # the log is not needed here
+    deletion = Deletion(incident_id=incident_id, title=stored.doc.title, version=stored.version)
+    if confirm is not None:
+        uow.rollback()  # nothing written yet: end the read before the question is asked
+        if not confirm(deletion):
+            return None
     uow.postmortems.delete(incident_id)
+    return deletion
 
 
 def history(uow: UnitOfWork, *, incident_id: str) -> list[RevisionInfo]:
@@ -169,9 +243,19 @@ def history(uow: UnitOfWork, *, incident_id: str) -> list[RevisionInfo]:
     return uow.postmortems.history(incident_id)
 
 
-def diff(
+@dataclass(frozen=True)
+class RevisionDiff:
+    """The unified diff of the Markdown of two saved versions."""
+
+    incident_id: str
+    from_version: int
+    to_version: int
+    text: str
+
+
+def revision_diff(
     uow: UnitOfWork, *, incident_id: str, rev_a: int | None = None, rev_b: int | None = None
-) -> str:
+) -> RevisionDiff:
     """Unified diff of the Markdown of two revisions (default: the previous and the latest)."""
     revisions = uow.postmortems.history(incident_id)
     latest = revisions[-1].version
@@ -179,7 +263,7 @@ def diff(
     a = rev_a if rev_a is not None else max(1, b - 1)
     old = uow.postmortems.revision(incident_id, a)
     new = uow.postmortems.revision(incident_id, b)
-    return "".join(
+    text = "".join(
         difflib.unified_diff(
             old.markdown.splitlines(keepends=True),
             new.markdown.splitlines(keepends=True),
@@ -187,6 +271,14 @@ def diff(
             tofile=f"{incident_id}@{b}",
         )
     )
+    return RevisionDiff(incident_id=incident_id, from_version=a, to_version=b, text=text)
+
+
+def diff(
+    uow: UnitOfWork, *, incident_id: str, rev_a: int | None = None, rev_b: int | None = None
+) -> str:
+    """Unified diff of the Markdown of two revisions (default: the previous and the latest)."""
+    return revision_diff(uow, incident_id=incident_id, rev_a=rev_a, rev_b=rev_b).text
 
 
 def revision_markdown(uow: UnitOfWork, *, incident_id: str, version: int) -> str:
@@ -207,6 +299,11 @@ def stored_document(uow: UnitOfWork, *, incident_id: str) -> tuple[StoredPostmor
 def metrics_of(doc: Postmortem) -> dict[MetricName, Metric]:
     """The five incident metrics of a document, its event log included."""
     return derive.metrics_of(doc)
+
+
+def stored_metrics(uow: UnitOfWork, *, incident_id: str) -> dict[MetricName, Metric]:
+    """The five incident metrics of a stored post-mortem, from its event log where it can."""
+    return derive.metrics_of(uow.postmortems.get(incident_id).doc)
 
 
 # --- import --------------------------------------------------------------------------------
@@ -279,6 +376,26 @@ def import_files(
         if on_file is not None:
             on_file(outcome)
     return report
+
+
+def import_text(
+    uow: UnitOfWork,
+    *,
+    text: str,
+    source: str,
+    update: bool = False,
+    today: dt.date,
+    timezone: str | None = None,
+    by: str | None = None,
+) -> ImportOutcome:
+    """Import one Markdown document given as text (an upload, a request body) like one file
+    of ``import_files``: all or nothing; an error is raised, not collected."""
+    file = updates.read_document(text, source=source, timezone=timezone)
+    path = Path(source)
+    action, version, incident_id = _store_imported(
+        uow, file, update=update, force=False, today=today, timezone=timezone, path=path, by=by
+    )
+    return ImportOutcome(path=path, incident_id=incident_id, action=action, version=version)
 
 
 class _LostRace(DuplicatePostmortem):

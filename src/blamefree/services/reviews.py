@@ -9,11 +9,12 @@ post-mortem off in one role (its Sign-Off section, a new revision), recorded as 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from blamefree.domain import actions as rules
-from blamefree.domain.enums import ReviewKind, Severity, SignOffRole
-from blamefree.errors import PostmortemNotFound, ValidationFailed
+from blamefree.domain.enums import ActionStatus, ReviewKind, Severity, SignOffRole
+from blamefree.errors import CriterionNotFound, PostmortemNotFound, ValidationFailed
 from blamefree.services.saving import save_revision
 from blamefree.store import UnitOfWork
 from blamefree.store.follow_through import FollowThroughRepository, ReviewRecord
@@ -119,6 +120,72 @@ def record_review(
     return _one(uow, incident_id, kind, now.date())
 
 
+@dataclass(frozen=True)
+class HeldReview:
+    """A review as recorded, with the success criteria as they stood after it."""
+
+    review: ReviewView
+    criteria: list[rules.CriterionState]
+
+
+def hold_review(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    kind: ReviewKind,
+    now: dt.datetime,
+    notes: str | None = None,
+    met: Collection[int] = (),
+    apply_evaluated: bool = False,
+    by: str | None = None,
+) -> HeldReview:
+    """Record a review held now with its notes and its success-criteria outcome.
+
+    ``met`` numbers (1-based) the criteria checked by hand that the review found met; every
+    other criterion checked by hand is found not met. The criteria Blamefree evaluates follow
+    the data; ``apply_evaluated`` ticks their boxes as the data says. A changed outcome is one
+    revision of the post-mortem; the notes go with the review, as ``record_review`` keeps them.
+    """
+    with uow.stamped(now):
+        stored = uow.postmortems.get(incident_id)
+        criteria = list(stored.doc.follow_up.success_criteria)
+        unknown = sorted(n for n in met if not 1 <= n <= len(criteria))
+        if unknown:
+            raise CriterionNotFound(
+                f"{incident_id} has {len(criteria)} success criteria, not {unknown[0]}"
+            )
+        doc = rules.apply_success_criteria(stored.doc) if apply_evaluated else stored.doc
+        changed: list[str] = []
+        ticked = list(doc.follow_up.success_criteria)
+        for number, (item, state) in enumerate(
+            zip(ticked, rules.evaluate_success_criteria(doc), strict=True), start=1
+        ):
+            if state.evaluated:
+                if item.done != stored.doc.follow_up.success_criteria[number - 1].done:
+                    changed.append(f"{number} {'met' if item.done else 'not met'}")
+                continue
+            wanted = number in met
+            if item.done != wanted:
+                status = ActionStatus.DONE if wanted else ActionStatus.OPEN
+                ticked[number - 1] = rules.check_with_status(item, status)
+                changed.append(f"{number} {'met' if wanted else 'not met'}")
+        if changed:
+            follow_up = doc.follow_up.model_copy(update={"success_criteria": ticked})
+            save_revision(
+                uow,
+                incident_id=incident_id,
+                doc=doc.model_copy(update={"follow_up": follow_up}),
+                expected_version=stored.version,
+                message=f"{REVIEW_NAMES[kind]}: success criteria " + ", ".join(changed),
+                by=by,
+            )
+        review = record_review(
+            uow, incident_id=incident_id, kind=kind, now=now, notes=notes or None, by=by
+        )
+        after = uow.postmortems.get(incident_id, events=False).doc
+    return HeldReview(review=review, criteria=rules.evaluate_success_criteria(after))
+
+
 def schedule_review(
     uow: UnitOfWork,
     *,
@@ -152,10 +219,8 @@ def schedule_review(
                 message=f"{REVIEW_NAMES[kind]} scheduled for {date}",
                 by=by,
             )
-        repo = FollowThroughRepository(uow.session)
-        row_id = repo.postmortem_row_id(incident_id)
-        assert row_id is not None
-        repo.put_review(row_id, kind, due_date=date)
+    # The Follow-Up section is where a review's date lives (``list_reviews`` reads it there);
+    # no copy goes into the reviews table, where a later edit of the section would leave it stale.
     return _one(uow, incident_id, kind, now.date())
 
 

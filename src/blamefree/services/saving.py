@@ -21,7 +21,7 @@ is read and shown beside what was written.
 from __future__ import annotations
 
 from blamefree.domain.postmortem import Postmortem
-from blamefree.errors import RevisionNotFound
+from blamefree.errors import RevisionNotFound, StaleEdit
 from blamefree.markdown.patch import patch
 from blamefree.markdown.render import render
 from blamefree.store import StoredPostmortem, UnitOfWork
@@ -33,6 +33,17 @@ def stored_text(uow: UnitOfWork, *, incident_id: str, version: int) -> str | Non
         return uow.postmortems.revision(incident_id, version).markdown
     except RevisionNotFound:
         return None
+
+
+def check_version(stored: StoredPostmortem, based_on: int | None) -> None:
+    """``StaleEdit`` when a change made on version ``based_on`` (None: whatever is stored)
+    meets a post-mortem that someone saved since."""
+    if based_on is not None and based_on != stored.version:
+        raise StaleEdit(
+            f"post-mortem {stored.incident_id!r} is at version {stored.version}, but this "
+            f"change is based on version {based_on}; nothing was saved. Reload it and apply "
+            "the change again."
+        )
 
 
 def create_revision(

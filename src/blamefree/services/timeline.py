@@ -22,8 +22,8 @@ from blamefree.importers import (
 )
 from blamefree.importers.phases import parse_phase_map
 from blamefree.markdown.events import format_event_time
-from blamefree.schemas import EventUpdate, parse_input
-from blamefree.services.saving import save_revision
+from blamefree.schemas import EventCreate, EventUpdate, parse_input
+from blamefree.services.saving import check_version, save_revision
 from blamefree.services.timeline_import import ImportResult as ImportResult
 from blamefree.services.timeline_import import import_events as import_events
 from blamefree.services.timeline_import import import_files as import_files
@@ -61,10 +61,13 @@ def _save_events(
     change: Callable[[Postmortem], list[TimelineEvent] | None],
     message: str,
     by: str | None,
+    based_on: int | None = None,
 ) -> StoredPostmortem:
     """Load, change the event log, save as a new version based on the loaded one; a change
-    that returns None leaves the post-mortem as it was (no new version)."""
+    that returns None leaves the post-mortem as it was (no new version). ``based_on``: the
+    version the caller saw (``StaleEdit`` if another was saved since)."""
     stored = uow.postmortems.get(incident_id)
+    check_version(stored, based_on)
     changed = change(stored.doc)
     if changed is None:
         return stored
@@ -123,8 +126,36 @@ def add_event(
     return append_event(uow, incident_id=incident_id, event=event, by=by)
 
 
+def record_event(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    event_in: EventCreate,
+    based_on: int | None = None,
+    by: str | None = None,
+) -> TimelineEvent:
+    """Add one event a person gave as an ``EventCreate`` (its time already has a zone);
+    ``based_on``: the version they saw (``StaleEdit`` if another was saved since)."""
+    event = manual_event(
+        at=event_in.time,
+        text=event_in.text,
+        phase=event_in.phase,
+        actor=event_in.actor,
+        key=event_in.key,
+        kind=event_in.kind,
+        link=event_in.link,
+        at_text=event_in.time_text or format_event_time(event_in.time),
+    )
+    return append_event(uow, incident_id=incident_id, event=event, based_on=based_on, by=by)
+
+
 def append_event(
-    uow: UnitOfWork, *, incident_id: str, event: TimelineEvent, by: str | None = None
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    event: TimelineEvent,
+    based_on: int | None = None,
+    by: str | None = None,
 ) -> TimelineEvent:
     """Add one event as given; one without a source id gets a stable manual id."""
     if event.source.id is None:
@@ -135,6 +166,7 @@ def append_event(
         change=lambda doc: [*doc.timeline.events, event],
         message=f"timeline: added event {event_ref(event)}",
         by=by,
+        based_on=based_on,
     )
     return event
 
@@ -156,6 +188,7 @@ def edit_event(
     changes: EventUpdate,
     at: str | None = None,
     default_tz: str | None = None,
+    based_on: int | None = None,
     by: str | None = None,
 ) -> TimelineEvent:
     """Change the fields of one event that ``changes`` sets (time, phase, kind, actor, text, key,
@@ -174,15 +207,25 @@ def edit_event(
         return [new if event is target else event for event in doc.timeline.events]
 
     _save_events(
-        uow, incident_id=incident_id, change=change, message=f"timeline: edited {ref}", by=by
+        uow,
+        incident_id=incident_id,
+        change=change,
+        message=f"timeline: edited {ref}",
+        by=by,
+        based_on=based_on,
     )
     return edited[0]
 
 
 def remove_event(
-    uow: UnitOfWork, *, incident_id: str, ref: str, by: str | None = None
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    ref: str,
+    based_on: int | None = None,
+    by: str | None = None,
 ) -> TimelineEvent:
-    """Remove one event."""
+    """Remove one event (``based_on``: as for ``edit_event``)."""
     removed: list[TimelineEvent] = []
 
     def change(doc: Postmortem) -> list[TimelineEvent]:
@@ -191,7 +234,12 @@ def remove_event(
         return [event for event in doc.timeline.events if event is not target]
 
     _save_events(
-        uow, incident_id=incident_id, change=change, message=f"timeline: removed {ref}", by=by
+        uow,
+        incident_id=incident_id,
+        change=change,
+        message=f"timeline: removed {ref}",
+        by=by,
+        based_on=based_on,
     )
     return removed[0]
 

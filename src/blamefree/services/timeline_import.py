@@ -102,14 +102,20 @@ def import_events(
     events: Iterable[TimelineEvent],
     source: str,
     by: str | None = None,
+    alone: bool = True,
 ) -> ImportResult:
     """Add events (already phase-tagged) to a post-mortem in one transaction; ones already there
-    (same source id) add nothing."""
+    (same source id) add nothing.
+
+    ``alone``: the import is the only write of the unit of work, so an import that adds nothing
+    rolls it back (letting go of the post-mortem's lock at once). Pass False when the unit of
+    work holds other writes (a webhook delivery filing events into several post-mortems and the
+    inbox): an import that adds nothing then leaves them alone."""
     kept = [EventRow.of(event) for event in events]
     writing = uow.postmortems.event_import(incident_id, by=by)
     try:
         writing.add_stream(lambda: [kept])
-        return _finish(uow, writing, source, by=by)
+        return _finish(uow, writing, source, by=by, alone=alone)
     finally:
         writing.close()
 
@@ -124,13 +130,16 @@ def source_zone(name: str | None) -> dt.tzinfo | None:
         raise UsageError(f"the zone for times written without one: {exc}") from None
 
 
-def _finish(uow: UnitOfWork, writing: EventImport, source: str, *, by: str | None) -> ImportResult:
+def _finish(
+    uow: UnitOfWork, writing: EventImport, source: str, *, by: str | None, alone: bool = True
+) -> ImportResult:
     result = ImportResult(
         read=writing.read, added=writing.added, skipped=writing.skipped, version=writing.version
     )
     writing.close()  # before the commit or rollback below, on the same connection
     if writing.added == 0:
-        uow.rollback()  # nothing new: no new version either
+        if alone:
+            uow.rollback()  # nothing new: no new version either
         return result
     writing.merge_resolution()
     doc = uow.postmortems.get(writing.incident_id, events=False).doc

@@ -44,6 +44,8 @@ UPDATED = "updated"
 UNCHANGED = "unchanged"
 REOPENED_THERE = "open in tracker"
 REFUSED = "refused"
+NOT_CONFIGURED = "not configured"
+NOT_LINKED = "not linked"
 
 PUSHABLE = (ActionStatus.PROPOSED, ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
@@ -78,6 +80,23 @@ class PullResult:
 TrackerFactory = Callable[[TrackerSystem], Tracker]
 
 
+def missing_settings(settings: Settings, system: TrackerSystem) -> list[str]:
+    """The settings a tracker still needs before anything can be pushed to it (none: ready)."""
+    needed: tuple[tuple[str, object], ...]
+    if system is TrackerSystem.JIRA:
+        needed = (
+            ("BLAMEFREE_JIRA_URL", settings.jira_url),
+            ("BLAMEFREE_JIRA_TOKEN", settings.jira_token),
+            ("BLAMEFREE_JIRA_PROJECT", settings.jira_project),
+        )
+    else:
+        needed = (
+            ("BLAMEFREE_GITHUB_TOKEN", settings.github_token),
+            ("BLAMEFREE_GITHUB_REPO", settings.github_repo),
+        )
+    return [name for name, value in needed if not value]
+
+
 def make_tracker(
     settings: Settings,
     system: TrackerSystem,
@@ -86,16 +105,8 @@ def make_tracker(
     transport: httpx.BaseTransport | None = None,
 ) -> Tracker:
     """A Jira or GitHub client from settings; ConfigError naming what is missing."""
+    missing = missing_settings(settings, system)
     if system is TrackerSystem.JIRA:
-        missing = [
-            name
-            for name, value in (
-                ("BLAMEFREE_JIRA_URL", settings.jira_url),
-                ("BLAMEFREE_JIRA_TOKEN", settings.jira_token),
-                ("BLAMEFREE_JIRA_PROJECT", settings.jira_project),
-            )
-            if not value
-        ]
         if missing:
             raise ConfigError(f"Jira is not configured: set {', '.join(missing)}")
         assert settings.jira_url and settings.jira_token and settings.jira_project
@@ -108,14 +119,6 @@ def make_tracker(
             issue_type=settings.jira_issue_type,
             transport=transport,
         )
-    missing = [
-        name
-        for name, value in (
-            ("BLAMEFREE_GITHUB_TOKEN", settings.github_token),
-            ("BLAMEFREE_GITHUB_REPO", settings.github_repo),
-        )
-        if not value
-    ]
     if missing:
         raise ConfigError(f"GitHub is not configured: set {', '.join(missing)}")
     assert settings.github_token and settings.github_repo
@@ -263,6 +266,77 @@ def pull_actions(
     finally:
         for client in clients.values():
             client.close()
+    return results
+
+
+def push_selected(
+    uow: UnitOfWork,
+    *,
+    settings: Settings,
+    to: TrackerSystem,
+    uids: Sequence[str],
+    now: dt.datetime,
+    by: str | None = None,
+) -> list[PushResult]:
+    """``push_actions`` of the given items to the tracker the settings configure (ConfigError
+    naming the missing settings when they do not), its client closed after."""
+    if not uids:
+        raise ValidationFailed("select at least one action item to push", field="action_ids")
+    tracker = make_tracker(settings, to)
+    try:
+        return push_actions(uow, to=to, tracker=tracker, uids=uids, now=now, by=by)
+    finally:
+        tracker.close()
+
+
+def pull_selected(
+    uow: UnitOfWork,
+    *,
+    settings: Settings,
+    uids: Sequence[str],
+    now: dt.datetime,
+    by: str | None = None,
+) -> list[PullResult]:
+    """``pull_actions`` of the given items, one result for each, in the order given: items not
+    linked to a tracker are ``not linked``, and items linked to a tracker the settings do not
+    configure are ``not configured`` (naming the missing settings); nothing is asked of them."""
+    if not uids:
+        raise ValidationFailed("select at least one action item to pull", field="action_ids")
+    follow = FollowThroughRepository(uow.session)
+    records = [follow.get_action(uid) for uid in dict.fromkeys(uids)]
+    ready = [
+        r.uid
+        for r in records
+        if r.tracker is not None and not missing_settings(settings, r.tracker.system)
+    ]
+    pulled: dict[str, PullResult] = {}
+    if ready:
+        found = pull_actions(
+            uow,
+            trackers=lambda system: make_tracker(settings, system),
+            uids=ready,
+            now=now,
+            by=by,
+        )
+        pulled = {result.uid: result for result in found}
+    results: list[PullResult] = []
+    for record in records:
+        status = record.status.value
+        link = record.tracker
+        if record.uid in pulled:
+            results.append(pulled[record.uid])
+        elif link is None:
+            reason = "push it to Jira or GitHub first"
+            results.append(PullResult(record.uid, "", "", "", status, status, NOT_LINKED, reason))
+        else:
+            missing = ", ".join(missing_settings(settings, link.system))
+            reason = f"{link.system.label} is not configured: set {missing}"
+            results.append(
+                PullResult(
+                    record.uid, link.key, link.system.value, "?", status, status,
+                    NOT_CONFIGURED, reason,
+                )
+            )  # fmt: skip
     return results
 
 

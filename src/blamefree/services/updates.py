@@ -16,14 +16,14 @@ replaces the stored document. ``restore_revision`` brings an earlier version bac
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from blamefree.domain.identity import carry_action_ids
 from blamefree.domain.losses import Loss, losses
-from blamefree.domain.merge import FieldConflict, merge_documents
+from blamefree.domain.merge import FieldConflict, Side, merge_documents
 from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import (
     InputError,
@@ -158,8 +158,10 @@ def plan_update(
     file: FileDocument,
     base_version: int | None,
     timezone: str | None = None,
+    choose: Mapping[str, Side] | None = None,
 ) -> UpdatePlan:
-    """Work out what saving ``file`` over the stored post-mortem would store."""
+    """Work out what saving ``file`` over the stored post-mortem would store; a conflicting
+    field takes the file's value unless ``choose`` names the stored side for its path."""
     current, current_markdown = current_text(uow, incident_id=incident_id)
     doc = file.doc
     found: tuple[Loss, ...] = ()
@@ -181,7 +183,7 @@ def plan_update(
         base_doc = parse(
             base.markdown, source=f"{incident_id} version {base_version}", timezone=timezone
         )
-        result = merge_documents(base_doc, current.doc, doc, prefer="file")
+        result = merge_documents(base_doc, current.doc, doc, prefer="file", choose=choose)
         conflicts = result.conflicts
         doc = result.doc
         markdown = _merged_text(doc, file=file)

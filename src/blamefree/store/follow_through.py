@@ -89,11 +89,11 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class ReviewRecord:
-    """What the store holds about one review: an explicit due date and when it was held."""
+    """What the store holds about one review: when it was held, with notes, by whom. (Its due
+    date is the document's: the Follow-Up section, else the incident date plus 7/30/90 days.)"""
 
     incident_id: str
     kind: ReviewKind
-    due_date: dt.date | None
     done_at: dt.datetime | None
     notes: str | None
     by: str | None
@@ -418,13 +418,14 @@ class FollowThroughRepository:
             PostmortemRow.title,
             PostmortemRow.severity,
             PostmortemRow.date,
-            PostmortemRow.body,
+            # Only the schedule: reading every body whole made the dashboard slow.
+            PostmortemRow.body[("follow_up", "review_schedule")],
         ).order_by(PostmortemRow.date.is_(None), PostmortemRow.date, PostmortemRow.incident_id)
         if incident_id is not None:
             query = query.where(PostmortemRow.incident_id == incident_id)
         sources = []
-        for found_id, title, severity, date, body in self.session.execute(query):
-            schedule = (body.get("follow_up") or {}).get("review_schedule") or {}
+        for found_id, title, severity, date, written in self.session.execute(query):
+            schedule = written if isinstance(written, dict) else {}
             sources.append(
                 ReviewSource(
                     incident_id=found_id,
@@ -447,7 +448,6 @@ class FollowThroughRepository:
             ReviewRecord(
                 incident_id=incident_id,
                 kind=ReviewKind(row.kind),
-                due_date=row.due_date,
                 done_at=row.done_at,
                 notes=row.notes,
                 by=row.by,

@@ -201,7 +201,11 @@ class ActionItemHistoryRow(Base):
 
 
 class ReviewRow(Base):
-    """A follow-up review (1 week, 1 month, 3 months) of a post-mortem: when due, when held."""
+    """A follow-up review (1 week, 1 month, 3 months) of a post-mortem: when it was held.
+
+    ``due_date`` is left over: earlier versions copied `reviews schedule` dates into it; the
+    date is the document's (its Follow-Up section), and nothing reads or writes the column now.
+    """
 
     __tablename__ = "reviews"
     __table_args__ = (
@@ -326,3 +330,54 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+INBOX_STATUSES = ("new", "attached", "discarded")
+
+
+class InboxItemRow(Base):
+    """A webhook event that named no stored post-mortem, kept until someone files it.
+
+    ``(source, source_id)`` is unique: a repeated delivery finds its row and adds nothing, also
+    after the item was attached or discarded (the row stays, with its status).
+    """
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id"),
+        CheckConstraint("status IN ('new', 'attached', 'discarded')", name="status_known"),
+        Index("ix_inbox_items_status_time", "status", "time"),
+        Index("ix_inbox_items_source_thread", "source", "thread"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[str] = mapped_column(String(500))
+    thread: Mapped[str | None] = mapped_column(String(500))
+    time: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    time_text: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    named: Mapped[str | None] = mapped_column(Text)  # the post-mortem it named, not stored
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    incident_id: Mapped[str | None] = mapped_column(String(200))  # attached to
+    handled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    handled_by: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookThreadRow(Base):
+    """Which post-mortem the later events of one alert or incident of a source belong to.
+
+    Learned when an event of the thread names a stored post-mortem or is attached to one from
+    the inbox; an event that names none follows its thread.
+    """
+
+    __tablename__ = "webhook_threads"
+
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    thread: Mapped[str] = mapped_column(String(500), primary_key=True)
+    incident_id: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
 from blamefree.store.engine import store_error
+from blamefree.store.inbox import InboxRepository
 from blamefree.store.repository import Clock, PostmortemRepository, utc_now
 
 CLOCK_OPTION = "blamefree_clock"
@@ -39,6 +40,7 @@ class UnitOfWork:
 
     session: Session
     postmortems: PostmortemRepository
+    inbox: InboxRepository
 
     def __init__(self, engine: Engine, *, clock: Clock | None = None) -> None:
         self.engine = engine
@@ -47,6 +49,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self.postmortems = PostmortemRepository(self.session, clock=self._clock)
+        self.inbox = InboxRepository(self.session, clock=lambda: self.postmortems.clock())
         return self
 
     def __exit__(

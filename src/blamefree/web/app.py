@@ -16,6 +16,8 @@ from blamefree.config import Settings
 from blamefree.store import make_engine
 from blamefree.web import errors
 from blamefree.web.api import api_router
+from blamefree.web.api import openapi as api_openapi
+from blamefree.web.hooks import router as hooks_router
 from blamefree.web.pages import pages_router
 from blamefree.web.security import SecurityMiddleware
 from blamefree.web.state import Clock, WebState, real_clock
@@ -77,5 +79,7 @@ def create_app(
     static = str(resources.files("blamefree.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(api_router)
+    app.include_router(hooks_router)
     app.include_router(pages_router)
+    api_openapi.install(app)
     return app

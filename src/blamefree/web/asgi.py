@@ -5,21 +5,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from fastapi import FastAPI
 
 from blamefree.config import load_settings
+from blamefree.errors import ConfigError
 from blamefree.web.app import create_app
 
-DEMO_VARIABLE = "BLAMEFREE_SERVE_DEMO"
+DEMO_SHIFT_VARIABLE = "BLAMEFREE_SERVE_DEMO_SHIFT_DAYS"
+"""Set by ``serve --demo``: the days from the real date to the demo's, which the app runs on."""
 PREPARED_VARIABLE = "BLAMEFREE_SERVE_PREPARED"
+"""Set by ``serve``: the schema was prepared once before the workers started."""
 
 
 def app_from_environment() -> FastAPI:
     """One worker's app: BLAMEFREE_* settings, the schema already prepared by ``serve``."""
+    from blamefree.web.demo import demo_clock
+
+    shift = os.environ.get(DEMO_SHIFT_VARIABLE)
+    try:
+        days = int(shift) if shift is not None else None
+    except ValueError:
+        raise ConfigError(f"{DEMO_SHIFT_VARIABLE}: {shift!r} is not a number of days") from None
     return create_app(
         load_settings(),
-        demo=os.environ.get(DEMO_VARIABLE) == "1",
+        clock=demo_clock(dt.timedelta(days=days)) if days is not None else None,
+        demo=days is not None,
         prepare=os.environ.get(PREPARED_VARIABLE) != "1",
     )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from blamefree.web.api import postmortems
+from blamefree.web.api import actions, checks, events, people, postmortems, reviews, sign_off
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(postmortems.router)
+api_router.include_router(events.router)
+api_router.include_router(checks.router)
+api_router.include_router(actions.router)
+api_router.include_router(reviews.router)
+api_router.include_router(people.router)
+api_router.include_router(sign_off.router)

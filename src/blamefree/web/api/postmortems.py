@@ -1,18 +1,172 @@
-"""``/api/v1/postmortems``: the post-mortems themselves."""
+"""``/api/v1/postmortems``: the post-mortems themselves, their history and their Markdown."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import PlainTextResponse
 
 from blamefree.domain.actions import evaluate_success_criteria
-from blamefree.errors import PostmortemNotFound
-from blamefree.schemas.convert import postmortem_read
-from blamefree.schemas.postmortems import PostmortemRead
-from blamefree.services import postmortems
-from blamefree.web.deps import UoW
+from blamefree.domain.enums import Severity
+from blamefree.errors import (
+    DuplicatePostmortem,
+    InputError,
+    MergeConflict,
+    PostmortemNotFound,
+    RevisionNotFound,
+    StaleEdit,
+    TemplateParseError,
+    ValidationFailed,
+    WouldLoseWork,
+)
+from blamefree.importers import Upload
+from blamefree.schemas import (
+    DiffRead,
+    ImportOutcomeRead,
+    PostmortemCreate,
+    PostmortemPageRead,
+    PostmortemRead,
+    PostmortemUpdate,
+    RestoreCreate,
+    RestoreRead,
+    RevisionRead,
+)
+from blamefree.schemas.convert import (
+    import_outcome_read,
+    postmortem_read,
+    restore_read,
+    revision_read,
+    summary_read,
+)
+from blamefree.services import listing, postmortems, revising, updates
+from blamefree.store import StoredPostmortem
+from blamefree.web.api.bodies import (
+    MARKDOWN,
+    TOO_LARGE,
+    json_or_markdown,
+    json_or_markdown_request,
+    markdown_body,
+    markdown_request,
+    opened_uploads,
+    upload_request,
+    upload_text,
+)
+from blamefree.web.deps import Actor, State, Today, UoW
 from blamefree.web.errors import error_responses
 
 router = APIRouter(prefix="/postmortems", tags=["post-mortems"])
+
+
+def _read(stored: StoredPostmortem) -> PostmortemRead:
+    return postmortem_read(stored, evaluate_success_criteria(stored.doc))
+
+
+# --- listing ----------------------------------------------------------------------------------
+
+
+def listing_filter(
+    severity: Annotated[list[Severity] | None, Query(description="Repeat for several")] = None,
+    since: Annotated[dt.date | None, Query(description="Incident date on or after")] = None,
+    until: Annotated[dt.date | None, Query(description="Incident date on or before")] = None,
+    owner: Annotated[
+        str | None, Query(description="Owns an action item (case and a leading @ ignored)")
+    ] = None,
+    actions: Annotated[
+        listing.ActionsFilter | None,
+        Query(description="open: some not done; done: all closed; none: no action items"),
+    ] = None,
+    q: Annotated[str | None, Query(description="Words of the title or incident id")] = None,
+    sort: Annotated[listing.SortKey, Query(description="'-' in front: descending")] = (
+        listing.SortKey.DATE_DESC
+    ),
+    limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> listing.PostmortemFilter:
+    return listing.PostmortemFilter(
+        severities=tuple(severity or ()),
+        since=since,
+        until=until,
+        owner=owner,
+        actions=actions,
+        text=q,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "",
+    response_model=PostmortemPageRead,
+    responses=error_responses(ValidationFailed),
+    summary="Post-mortems, filtered, sorted and a page at a time, with the total",
+)
+def list_postmortems(
+    uow: UoW, wanted: Annotated[listing.PostmortemFilter, Depends(listing_filter)]
+) -> PostmortemPageRead:
+    page = listing.list_postmortem_page(uow, wanted=wanted)
+    following = page.offset + len(page.items)
+    return PostmortemPageRead(
+        items=[summary_read(item) for item in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        next_offset=following if following < page.total else None,
+    )
+
+
+# --- one post-mortem --------------------------------------------------------------------------
+
+
+async def _create_body(request: Request) -> PostmortemCreate | str:
+    return await json_or_markdown(request, PostmortemCreate)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=PostmortemRead,
+    responses=error_responses(DuplicatePostmortem, ValidationFailed, TemplateParseError)
+    | TOO_LARGE,
+    summary="A new post-mortem: from the template (JSON) or a whole Markdown document",
+    openapi_extra=json_or_markdown_request(
+        "PostmortemCreate",
+        "JSON: the header of a new post-mortem from the template. text/markdown: a whole "
+        "post-mortem as the template writes it (DuplicatePostmortem if its id is stored).",
+    ),
+)
+def create_postmortem(
+    uow: UoW,
+    by: Actor,
+    today: Today,
+    state: State,
+    body: Annotated[PostmortemCreate | str, Depends(_create_body)],
+) -> PostmortemRead:
+    if isinstance(body, str):
+        outcome = postmortems.import_text(
+            uow,
+            text=body,
+            source="request body",
+            today=today,
+            timezone=state.settings.timezone,
+            by=by,
+        )
+        assert outcome.incident_id is not None
+        return _read(postmortems.get_postmortem(uow, incident_id=outcome.incident_id))
+    started = postmortems.start_postmortem(
+        uow,
+        title=body.title,
+        severity=body.severity,
+        day=body.date or today,
+        incident_id=body.incident_id,
+        save=True,
+        by=by,
+    )
+    assert started.stored is not None
+    return _read(started.stored)
 
 
 @router.get(
@@ -22,5 +176,229 @@ router = APIRouter(prefix="/postmortems", tags=["post-mortems"])
     summary="One post-mortem as stored, with its version and success-criteria states",
 )
 def get_postmortem(incident_id: str, uow: UoW) -> PostmortemRead:
-    stored = postmortems.get_postmortem(uow, incident_id=incident_id)
-    return postmortem_read(stored, evaluate_success_criteria(stored.doc))
+    return _read(postmortems.get_postmortem(uow, incident_id=incident_id))
+
+
+async def _update_body(request: Request) -> PostmortemUpdate | str:
+    return await json_or_markdown(request, PostmortemUpdate)
+
+
+@router.put(
+    "/{incident_id}",
+    response_model=PostmortemRead,
+    responses=error_responses(
+        PostmortemNotFound,
+        RevisionNotFound,
+        StaleEdit,
+        MergeConflict,
+        WouldLoseWork,
+        ValidationFailed,
+        TemplateParseError,
+    )
+    | TOO_LARGE,
+    summary="Save a changed post-mortem, merged onto what others saved since its version",
+    openapi_extra=json_or_markdown_request(
+        "PostmortemUpdate",
+        "JSON: the whole document and the version it was read at. Changes others saved since "
+        "are kept (merged); a field both changed is MergeConflict (409) with both values; with "
+        "merge=false an older version is StaleEdit (409). text/markdown: the document as "
+        "export wrote it, its first line naming its version.",
+    ),
+)
+def update_postmortem(
+    incident_id: str,
+    uow: UoW,
+    by: Actor,
+    state: State,
+    body: Annotated[PostmortemUpdate | str, Depends(_update_body)],
+    merge: Annotated[
+        bool, Query(description="false: a version older than the stored one is StaleEdit")
+    ] = True,
+) -> PostmortemRead:
+    if isinstance(body, str):
+        outcome = revising.update_text(
+            uow,
+            incident_id=incident_id,
+            text=body,
+            source="request body",
+            timezone=state.settings.timezone,
+            by=by,
+        )
+    else:
+        outcome = revising.update_document(
+            uow,
+            incident_id=incident_id,
+            postmortem_in=body.document,
+            base_version=body.version,
+            merge=merge,
+            message=body.message,
+            by=by,
+        )
+    return _read(outcome.stored)
+
+
+@router.delete(
+    "/{incident_id}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(PostmortemNotFound),
+    summary="Remove a post-mortem and everything that hangs off it",
+)
+def delete_postmortem(incident_id: str, uow: UoW) -> Response:
+    postmortems.delete_postmortem(uow, incident_id=incident_id)
+    return Response(status_code=204)
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{incident_id}/history",
+    response_model=list[RevisionRead],
+    responses=error_responses(PostmortemNotFound),
+    summary="Every saved version, oldest first, with who saved it",
+)
+def history(incident_id: str, uow: UoW) -> list[RevisionRead]:
+    return [revision_read(r) for r in postmortems.history(uow, incident_id=incident_id)]
+
+
+@router.get(
+    "/{incident_id}/diff",
+    response_model=DiffRead,
+    responses=error_responses(PostmortemNotFound, RevisionNotFound, ValidationFailed),
+    summary="What changed in the Markdown between two versions (default: the last change)",
+)
+def diff(
+    incident_id: str,
+    uow: UoW,
+    from_version: Annotated[int | None, Query(alias="from", ge=1)] = None,
+    to_version: Annotated[int | None, Query(alias="to", ge=1)] = None,
+) -> DiffRead:
+    found = postmortems.revision_diff(
+        uow, incident_id=incident_id, rev_a=from_version, rev_b=to_version
+    )
+    return DiffRead(
+        incident_id=found.incident_id,
+        from_version=found.from_version,
+        to_version=found.to_version,
+        diff=found.text,
+    )
+
+
+@router.get(
+    "/{incident_id}/revisions/{version}",
+    response_class=PlainTextResponse,
+    responses={
+        200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}},
+        **error_responses(PostmortemNotFound, RevisionNotFound, ValidationFailed),
+    },
+    summary="The Markdown of one saved version, as it was written",
+)
+def revision(incident_id: str, version: int, uow: UoW) -> PlainTextResponse:
+    text = postmortems.revision_markdown(uow, incident_id=incident_id, version=version)
+    return PlainTextResponse(text, media_type=MARKDOWN)
+
+
+@router.post(
+    "/{incident_id}/restore",
+    response_model=RestoreRead,
+    responses=error_responses(PostmortemNotFound, RevisionNotFound, StaleEdit, ValidationFailed),
+    summary="Bring an earlier version back as the next one",
+)
+def restore(incident_id: str, restore_in: RestoreCreate, uow: UoW, by: Actor) -> RestoreRead:
+    outcome = updates.restore_revision(
+        uow, incident_id=incident_id, version=restore_in.version, by=by
+    )
+    return restore_read(outcome)
+
+
+# --- Markdown in and out ----------------------------------------------------------------------
+
+
+@router.get(
+    "/{incident_id}/export",
+    response_class=PlainTextResponse,
+    responses={
+        200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}},
+        **error_responses(PostmortemNotFound, ValidationFailed),
+    },
+    summary="The post-mortem as Markdown, as its author wrote it",
+)
+def export(
+    incident_id: str,
+    uow: UoW,
+    base: Annotated[
+        bool, Query(description="Start with the line naming the version (for a later update)")
+    ] = True,
+) -> PlainTextResponse:
+    text = updates.export_markdown(uow, incident_id=incident_id, with_base=base)
+    return PlainTextResponse(
+        text,
+        media_type=MARKDOWN,
+        headers={"content-disposition": f'attachment; filename="{incident_id}.md"'},
+    )
+
+
+async def _import_body(request: Request) -> AsyncIterator[Upload]:
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        yield Upload("request body", (await markdown_body(request)).encode())
+        return
+    async with opened_uploads(request) as files:
+        if len(files) > 1:
+            raise ValidationFailed("import one Markdown file per request", field="file")
+        yield files[0]
+
+
+@router.post(
+    "/import",
+    response_model=ImportOutcomeRead,
+    responses=error_responses(
+        DuplicatePostmortem,
+        MergeConflict,
+        WouldLoseWork,
+        RevisionNotFound,
+        TemplateParseError,
+        InputError,
+        ValidationFailed,
+    )
+    | TOO_LARGE,
+    summary="Import a Markdown post-mortem (a text/markdown body or an uploaded file)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                **markdown_request("")["requestBody"]["content"],
+                **upload_request("")["requestBody"]["content"],
+            },
+        }
+    },
+)
+def import_markdown(
+    uow: UoW,
+    by: Actor,
+    today: Today,
+    state: State,
+    response: Response,
+    upload: Annotated[Upload, Depends(_import_body)],
+    update: Annotated[
+        bool, Query(description="A stored id becomes a new version (merged) instead of 409")
+    ] = False,
+) -> ImportOutcomeRead:
+    outcome = postmortems.import_text(
+        uow,
+        text=upload_text(upload),
+        source=upload.name,
+        update=update,
+        today=today,
+        timezone=state.settings.timezone,
+        by=by,
+    )
+    if outcome.action == "created":
+        response.status_code = 201
+    return import_outcome_read(
+        file=upload.name,
+        incident_id=outcome.incident_id,
+        action=outcome.action,
+        version=outcome.version,
+        error=None,
+    )

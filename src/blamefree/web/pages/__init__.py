@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from blamefree.web.pages import home, identity, timeline
+from blamefree.web.pages import (
+    api_docs,
+    board,
+    follow_up,
+    health,
+    home,
+    identity,
+    inbox,
+    postmortem_list,
+    postmortem_page,
+    revisions,
+    timeline,
+    write,
+)
 
 pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(identity.router)
 pages_router.include_router(home.router)
+pages_router.include_router(board.router)
+pages_router.include_router(follow_up.router)
+pages_router.include_router(inbox.router)
+pages_router.include_router(api_docs.router)
+pages_router.include_router(health.router)
+pages_router.include_router(write.router)
+pages_router.include_router(postmortem_list.router)
+pages_router.include_router(postmortem_page.router)
+pages_router.include_router(revisions.router)
 pages_router.include_router(timeline.router)

@@ -1,0 +1,1 @@
+"""The edit page's forms: the spec's sections as typed inputs, read back into the document."""

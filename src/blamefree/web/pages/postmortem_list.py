@@ -1,0 +1,111 @@
+"""``/postmortems``: the listing with its filters in the URL (a GET form, so a link to it
+shows the same post-mortems to whoever opens it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import QueryParams
+
+from blamefree.domain.enums import Severity, parse_choice
+from blamefree.domain.standing import Standing
+from blamefree.errors import ValidationFailed
+from blamefree.services import browsing
+from blamefree.store.browsing import ItemsFilter, ListingQuery, SortKey
+from blamefree.web.deps import Today, UoW
+from blamefree.web.pages.reading_helpers import HELPERS
+from blamefree.web.templating import render
+
+router = APIRouter()
+
+FIELDS = ("severity", "from", "to", "owner", "items", "q", "status", "sort", "order")
+TEXT_MAX = 200
+E = TypeVar("E", bound=StrEnum)
+
+
+def _one(params: QueryParams, name: str) -> str | None:
+    value = params.get(name)
+    if value is None or not value.strip():
+        return None
+    if len(value) > TEXT_MAX:
+        raise ValidationFailed(f"{name} is longer than {TEXT_MAX} characters", field=name)
+    return value.strip()
+
+
+def _day(params: QueryParams, name: str) -> dt.date | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise ValidationFailed(f"{value!r} is not a date (YYYY-MM-DD)", field=name) from error
+
+
+def _choice(params: QueryParams, name: str, kind: type[E]) -> E | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    try:
+        return parse_choice(kind, value)
+    except ValueError as error:
+        raise ValidationFailed(str(error), field=name) from error
+
+
+def listing_query(params: QueryParams) -> ListingQuery:
+    """The listing a URL's query asks for; a value that does not read names its field."""
+    severities = []
+    for value in params.getlist("severity"):
+        if value.strip():
+            try:
+                severities.append(parse_choice(Severity, value))
+            except ValueError as error:
+                raise ValidationFailed(str(error), field="severity") from error
+    page_text = _one(params, "page") or "1"
+    if not page_text.isdigit():
+        raise ValidationFailed(f"page {page_text!r} is not a number", field="page")
+    order = _one(params, "order") or "desc"
+    if order not in ("asc", "desc"):
+        raise ValidationFailed(f"order is asc or desc, not {order!r}", field="order")
+    return ListingQuery(
+        severities=tuple(dict.fromkeys(severities)),
+        since=_day(params, "from"),
+        until=_day(params, "to"),
+        owner=_one(params, "owner"),
+        items=_choice(params, "items", ItemsFilter) or ItemsFilter.ANY,
+        text=_one(params, "q"),
+        standing=_choice(params, "status", Standing),
+        sort=_choice(params, "sort", SortKey) or SortKey.DATE,
+        descending=order == "desc",
+        page=int(page_text),
+    )
+
+
+@router.get("/postmortems", response_class=HTMLResponse)
+def postmortem_list(request: Request, uow: UoW, today: Today) -> HTMLResponse:
+    query = listing_query(request.query_params)
+    found = browsing.search_postmortems(uow, query=query, today=today)
+    params: dict[str, object] = {
+        name: request.query_params.getlist(name)
+        if name == "severity"
+        else _one(request.query_params, name)
+        for name in FIELDS
+    }
+    return render(
+        request,
+        "postmortem_list.html",
+        {
+            **HELPERS,
+            "query": query,
+            "found": found,
+            "params": params,
+            "severities": list(Severity),
+            "item_filters": list(ItemsFilter),
+            "sort_keys": list(SortKey),
+            "filtered": any(params[name] for name in FIELDS if name not in ("sort", "order")),
+        },
+    )

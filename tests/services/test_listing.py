@@ -1,0 +1,85 @@
+"""One page of post-mortems: filters, sort order, page and total; prevention measures across."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from blamefree.domain.enums import ActionStatus, Severity
+from blamefree.errors import ValidationFailed
+from blamefree.services import actions, listing, postmortems
+from support.uow import in_uow
+
+BERLIN = Path(__file__).parents[1] / "data" / "postmortems" / "berlin-payments-queue.md"
+
+
+def _start(engine: Engine, title: str, severity: Severity, day: dt.date) -> None:
+    in_uow(engine, postmortems.start_postmortem, title=title, severity=severity, day=day, save=True)
+
+
+def _ids(engine: Engine, **wanted: object) -> list[str]:
+    page = in_uow(
+        engine,
+        listing.list_postmortem_page,
+        wanted=listing.PostmortemFilter(**wanted),
+    )
+    return [item.incident_id for item in page.items]
+
+
+def test_filters_sort_and_pages(engine: Engine, ledger: str) -> None:
+    _start(engine, "DNS resolver flapping", Severity.P1, dt.date(2025, 3, 1))
+    _start(engine, "Mail queue stuck", Severity.P3, dt.date(2025, 1, 9))
+    assert _ids(engine) == ["INC-20250301", "INC-2025-0031", "INC-20250109"]
+    assert _ids(engine, sort=listing.SortKey.TITLE) == [
+        "INC-20250301",
+        "INC-20250109",
+        "INC-2025-0031",
+    ]
+    assert _ids(engine, severities=[Severity.P1, Severity.P3]) == ["INC-20250301", "INC-20250109"]
+    assert _ids(engine, since=dt.date(2025, 2, 1), until=dt.date(2025, 2, 28)) == ["INC-2025-0031"]
+    assert _ids(engine, text="ledger") == ["INC-2025-0031"]
+    assert _ids(engine, owner="@noor") == ["INC-2025-0031"]
+    assert _ids(engine, actions=listing.ActionsFilter.OPEN) == ["INC-2025-0031"]
+    assert _ids(engine, actions=listing.ActionsFilter.NONE) == ["INC-20250301", "INC-20250109"]
+    page = in_uow(
+        engine,
+        listing.list_postmortem_page,
+        wanted=listing.PostmortemFilter(limit=1, offset=1),
+    )
+    assert ([i.incident_id for i in page.items], page.total) == (["INC-2025-0031"], 3)
+
+
+def test_a_filter_that_cannot_hold_names_its_field(engine: Engine) -> None:
+    for wanted, field in [
+        (listing.PostmortemFilter(limit=0), "limit"),
+        (listing.PostmortemFilter(limit=listing.MAX_PAGE + 1), "limit"),
+        (listing.PostmortemFilter(offset=-1), "offset"),
+        (listing.PostmortemFilter(since=dt.date(2025, 2, 2), until=dt.date(2025, 2, 1)), "since"),
+    ]:
+        with pytest.raises(ValidationFailed) as raised:
+            in_uow(engine, listing.list_postmortem_page, wanted=wanted)
+        assert raised.value.field == field
+
+
+def test_prevention_measures_of_every_post_mortem_by_status(engine: Engine, ledger: str) -> None:
+    report = in_uow(engine, postmortems.import_files, paths=[BERLIN], today=dt.date(2025, 2, 10))
+    assert [o.action for o in report.outcomes] == ["created"]
+    every = in_uow(engine, actions.list_all_measures)
+    assert [(m.incident_id, m.category, m.number, m.item.status) for m in every] == [
+        ("PAY-318", "technical", 1, ActionStatus.DONE),
+        ("PAY-318", "technical", 2, ActionStatus.OPEN),
+        ("PAY-318", "process", 1, ActionStatus.OPEN),
+        ("PAY-318", "monitoring", 1, ActionStatus.DONE),
+    ]
+    one = in_uow(engine, actions.list_measures, incident_id="PAY-318")
+    assert [(m.category, m.number, m.item.text) for m in every] == [
+        (m.category, m.number, m.item.text) for m in one
+    ]
+    closed = in_uow(engine, actions.list_all_measures, statuses=[ActionStatus.DONE])
+    assert [m.item.text for m in closed] == [
+        "Migration linter rule for `CONCURRENTLY`",
+        "Alert on lock waits over 60 s",
+    ]
