@@ -211,3 +211,30 @@ def test_a_refused_write_shows_the_error_page_and_is_not_sent_again(
     page.get_by_text("this form's security token is missing or out of date").wait_for()
     assert posts == [f"{page.url.split('/postmortems')[0]}{PAGE}/events"]
     assert in_uow(browser_engine, timeline.list_events, incident_id=INCIDENT) == []
+
+
+def test_the_timeline_of_a_demo_post_mortem(browser: Any, browser_engine: Engine) -> None:
+    from blamefree.services import timeline
+    from blamefree.web.demo import load_demo
+    from support.browser import LiveServer
+    from support.web import make_app
+
+    load_demo(browser_engine)
+    summaries = in_uow(browser_engine, postmortems.list_postmortems)
+    counts = {
+        s.incident_id: len(in_uow(browser_engine, timeline.list_events, incident_id=s.incident_id))
+        for s in summaries
+    }
+    busiest = max(counts, key=lambda incident_id: counts[incident_id])
+    with LiveServer(make_app(browser_engine, demo=True)) as server:
+        context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"/postmortems/{busiest}/timeline")
+            shown = min(counts[busiest], 50)
+            assert page.locator("li.tl-event").count() == shown
+            assert f"{counts[busiest]} events" in page.locator(".tl-head").inner_text()
+            assert serious_violations(page) == []
+            _shot(page, "timeline-demo")
+        finally:
+            context.close()
