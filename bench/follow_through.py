@@ -18,12 +18,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from blamefree.domain.enums import ActionStatus, Priority, Severity
 from blamefree.domain.postmortem import ActionItem, ActionItems, Postmortem
 from blamefree.services import actions, postmortems, reviews
-from blamefree.store import make_engine
+from blamefree.store import UnitOfWork, make_engine
+from blamefree.store.migrate import ensure_schema
 
 SEED = 20240312
 TODAY = dt.date(2024, 9, 1)
@@ -58,6 +59,16 @@ def _doc(rng: random.Random, n: int) -> Postmortem:
     )
 
 
+def in_uow(engine: Engine, run: Callable[[UnitOfWork], object]) -> Callable[[], object]:
+    """``run`` in a unit of work of its own, as one command runs its service call."""
+
+    def once() -> object:
+        with UnitOfWork(engine) as uow:
+            return run(uow)
+
+    return once
+
+
 def best(run: Callable[[], object], repeat: int = 5) -> float:
     """The fastest of ``repeat`` runs, in seconds."""
     times = []
@@ -76,9 +87,11 @@ def main() -> None:
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        for n in range(args.postmortems):
-            postmortems.create_postmortem(engine, postmortem_in=_doc(rng, n))
-        baseline = best(lambda: postmortems.list_postmortems(engine))
+        ensure_schema(engine)
+        with UnitOfWork(engine) as uow:
+            for n in range(args.postmortems):
+                postmortems.create_postmortem(uow, postmortem_in=_doc(rng, n))
+        baseline = best(in_uow(engine, postmortems.list_postmortems))
         raw_sql = text(
             "SELECT a.uid, p.incident_id, p.title, p.severity, p.date, a.horizon, a.position, "
             "a.text, a.status, a.owner, a.due_date, a.due_date_text, a.priority, a.type, "
@@ -91,12 +104,22 @@ def main() -> None:
                 return connection.execute(raw_sql).all()
 
         rows = best(fetch_rows)
-        listed = best(lambda: actions.list_actions(engine, today=TODAY, overdue=True))
-        review_list = best(lambda: reviews.list_reviews(engine, today=TODAY, upcoming=30))
-        some = actions.list_actions(engine, today=TODAY, statuses=[ActionStatus.OPEN])[0]
+        listed = best(
+            in_uow(engine, lambda uow: actions.list_actions(uow, today=TODAY, overdue=True))
+        )
+        review_list = best(
+            in_uow(engine, lambda uow: reviews.list_reviews(uow, today=TODAY, upcoming=30))
+        )
+        with UnitOfWork(engine) as uow:
+            some = actions.list_actions(uow, today=TODAY, statuses=[ActionStatus.OPEN])[0]
         flips = iter([ActionStatus.IN_PROGRESS, ActionStatus.OPEN] * 5)
         change = best(
-            lambda: actions.set_action(engine, action_id=some.uid, now=NOW, status=next(flips))
+            in_uow(
+                engine,
+                lambda uow: actions.set_action(
+                    uow, action_id=some.uid, now=NOW, status=next(flips)
+                ),
+            )
         )
         engine.dispose()
     items = args.postmortems * 6

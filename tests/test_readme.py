@@ -117,3 +117,12 @@ def test_the_readme_sessions_run_twice_in_a_row(tmp_path: Path) -> None:
             assert _normal(shown) == _normal(step.expected), f"round {round_ + 1}: $ {step.command}"
     assert _git_status() == before
     assert len([p for p in tmp_path.iterdir() if p.is_dir() and p.name.startswith("tmp.")]) == 2
+
+
+def test_the_quick_start_points_to_the_web_docs() -> None:
+    quick_start = README.read_text(encoding="utf-8").split("## Quick start", 1)[1]
+    quick_start = quick_start.split("\n## ", 1)[0]
+    linked = re.findall(r"\]\((docs/[a-z-]+\.md)\)", quick_start)
+    for doc in ("docs/web.md", "docs/api.md", "docs/deploy.md", "docs/webhooks.md"):
+        assert doc in linked
+    assert [doc for doc in linked if not (ROOT / doc).is_file()] == []
