@@ -14,8 +14,12 @@ from starlette.datastructures import QueryParams
 from blamefree.domain.enums import Severity, parse_choice
 from blamefree.domain.standing import Standing
 from blamefree.errors import ValidationFailed
-from blamefree.services import browsing
-from blamefree.store.browsing import ItemsFilter, ListingQuery, SortKey
+from blamefree.services.postmortem_listing import (
+    ItemsFilter,
+    ListingQuery,
+    SortKey,
+    list_postmortems,
+)
 from blamefree.web.deps import Today, UoW
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.templating import render
@@ -76,19 +80,18 @@ def listing_query(params: QueryParams) -> ListingQuery:
         since=_day(params, "from"),
         until=_day(params, "to"),
         owner=_one(params, "owner"),
-        items=_choice(params, "items", ItemsFilter) or ItemsFilter.ANY,
+        items=None if _one(params, "items") == "any" else _choice(params, "items", ItemsFilter),
         text=_one(params, "q"),
         standing=_choice(params, "status", Standing),
         sort=_choice(params, "sort", SortKey) or SortKey.DATE,
         descending=order == "desc",
-        page=int(page_text),
-    )
+    ).on_page(int(page_text))
 
 
 @router.get("/postmortems", response_class=HTMLResponse)
 def postmortem_list(request: Request, uow: UoW, today: Today) -> HTMLResponse:
     query = listing_query(request.query_params)
-    found = browsing.search_postmortems(uow, query=query, today=today)
+    found = list_postmortems(uow, query=query, today=today)
     params: dict[str, object] = {
         name: request.query_params.getlist(name)
         if name == "severity"
