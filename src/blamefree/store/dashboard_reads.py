@@ -22,15 +22,15 @@ from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
 
 # The action-item columns and their record, as the follow-through listing reads them.
 from blamefree.store.follow_through import ActionRecord, _record, _record_query
-from blamefree.store.postmortem_listing import overdue_item, sign_offs_query
+from blamefree.store.postmortem_listing import overdue_item, overdue_params, sign_offs_query
 from blamefree.store.tables import PostmortemRow, TimelineEventRow
 
 
 def overdue_actions(session: Session, *, today: dt.date) -> list[ActionRecord]:
     """The action items still to do and past due on ``today`` (their due date, else their
     horizon's end), picked by the database rather than read all and filtered."""
-    query = _record_query().where(overdue_item(today))
-    return [_record(row) for row in session.execute(query)]
+    query = _record_query().where(overdue_item())
+    return [_record(row) for row in session.execute(query, overdue_params(today))]
 
 
 def standing_counts(session: Session) -> dict[Standing, int]:

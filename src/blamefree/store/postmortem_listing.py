@@ -17,9 +17,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from blamefree.domain.enums import Horizon, Severity
@@ -143,29 +155,38 @@ class ListingPage:
         return following if following < self.total else None
 
 
-def overdue_item(today: dt.date) -> ColumnElement[bool]:
+def overdue_item() -> ColumnElement[bool]:
     """An action item still to do whose due date (or its horizon's end, counted from the
-    incident date when it has none) is before ``today`` (needs the post-mortem joined)."""
+    incident date when it has none) is before the day ``overdue_params`` names (needs the
+    post-mortem joined)."""
     by_horizon = [
         and_(
             ActionItemRow.horizon == horizon.value,
-            PostmortemRow.date < today - dt.timedelta(days=horizon.days),
+            PostmortemRow.date < bindparam(f"started_before_{horizon.value}", type_=Date),
         )
         for horizon in Horizon
     ]
     return and_(
         ActionItemRow.status.not_in(CLOSED),
         or_(
-            ActionItemRow.due_date < today,
+            ActionItemRow.due_date < bindparam("today", type_=Date),
             and_(ActionItemRow.due_date.is_(None), or_(*by_horizon)),
         ),
     )
 
 
-def _item_counts_query(today: dt.date) -> Select[*tuple[Any, ...]]:
+def overdue_params(today: dt.date) -> dict[str, dt.date]:
+    """The values ``overdue_item`` compares with, as of ``today``."""
+    params = {"today": today}
+    for horizon in Horizon:
+        params[f"started_before_{horizon.value}"] = today - dt.timedelta(days=horizon.days)
+    return params
+
+
+def _item_counts_query() -> Select[*tuple[Any, ...]]:
     done = case((ActionItemRow.status == "done", 1), else_=0)
     closed = case((ActionItemRow.status.in_(CLOSED), 1), else_=0)
-    overdue = case((overdue_item(today), 1), else_=0)
+    overdue = case((overdue_item(), 1), else_=0)
     return (
         select(
             ActionItemRow.postmortem_id.label("pid"),
@@ -190,85 +211,152 @@ def sign_offs_query() -> Select[*tuple[Any, ...]]:
     ).group_by(SignOffRow.postmortem_id)
 
 
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
+def _contains(column: Any, name: str) -> ColumnElement[bool]:
+    return func.lower(column).like(bindparam(name), escape="\\")
+
+
+def _pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
+    return f"%{escaped.lower()}%"
+
+
+def _owner(wanted: ListingQuery) -> str | None:
+    owner = " ".join((wanted.owner or "").strip().lstrip("@").split())
+    return owner or None
+
+
+def _text(wanted: ListingQuery) -> str | None:
+    return (wanted.text or "").strip() or None
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the SQL of a listing depends on (which filters are on, the order), not the values."""
+
+    severities: bool
+    since: bool
+    until: bool
+    owner: bool
+    text: bool
+    items: ItemsFilter | None
+    standing: bool
+    sort: SortKey
+    descending: bool
+
+
+def _shape(wanted: ListingQuery) -> _Shape:
+    return _Shape(
+        severities=bool(wanted.severities),
+        since=wanted.since is not None,
+        until=wanted.until is not None,
+        owner=_owner(wanted) is not None,
+        text=_text(wanted) is not None,
+        items=wanted.items,
+        standing=wanted.standing is not None,
+        sort=wanted.sort,
+        descending=wanted.descending,
+    )
+
+
+def _params(wanted: ListingQuery, today: dt.date) -> dict[str, Any]:
+    params: dict[str, Any] = overdue_params(today) if wanted.items is not None else {}
+    if wanted.severities:
+        params["severities"] = [s.value for s in wanted.severities]
+    if wanted.since is not None:
+        params["since"] = wanted.since
+    if wanted.until is not None:
+        params["until"] = wanted.until
+    owner = _owner(wanted)
+    if owner is not None:
+        params["owner"] = _pattern(owner)
+    text = _text(wanted)
+    if text is not None:
+        params["text"] = _pattern(text)
+    if wanted.standing is not None:
+        params["standing"] = wanted.standing.rank
+    return params
 
 
 def _filtered(
-    query: Select[*tuple[Any, ...]], wanted: ListingQuery, counts: Any, signed: Any
+    query: Select[*tuple[Any, ...]], shape: _Shape, counts: Any, signed: Any
 ) -> Select[*tuple[Any, ...]]:
-    if wanted.severities:
-        query = query.where(PostmortemRow.severity.in_([s.value for s in wanted.severities]))
-    if wanted.since is not None:
-        query = query.where(PostmortemRow.date >= wanted.since)
-    if wanted.until is not None:
-        query = query.where(PostmortemRow.date <= wanted.until)
-    if wanted.owner and wanted.owner.strip():
-        name = " ".join(wanted.owner.strip().lstrip("@").split())
+    if shape.severities:
+        query = query.where(PostmortemRow.severity.in_(bindparam("severities", expanding=True)))
+    if shape.since:
+        query = query.where(PostmortemRow.date >= bindparam("since", type_=Date))
+    if shape.until:
+        query = query.where(PostmortemRow.date <= bindparam("until", type_=Date))
+    if shape.owner:
         owns = exists().where(
-            ActionItemRow.postmortem_id == PostmortemRow.id, _contains(ActionItemRow.owner, name)
+            ActionItemRow.postmortem_id == PostmortemRow.id, _contains(ActionItemRow.owner, "owner")
         )
         prepared = exists().where(
             SignOffRow.postmortem_id == PostmortemRow.id,
             SignOffRow.role == "prepared",
-            _contains(SignOffRow.name, name),
+            _contains(SignOffRow.name, "owner"),
         )
         query = query.where(or_(owns, prepared))
-    if wanted.text and wanted.text.strip():
-        text = wanted.text.strip()
+    if shape.text:
         current = exists().where(
             RevisionRow.postmortem_id == PostmortemRow.id,
             RevisionRow.version == PostmortemRow.version,
-            _contains(RevisionRow.markdown, text),
+            _contains(RevisionRow.markdown, "text"),
         )
         query = query.where(
             or_(
-                _contains(PostmortemRow.incident_id, text),
-                _contains(PostmortemRow.title, text),
+                _contains(PostmortemRow.incident_id, "text"),
+                _contains(PostmortemRow.title, "text"),
                 current,
             )
         )
     total = func.coalesce(counts.c.total, 0)
     closed = func.coalesce(counts.c.closed, 0)
-    if wanted.items is ItemsFilter.OPEN:
+    if shape.items is ItemsFilter.OPEN:
         query = query.where(total > closed)
-    elif wanted.items is ItemsFilter.OVERDUE:
+    elif shape.items is ItemsFilter.OVERDUE:
         query = query.where(func.coalesce(counts.c.overdue, 0) > 0)
-    elif wanted.items is ItemsFilter.DONE:
+    elif shape.items is ItemsFilter.DONE:
         query = query.where(total > 0, total == closed)
-    elif wanted.items is ItemsFilter.NONE:
+    elif shape.items is ItemsFilter.NONE:
         query = query.where(total == 0)
-    if wanted.standing is not None:
-        query = query.where(func.coalesce(signed.c.rank, 0) == wanted.standing.rank)
+    if shape.standing:
+        query = query.where(func.coalesce(signed.c.rank, 0) == bindparam("standing"))
     return query
 
 
-def _order(query: Select[*tuple[Any, ...]], wanted: ListingQuery) -> Select[*tuple[Any, ...]]:
+def _order(query: Select[*tuple[Any, ...]], shape: _Shape) -> Select[*tuple[Any, ...]]:
     def direction(column: Any) -> Any:
-        return column.desc() if wanted.descending else column.asc()
+        return column.desc() if shape.descending else column.asc()
 
     ordered: list[Any]
-    if wanted.sort is SortKey.SEVERITY:
+    if shape.sort is SortKey.SEVERITY:
         # Descending is most severe first: P0 before P3.
         severity = PostmortemRow.severity
-        ordered = [severity.is_(None), severity.asc() if wanted.descending else severity.desc()]
+        ordered = [severity.is_(None), severity.asc() if shape.descending else severity.desc()]
         ordered += [PostmortemRow.date.is_(None), PostmortemRow.date.desc()]
-    elif wanted.sort is SortKey.TITLE:
+    elif shape.sort is SortKey.TITLE:
         ordered = [PostmortemRow.title.is_(None), direction(func.lower(PostmortemRow.title))]
-    elif wanted.sort is SortKey.UPDATED:
+    elif shape.sort is SortKey.UPDATED:
         ordered = [direction(PostmortemRow.updated_at)]
-    elif wanted.sort is SortKey.INCIDENT_ID:
+    elif shape.sort is SortKey.INCIDENT_ID:
         return query.order_by(direction(PostmortemRow.incident_id))
     else:
         ordered = [PostmortemRow.date.is_(None), direction(PostmortemRow.date)]
     return query.order_by(*ordered, PostmortemRow.incident_id)
 
 
-def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingPage:
-    """One page of the post-mortems that match ``wanted``, in its order, with how many match;
-    overdue items are counted as of ``today``."""
-    counts = _item_counts_query(today).subquery()
+@dataclass(frozen=True)
+class _Statements:
+    count: Select[*tuple[Any, ...]]
+    rows: Select[*tuple[Any, ...]]
+
+
+@lru_cache(maxsize=512)
+def _statements(shape: _Shape) -> _Statements:
+    """The count and the rows of a listing of this shape, built once per process: immutable
+    SQL with its values bound at each execution (building a statement costs more than most
+    listings take to run)."""
+    counts = _item_counts_query().subquery()
     signed = sign_offs_query().subquery()
     base = select(
         PostmortemRow.id,
@@ -279,30 +367,50 @@ def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) 
         PostmortemRow.version,
         PostmortemRow.updated_at,
     )
-    if wanted.items is not None:
+    if shape.items is not None:
         base = base.outerjoin(counts, counts.c.pid == PostmortemRow.id)
-    if wanted.standing is not None:
+    if shape.standing:
         base = base.outerjoin(signed, signed.c.pid == PostmortemRow.id)
-    filtered = _filtered(base, wanted, counts, signed)
-    total = session.execute(
-        select(func.count()).select_from(filtered.with_only_columns(PostmortemRow.id).subquery())
-    ).scalar_one()
+    filtered = _filtered(base, shape, counts, signed)
+    count = select(func.count()).select_from(
+        filtered.with_only_columns(PostmortemRow.id).subquery()
+    )
+    rows = _order(filtered, shape).limit(bindparam("limit")).offset(bindparam("offset"))
+    return _Statements(count=count, rows=rows)
+
+
+@lru_cache(maxsize=1)
+def _page_details() -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+    """The action-item counts and the sign-offs of the post-mortems ``ids`` names."""
+    ids: Any = bindparam("ids", expanding=True)
+    return (
+        _item_counts_query().where(ActionItemRow.postmortem_id.in_(ids)),
+        sign_offs_query().where(SignOffRow.postmortem_id.in_(ids)),
+    )
+
+
+def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingPage:
+    """One page of the post-mortems that match ``wanted``, in its order, with how many match;
+    overdue items are counted as of ``today``."""
+    statements = _statements(_shape(wanted))
+    params = _params(wanted, today)
+    connection = session.connection()
+    total = int(connection.execute(statements.count, params).scalar_one())
     limit = max(1, wanted.limit)
     offset = max(0, wanted.offset)
     if wanted.to_last_page and offset >= total:
         offset = max(0, (total - 1) // limit * limit)
-    rows = session.execute(_order(filtered, wanted).limit(limit).offset(offset)).all()
+    rows = connection.execute(statements.rows, {**params, "limit": limit, "offset": offset}).all()
     ids = [r[0] for r in rows]
     items: dict[int, tuple[int, int, int, int]] = {}
     signs: dict[int, tuple[int | None, str | None]] = {}
     if ids:
-        for pid, n, done, closed, overdue in session.execute(
-            _item_counts_query(today).where(ActionItemRow.postmortem_id.in_(ids))
+        item_counts, sign_offs = _page_details()
+        for pid, n, done, closed, overdue in connection.execute(
+            item_counts, {**overdue_params(today), "ids": ids}
         ):
             items[pid] = (int(n), int(done or 0), int(closed or 0), int(overdue or 0))
-        for pid, rank, prepared in session.execute(
-            sign_offs_query().where(SignOffRow.postmortem_id.in_(ids))
-        ):
+        for pid, rank, prepared in connection.execute(sign_offs, {"ids": ids}):
             signs[pid] = (rank, prepared)
     listed = []
     for r in rows:
@@ -336,5 +444,6 @@ __all__ = [
     "SortKey",
     "list_postmortems",
     "overdue_item",
+    "overdue_params",
     "sign_offs_query",
 ]
