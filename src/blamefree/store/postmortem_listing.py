@@ -325,23 +325,26 @@ def _filtered(
 
 
 def _order(query: Select[*tuple[Any, ...]], shape: _Shape) -> Select[*tuple[Any, ...]]:
+    """NULLS LAST rather than ``IS NULL`` first: SQLite then walks the date index and stops at
+    the page's end instead of sorting every row (each row is a whole document wide)."""
+
     def direction(column: Any) -> Any:
-        return column.desc() if shape.descending else column.asc()
+        return (column.desc() if shape.descending else column.asc()).nulls_last()
 
     ordered: list[Any]
     if shape.sort is SortKey.SEVERITY:
         # Descending is most severe first: P0 before P3.
         severity = PostmortemRow.severity
-        ordered = [severity.is_(None), severity.asc() if shape.descending else severity.desc()]
-        ordered += [PostmortemRow.date.is_(None), PostmortemRow.date.desc()]
+        most_first = severity.asc() if shape.descending else severity.desc()
+        ordered = [most_first.nulls_last(), PostmortemRow.date.desc().nulls_last()]
     elif shape.sort is SortKey.TITLE:
-        ordered = [PostmortemRow.title.is_(None), direction(func.lower(PostmortemRow.title))]
+        ordered = [direction(func.lower(PostmortemRow.title))]
     elif shape.sort is SortKey.UPDATED:
         ordered = [direction(PostmortemRow.updated_at)]
     elif shape.sort is SortKey.INCIDENT_ID:
         return query.order_by(direction(PostmortemRow.incident_id))
     else:
-        ordered = [PostmortemRow.date.is_(None), direction(PostmortemRow.date)]
+        ordered = [direction(PostmortemRow.date)]
     return query.order_by(*ordered, PostmortemRow.incident_id)
 
 
