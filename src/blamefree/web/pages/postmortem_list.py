@@ -21,7 +21,9 @@ from blamefree.services.postmortem_listing import (
     list_postmortems,
 )
 from blamefree.web.deps import Today, UoW
+from blamefree.web.pages.listing_rows import row_renderer
 from blamefree.web.pages.reading_helpers import HELPERS
+from blamefree.web.state import state_of
 from blamefree.web.templating import render
 
 router = APIRouter()
@@ -109,6 +111,7 @@ def postmortem_list(request: Request, uow: UoW, today: Today) -> HTMLResponse:
             "severities": list(Severity),
             "item_filters": list(ItemsFilter),
             "sort_keys": list(SortKey),
+            "listing_row": row_renderer(state_of(request).templates.env),
             "filtered": any(params[name] for name in FIELDS if name not in ("sort", "order")),
         },
     )
