@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Integer,
     Select,
     and_,
     bindparam,
@@ -382,14 +383,20 @@ def _statements(shape: _Shape) -> _Statements:
     return _Statements(count=count, rows=rows)
 
 
-@lru_cache(maxsize=1)
-def _page_details() -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
-    """The action-item counts and the sign-offs of the post-mortems ``ids`` names."""
-    ids: Any = bindparam("ids", expanding=True)
+@lru_cache(maxsize=8)
+def _page_details(size: int) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+    """The action-item counts and the sign-offs of the post-mortems ``id_0``..``id_<size-1>``
+    name: a fixed list of parameters (unused ones 0, an id no row has), so the SQL is the same
+    for every page of that size rather than rewritten for each list of ids."""
+    ids = [bindparam(f"id_{n}", type_=Integer) for n in range(size)]
     return (
         _item_counts_query().where(ActionItemRow.postmortem_id.in_(ids)),
         sign_offs_query().where(SignOffRow.postmortem_id.in_(ids)),
     )
+
+
+def _id_params(ids: list[int], size: int) -> dict[str, int]:
+    return {f"id_{n}": ids[n] if n < len(ids) else 0 for n in range(size)}
 
 
 def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingPage:
@@ -408,12 +415,13 @@ def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) 
     items: dict[int, tuple[int, int, int, int]] = {}
     signs: dict[int, tuple[int | None, str | None]] = {}
     if ids:
-        item_counts, sign_offs = _page_details()
+        item_counts, sign_offs = _page_details(limit)
+        by_id = _id_params(ids, limit)
         for pid, n, done, closed, overdue in connection.execute(
-            item_counts, {**overdue_params(today), "ids": ids}
+            item_counts, {**overdue_params(today), **by_id}
         ):
             items[pid] = (int(n), int(done or 0), int(closed or 0), int(overdue or 0))
-        for pid, rank, prepared in connection.execute(sign_offs, {"ids": ids}):
+        for pid, rank, prepared in connection.execute(sign_offs, by_id):
             signs[pid] = (rank, prepared)
     listed = []
     for r in rows:
