@@ -419,9 +419,9 @@ def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) 
         by_id = _id_params(ids, limit)
         for pid, n, done, closed, overdue in connection.execute(
             item_counts, {**overdue_params(today), **by_id}
-        ):
+        ).all():
             items[pid] = (int(n), int(done or 0), int(closed or 0), int(overdue or 0))
-        for pid, rank, prepared in connection.execute(sign_offs, by_id):
+        for pid, rank, prepared in connection.execute(sign_offs, by_id).all():
             signs[pid] = (rank, prepared)
     listed = []
     for r in rows:
