@@ -14,9 +14,10 @@ from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.standing import Standing
 from blamefree.errors import ValidationFailed
-from blamefree.services import actions, browsing, dashboard, postmortems
+from blamefree.services import actions, dashboard, postmortem_listing, postmortems
 from blamefree.store import UnitOfWork
-from blamefree.store.browsing import ItemsFilter, ListingQuery, SortKey, timing_documents
+from blamefree.store.dashboard_reads import timing_documents
+from blamefree.store.postmortem_listing import ItemsFilter, ListingQuery, SortKey
 from support.demo_docs import DEMO_TODAY, import_demo, store, timed_doc
 from support.uow import in_uow
 
@@ -27,7 +28,7 @@ def demo(engine: Engine) -> list[str]:
 
 
 def _ids(engine: Engine, query: ListingQuery) -> list[str]:
-    page = in_uow(engine, browsing.search_postmortems, query=query, today=DEMO_TODAY)
+    page = in_uow(engine, postmortem_listing.list_postmortems, query=query, today=DEMO_TODAY)
     return [row.incident_id for row in page.rows]
 
 
@@ -55,7 +56,9 @@ def test_the_demo_dashboard_counts_standings_overdue_items_and_reviews(
     assert board.overdue_items[0].record.incident_id == "INC-2026-0141"
     assert board.overdue_items[0].due == dt.date(2026, 6, 19)
     # The listing's per-row overdue counts (SQL) agree with the action rules (Python).
-    page = in_uow(engine, browsing.search_postmortems, query=ListingQuery(), today=DEMO_TODAY)
+    page = in_uow(
+        engine, postmortem_listing.list_postmortems, query=ListingQuery(), today=DEMO_TODAY
+    )
     assert sum(row.items_overdue for row in page.rows) == board.overdue_total == 35
     every = in_uow(engine, actions.list_actions, today=DEMO_TODAY, overdue=True)
     overdue = in_uow(engine, dashboard.overdue_items, today=DEMO_TODAY)
@@ -138,22 +141,22 @@ def test_the_listing_filters_by_each_field(engine: Engine, demo: list[str]) -> N
     overdue = _ids(engine, ListingQuery(items=ItemsFilter.OVERDUE))
     assert "INC-2026-0206" not in overdue and len(overdue) == 13
     assert len(_ids(engine, ListingQuery(items=ItemsFilter.OPEN))) == 14
-    assert _ids(engine, ListingQuery(items=ItemsFilter.ALL_CLOSED)) == []
+    assert _ids(engine, ListingQuery(items=ItemsFilter.DONE)) == []
 
 
 def test_the_listing_sorts_and_pages(engine: Engine, demo: list[str]) -> None:
-    by_severity = _ids(engine, ListingQuery(sort=SortKey.SEVERITY, per_page=3))
+    by_severity = _ids(engine, ListingQuery(sort=SortKey.SEVERITY, limit=3))
     assert by_severity == ["INC-2026-0180", "INC-2026-0174", "INC-2026-0199"]
-    least = _ids(engine, ListingQuery(sort=SortKey.SEVERITY, descending=False, per_page=1))
+    least = _ids(engine, ListingQuery(sort=SortKey.SEVERITY, descending=False, limit=1))
     assert least == ["INC-2026-0195"]
-    titles = _ids(engine, ListingQuery(sort=SortKey.TITLE, descending=False, per_page=2))
+    titles = _ids(engine, ListingQuery(sort=SortKey.TITLE, descending=False, limit=2))
     assert titles == ["INC-2026-0206", "INC-2026-0163"]  # "3-D Secure ...", "Card payments ..."
-    oldest = _ids(engine, ListingQuery(descending=False, per_page=2))
+    oldest = _ids(engine, ListingQuery(descending=False, limit=2))
     assert oldest == ["INC-2026-0141", "INC-2026-0147"]
     page = in_uow(
         engine,
-        browsing.search_postmortems,
-        query=ListingQuery(per_page=5, page=3),
+        postmortem_listing.list_postmortems,
+        query=ListingQuery().on_page(3, per_page=5),
         today=DEMO_TODAY,
     )
     assert (page.total, page.pages, page.page) == (14, 3, 3)
@@ -164,7 +167,10 @@ def test_the_listing_sorts_and_pages(engine: Engine, demo: list[str]) -> None:
         "INC-2026-0141",
     ]
     beyond = in_uow(
-        engine, browsing.search_postmortems, query=ListingQuery(page=99), today=DEMO_TODAY
+        engine,
+        postmortem_listing.list_postmortems,
+        query=ListingQuery().on_page(99),
+        today=DEMO_TODAY,
     )
     assert beyond.page == 1  # clamped to the last page there is
 
@@ -172,8 +178,8 @@ def test_the_listing_sorts_and_pages(engine: Engine, demo: list[str]) -> None:
 def test_a_date_range_that_ends_before_it_starts_names_the_field(engine: Engine) -> None:
     query = ListingQuery(since=dt.date(2026, 2, 1), until=dt.date(2026, 1, 1))
     with pytest.raises(ValidationFailed) as caught:
-        in_uow(engine, browsing.search_postmortems, query=query, today=DEMO_TODAY)
-    assert caught.value.field == "from"
+        in_uow(engine, postmortem_listing.list_postmortems, query=query, today=DEMO_TODAY)
+    assert caught.value.field == "since"
 
 
 @contextmanager
@@ -201,10 +207,10 @@ def test_a_listing_page_is_four_queries_whatever_its_size(engine: Engine) -> Non
     with UnitOfWork(engine) as uow:
         uow.session.connection()  # the transaction's own statements are not the listing's
         with _counted(engine) as statements:
-            page = browsing.search_postmortems(
+            page = postmortem_listing.list_postmortems(
                 uow, query=ListingQuery(text="incident", owner="nobody here"), today=DEMO_TODAY
             )
-            full = browsing.search_postmortems(uow, query=ListingQuery(), today=DEMO_TODAY)
+            full = postmortem_listing.list_postmortems(uow, query=ListingQuery(), today=DEMO_TODAY)
     assert page.total == 0
     assert (full.total, len(full.rows), full.pages) == (60, 50, 2)
     assert len(statements) == 2 + 4  # no rows: no counts to read

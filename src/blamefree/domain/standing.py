@@ -42,4 +42,7 @@ def standing_of(signed: Iterable[SignOffRole]) -> Standing:
 
 def standing_of_rank(rank: int | None) -> Standing:
     """The standing a store query gives as a rank (None: no sign-off at all)."""
-    return list(Standing)[rank or 0]
+    return _BY_RANK[rank or 0]
+
+
+_BY_RANK = tuple(Standing)

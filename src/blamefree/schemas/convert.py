@@ -52,6 +52,7 @@ from blamefree.schemas.postmortems import (
     StatedRead,
 )
 from blamefree.store.follow_through import HistoryEntry, Person
+from blamefree.store.postmortem_listing import ListedPostmortem
 from blamefree.store.records import PostmortemSummary, RevisionInfo, StoredPostmortem
 from blamefree.store.sign_offs import SignOffRecord
 
@@ -125,6 +126,20 @@ def summary_read(summary: PostmortemSummary) -> PostmortemSummaryRead:
         updated_at=summary.updated_at,
         action_items_total=summary.action_items_total,
         action_items_done=summary.action_items_done,
+    )
+
+
+def listed_read(row: ListedPostmortem) -> PostmortemSummaryRead:
+    """One row of the post-mortem listing, as the API answers it."""
+    return PostmortemSummaryRead(
+        incident_id=row.incident_id,
+        title=row.title,
+        severity=row.severity,
+        date=row.date,
+        version=row.version,
+        updated_at=row.updated_at,
+        action_items_total=row.items_total,
+        action_items_done=row.items_done,
     )
 
 

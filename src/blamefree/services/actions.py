@@ -21,12 +21,13 @@ from blamefree.domain.postmortem import ActionItem, CheckItem, Postmortem, Track
 from blamefree.errors import CriterionNotFound, MeasureNotFound, ValidationFailed
 from blamefree.schemas.actions import ActionItemUpdate
 from blamefree.services.saving import check_version, save_revision
-from blamefree.store import StoredPostmortem, UnitOfWork, listing
+from blamefree.store import StoredPostmortem, UnitOfWork
 from blamefree.store.follow_through import (
     ActionRecord,
     FollowThroughRepository,
     HistoryEntry,
 )
+from blamefree.store.prevention_records import measure_records
 
 
 @dataclass(frozen=True)
@@ -437,11 +438,11 @@ def list_all_measures(
         MeasureView(
             r.incident_id,
             r.category,
-            r.position + 1,
+            r.number,
             CheckItem(text=r.text, status=r.status),
             r.closed_at,
         )
-        for r in listing.list_measures(uow.session, statuses=statuses or ())
+        for r in measure_records(uow.session, statuses=statuses or ())
     ]
 
 

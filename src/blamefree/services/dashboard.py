@@ -18,14 +18,12 @@ from blamefree.domain.standing import Standing
 from blamefree.services.actions import ActionView, view
 from blamefree.services.reviews import ReviewView, list_reviews
 from blamefree.store import UnitOfWork
-from blamefree.store.browsing import (
+from blamefree.store.dashboard_reads import overdue_actions, standing_counts, timing_documents
+from blamefree.store.postmortem_listing import (
     ListedPostmortem,
     ListingQuery,
     SortKey,
-    list_page,
-    overdue_actions,
-    standing_counts,
-    timing_documents,
+    list_postmortems,
 )
 
 WINDOW_DAYS = 90
@@ -118,16 +116,16 @@ def coming_reviews(uow: UnitOfWork, *, today: dt.date, days: int = REVIEW_DAYS) 
 def dashboard(uow: UnitOfWork, *, today: dt.date) -> Dashboard:
     """The dashboard as of ``today``."""
     latest = {
-        standing: list_page(
+        standing: list_postmortems(
             uow.session,
-            ListingQuery(standing=standing, sort=SortKey.UPDATED, per_page=SHOWN // 2),
+            ListingQuery(standing=standing, sort=SortKey.UPDATED, limit=SHOWN // 2),
             today=today,
         ).rows
         for standing in Standing
     }
     overdue = overdue_items(uow, today=today)
     reviews = coming_reviews(uow, today=today)
-    recent = list_page(uow.session, ListingQuery(per_page=SHOWN), today=today).rows
+    recent = list_postmortems(uow.session, ListingQuery(limit=SHOWN), today=today).rows
     return Dashboard(
         today=today,
         standings=standing_counts(uow.session),

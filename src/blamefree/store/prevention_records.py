@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case, select
@@ -28,8 +29,14 @@ class MeasureRecord:
     closed_at: dt.datetime | None
 
 
-def measure_records(session: Session, *, incident_id: str | None = None) -> list[MeasureRecord]:
-    """Every post-mortem's prevention measures (or one's), newest incident first."""
+def measure_records(
+    session: Session,
+    *,
+    incident_id: str | None = None,
+    statuses: Sequence[ActionStatus] = (),
+) -> list[MeasureRecord]:
+    """Every post-mortem's prevention measures (or one's), newest incident first, in checklist
+    order; only those of ``statuses`` when given."""
     query = (
         select(
             PostmortemRow.incident_id,
@@ -56,6 +63,8 @@ def measure_records(session: Session, *, incident_id: str | None = None) -> list
     )
     if incident_id is not None:
         query = query.where(PostmortemRow.incident_id == incident_id)
+    if statuses:
+        query = query.where(PreventionMeasureRow.status.in_([s.value for s in statuses]))
     return [
         MeasureRecord(
             incident_id=found,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -11,6 +12,7 @@ from fastapi.responses import PlainTextResponse
 
 from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.enums import Severity
+from blamefree.domain.standing import Standing
 from blamefree.errors import (
     DuplicatePostmortem,
     InputError,
@@ -36,12 +38,19 @@ from blamefree.schemas import (
 )
 from blamefree.schemas.convert import (
     import_outcome_read,
+    listed_read,
     postmortem_read,
     restore_read,
     revision_read,
-    summary_read,
 )
-from blamefree.services import listing, postmortems, revising, updates
+from blamefree.services import postmortem_listing, postmortems, revising, updates
+from blamefree.services.postmortem_listing import (
+    MAX_PAGE,
+    PAGE_SIZE,
+    ItemsFilter,
+    ListingQuery,
+    SortKey,
+)
 from blamefree.store import StoredPostmortem
 from blamefree.web.api.bodies import (
     MARKDOWN,
@@ -67,32 +76,71 @@ def _read(stored: StoredPostmortem) -> PostmortemRead:
 # --- listing ----------------------------------------------------------------------------------
 
 
-def listing_filter(
+class ListSort(StrEnum):
+    """The ``sort`` parameter: a key, ``-`` in front for the other way."""
+
+    DATE = "date"
+    DATE_DESC = "-date"
+    SEVERITY = "severity"
+    SEVERITY_DESC = "-severity"
+    UPDATED = "updated"
+    UPDATED_DESC = "-updated"
+    TITLE = "title"
+    TITLE_DESC = "-title"
+    INCIDENT_ID = "incident_id"
+    INCIDENT_ID_DESC = "-incident_id"
+
+    @property
+    def key(self) -> SortKey:
+        return SortKey(self.value.lstrip("-"))
+
+    @property
+    def descending(self) -> bool:
+        # `severity` sorts by the P-number, P0 first: the listing's most-severe-first order.
+        return self.value.startswith("-") != (self.key is SortKey.SEVERITY)
+
+
+def listing_query(
     severity: Annotated[list[Severity] | None, Query(description="Repeat for several")] = None,
     since: Annotated[dt.date | None, Query(description="Incident date on or after")] = None,
     until: Annotated[dt.date | None, Query(description="Incident date on or before")] = None,
     owner: Annotated[
-        str | None, Query(description="Owns an action item (case and a leading @ ignored)")
+        str | None,
+        Query(
+            description="Owns an action item or prepared the post-mortem: part of the name, "
+            "case and a leading @ ignored"
+        ),
     ] = None,
     actions: Annotated[
-        listing.ActionsFilter | None,
-        Query(description="open: some not done; done: all closed; none: no action items"),
+        ItemsFilter | None,
+        Query(
+            description="open: some not closed; overdue: some past due (or past their "
+            "horizon); done: all done or won't do; none: no action items"
+        ),
     ] = None,
-    q: Annotated[str | None, Query(description="Words of the title or incident id")] = None,
-    sort: Annotated[listing.SortKey, Query(description="'-' in front: descending")] = (
-        listing.SortKey.DATE_DESC
-    ),
-    limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE)] = 50,
+    standing: Annotated[
+        Standing | None, Query(description="Review standing, from the sign-offs")
+    ] = None,
+    q: Annotated[
+        str | None, Query(description="Words of the incident id, the title or the text")
+    ] = None,
+    sort: Annotated[
+        ListSort,
+        Query(description="'-' in front: the other way; severity: P0 first, -severity: P3 first"),
+    ] = ListSort.DATE_DESC,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = PAGE_SIZE,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> listing.PostmortemFilter:
-    return listing.PostmortemFilter(
-        severities=tuple(severity or ()),
+) -> ListingQuery:
+    return ListingQuery(
+        severities=tuple(dict.fromkeys(severity or ())),
         since=since,
         until=until,
         owner=owner,
-        actions=actions,
+        items=actions,
         text=q,
-        sort=sort,
+        standing=standing,
+        sort=sort.key,
+        descending=sort.descending,
         limit=limit,
         offset=offset,
     )
@@ -105,16 +153,15 @@ def listing_filter(
     summary="Post-mortems, filtered, sorted and a page at a time, with the total",
 )
 def list_postmortems(
-    uow: UoW, wanted: Annotated[listing.PostmortemFilter, Depends(listing_filter)]
+    uow: UoW, today: Today, query: Annotated[ListingQuery, Depends(listing_query)]
 ) -> PostmortemPageRead:
-    page = listing.list_postmortem_page(uow, wanted=wanted)
-    following = page.offset + len(page.items)
+    page = postmortem_listing.list_postmortems(uow, query=query, today=today)
     return PostmortemPageRead(
-        items=[summary_read(item) for item in page.items],
+        items=[listed_read(row) for row in page.rows],
         total=page.total,
         limit=page.limit,
         offset=page.offset,
-        next_offset=following if following < page.total else None,
+        next_offset=page.next_offset,
     )
 
 

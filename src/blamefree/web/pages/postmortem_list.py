@@ -14,10 +14,16 @@ from starlette.datastructures import QueryParams
 from blamefree.domain.enums import Severity, parse_choice
 from blamefree.domain.standing import Standing
 from blamefree.errors import ValidationFailed
-from blamefree.services import browsing
-from blamefree.store.browsing import ItemsFilter, ListingQuery, SortKey
+from blamefree.services.postmortem_listing import (
+    ItemsFilter,
+    ListingQuery,
+    SortKey,
+    list_postmortems,
+)
 from blamefree.web.deps import Today, UoW
+from blamefree.web.pages.listing_rows import row_renderer
 from blamefree.web.pages.reading_helpers import HELPERS
+from blamefree.web.state import state_of
 from blamefree.web.templating import render
 
 router = APIRouter()
@@ -76,19 +82,18 @@ def listing_query(params: QueryParams) -> ListingQuery:
         since=_day(params, "from"),
         until=_day(params, "to"),
         owner=_one(params, "owner"),
-        items=_choice(params, "items", ItemsFilter) or ItemsFilter.ANY,
+        items=None if _one(params, "items") == "any" else _choice(params, "items", ItemsFilter),
         text=_one(params, "q"),
         standing=_choice(params, "status", Standing),
         sort=_choice(params, "sort", SortKey) or SortKey.DATE,
         descending=order == "desc",
-        page=int(page_text),
-    )
+    ).on_page(int(page_text))
 
 
 @router.get("/postmortems", response_class=HTMLResponse)
 def postmortem_list(request: Request, uow: UoW, today: Today) -> HTMLResponse:
     query = listing_query(request.query_params)
-    found = browsing.search_postmortems(uow, query=query, today=today)
+    found = list_postmortems(uow, query=query, today=today)
     params: dict[str, object] = {
         name: request.query_params.getlist(name)
         if name == "severity"
@@ -106,6 +111,7 @@ def postmortem_list(request: Request, uow: UoW, today: Today) -> HTMLResponse:
             "severities": list(Severity),
             "item_filters": list(ItemsFilter),
             "sort_keys": list(SortKey),
+            "listing_row": row_renderer(state_of(request).templates.env),
             "filtered": any(params[name] for name in FIELDS if name not in ("sort", "order")),
         },
     )
