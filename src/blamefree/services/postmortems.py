@@ -29,7 +29,13 @@ from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
 from blamefree.services import updates
 from blamefree.services.saving import create_revision, current_text, save_revision
-from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem, UnitOfWork
+from blamefree.store import (
+    PostmortemSummary,
+    RevisionInfo,
+    StoredPostmortem,
+    UnitOfWork,
+    VersionStamp,
+)
 
 
 def new_postmortem(
@@ -146,6 +152,11 @@ def create_postmortem(
 def get_postmortem(uow: UnitOfWork, *, incident_id: str) -> StoredPostmortem:
     """The stored post-mortem with that id."""
     return uow.postmortems.get(incident_id)
+
+
+def version_stamp(uow: UnitOfWork, *, incident_id: str) -> VersionStamp:
+    """Which version of that post-mortem is stored, without reading its document."""
+    return uow.postmortems.stamp(incident_id)
 
 
 @dataclass(frozen=True)

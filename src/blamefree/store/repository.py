@@ -49,6 +49,7 @@ from blamefree.store.records import (
     Revision,
     RevisionInfo,
     StoredPostmortem,
+    VersionStamp,
     event_of_row,
 )
 from blamefree.store.sign_offs import write_sign_offs
@@ -126,6 +127,22 @@ class PostmortemRepository:
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
+
+    def stamp(self, incident_id: str) -> VersionStamp:
+        """The stored version of that post-mortem, read in one small query (no document);
+        PostmortemNotFound if there is none."""
+        found = self.session.execute(
+            select(
+                PostmortemRow.id,
+                PostmortemRow.version,
+                PostmortemRow.created_at,
+                PostmortemRow.updated_at,
+            ).where(PostmortemRow.incident_id == incident_id)
+        ).one_or_none()
+        if found is None:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        row_id, version, created_at, updated_at = found
+        return VersionStamp(incident_id, row_id, version, created_at, updated_at)
 
     def exists(self, incident_id: str) -> bool:
         """Whether a post-mortem with that id is stored."""
@@ -508,5 +525,6 @@ __all__ = [
     "Revision",
     "RevisionInfo",
     "StoredPostmortem",
+    "VersionStamp",
     "utc_now",
 ]

@@ -175,8 +175,21 @@ def create_postmortem(
     responses=error_responses(PostmortemNotFound),
     summary="One post-mortem as stored, with its version and success-criteria states",
 )
-def get_postmortem(incident_id: str, uow: UoW) -> PostmortemRead:
-    return _read(postmortems.get_postmortem(uow, incident_id=incident_id))
+def get_postmortem(incident_id: str, uow: UoW, state: State) -> Response:
+    # Serialised once per stored version (web.memo); the bytes are PostmortemRead's JSON.
+    stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+
+    def render() -> tuple[int, bytes]:
+        stored = postmortems.get_postmortem(uow, incident_id=incident_id)
+        return stored.version, _read(stored).model_dump_json(by_alias=True).encode()
+
+    body = state.memo.read(
+        ("api", stamp),
+        stamp,
+        render,
+        lambda: postmortems.version_stamp(uow, incident_id=incident_id),
+    )
+    return Response(body, media_type="application/json")
 
 
 async def _update_body(request: Request) -> PostmortemUpdate | str:
