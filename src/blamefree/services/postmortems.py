@@ -15,6 +15,7 @@ from blamefree.domain.actions import CriterionState, evaluate_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
+from blamefree.domain.timeline import TimelineEvent
 from blamefree.errors import (
     BlamefreeError,
     DuplicatePostmortem,
@@ -24,6 +25,7 @@ from blamefree.errors import (
     TemplateParseError,
     UsageError,
 )
+from blamefree.importers.phases import sort_events
 from blamefree.markdown.base_marker import BaseMarker, read_marker, without_marker
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
@@ -78,11 +80,13 @@ def start_postmortem(
     save: bool = False,
     by: str | None = None,
     timezone: str | None = None,
+    events: Sequence[TimelineEvent] = (),
 ) -> Started:
     """Start a post-mortem from the template (``new``): header filled, every other field a
     prompt. With a store (``uow``) a default id skips the ones taken (a second incident on the
     same day is ``INC-YYYYMMDD-2``); with ``save`` it is stored as version 1 and the text gets
-    the line naming that version, so later updates from the file merge safely.
+    the line naming that version, so later updates from the file merge safely. ``events``
+    start its event log (in time order), in the same first version.
 
     A default id that another writer stores between the pick and the save moves on to the
     next free one (the save is rolled back and tried again); an id the caller gave is theirs
@@ -99,6 +103,9 @@ def start_postmortem(
             today=day,
             timezone=timezone,
         )
+        if events:
+            timeline = doc.timeline.model_copy(update={"events": sort_events(events)})
+            doc = doc.model_copy(update={"timeline": timeline})
         text = render(doc, prompts=True)
         if not save:
             return Started(doc=doc, text=text)

@@ -10,11 +10,10 @@ Nothing here is shared between workers or needed for correctness: a miss renders
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-
-from blamefree.store import VersionStamp
 
 DEFAULT_ENTRIES = 256
 """Entries each app keeps (a post-mortem's page is some 100 KB)."""
@@ -27,6 +26,9 @@ class ReadMemo:
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = entries
         self._lock = threading.Lock()  # the threadpool serves sync routes concurrently
+        # Stands in a kept page for a value of each request (its CSRF token), filled in as it
+        # is sent; random, so that no text of a document can be taken for it.
+        self.slot = f"\x00slot-{secrets.token_hex(16)}\x00"
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -46,22 +48,18 @@ class ReadMemo:
                 self._entries.popitem(last=False)
 
     def read(
-        self,
-        key: Hashable,
-        stamp: VersionStamp,
-        render: Callable[[], tuple[int, bytes]],
-        restamp: Callable[[], VersionStamp],
+        self, key: Hashable, render: Callable[[], bytes], unchanged: Callable[[], bool]
     ) -> bytes:
-        """The memo's bytes for ``key`` (which holds ``stamp``), else ``render()``'s.
+        """The memo's bytes for ``key``, else ``render()``'s, kept when ``unchanged()`` then
+        says the store still holds what the key names.
 
-        ``render`` gives the version it read and its bytes; they are kept only when that is
-        the version of ``stamp`` and the store still holds it afterwards (``restamp``), so a
-        read torn by a save committed half way (PostgreSQL reads each statement anew) is
-        answered once and never kept."""
+        So a read torn by a save committed half way (PostgreSQL reads each statement anew)
+        is answered once and never kept: a save changes the version stamp, and the stamp read
+        before the render and again after it would differ."""
         found = self.get(key)
         if found is not None:
             return found
-        version, body = render()
-        if version == stamp.version and restamp() == stamp:
+        body = render()
+        if unchanged():
             self.put(key, body)
         return body

@@ -41,7 +41,7 @@ from blamefree.schemas.convert import (
     revision_read,
     summary_read,
 )
-from blamefree.services import listing, postmortems, revising, updates
+from blamefree.services import listing, postmortems, revising, timeline, updates
 from blamefree.store import StoredPostmortem
 from blamefree.web.api.bodies import (
     MARKDOWN,
@@ -164,6 +164,7 @@ def create_postmortem(
         incident_id=body.incident_id,
         save=True,
         by=by,
+        events=[timeline.typed_event(event) for event in body.events],
     )
     assert started.stored is not None
     return _read(started.stored)
@@ -179,16 +180,14 @@ def get_postmortem(incident_id: str, uow: UoW, state: State) -> Response:
     # Serialised once per stored version (web.memo); the bytes are PostmortemRead's JSON.
     stamp = postmortems.version_stamp(uow, incident_id=incident_id)
 
-    def render() -> tuple[int, bytes]:
+    def render() -> bytes:
         stored = postmortems.get_postmortem(uow, incident_id=incident_id)
-        return stored.version, _read(stored).model_dump_json(by_alias=True).encode()
+        return _read(stored).model_dump_json(by_alias=True).encode()
 
-    body = state.memo.read(
-        ("api", stamp),
-        stamp,
-        render,
-        lambda: postmortems.version_stamp(uow, incident_id=incident_id),
-    )
+    def unchanged() -> bool:
+        return postmortems.version_stamp(uow, incident_id=incident_id) == stamp
+
+    body = state.memo.read(("api", stamp), render, unchanged)
     return Response(body, media_type="application/json")
 
 
