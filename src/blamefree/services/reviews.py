@@ -275,5 +275,4 @@ def list_sign_offs(uow: UnitOfWork, *, incident_id: str) -> list[SignOffRecord]:
 def held_reviews(uow: UnitOfWork, *, incident_id: str) -> tuple[ReviewRecord, ...]:
     """The reviews recorded for one post-mortem as stored (recording one is no new version
     of the document); in a fixed order, so two reads of the same rows compare equal."""
-    records = FollowThroughRepository(uow.session).reviews([incident_id])
-    return tuple(sorted(records, key=lambda r: r.kind.value))
+    return FollowThroughRepository(uow.session).held_reviews(incident_id)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
     Result,
+    Select,
+    bindparam,
     case,
     delete,
     func,
@@ -131,14 +134,12 @@ class PostmortemRepository:
     def stamp(self, incident_id: str) -> VersionStamp:
         """The stored version of that post-mortem, read in one small query (no document);
         PostmortemNotFound if there is none."""
-        found = self.session.execute(
-            select(
-                PostmortemRow.id,
-                PostmortemRow.version,
-                PostmortemRow.created_at,
-                PostmortemRow.updated_at,
-            ).where(PostmortemRow.incident_id == incident_id)
-        ).one_or_none()
+        # Core, not ORM, on a statement built once: this runs on every cached read.
+        found = (
+            self.session.connection()
+            .execute(_stamp_query(), {"incident_id": incident_id})
+            .one_or_none()
+        )
         if found is None:
             raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
         row_id, version, created_at, updated_at = found
@@ -439,6 +440,13 @@ class PostmortemRepository:
             **compose_prevention_measures(self.session, row.id),
         }
         return Postmortem.model_validate(data)
+
+
+@lru_cache(maxsize=1)
+def _stamp_query() -> Select[int, int, dt.datetime, dt.datetime]:
+    return select(
+        PostmortemRow.id, PostmortemRow.version, PostmortemRow.created_at, PostmortemRow.updated_at
+    ).where(PostmortemRow.incident_id == bindparam("incident_id"))
 
 
 def _rowcount(result: Result[Any]) -> int:

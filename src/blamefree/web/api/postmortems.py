@@ -42,7 +42,7 @@ from blamefree.schemas.convert import (
     summary_read,
 )
 from blamefree.services import listing, postmortems, revising, timeline, updates
-from blamefree.store import StoredPostmortem
+from blamefree.store import StoredPostmortem, UnitOfWork
 from blamefree.web.api.bodies import (
     MARKDOWN,
     TOO_LARGE,
@@ -56,6 +56,7 @@ from blamefree.web.api.bodies import (
 )
 from blamefree.web.deps import Actor, State, Today, UoW
 from blamefree.web.errors import error_responses
+from blamefree.web.state import state_of
 
 router = APIRouter(prefix="/postmortems", tags=["post-mortems"])
 
@@ -176,18 +177,21 @@ def create_postmortem(
     responses=error_responses(PostmortemNotFound),
     summary="One post-mortem as stored, with its version and success-criteria states",
 )
-def get_postmortem(incident_id: str, uow: UoW, state: State) -> Response:
-    # Serialised once per stored version (web.memo); the bytes are PostmortemRead's JSON.
-    stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+def get_postmortem(incident_id: str, request: Request) -> Response:
+    # Serialised once per stored version (web.memo); the bytes are PostmortemRead's JSON. The
+    # request's unit of work is opened here, so the whole read takes one worker thread.
+    state = state_of(request)
+    with UnitOfWork(state.engine, clock=state.clock) as uow:
+        stamp = postmortems.version_stamp(uow, incident_id=incident_id)
 
-    def render() -> bytes:
-        stored = postmortems.get_postmortem(uow, incident_id=incident_id)
-        return _read(stored).model_dump_json(by_alias=True).encode()
+        def render() -> bytes:
+            stored = postmortems.get_postmortem(uow, incident_id=incident_id)
+            return _read(stored).model_dump_json(by_alias=True).encode()
 
-    def unchanged() -> bool:
-        return postmortems.version_stamp(uow, incident_id=incident_id) == stamp
+        def unchanged() -> bool:
+            return postmortems.version_stamp(uow, incident_id=incident_id) == stamp
 
-    body = state.memo.read(("api", stamp), render, unchanged)
+        body = state.memo.read(("api", stamp), render, unchanged)
     return Response(body, media_type="application/json")
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from blamefree.domain.enums import Phase
 from blamefree.services import postmortems, reading, reviews
 from blamefree.store import UnitOfWork
-from blamefree.web.deps import Today, UoW, current_actor
+from blamefree.web.deps import UoW, current_actor
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
 from blamefree.web.state import state_of
@@ -23,25 +23,27 @@ router = APIRouter()
 
 
 @router.get("/postmortems/{incident_id}", response_class=HTMLResponse)
-def postmortem_page(request: Request, incident_id: str, uow: UoW, today: Today) -> HTMLResponse:
+def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     # Rendered once per stored version, day, reviews held and reader (web.memo); the CSRF
-    # token, the one thing of each request, is filled in as it is sent.
+    # token, the one thing of each request, is filled in as it is sent. The request's unit of
+    # work is opened here, so the whole read takes one worker thread.
     state = state_of(request)
-    stamp = postmortems.version_stamp(uow, incident_id=incident_id)
-    held = reviews.held_reviews(uow, incident_id=incident_id)
-    actor = current_actor(request)
-    key = ("page", request.url.path, stamp, today, held, actor, state.demo)
-    slot = state.memo.slot
+    today = state.today()
+    with UnitOfWork(state.engine, clock=state.clock) as uow:
+        stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+        held = reviews.held_reviews(uow, incident_id=incident_id)
+        key = ("page", request.url.path, stamp, today, held, current_actor(request), state.demo)
+        slot = state.memo.slot
 
-    def render_page() -> bytes:
-        response = _render(request, uow, incident_id, today, Markup(slot))
-        return bytes(response.body)
+        def render_page() -> bytes:
+            response = _render(request, uow, incident_id, today, Markup(slot))
+            return bytes(response.body)
 
-    def unchanged() -> bool:
-        now_stamp = postmortems.version_stamp(uow, incident_id=incident_id)
-        return now_stamp == stamp and reviews.held_reviews(uow, incident_id=incident_id) == held
+        def unchanged() -> bool:
+            now_stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+            return now_stamp == stamp and reviews.held_reviews(uow, incident_id=incident_id) == held
 
-    body = state.memo.read(key, render_page, unchanged)
+        body = state.memo.read(key, render_page, unchanged)
     token = csrf_token(request)
     return with_csrf_cookie(request, HTMLResponse(body.replace(slot.encode(), token.encode())))
 
