@@ -58,6 +58,14 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """The block tokens of a text, never changed once made (only read below). A save reads the
+    text it was based on, which the save before it checked, and renders the document it was
+    based on, which that save rendered too: a few recent texts come round again."""
+    return tuple(_markdown().parse(text))
+
+
 def _dedent_item(lines: list[str]) -> list[str]:
     """Item lines without the list marker, continuation lines dedented under it."""
     first = lines[0]
@@ -86,7 +94,7 @@ class _Walker:
     def __init__(self, text: str) -> None:
         # Lines as markdown-it numbers them: a lone ``\r`` breaks a line too.
         self.lines = split_source(text).lines
-        self.tokens: list[Token] = _markdown().parse(text)
+        self.tokens: tuple[Token, ...] = _tokens(text)
 
     def slice(self, start: int, end: int) -> list[str]:
         return self.lines[start:end]

@@ -10,6 +10,7 @@ from pydantic import Field
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.schemas.base import InputModel, ReadModel, Timestamp
+from blamefree.schemas.events import EventCreate
 
 
 class PostmortemCreate(InputModel):
@@ -21,6 +22,11 @@ class PostmortemCreate(InputModel):
         default=None, description="Default: INC-<date>, with -2, -3, ... when that one is taken"
     )
     date: dt.date | None = Field(default=None, description="Incident date; default: today")
+    events: list[EventCreate] = Field(
+        default_factory=list,
+        description="Timeline events to start with, as POST .../events takes them "
+        "(all in the first version)",
+    )
 
 
 class PostmortemUpdate(InputModel):

@@ -15,6 +15,7 @@ from blamefree.domain.actions import CriterionState, evaluate_success_criteria
 from blamefree.domain.enums import Severity
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
+from blamefree.domain.timeline import TimelineEvent
 from blamefree.errors import (
     BlamefreeError,
     DuplicatePostmortem,
@@ -24,12 +25,19 @@ from blamefree.errors import (
     TemplateParseError,
     UsageError,
 )
+from blamefree.importers.phases import sort_events
 from blamefree.markdown.base_marker import BaseMarker, read_marker, without_marker
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
 from blamefree.services import updates
 from blamefree.services.saving import create_revision, current_text, save_revision
-from blamefree.store import PostmortemSummary, RevisionInfo, StoredPostmortem, UnitOfWork
+from blamefree.store import (
+    PostmortemSummary,
+    RevisionInfo,
+    StoredPostmortem,
+    UnitOfWork,
+    VersionStamp,
+)
 
 
 def new_postmortem(
@@ -72,11 +80,13 @@ def start_postmortem(
     save: bool = False,
     by: str | None = None,
     timezone: str | None = None,
+    events: Sequence[TimelineEvent] = (),
 ) -> Started:
     """Start a post-mortem from the template (``new``): header filled, every other field a
     prompt. With a store (``uow``) a default id skips the ones taken (a second incident on the
     same day is ``INC-YYYYMMDD-2``); with ``save`` it is stored as version 1 and the text gets
-    the line naming that version, so later updates from the file merge safely.
+    the line naming that version, so later updates from the file merge safely. ``events``
+    start its event log (in time order), in the same first version.
 
     A default id that another writer stores between the pick and the save moves on to the
     next free one (the save is rolled back and tried again); an id the caller gave is theirs
@@ -93,6 +103,9 @@ def start_postmortem(
             today=day,
             timezone=timezone,
         )
+        if events:
+            timeline = doc.timeline.model_copy(update={"events": sort_events(events)})
+            doc = doc.model_copy(update={"timeline": timeline})
         text = render(doc, prompts=True)
         if not save:
             return Started(doc=doc, text=text)
@@ -146,6 +159,11 @@ def create_postmortem(
 def get_postmortem(uow: UnitOfWork, *, incident_id: str) -> StoredPostmortem:
     """The stored post-mortem with that id."""
     return uow.postmortems.get(incident_id)
+
+
+def version_stamp(uow: UnitOfWork, *, incident_id: str) -> VersionStamp:
+    """Which version of that post-mortem is stored, without reading its document."""
+    return uow.postmortems.stamp(incident_id)
 
 
 @dataclass(frozen=True)

@@ -268,5 +268,11 @@ def sign_off(
 
 def list_sign_offs(uow: UnitOfWork, *, incident_id: str) -> list[SignOffRecord]:
     """Who signed a post-mortem off in which role, when, and who recorded it."""
-    uow.postmortems.get(incident_id, events=False)  # PostmortemNotFound for an unknown id
+    uow.postmortems.stamp(incident_id)  # PostmortemNotFound for an unknown id
     return sign_offs_of(uow.session, incident_id)
+
+
+def held_reviews(uow: UnitOfWork, *, incident_id: str) -> tuple[ReviewRecord, ...]:
+    """The reviews recorded for one post-mortem as stored (recording one is no new version
+    of the document); in a fixed order, so two reads of the same rows compare equal."""
+    return FollowThroughRepository(uow.session).held_reviews(incident_id)

@@ -136,7 +136,13 @@ def record_event(
 ) -> TimelineEvent:
     """Add one event a person gave as an ``EventCreate`` (its time already has a zone);
     ``based_on``: the version they saw (``StaleEdit`` if another was saved since)."""
-    event = manual_event(
+    event = typed_event(event_in)
+    return append_event(uow, incident_id=incident_id, event=event, based_on=based_on, by=by)
+
+
+def typed_event(event_in: EventCreate) -> TimelineEvent:
+    """The event a person gave as an ``EventCreate``, with a stable manual id."""
+    return manual_event(
         at=event_in.time,
         text=event_in.text,
         phase=event_in.phase,
@@ -146,7 +152,6 @@ def record_event(
         link=event_in.link,
         at_text=event_in.time_text or format_event_time(event_in.time),
     )
-    return append_event(uow, incident_id=incident_id, event=event, based_on=based_on, by=by)
 
 
 def append_event(

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from blamefree.store.engine import make_engine, safe_url
 from blamefree.store.migrate import ensure_schema
-from blamefree.store.records import PostmortemSummary, Revision, RevisionInfo, StoredPostmortem
+from blamefree.store.records import (
+    PostmortemSummary,
+    Revision,
+    RevisionInfo,
+    StoredPostmortem,
+    VersionStamp,
+)
 from blamefree.store.repository import PostmortemRepository
 from blamefree.store.unit_of_work import UnitOfWork
 
@@ -20,6 +26,7 @@ __all__ = [
     "RevisionInfo",
     "StoredPostmortem",
     "UnitOfWork",
+    "VersionStamp",
     "ensure_schema",
     "make_engine",
     "safe_url",

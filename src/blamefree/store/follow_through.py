@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, case, delete, insert, select, update
+from sqlalchemy import Row, Select, bindparam, case, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.actions import closed_at_after
@@ -455,6 +456,15 @@ class FollowThroughRepository:
             for row, incident_id in self.session.execute(query)
         ]
 
+    def held_reviews(self, incident_id: str) -> tuple[ReviewRecord, ...]:
+        """The stored review rows of one post-mortem, by kind (Core, on a statement built
+        once: every read of its page asks)."""
+        rows = self.session.connection().execute(_held_query(), {"incident_id": incident_id})
+        return tuple(
+            ReviewRecord(incident_id, ReviewKind(kind), done_at, notes, by)
+            for kind, done_at, notes, by in rows
+        )
+
     def put_review(self, postmortem_row_id: int, kind: ReviewKind, **values: Any) -> None:
         """Create or update the review row of a post-mortem with the given column values."""
         existing = self.session.execute(
@@ -543,6 +553,16 @@ _RECORD_COLUMNS = (
     ActionItemRow.external_key,
     ActionItemRow.external_url,
 )
+
+
+@lru_cache(maxsize=1)
+def _held_query() -> Select[*tuple[Any, ...]]:
+    return (
+        select(ReviewRow.kind, ReviewRow.done_at, ReviewRow.notes, ReviewRow.by)
+        .join(PostmortemRow, PostmortemRow.id == ReviewRow.postmortem_id)
+        .where(PostmortemRow.incident_id == bindparam("incident_id"))
+        .order_by(ReviewRow.kind)
+    )
 
 
 def _record_query() -> Select[*tuple[Any, ...]]:

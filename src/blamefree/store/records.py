@@ -27,6 +27,20 @@ class StoredPostmortem:
 
 
 @dataclass(frozen=True)
+class VersionStamp:
+    """What names one stored version of a post-mortem: every change of its document is a new
+    version, and a post-mortem deleted and created again under the same id is a new row with
+    a new ``created_at`` (the same only if the clock stood still in between, and SQLite gave
+    the new row the old one's id)."""
+
+    incident_id: str
+    row_id: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class PostmortemSummary:
     """One line of a listing."""
 

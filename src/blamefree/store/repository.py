@@ -11,11 +11,14 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
     Result,
+    Select,
+    bindparam,
     case,
     delete,
     func,
@@ -49,6 +52,7 @@ from blamefree.store.records import (
     Revision,
     RevisionInfo,
     StoredPostmortem,
+    VersionStamp,
     event_of_row,
 )
 from blamefree.store.sign_offs import write_sign_offs
@@ -126,6 +130,20 @@ class PostmortemRepository:
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
+
+    def stamp(self, incident_id: str) -> VersionStamp:
+        """The stored version of that post-mortem, read in one small query (no document);
+        PostmortemNotFound if there is none."""
+        # Core, not ORM, on a statement built once: this runs on every cached read.
+        found = (
+            self.session.connection()
+            .execute(_stamp_query(), {"incident_id": incident_id})
+            .one_or_none()
+        )
+        if found is None:
+            raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+        row_id, version, created_at, updated_at = found
+        return VersionStamp(incident_id, row_id, version, created_at, updated_at)
 
     def exists(self, incident_id: str) -> bool:
         """Whether a post-mortem with that id is stored."""
@@ -424,6 +442,13 @@ class PostmortemRepository:
         return Postmortem.model_validate(data)
 
 
+@lru_cache(maxsize=1)
+def _stamp_query() -> Select[int, int, dt.datetime, dt.datetime]:
+    return select(
+        PostmortemRow.id, PostmortemRow.version, PostmortemRow.created_at, PostmortemRow.updated_at
+    ).where(PostmortemRow.incident_id == bindparam("incident_id"))
+
+
 def _rowcount(result: Result[Any]) -> int:
     """Rows matched by an UPDATE or DELETE (Session.execute types it as a plain Result)."""
     return cast(CursorResult[Any], result).rowcount
@@ -508,5 +533,6 @@ __all__ = [
     "Revision",
     "RevisionInfo",
     "StoredPostmortem",
+    "VersionStamp",
     "utc_now",
 ]

@@ -8,9 +8,11 @@ when the route raises.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from itsdangerous import BadSignature
 
@@ -21,14 +23,34 @@ NAME_COOKIE = "blamefree_name"
 """Until accounts exist (issue 11): the name a browser said it writes as, signed."""
 
 
-def request_state(request: Request) -> WebState:
+# The dependencies are coroutines: FastAPI runs a plain function dependency in the threadpool,
+# a hop per dependency per request that costs more than these do. Only the unit of work's end
+# (commit or rollback: database I/O) goes to a thread, as FastAPI would send it.
+
+
+async def request_state(request: Request) -> WebState:
     return state_of(request)
 
 
-def unit_of_work(request: Request) -> Iterator[UnitOfWork]:
+async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     state = state_of(request)
-    with UnitOfWork(state.engine, clock=state.clock) as uow:
+    # Entering opens no connection (the session connects on its first statement, in the
+    # route's thread), so it needs no thread of its own.
+    uow = UnitOfWork(state.engine, clock=state.clock).__enter__()
+    # The end waits on no free worker thread of the pool the routes use (as FastAPI does it:
+    # a commit must never wait behind routes that wait for a connection it holds).
+    limiter = anyio.CapacityLimiter(1)
+    try:
         yield uow
+    except BaseException as error:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(
+                uow.__exit__, type(error), error, error.__traceback__, limiter=limiter
+            )
+        raise
+    else:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(uow.__exit__, None, None, None, limiter=limiter)
 
 
 def current_actor(request: Request) -> str | None:
@@ -51,16 +73,20 @@ def current_actor(request: Request) -> str | None:
     return None
 
 
-def request_now(request: Request) -> dt.datetime:
+async def request_actor(request: Request) -> str | None:
+    return current_actor(request)
+
+
+async def request_now(request: Request) -> dt.datetime:
     return state_of(request).now()
 
 
-def request_today(request: Request) -> dt.date:
+async def request_today(request: Request) -> dt.date:
     return state_of(request).today()
 
 
 State = Annotated[WebState, Depends(request_state)]
 UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
-Actor = Annotated[str | None, Depends(current_actor)]
+Actor = Annotated[str | None, Depends(request_actor)]
 Now = Annotated[dt.datetime, Depends(request_now)]
 Today = Annotated[dt.date, Depends(request_today)]

@@ -35,12 +35,18 @@ def markdown_html(text: str | None) -> Markup:
     """``text`` (Markdown an author wrote) as sanitised HTML; empty for None."""
     if not text:
         return Markup("")
+    return Markup(_sanitised(str(text)))
+
+
+@lru_cache(maxsize=4096)
+def _sanitised(text: str) -> str:
+    """A pure function of the text, so each worker keeps the ones it rendered last (a page
+    shows the same fields on every read)."""
     rendered = _renderer().render(text)
-    clean = nh3.clean(
+    return nh3.clean(
         rendered,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean)

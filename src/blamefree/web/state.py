@@ -12,6 +12,7 @@ from itsdangerous import URLSafeSerializer
 from sqlalchemy import Engine
 
 from blamefree.config import Settings
+from blamefree.web.memo import ReadMemo
 
 if TYPE_CHECKING:
     from fastapi import Request
@@ -28,8 +29,9 @@ def real_clock() -> dt.datetime:
 class WebState:
     """Built once by ``create_app``; holds nothing a second worker would need to share.
 
-    Sessions, CSRF tokens and caches live in the store or in signed cookies, so any number of
-    worker processes can serve one store (docs/deploy.md).
+    Sessions and CSRF tokens live in the store or in signed cookies, and ``memo`` keys every
+    entry by the stored version it shows, so any number of worker processes can serve one
+    store (docs/deploy.md).
     """
 
     settings: Settings
@@ -38,6 +40,8 @@ class WebState:
     clock: Clock = real_clock
     secret: str = field(default_factory=lambda: secrets.token_hex(32))
     demo: bool = False
+    memo: ReadMemo = field(default_factory=ReadMemo)
+    """Rendered reads keyed by version (``web.memo``): never stale, never shared."""
 
     def signer(self, purpose: str) -> URLSafeSerializer:
         """Signs small values for cookies (``purpose`` keeps one kind from passing as another)."""

@@ -99,6 +99,11 @@ def render(
         **(context or {}),
     }
     response = state.templates.TemplateResponse(request, name, full, status_code=status_code)
+    return with_csrf_cookie(request, response)
+
+
+def with_csrf_cookie(request: Request, response: HTMLResponse) -> HTMLResponse:
+    """The response with this browser's new CSRF cookie, if ``csrf_token`` made one."""
     new_cookie = getattr(request.state, "csrf_cookie", None)
     if new_cookie:
         response.set_cookie(

@@ -43,7 +43,7 @@ from blamefree.schemas.convert import (
     restore_read,
     revision_read,
 )
-from blamefree.services import postmortem_listing, postmortems, revising, updates
+from blamefree.services import postmortem_listing, postmortems, revising, timeline, updates
 from blamefree.services.postmortem_listing import (
     MAX_PAGE,
     PAGE_SIZE,
@@ -51,7 +51,7 @@ from blamefree.services.postmortem_listing import (
     ListingQuery,
     SortKey,
 )
-from blamefree.store import StoredPostmortem
+from blamefree.store import StoredPostmortem, UnitOfWork
 from blamefree.web.api.bodies import (
     MARKDOWN,
     TOO_LARGE,
@@ -65,6 +65,7 @@ from blamefree.web.api.bodies import (
 )
 from blamefree.web.deps import Actor, State, Today, UoW
 from blamefree.web.errors import error_responses
+from blamefree.web.state import state_of
 
 router = APIRouter(prefix="/postmortems", tags=["post-mortems"])
 
@@ -211,6 +212,7 @@ def create_postmortem(
         incident_id=body.incident_id,
         save=True,
         by=by,
+        events=[timeline.typed_event(event) for event in body.events],
     )
     assert started.stored is not None
     return _read(started.stored)
@@ -222,8 +224,22 @@ def create_postmortem(
     responses=error_responses(PostmortemNotFound),
     summary="One post-mortem as stored, with its version and success-criteria states",
 )
-def get_postmortem(incident_id: str, uow: UoW) -> PostmortemRead:
-    return _read(postmortems.get_postmortem(uow, incident_id=incident_id))
+def get_postmortem(incident_id: str, request: Request) -> Response:
+    # Serialised once per stored version (web.memo); the bytes are PostmortemRead's JSON. The
+    # request's unit of work is opened here, so the whole read takes one worker thread.
+    state = state_of(request)
+    with UnitOfWork(state.engine, clock=state.clock) as uow:
+        stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+
+        def render() -> bytes:
+            stored = postmortems.get_postmortem(uow, incident_id=incident_id)
+            return _read(stored).model_dump_json(by_alias=True).encode()
+
+        def unchanged() -> bool:
+            return postmortems.version_stamp(uow, incident_id=incident_id) == stamp
+
+        body = state.memo.read(("api", stamp), render, unchanged)
+    return Response(body, media_type="application/json")
 
 
 async def _update_body(request: Request) -> PostmortemUpdate | str:

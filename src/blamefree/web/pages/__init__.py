@@ -20,6 +20,8 @@ from blamefree.web.pages import (
 )
 
 pages_router = APIRouter(include_in_schema=False)
+# First: the most read page (FastAPI tries routes in order; none of the others overlaps it).
+pages_router.include_router(postmortem_page.router)
 pages_router.include_router(identity.router)
 pages_router.include_router(home.router)
 pages_router.include_router(board.router)
@@ -29,6 +31,5 @@ pages_router.include_router(api_docs.router)
 pages_router.include_router(health.router)
 pages_router.include_router(write.router)
 pages_router.include_router(postmortem_list.router)
-pages_router.include_router(postmortem_page.router)
 pages_router.include_router(revisions.router)
 pages_router.include_router(timeline.router)

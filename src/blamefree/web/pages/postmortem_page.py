@@ -3,21 +3,54 @@ timeline picture, metrics and where they came from, and the lint panel; and its 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from blamefree.domain.enums import Phase
-from blamefree.services import postmortems, reading
-from blamefree.web.deps import Today, UoW
+from blamefree.services import postmortems, reading, reviews
+from blamefree.store import UnitOfWork
+from blamefree.web.deps import UoW, current_actor
 from blamefree.web.pages.reading_helpers import HELPERS
-from blamefree.web.templating import render
+from blamefree.web.security import csrf_token
+from blamefree.web.state import state_of
+from blamefree.web.templating import render, with_csrf_cookie
 from blamefree.web.timeline_svg import picture
 
 router = APIRouter()
 
 
 @router.get("/postmortems/{incident_id}", response_class=HTMLResponse)
-def postmortem_page(request: Request, incident_id: str, uow: UoW, today: Today) -> HTMLResponse:
+def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
+    # Rendered once per stored version, day, reviews held and reader (web.memo); the CSRF
+    # token, the one thing of each request, is filled in as it is sent. The request's unit of
+    # work is opened here, so the whole read takes one worker thread.
+    state = state_of(request)
+    today = state.today()
+    with UnitOfWork(state.engine, clock=state.clock) as uow:
+        stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+        held = reviews.held_reviews(uow, incident_id=incident_id)
+        key = ("page", request.url.path, stamp, today, held, current_actor(request), state.demo)
+        slot = state.memo.slot
+
+        def render_page() -> bytes:
+            response = _render(request, uow, incident_id, today, Markup(slot))
+            return bytes(response.body)
+
+        def unchanged() -> bool:
+            now_stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+            return now_stamp == stamp and reviews.held_reviews(uow, incident_id=incident_id) == held
+
+        body = state.memo.read(key, render_page, unchanged)
+    token = csrf_token(request)
+    return with_csrf_cookie(request, HTMLResponse(body.replace(slot.encode(), token.encode())))
+
+
+def _render(
+    request: Request, uow: UnitOfWork, incident_id: str, today: dt.date, token: Markup
+) -> HTMLResponse:
     page = reading.postmortem_page(uow, incident_id=incident_id, today=today)
     shown = page.shown
     moments = [
@@ -25,11 +58,8 @@ def postmortem_page(request: Request, incident_id: str, uow: UoW, today: Today) 
         *((t.phase, t.time, t.source == "event log") for t in page.phase_times),
     ]
     drawing = picture(moments=moments, events=shown.timeline.events, zone=shown.timezone)
-    return render(
-        request,
-        "postmortem.html",
-        {**HELPERS, "page": page, "doc": shown, "picture": drawing, "zone": shown.timezone},
-    )
+    context = {**HELPERS, "page": page, "doc": shown, "picture": drawing, "zone": shown.timezone}
+    return render(request, "postmortem.html", {**context, "csrf_token": token})
 
 
 @router.get("/postmortems/{incident_id}/export.md")
