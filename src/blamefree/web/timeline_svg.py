@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.timeline import TimelineEvent
+from blamefree.redact import shorten
 
 WIDTH = 800
 LEFT = 20
@@ -130,11 +131,6 @@ def _lanes(
     return placed
 
 
-def _short(text: str) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= LABEL_MAX else one_line[: LABEL_MAX - 1] + "…"
-
-
 def picture(
     *,
     moments: Sequence[tuple[Phase, dt.datetime | None, bool]],
@@ -233,17 +229,18 @@ def _dots(
     dots: list[Dot] = []
     for group in merged.values():
         head = group[0]
-        title = f"{local(head.time)} {_short(head.text)}"
+        title = f"{local(head.time)} {shorten(head.text, LABEL_MAX)}"
         if len(group) > 1:
             title += f" (and {len(group) - 1} more)"
         dots.append(Dot(x_of(head.time), head.phase, False, title, len(group)))
     keys.sort(key=lambda event: event.time)
     lanes = _lanes(
-        [(x_of(e.time), f"{local(e.time)} {_short(e.text)}") for e in keys], first_y=first_y,
+        [(x_of(e.time), f"{local(e.time)} {shorten(e.text, LABEL_MAX)}") for e in keys],
+        first_y=first_y,
         step=LANE,
     )  # fmt: skip
     for event, (y, anchor) in zip(keys, lanes, strict=True):
-        text = f"{local(event.time)} {_short(event.text)}"
+        text = f"{local(event.time)} {shorten(event.text, LABEL_MAX)}"
         dots.append(Dot(x_of(event.time), event.phase, True, text, 1, text, y, anchor))
     rows = len({y for y, _ in lanes})
     return dots, rows

@@ -15,7 +15,7 @@ from blamefree.domain.enums import ActionStatus, Severity, TrackerSystem, parse_
 from blamefree.errors import ValidationFailed
 from blamefree.services import actions, board, trackers
 from blamefree.web.deps import Actor, Now, State, Today, UoW
-from blamefree.web.pages.identity import _local
+from blamefree.web.pages.identity import local_path
 from blamefree.web.security import require_csrf
 from blamefree.web.templating import render
 
@@ -52,7 +52,7 @@ def parse_day(text: str, field: str) -> dt.date | None:
 
 def back_to(back: str, default: str, **notice: str | int) -> str:
     """Where a form returns to: a path of this site (never elsewhere), with a notice added."""
-    target = back if _local(back) and back.startswith(default) else default
+    target = back if local_path(back) and back.startswith(default) else default
     extra = urlencode({k: v for k, v in notice.items() if v not in ("", None)})
     if not extra:
         return target

@@ -28,7 +28,7 @@ def set_name(
     clean = " ".join(name.split())
     if any(ord(ch) < 32 for ch in name if ch not in "\t\n\r"):
         raise ValidationFailed("a name cannot hold control characters", field="name")
-    target = back if _local(back) else "/"
+    target = back if local_path(back) else "/"
     response = RedirectResponse(target, status_code=303)
     if clean:
         response.set_cookie(
@@ -44,7 +44,7 @@ def set_name(
     return response
 
 
-def _local(path: str) -> bool:
+def local_path(path: str) -> bool:
     """Only a path on this site (no scheme, no host, no //): never an open redirect."""
     parts = urlsplit(path)
     return (

@@ -26,6 +26,7 @@ from blamefree.errors import (
     ValidationFailed,
 )
 from blamefree.importers import SOURCES, Upload
+from blamefree.redact import shorten
 from blamefree.schemas import EventUpdate, parse_input
 from blamefree.schemas.timeline_editor import PHASE_LABELS, TOOL_LABELS
 from blamefree.services import timeline, timeline_editor
@@ -46,6 +47,9 @@ from blamefree.web.timeline_forms import (
 )
 
 router = APIRouter()
+
+NOTE_TEXT_MAX = 60
+"""How much of an event's text the note after a change quotes."""
 CSRF = [Depends(require_csrf)]
 PAGE = "/postmortems/{incident_id}/timeline"
 EVENT = PAGE + "/events/{ref}"
@@ -206,7 +210,10 @@ def add_event(
         return _failed(request, uow, state, incident_id, error, form="add", typed=typed)
     ref = event_ref(event)
     return _done(
-        request, state, incident_id, Flash(f"Added “{_short(event.text)}”.", f"event-{ref}")
+        request,
+        state,
+        incident_id,
+        Flash(f"Added “{shorten(event.text, NOTE_TEXT_MAX)}”.", f"event-{ref}"),
     )
 
 
@@ -248,7 +255,7 @@ def edit_event(
     except (InputError, EventNotFound, UsageError) as error:
         return _failed(request, uow, state, incident_id, error, form="edit", typed=typed, ref=ref)
     new_ref = event_ref(edited)
-    note = Flash(f"Saved “{_short(edited.text)}”.", f"event-{new_ref}")
+    note = Flash(f"Saved “{shorten(edited.text, NOTE_TEXT_MAX)}”.", f"event-{new_ref}")
     return _done(request, state, incident_id, note)
 
 
@@ -275,7 +282,7 @@ def tag_phase(
         typed = {"phase": phase}
         return _failed(request, uow, state, incident_id, error, form="phase", typed=typed, ref=ref)
     label = PHASE_LABELS[edited.phase] if edited.phase else "no phase"
-    note = Flash(f"Tagged “{_short(edited.text)}”: {label}.", f"event-{ref}")
+    note = Flash(f"Tagged “{shorten(edited.text, NOTE_TEXT_MAX)}”: {label}.", f"event-{ref}")
     return _done(request, state, incident_id, note)
 
 
@@ -299,7 +306,10 @@ def mark_key(
         return _failed(request, uow, state, incident_id, error, form="key", typed=typed, ref=ref)
     done = "Marked as a key event" if edited.key else "No longer a key event"
     return _done(
-        request, state, incident_id, Flash(f"{done}: “{_short(edited.text)}”.", f"event-{ref}")
+        request,
+        state,
+        incident_id,
+        Flash(f"{done}: “{shorten(edited.text, NOTE_TEXT_MAX)}”.", f"event-{ref}"),
     )
 
 
@@ -318,7 +328,7 @@ def remove_event(
         removed = timeline.remove_event(uow, incident_id=incident_id, ref=ref, by=actor)
     except (EventNotFound, UsageError) as error:
         return _failed(request, uow, state, incident_id, error, form="remove", typed={}, ref=ref)
-    note = Flash(f"Removed “{_short(removed.text)}”.", "events")
+    note = Flash(f"Removed “{shorten(removed.text, NOTE_TEXT_MAX)}”.", "events")
     return _done(request, state, incident_id, note, page=page)
 
 
@@ -362,8 +372,3 @@ def import_files(
     outcome = "" if result.added else " Nothing new."
     note = Flash(f"Imported {names} from {TOOL_LABELS[source]}: {counts}.{outcome}", "import")
     return _done(request, state, incident_id, note)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
