@@ -79,6 +79,7 @@ def test_editing_the_timeline_moves_the_metrics(page: Any, incident: str) -> Non
     # edit: impact began two minutes earlier
     _event(page, "Checkout starts failing").get_by_role("link", name="Edit").click()
     form = page.locator("form.tl-edit")
+    form.wait_for()
     assert serious_violations(page) == []
     _shot(page, "timeline-edit-form")
     form.get_by_label("Time").fill("2024-03-12T14:58:00")

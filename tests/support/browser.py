@@ -74,6 +74,12 @@ def serious_violations(page: Any) -> list[str]:
     """Each serious or critical axe-core violation: rule id, impact and the first element."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Checked on a settled page: a request in flight dims its part (aria-busy, lower opacity)
+    # and axe would measure the contrast of that passing state rather than of the page.
+    page.wait_for_function(
+        "!document.querySelector('[aria-busy=true]')"
+        " && document.getAnimations().every(a => a.playState !== 'running')"
+    )
     results = Axe().run(page)
     found = []
     for violation in results.response.get("violations", []):
