@@ -21,7 +21,7 @@ from blamefree.services import exporting
 from blamefree.store.engine import make_engine
 from blamefree.store.migrate import ensure_schema
 from support.browser import artifacts_dir
-from support.export_doc import EVENTS, FORMULA_ACTION, TODAY, XSS, store_export_doc
+from support.export_doc import EVENTS, FORMULA_ACTION, RUNBOOK, TODAY, XSS, store_export_doc
 from support.uow import in_uow
 
 POPPLER = ("pdftoppm", "pdftotext", "pdfinfo", "pdffonts")
@@ -106,9 +106,11 @@ def test_every_font_of_the_pdf_is_embedded(pdf_file: Path) -> None:
 
 def test_user_markup_is_text_in_the_pdf_and_no_link_runs_anything(pdf_file: Path) -> None:
     flat = " ".join(_run("pdftotext", str(pdf_file), "-").split())
-    assert XSS in flat  # shown as the characters it is made of
+    assert XSS in flat  # an event's text, shown as the characters it is made of
+    assert '<script>alert("section")</script> <a href="javascript:alert(2)">click</a>' in flat
+    assert "[md link](javascript:alert(3))" in flat
     urls = [line.split()[-1] for line in _run("pdfinfo", "-url", str(pdf_file)).splitlines()[1:]]
-    assert all(re.match(r"^(https?:|mailto:)", url) for url in urls), urls
+    assert urls == [RUNBOOK]  # the author's link stays a link; nothing else is one
     assert b"/JavaScript" not in pdf_file.read_bytes()
 
 

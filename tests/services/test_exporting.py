@@ -20,6 +20,8 @@ from support.export_doc import (
     BERLIN,
     EVENTS,
     FORMULA_ACTION,
+    RUNBOOK,
+    SECTION_XSS,
     TODAY,
     XSS,
     export_text,
@@ -129,6 +131,15 @@ def test_user_text_never_becomes_markup_in_html(engine: Engine, pay318: str) -> 
     html = _html(engine, pay318)
     assert XSS not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    # In a section (What Went Wrong): the script and the raw link are text, the Markdown
+    # javascript: link is not a link, the image is dropped, the author's https link stays one.
+    assert SECTION_XSS not in html
+    assert '&lt;script&gt;alert("section")&lt;/script&gt;' in html
+    assert '&lt;a href="javascript:alert(2)"&gt;click&lt;/a&gt;' in html
+    assert "[md link](javascript:alert(3))" in scan(html).plain
+    assert "tracker.example" not in html
+    assert f'<a href="{RUNBOOK}" rel="noopener noreferrer nofollow">runbook</a>' in html
+    assert [h for h in scan(html).hrefs if "runbooks" in h] == [RUNBOOK]
     assert loads_anything(html) == []
 
 

