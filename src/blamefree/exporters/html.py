@@ -141,7 +141,7 @@ def _environment() -> Environment:
     return env
 
 
-def standalone_html(page: PostmortemPage, *, today: dt.date, for_pdf: bool = False) -> str:
+def standalone_html(page: PostmortemPage, *, today: dt.date) -> str:
     """The post-mortem as one HTML document; ``today`` is the day action items are seen on."""
     shown = page.shown
     moments = [
@@ -155,6 +155,5 @@ def standalone_html(page: PostmortemPage, *, today: dt.date, for_pdf: bool = Fal
         "picture": drawing,
         "zone": shown.timezone,
         "today": today,
-        "for_pdf": for_pdf,
     }
     return _environment().get_template("postmortem.html").render(context)

@@ -7,13 +7,10 @@ from the network or the disk. WeasyPrint is imported when a PDF is made, never a
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when a PDF is made (it loads Pango through cffi)
     from weasyprint.urls import URLFetcherResponse
-
-_LOGGER = "weasyprint"
 
 
 def _data_only_fetcher() -> Any:
@@ -43,8 +40,6 @@ def rendered_pdf(html: str) -> tuple[bytes, list[str]]:
     from weasyprint import HTML
 
     fetcher = _data_only_fetcher()
-    # WeasyPrint warns through logging for each refused URL; a command's output stays its own.
-    logging.getLogger(_LOGGER).setLevel(logging.ERROR)
     document = HTML(string=html, base_url=None, url_fetcher=fetcher, media_type="print")
     data: bytes = document.write_pdf()
     refused: list[str] = fetcher.refused

@@ -98,7 +98,7 @@ def export_html(uow: UnitOfWork, *, incident_id: str, today: dt.date) -> Export:
 def export_pdf(uow: UnitOfWork, *, incident_id: str, today: dt.date) -> Export:
     """The post-mortem as PDF, drawn from the standalone HTML (fonts embedded)."""
     page = postmortem_page(uow, incident_id=incident_id, today=today)
-    data = pdf_bytes(standalone_html(page, today=today, for_pdf=True))
+    data = pdf_bytes(standalone_html(page, today=today))
     return Export(data, ExportFormat.PDF, f"{file_stem(incident_id)}.pdf")
 
 
