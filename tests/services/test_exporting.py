@@ -240,3 +240,42 @@ def test_export_picks_the_format_and_refuses_what_does_not_fit(engine: Engine, p
             engine, exporting.export, incident_id="NOPE-1", format=ExportFormat.HTML, today=TODAY
         )
     assert BERLIN.exists()
+
+
+def test_every_sample_post_mortem_exports_to_html_and_csv(engine: Engine, tmp_path: Path) -> None:
+    from blamefree.services import postmortems
+
+    files = sorted((BERLIN.parent).glob("*.md"))
+    report = in_uow(engine, postmortems.import_files, paths=files, today=TODAY, by="Kim")
+    stored = [
+        o.incident_id for o in report.outcomes if o.incident_id is not None and o.error is None
+    ]
+    assert len(stored) == len(files)
+    for incident_id in stored:
+        html = in_uow(engine, exporting.export_html, incident_id=incident_id, today=TODAY)
+        text = html.content.decode("utf-8")
+        assert text.count("<h2>") >= len(HEADINGS)
+        assert loads_anything(text) == [], incident_id
+        for table in CsvTable:
+            rows = in_uow(engine, exporting.export_csv, incident_id=incident_id, table=table,
+                          today=TODAY).content.decode().removeprefix(BOM)  # fmt: skip
+            header = next(csv.reader(io.StringIO(rows)))
+            assert header == list(exporting.ACTION_COLUMNS if table is CsvTable.ACTIONS
+                                  else exporting.EVENT_COLUMNS)  # fmt: skip
+
+
+def test_a_new_post_mortem_with_nothing_known_exports_unknowns_not_zeros(engine: Engine) -> None:
+    from blamefree.domain.enums import Severity
+    from blamefree.services import postmortems
+
+    started = in_uow(engine, postmortems.start_postmortem, title="Blank", severity=Severity.P3,
+                     day=TODAY, incident_id="INC-BLANK", save=True, by="Kim")  # fmt: skip
+    assert started.stored is not None
+    html = in_uow(engine, exporting.export_html, incident_id="INC-BLANK", today=TODAY)
+    text = scan(html.content.decode()).plain
+    assert "No time is known yet." in text
+    assert "No events recorded." in text
+    assert "Detection Time unknown unknown not stated" in text
+    events = in_uow(engine, exporting.export_csv, incident_id="INC-BLANK", table=CsvTable.EVENTS,
+                    today=TODAY).content.decode()  # fmt: skip
+    assert events == BOM + ",".join(exporting.EVENT_COLUMNS) + "\r\n"
