@@ -5,7 +5,21 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run tour test check lint typecheck pytest bench clean
+.PHONY: setup run tour test check lint typecheck pytest bench clean
+
+# The Debian packages PDF export needs (WeasyPrint's Pango, HarfBuzz and a font to embed) and
+# poppler-utils, which the PDF tests read pages back with. Installed only when one is missing
+# (as root; .ci/run calls this too).
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+	libfontconfig1 fonts-dejavu-core poppler-utils
+
+setup:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+		| grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing the Debian packages PDF export needs:" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

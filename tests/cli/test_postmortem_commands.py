@@ -207,7 +207,7 @@ def test_export_and_delete(cli: Invoke, tmp_path: Path) -> None:
     assert cli("export", "INC-2024-0142", "--no-base").stdout == EXAMPLE.read_text()
     exported = json.loads(cli("export", "INC-2024-0142", "--format", "json").stdout)
     assert exported["incident_id"] == "INC-2024-0142"
-    assert cli("export", "INC-2024-0142", "--format", "pdf").exit_code == 2
+    assert cli("export", "INC-2024-0142", "--format", "docx").exit_code == 2
     declined = cli("delete", "INC-2024-0142", input="n\n")
     assert (declined.exit_code, declined.stdout) == (
         1,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import shlex
 import subprocess
@@ -31,9 +30,8 @@ from blamefree.errors import InputError, UsageError
 from blamefree.markdown.base_marker import with_marker
 from blamefree.markdown.render import render
 from blamefree.schemas import convert
+from blamefree.services import exporting
 from blamefree.services import postmortems as service
-from blamefree.services import updates
-from blamefree.terminal import json_text
 
 EDIT_FILE_NAME = "postmortem.md"
 """The file `edit` opens in the editor, inside a private temporary folder."""
@@ -324,9 +322,8 @@ def render_(
     sys.stdout.write(text)
 
 
-def _write_exactly(text: str, out: Path | None) -> None:
-    """Write text byte for byte (no newline translation) to a file or stdout."""
-    data = text.encode("utf-8")
+def _write_bytes(data: bytes, out: Path | None) -> None:
+    """Write bytes exactly (no newline translation) to a file or stdout."""
     if out is not None:
         out.write_bytes(data)
         return
@@ -339,7 +336,11 @@ def _write_exactly(text: str, out: Path | None) -> None:
 def export(
     ctx: typer.Context,
     incident_id: params.IncidentId,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html, pdf, md, json or csv.")] = "md",
+    of: Annotated[
+        str | None,
+        typer.Option("--of", metavar="TABLE", help="CSV: actions or events (needed with csv)."),
+    ] = None,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     no_base: Annotated[
         bool,
@@ -348,25 +349,51 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Export a stored post-mortem: its Markdown as the author wrote it, or its JSON.
+    """Export a stored post-mortem: its Markdown as the author wrote it, or HTML, PDF, JSON, CSV.
 
-    The Markdown is the current version's text byte for byte (an imported file comes back as
-    it was; changes made by commands touch only their lines), after one comment line naming the
-    version it was made from: keep it, and `blamefree import --update FILE` merges your changes
-    with what was stored since. --no-base leaves that line out.
+    md (the default) is the current version's text byte for byte (an imported file comes back
+    as it was; changes made by commands touch only their lines), after one comment line naming
+    the version it was made from: keep it, and `blamefree import --update FILE` merges your
+    changes with what was stored since. --no-base leaves that line out.
+
+    html is one standalone file (styles inline, the timeline picture inline, nothing loaded
+    from anywhere); pdf is drawn from it (A4, fonts embedded; to --output or a pipe, never a
+    terminal); json is PostmortemRead, as the API answers; csv is the action items
+    (--of actions) or the timeline events (--of events), with every cell a spreadsheet would
+    run as a formula neutralised. See docs/export.md.
+
+    Example: blamefree export INC-7 --format pdf -o INC-7.pdf
     """
     app_ctx = app_context(ctx)
-    if fmt not in ("md", "json"):
-        raise UsageError(f"--format must be md or json, not {fmt!r}")
-    if fmt == "md":
-        with app_ctx.unit_of_work() as uow:
-            text = updates.export_markdown(uow, incident_id=incident_id, with_base=not no_base)
-    else:
-        with app_ctx.unit_of_work() as uow:
-            doc = service.get_postmortem(uow, incident_id=incident_id).doc
-        data = convert.to_data(convert.document_read(doc))
-        text = json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
-    _write_exactly(text, out)
+    choices = ", ".join(f.value for f in exporting.ExportFormat)
+    try:
+        format_ = exporting.ExportFormat(fmt)
+    except ValueError:
+        raise UsageError(f"--format must be one of {choices}, not {fmt!r}") from None
+    table: exporting.CsvTable | None = None
+    if of is not None:
+        try:
+            table = exporting.CsvTable(of)
+        except ValueError:
+            raise UsageError(f"--of must be actions or events, not {of!r}") from None
+    if format_ is exporting.ExportFormat.CSV and table is None:
+        raise UsageError("--format csv needs --of actions or --of events")
+    if table is not None and format_ is not exporting.ExportFormat.CSV:
+        raise UsageError(f"--of is for --format csv, not {format_.value}")
+    if no_base and format_ is not exporting.ExportFormat.MD:
+        raise UsageError(f"--no-base is for --format md, not {format_.value}")
+    if format_ is exporting.ExportFormat.PDF and out is None and sys.stdout.isatty():
+        raise UsageError("a PDF is not for a terminal: give --output FILE or pipe it to a file")
+    with app_ctx.unit_of_work() as uow:
+        exported = exporting.export(
+            uow,
+            incident_id=incident_id,
+            format=format_,
+            table=table,
+            with_base=not no_base,
+            today=app_ctx.today(),
+        )
+    _write_bytes(exported.content, out)
     if out is not None:
         app_ctx.err.print(line("Wrote ", (str(out), "bold"), "."), soft_wrap=True)
 

@@ -7,8 +7,8 @@ from typing import Any
 from blamefree.schemas import SCHEMAS, InputModel, json_schema
 
 PRINTED_BY: dict[str, str] = {
-    "Postmortem": "`parse`, `export --format json` (and `document` of PostmortemRead)",
-    "PostmortemRead": "`show --json`",
+    "Postmortem": "`parse` (and `document` of PostmortemRead)",
+    "PostmortemRead": "`show --json`, `export --format json`",
     "PostmortemSummaryRead": "`list --json` (a list)",
     "RevisionRead": "`history --json` (a list)",
     "MetricRead": "`metrics --json` (an object by metric name)",

@@ -21,6 +21,7 @@ from blamefree.errors import (
     RevisionNotFound,
     StaleEdit,
     TemplateParseError,
+    UsageError,
     ValidationFailed,
     WouldLoseWork,
 )
@@ -43,7 +44,14 @@ from blamefree.schemas.convert import (
     restore_read,
     revision_read,
 )
-from blamefree.services import postmortem_listing, postmortems, revising, timeline, updates
+from blamefree.services import (
+    exporting,
+    postmortem_listing,
+    postmortems,
+    revising,
+    timeline,
+    updates,
+)
 from blamefree.services.postmortem_listing import (
     MAX_PAGE,
     PAGE_SIZE,
@@ -378,27 +386,48 @@ def restore(incident_id: str, restore_in: RestoreCreate, uow: UoW, by: Actor) ->
 # --- Markdown in and out ----------------------------------------------------------------------
 
 
+_EXPORT_TYPES = {
+    "text/html": {"schema": {"type": "string"}},
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    MARKDOWN: {"schema": {"type": "string"}},
+    "application/json": {"schema": {"$ref": "#/components/schemas/PostmortemRead"}},
+    "text/csv": {"schema": {"type": "string"}},
+}
+
+
 @router.get(
     "/{incident_id}/export",
-    response_class=PlainTextResponse,
+    response_class=Response,
     responses={
-        200: {"content": {MARKDOWN: {"schema": {"type": "string"}}}},
-        **error_responses(PostmortemNotFound, ValidationFailed),
+        200: {"content": _EXPORT_TYPES},
+        **error_responses(PostmortemNotFound, UsageError, ValidationFailed),
     },
-    summary="The post-mortem as Markdown, as its author wrote it",
+    summary="The post-mortem as a file: Markdown as its author wrote it, HTML, PDF, JSON or CSV",
 )
 def export(
     incident_id: str,
     uow: UoW,
+    today: Today,
+    fmt: Annotated[
+        exporting.ExportFormat,
+        Query(alias="format", description="md (default), html, pdf, json or csv"),
+    ] = exporting.ExportFormat.MD,
+    of: Annotated[
+        exporting.CsvTable | None,
+        Query(description="csv: which table, actions or events (needed with csv)"),
+    ] = None,
     base: Annotated[
-        bool, Query(description="Start with the line naming the version (for a later update)")
+        bool,
+        Query(description="md: start with the line naming the version (for a later update)"),
     ] = True,
-) -> PlainTextResponse:
-    text = updates.export_markdown(uow, incident_id=incident_id, with_base=base)
-    return PlainTextResponse(
-        text,
-        media_type=MARKDOWN,
-        headers={"content-disposition": f'attachment; filename="{incident_id}.md"'},
+) -> Response:
+    exported = exporting.export(
+        uow, incident_id=incident_id, format=fmt, table=of, with_base=base, today=today
+    )
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"content-disposition": f'attachment; filename="{exported.file_name}"'},
     )
 
 

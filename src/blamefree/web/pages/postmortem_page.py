@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from blamefree.domain.enums import Phase
-from blamefree.services import postmortems, reading, reviews
+from blamefree.services import exporting, postmortems, reading, reviews
 from blamefree.store import UnitOfWork
-from blamefree.web.deps import UoW, current_actor
+from blamefree.web.deps import Today, UoW, current_actor
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
 from blamefree.web.state import state_of
@@ -62,16 +62,21 @@ def _render(
     return render(request, "postmortem.html", {**context, "csrf_token": token})
 
 
-@router.get("/postmortems/{incident_id}/export.md")
-def export_markdown(incident_id: str, uow: UoW) -> Response:
-    text = postmortems.export_markdown(uow, incident_id=incident_id)
-    return Response(
-        content=text.encode("utf-8"),
-        media_type="text/markdown; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{_file_name(incident_id)}.md"'},
+@router.get("/postmortems/{incident_id}/export.{fmt}")
+def export_file(
+    incident_id: str,
+    fmt: exporting.ExportFormat,
+    uow: UoW,
+    today: Today,
+    of: exporting.CsvTable | None = None,
+) -> Response:
+    # The Export menu's links: the same files as `blamefree export` and the API; Markdown is
+    # the author's bytes alone, as this link always gave them.
+    exported = exporting.export(
+        uow, incident_id=incident_id, format=fmt, table=of, with_base=False, today=today
     )
-
-
-def _file_name(incident_id: str) -> str:
-    """The id as a safe file name (ids are checked when stored; this guards the header)."""
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in incident_id) or "postmortem"
+    return Response(
+        content=exported.content,
+        media_type=exported.media_type,
+        headers={"content-disposition": f'attachment; filename="{exported.file_name}"'},
+    )
