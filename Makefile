@@ -18,7 +18,9 @@ setup:
 		| grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing the Debian packages PDF export needs:" $$missing; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
+		else echo "Not root and no sudo: run as root: apt-get install -y $$missing" >&2; exit 1; fi; \
+		$$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
 	fi
 
 $(BIN)/python:
@@ -34,14 +36,14 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 # The web app on http://127.0.0.1:8000 over a fresh demo store (removed on Ctrl+C).
-run: $(STAMP_RUN)
+run: setup $(STAMP_RUN)
 	$(BIN)/blamefree serve --demo
 
 # The guided command-line tour in .blamefree-demo/ (made fresh).
 tour: $(STAMP_RUN)
 	$(BIN)/python -m blamefree.demo
 
-test: $(STAMP_DEV) check pytest
+test: setup $(STAMP_DEV) check pytest
 
 check: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench
