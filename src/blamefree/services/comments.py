@@ -151,7 +151,46 @@ def list_comments(
     found = CommentRepository(uow.session).of_postmortem(incident_id)
     if not found:
         return CommentThreads(incident_id, ())
+    return _threads(incident_id, found, _lines_of(uow, incident_id), include_resolved)
+
+
+LINE_CHOICE_CHARS = 60
+"""How much of a line the page's line chooser shows."""
+
+
+@dataclass(frozen=True)
+class PageComments:
+    """What the post-mortem page shows of comments: every thread, and each section's lines
+    a new comment can be anchored to (number, shortened text; blank lines left out)."""
+
+    threads: CommentThreads
+    lines: dict[str, tuple[tuple[int, str], ...]]
+
+
+def page_comments(uow: UnitOfWork, *, incident_id: str) -> PageComments:
+    """Every thread of the post-mortem and the lines of each section, for its page."""
+    found = CommentRepository(uow.session).of_postmortem(incident_id)
     lines = _lines_of(uow, incident_id)
+    choices = {
+        key: tuple(
+            (
+                number,
+                text if len(text) <= LINE_CHOICE_CHARS else text[: LINE_CHOICE_CHARS - 1] + "…",
+            )
+            for number, raw in enumerate(section, 1)
+            if (text := " ".join(raw.split()))
+        )
+        for key, section in lines.items()
+    }
+    return PageComments(_threads(incident_id, found, lines, True), choices)
+
+
+def _threads(
+    incident_id: str,
+    found: list[Comment],
+    lines: dict[str, list[str]],
+    include_resolved: bool,
+) -> CommentThreads:
     order = {key: index for index, (key, _) in enumerate(domain.SECTIONS)}
     placed = [
         replace(thread, anchor=domain.place(root.line, root.quoted, lines.get(root.section)))
