@@ -27,9 +27,9 @@ def page_url(incident_id: str) -> str:
     return f"/postmortems/{incident_id}"
 
 
-def _back(request: Request, incident_id: str, root_id: int, message: str) -> Response:
-    response = RedirectResponse(f"{page_url(incident_id)}#thread-{root_id}", status_code=303)
-    note = Flash(message, f"thread-{root_id}")
+def _back(request: Request, incident_id: str, target: str, message: str) -> Response:
+    response = RedirectResponse(f"{page_url(incident_id)}#{target}", status_code=303)
+    note = Flash(message, target)
     flash(response, request, state_of(request), note, path=page_url(incident_id))
     return response
 
@@ -67,7 +67,7 @@ def add_comment(
     if added.mentions.unknown:
         unknown = ", ".join(f"@{word}" for word in added.mentions.unknown)
         message += f" {unknown}: no one of that name in the people directory, nobody was told."
-    return _back(request, incident_id, comment.parent_id or comment.id, message)
+    return _back(request, incident_id, f"thread-{comment.parent_id or comment.id}", message)
 
 
 @router.post(
@@ -82,7 +82,9 @@ def resolve_comment(
         uow, comment_id=comment_id, incident_id=incident_id, by=acting_principal(actor), now=now
     )
     said = "resolved" if changed else "was already resolved"
-    return _back(request, incident_id, thread.root.id, f"Thread {thread.root.id} {said}.")
+    # Back to the section, not the thread: a browser opens the fold a fragment points into.
+    target = f"comments-{thread.root.section}"
+    return _back(request, incident_id, target, f"Thread {thread.root.id} {said}.")
 
 
 @router.post(
@@ -97,7 +99,9 @@ def reopen_comment(
         uow, comment_id=comment_id, incident_id=incident_id, by=acting_principal(actor)
     )
     said = "reopened" if changed else "was already open"
-    return _back(request, incident_id, thread.root.id, f"Thread {thread.root.id} {said}.")
+    return _back(
+        request, incident_id, f"thread-{thread.root.id}", f"Thread {thread.root.id} {said}."
+    )
 
 
 def with_note(request: Request, incident_id: str, body: bytes) -> tuple[bytes, bool]:
