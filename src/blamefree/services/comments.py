@@ -209,6 +209,8 @@ def comments_stamp(uow: UnitOfWork, *, incident_id: str) -> tuple[int, int, str]
 
 def _thread_of(uow: UnitOfWork, comment_id: int, incident_id: str | None) -> Thread:
     repo = CommentRepository(uow.session)
+    if incident_id is not None:
+        repo.postmortem_id(incident_id)  # PostmortemNotFound for an unknown post-mortem
     comment = repo.get(comment_id)
     if comment is None or (incident_id is not None and comment.incident_id != incident_id):
         where = f" on {incident_id}" if incident_id else ""

@@ -29,7 +29,8 @@ class CommentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _postmortem_id(self, incident_id: str) -> int:
+    def postmortem_id(self, incident_id: str) -> int:
+        """The row id of a post-mortem; PostmortemNotFound if none has that incident id."""
         found = self.session.execute(
             select(PostmortemRow.id).where(PostmortemRow.incident_id == incident_id)
         ).scalar_one_or_none()
@@ -52,7 +53,7 @@ class CommentRepository:
     ) -> Comment:
         """Store a comment and the people it mentions."""
         row = ReviewCommentRow(
-            postmortem_id=self._postmortem_id(incident_id),
+            postmortem_id=self.postmortem_id(incident_id),
             section=section,
             line=line,
             quoted=quoted,
@@ -85,7 +86,7 @@ class CommentRepository:
         rows = list(
             self.session.execute(
                 select(ReviewCommentRow)
-                .where(ReviewCommentRow.postmortem_id == self._postmortem_id(incident_id))
+                .where(ReviewCommentRow.postmortem_id == self.postmortem_id(incident_id))
                 .order_by(ReviewCommentRow.created_at, ReviewCommentRow.id)
             ).scalars()
         )

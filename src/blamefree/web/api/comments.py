@@ -80,7 +80,7 @@ def add_comment(
 @router.post(
     "/{comment_id}/resolve",
     response_model=CommentThreadRead,
-    responses=error_responses(CommentNotFound, Forbidden),
+    responses=error_responses(PostmortemNotFound, CommentNotFound, Forbidden),
     summary="Resolve the thread of a comment (already resolved: unchanged)",
 )
 def resolve_comment(
@@ -95,7 +95,7 @@ def resolve_comment(
 @router.post(
     "/{comment_id}/reopen",
     response_model=CommentThreadRead,
-    responses=error_responses(CommentNotFound, Forbidden),
+    responses=error_responses(PostmortemNotFound, CommentNotFound, Forbidden),
     summary="Open the thread of a comment again (already open: unchanged)",
 )
 def reopen_comment(incident_id: str, comment_id: int, uow: UoW, actor: Actor) -> CommentThreadRead:
