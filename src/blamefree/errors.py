@@ -17,7 +17,8 @@
     │   ├── MeasureNotFound                           a prevention measure
     │   ├── CriterionNotFound                         a success criterion
     │   ├── ReviewNotFound
-    │   └── PersonNotFound
+    │   ├── PersonNotFound
+    │   └── CommentNotFound                           a review comment
     ├── Conflict                        409  exit 5
     │   ├── StaleEdit                                 a save based on an outdated version
     │   ├── DuplicatePostmortem
@@ -182,6 +183,10 @@ class PersonNotFound(NotFound):
     """No one of that name in the people directory."""
 
 
+class CommentNotFound(NotFound):
+    """No review comment with that number (on that post-mortem)."""
+
+
 class Conflict(BlamefreeError):
     """A write that would overwrite or duplicate something."""
 
@@ -279,6 +284,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     CriterionNotFound: ErrorCode(404, 4, "no success criterion with that number"),
     ReviewNotFound: ErrorCode(404, 4, "no follow-up review of that kind"),
     PersonNotFound: ErrorCode(404, 4, "no one of that name in the people directory"),
+    CommentNotFound: ErrorCode(404, 4, "no review comment with that number"),
     Conflict: ErrorCode(409, 5, "a write that would overwrite or duplicate something"),
     StaleEdit: ErrorCode(409, 5, "a save based on a version someone else has replaced since"),
     DuplicatePostmortem: ErrorCode(409, 5, "a post-mortem with that incident id exists already"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from blamefree.cli import actions as _actions  # registers the commands
 from blamefree.cli import calendar as _calendar  # registers the commands
+from blamefree.cli import comments as _comments  # registers the commands
 from blamefree.cli import db as _db  # registers the commands
 from blamefree.cli import lint as _lint  # registers the commands
 from blamefree.cli import people as _people  # registers the commands
@@ -23,6 +24,7 @@ _COMMAND_MODULES = (
     _actions,
     _trackers,
     _reviews,
+    _comments,
     _people,
     _calendar,
     _timeline,

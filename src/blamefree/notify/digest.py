@@ -68,6 +68,19 @@ class ReviewRef:
 
 
 @dataclass(frozen=True)
+class MentionRef:
+    """A review comment that mentions someone (``@name``), told to them once."""
+
+    comment_id: int
+    incident_id: str
+    section: str
+    author: str | None
+    body: str
+    quoted: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Contact:
     """How to reach a person, from the people directory."""
 
@@ -85,6 +98,7 @@ class Digest:
     overdue: tuple[ActionRef, ...] = ()
     due_soon: tuple[ActionRef, ...] = ()
     reviews: tuple[ReviewRef, ...] = ()
+    mentions: tuple[MentionRef, ...] = ()
 
     @property
     def name(self) -> str:
@@ -94,7 +108,7 @@ class Digest:
     @property
     def size(self) -> int:
         """How many lines the digest has."""
-        return len(self.overdue) + len(self.due_soon) + len(self.reviews)
+        return len(self.overdue) + len(self.due_soon) + len(self.reviews) + len(self.mentions)
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,9 @@ class Delivery:
     address: str
     digests: tuple[Digest, ...]
     contacts: Mapping[str, Contact] = field(default_factory=dict)
+    day: dt.date | None = None
+    """The day the message is recorded under: the run's (None) for a digest, the comment's for a
+    mention, so that no later run sends a mention again."""
 
     @property
     def size(self) -> int:
@@ -200,8 +217,30 @@ def plan_deliveries(
 # --- rendering ------------------------------------------------------------------------------
 
 
+MENTION_EXCERPT = 500
+"""How much of a comment a mention message quotes."""
+
+
+def mention_line(mention: MentionRef) -> str:
+    """Who mentioned whom where, as one line of text."""
+    who = mention.author or "someone"
+    return one_line(
+        f"{who} mentioned you in a comment on {mention.incident_id}, {mention.section}"
+        f" (comment {mention.comment_id})"
+    )
+
+
+def mention_excerpt(mention: MentionRef) -> str:
+    """The comment's text, on one line and cut to ``MENTION_EXCERPT`` characters."""
+    text = one_line(mention.body)
+    return text if len(text) <= MENTION_EXCERPT else text[: MENTION_EXCERPT - 1] + "…"
+
+
 def subject(delivery: Delivery) -> str:
     """The e-mail subject: counts first, so the inbox line says what matters."""
+    mentions = [m for d in delivery.digests for m in d.mentions]
+    if mentions:
+        return one_line(mention_line(mentions[0]))
     overdue = sum(len(d.overdue) for d in delivery.digests)
     soon = sum(len(d.due_soon) for d in delivery.digests)
     reviews = sum(len(d.reviews) for d in delivery.digests)
@@ -248,6 +287,13 @@ def render_text(delivery: Delivery) -> str:
         ]
     for digest in delivery.digests:
         lines += _digest_text(digest, heading=delivery.recipient == FALLBACK)
+        for mention in digest.mentions:
+            lines += [mention_line(mention), ""]
+            if mention.quoted:
+                lines += [f"  On the line: {one_line(mention.quoted)}", ""]
+            lines += [f"  {mention_excerpt(mention)}", ""]
+            if mention.url:
+                lines += [f"  {one_line(mention.url)}", ""]
     lines += ["-- ", "Sent by `blamefree remind`; post-mortems are about learning, not blame."]
     return "\n".join(lines) + "\n"
 

@@ -20,7 +20,10 @@ from blamefree.notify.digest import (
     ActionRef,
     Delivery,
     Digest,
+    MentionRef,
     action_line,
+    mention_excerpt,
+    mention_line,
     one_line,
     review_line,
 )
@@ -41,6 +44,8 @@ def slack_payload(delivery: Delivery) -> dict[str, Any]:
     contact = delivery.contacts.get(digest.name)
     handle = contact.slack if contact and contact.slack else None
     who = one_line(f"{digest.name} ({handle})" if handle else digest.name)
+    if digest.mentions:
+        return _mention_payload(digest.mentions, who)
     summary = _summary(digest)
     blocks: list[dict[str, Any]] = [
         {
@@ -58,6 +63,35 @@ def slack_payload(delivery: Delivery) -> dict[str, Any]:
             blocks.append(_mrkdwn(_section(title, lines)))
     text = _fit(f"Blamefree reminders for {who}: {summary}", MAX_SECTION_CHARS)
     return {"text": text, "blocks": blocks}
+
+
+def _mention_payload(mentions: tuple[MentionRef, ...], who: str) -> dict[str, Any]:
+    """A mention: who wrote where, the quoted line and the comment, every value escaped."""
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": _fit(f"Mentioned: {who}", MAX_HEADER_CHARS)},
+        }
+    ]
+    for mention in mentions:
+        text = f"*{escape(mention_line(mention))}*"
+        if mention.quoted:
+            text += f"\n> {escape(one_line(mention.quoted))}"
+        text += f"\n{escape(mention_excerpt(mention))}"
+        link = _link(mention.url)
+        if link:
+            text += f"\n{link}"
+        blocks.append(_mrkdwn(_fit_escaped(text)))
+    summary = mention_line(mentions[0])
+    return {"text": _fit(f"{who}: {summary}", MAX_SECTION_CHARS), "blocks": blocks}
+
+
+def _fit_escaped(text: str) -> str:
+    """Already escaped text within a section's limit, cut at a line break."""
+    if len(text) <= MAX_SECTION_CHARS:
+        return text
+    cut = text[: MAX_SECTION_CHARS - 1]
+    return cut[: cut.rfind("\n")] + "\n…" if "\n" in cut else cut[: cut.rfind(" ")] + "…"
 
 
 def send_slack(client: httpx.Client, delivery: Delivery) -> None:

@@ -17,21 +17,36 @@ from blamefree.redact import redact, secret_forms, shorten
 from blamefree.schemas.convert import digest_read, to_data
 
 EVENT = "blamefree.reminder"
+MENTION_EVENT = "blamefree.mention"
 
 
 def webhook_payload(delivery: Delivery) -> dict[str, Any]:
     """The JSON body: the event name, the recipient, and the digest's items."""
     (digest,) = delivery.digests
     contact = delivery.contacts.get(digest.name)
-    return {
-        "event": EVENT,
-        "recipient": {
-            "name": digest.owner,
-            "email": contact.email if contact else None,
-            "slack": contact.slack if contact else None,
-        },
-        **to_data(digest_read(digest)),
+    recipient = {
+        "name": digest.owner,
+        "email": contact.email if contact else None,
+        "slack": contact.slack if contact else None,
     }
+    if digest.mentions:
+        return {
+            "event": MENTION_EVENT,
+            "recipient": recipient,
+            "mentions": [
+                {
+                    "comment_id": m.comment_id,
+                    "incident_id": m.incident_id,
+                    "section": m.section,
+                    "author": m.author,
+                    "quoted": m.quoted,
+                    "body": m.body,
+                    "url": m.url,
+                }
+                for m in digest.mentions
+            ],
+        }
+    return {"event": EVENT, "recipient": recipient, **to_data(digest_read(digest))}
 
 
 def post_json(client: httpx.Client, url: str, payload: dict[str, Any], *, what: str) -> None:

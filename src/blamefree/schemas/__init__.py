@@ -25,6 +25,13 @@ from blamefree.schemas.actions import (
     PushResultRead,
 )
 from blamefree.schemas.base import InputModel, ReadModel, parse_input, validation_failed
+from blamefree.schemas.comments import (
+    CommentAddedRead,
+    CommentCreate,
+    CommentRead,
+    CommentThreadRead,
+    CommentThreadsRead,
+)
 from blamefree.schemas.errors import ErrorRead
 from blamefree.schemas.events import EventCreate, EventImportRead, EventRead, EventUpdate
 from blamefree.schemas.follow_up import (
@@ -102,6 +109,11 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "RemindReportRead": RemindReportRead,
     "DigestRead": DigestRead,
     "DeliveryRead": DeliveryRead,
+    "CommentCreate": CommentCreate,
+    "CommentRead": CommentRead,
+    "CommentThreadRead": CommentThreadRead,
+    "CommentThreadsRead": CommentThreadsRead,
+    "CommentAddedRead": CommentAddedRead,
     "FindingRead": FindingRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
@@ -137,6 +149,11 @@ __all__ = [
     "ActionItemDetailRead",
     "ActionItemRead",
     "ActionItemUpdate",
+    "CommentAddedRead",
+    "CommentCreate",
+    "CommentRead",
+    "CommentThreadRead",
+    "CommentThreadsRead",
     "CriterionCreate",
     "CriterionRead",
     "CriterionUpdate",

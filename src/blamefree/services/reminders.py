@@ -13,10 +13,16 @@ removed) and the run goes on; Ctrl-C records it as failed before stopping. A run
 outright leaves its claim, which the next run on the host takes over at once (the process is
 gone) and a run elsewhere after the claim's lease. Only a row the store holds as ``sent`` is
 ever reported as sent.
+
+Mentions in review comments (``services.comments``) go out the same way, one message per
+mention and channel, recorded under the comment's day and a key naming the comment
+(``comments.mention_recipient``): a later run finds it sent and never sends it again; once every
+channel has sent it, the mention is marked delivered and no later run looks at it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -47,6 +53,7 @@ from blamefree.notify.email import Mailer, SmtpConfig, smtp_config
 from blamefree.notify.slack import send_slack
 from blamefree.notify.webhook import send_webhook
 from blamefree.redact import redact, settings_secrets, shorten
+from blamefree.services import comments
 from blamefree.services.reviews import REVIEW_NAMES, list_reviews
 from blamefree.store import UnitOfWork
 from blamefree.store.deliveries import (
@@ -192,10 +199,18 @@ def remind(
         webhook_url=settings.webhook_url,
         fallback=settings.remind_fallback,
     )
+    mentions, mention_plan, mention_unrouted = _plan_mentions(
+        uow, settings=settings, contacts=contacts, email=mail is not None
+    )
+    deliveries = (*plan.deliveries, *mention_plan)
+    days = {today: done_today}
     results: list[DeliveryResult] = []
     pending: list[Delivery] = []
-    for delivery in plan.deliveries:
-        earlier = done_today.get((delivery.channel.value, delivery.recipient))
+    for delivery in deliveries:
+        day = delivery.day or today
+        if day not in days:
+            days[day] = DeliveryRepository(uow.session).of_day(day)
+        earlier = days[day].get((delivery.channel.value, delivery.recipient))
         if earlier is not None and earlier.status == SENT:
             results.append(_result(delivery, SKIPPED_STATUS, attempts=earlier.attempts))
         elif dry_run:
@@ -214,15 +229,63 @@ def remind(
             clock=clock,
             sleep=sleep or time.sleep,
         )
-    place = {(d.channel, d.recipient): i for i, d in enumerate(plan.deliveries)}
+    place = {(d.channel, d.recipient): i for i, d in enumerate(deliveries)}
     results.sort(key=lambda r: place[(r.channel, r.recipient)])
+    if not dry_run:
+        _mark_mentions(uow, mentions, results, now=now)
+    unrouted = (*plan.unrouted, *(n for n in mention_unrouted if n not in plan.unrouted))
     return RemindReport(
         today=today,
         dry_run=dry_run,
         digests=plan.digests,
         results=tuple(results),
-        unrouted=plan.unrouted,
+        unrouted=unrouted,
     )
+
+
+_DONE = (SENT_STATUS, SKIPPED_STATUS, BUSY_STATUS)
+
+
+def _plan_mentions(
+    uow: UnitOfWork, *, settings: Settings, contacts: list[Contact], email: bool
+) -> tuple[dict[int, list[Delivery]], list[Delivery], list[str]]:
+    """One message per undelivered mention and channel, keyed by the comment (see above)."""
+    by_mention: dict[int, list[Delivery]] = {}
+    planned: list[Delivery] = []
+    unrouted: list[str] = []
+    for mention in comments.mentions_to_send(uow, public_url=settings.public_url):
+        digest = Digest(owner=mention.name, today=mention.day, mentions=(mention.ref,))
+        plan = plan_deliveries(
+            [digest],
+            contacts,
+            email=email,
+            slack_url=settings.slack_webhook_url,
+            webhook_url=settings.webhook_url,
+            fallback=settings.remind_fallback,
+        )
+        key = comments.mention_recipient(mention.name, mention.ref.comment_id)
+        keyed = [
+            dataclasses.replace(delivery, recipient=key, day=mention.day)
+            for delivery in plan.deliveries
+        ]
+        unrouted += [name for name in plan.unrouted if name not in unrouted]
+        # A mention no channel can reach yet stays pending (and is named as unrouted).
+        by_mention[mention.mention_id] = keyed if not plan.unrouted else []
+        planned += keyed
+    return by_mention, planned, unrouted
+
+
+def _mark_mentions(
+    uow: UnitOfWork,
+    mentions: dict[int, list[Delivery]],
+    results: list[DeliveryResult],
+    *,
+    now: dt.datetime,
+) -> None:
+    status = {(r.channel, r.recipient): r.status for r in results}
+    for mention_id, deliveries in mentions.items():
+        if deliveries and all(status.get((d.channel, d.recipient)) in _DONE for d in deliveries):
+            comments.mark_mention_delivered(uow, mention_id=mention_id, now=now)
 
 
 def _send_all(
@@ -245,13 +308,17 @@ def _send_all(
         Mailer(mail) if mail else _NoMailer() as mailer,
     ):
         for delivery in pending:
-            claim = _claim(uow, delivery, today=today, now=now, holder=holder, clock=clock)
+            claim = _claim(
+                uow, delivery, today=delivery.day or today, now=now, holder=holder, clock=clock
+            )
             # Another run is sending it: wait for its outcome. Its claim expires within the
             # lease (then it is taken over), so the wait is bounded by the lease.
             waiting_since = clock()
             while claim is Claim.BUSY and clock() - waiting_since <= CLAIM_LEASE + WAIT_MARGIN:
                 sleep(POLL_SECONDS)
-                claim = _claim(uow, delivery, today=today, now=now, holder=holder, clock=clock)
+                claim = _claim(
+                    uow, delivery, today=delivery.day or today, now=now, holder=holder, clock=clock
+                )
             if claim is Claim.SENT:
                 results.append(_result(delivery, BUSY_STATUS))
                 continue
@@ -269,11 +336,11 @@ def _send_all(
                 error = f"could not be sent ({type(failure).__name__}: {failure})"
             except BaseException:
                 # Ctrl-C or exit: leave it failed, so the next run retries it, then stop.
-                _record(uow, delivery, today=today, now=now, error=INTERRUPTED)
+                _record(uow, delivery, today=delivery.day or today, now=now, error=INTERRUPTED)
                 raise
             if error is not None:
                 error = shorten(redact(error, secrets=secrets), ERROR_CHARS)
-            record = _record(uow, delivery, today=today, now=now, error=error)
+            record = _record(uow, delivery, today=delivery.day or today, now=now, error=error)
             status = SENT_STATUS if error is None else FAILED_STATUS
             results.append(_result(delivery, status, attempts=record.attempts, error=error))
     return results
@@ -378,6 +445,7 @@ def item_keys(delivery: Delivery) -> list[str]:
     for digest in delivery.digests:
         keys += [a.uid for a in (*digest.overdue, *digest.due_soon)]
         keys += [f"{r.incident_id}/{r.label}" for r in digest.reviews]
+        keys += [f"{m.incident_id}/comment {m.comment_id}" for m in digest.mentions]
     return keys
 
 

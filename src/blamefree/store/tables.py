@@ -322,6 +322,52 @@ class ReminderDeliveryRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
+class ReviewCommentRow(Base):
+    """A review comment on a section (and optionally one line) of a post-mortem.
+
+    ``line`` is the line's number within the section's text and ``quoted`` its text when the
+    comment was made, so the anchor is found again after an edit (``domain.comments.place``).
+    ``parent_id`` is the comment replied to; resolution is kept on a thread's first comment.
+    """
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_postmortem_id_id", "postmortem_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk())
+    section: Mapped[str] = mapped_column(String(64))
+    line: Mapped[int | None] = mapped_column(Integer)
+    quoted: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_comments.id", ondelete="CASCADE")
+    )
+    author: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class MentionDeliveryRow(Base):
+    """A person a comment mentions, until every reminder channel has told them.
+
+    Each channel's attempts are rows of ``reminder_deliveries`` (day: the comment's, recipient:
+    ``services.comments.mention_recipient``), claimed and recorded as digests are; ``delivered_at``
+    is set once every channel planned for it has sent it, so later runs look at it no more.
+    """
+
+    __tablename__ = "mention_deliveries"
+    __table_args__ = (UniqueConstraint("comment_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("review_comments.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
 class LeaseRow(Base):
     """A named lock held by one process until it is released or expires."""
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from blamefree.web.pages import (
     api_docs,
     board,
+    comments,
     follow_up,
     health,
     home,
@@ -22,6 +23,7 @@ from blamefree.web.pages import (
 pages_router = APIRouter(include_in_schema=False)
 # First: the most read page (FastAPI tries routes in order; none of the others overlaps it).
 pages_router.include_router(postmortem_page.router)
+pages_router.include_router(comments.router)
 pages_router.include_router(identity.router)
 pages_router.include_router(home.router)
 pages_router.include_router(board.router)

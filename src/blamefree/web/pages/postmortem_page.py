@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from blamefree.domain.enums import Phase
-from blamefree.services import exporting, postmortems, reading, reviews
+from blamefree.services import comments, exporting, postmortems, reading, reviews
 from blamefree.store import UnitOfWork
 from blamefree.web.deps import Today, UoW, current_actor
+from blamefree.web.pages.comments import forget_note, with_note
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
 from blamefree.web.state import state_of
@@ -32,7 +33,11 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     with UnitOfWork(state.engine, clock=state.clock) as uow:
         stamp = postmortems.version_stamp(uow, incident_id=incident_id)
         held = reviews.held_reviews(uow, incident_id=incident_id)
-        key = ("page", request.url.path, stamp, today, held, current_actor(request), state.demo)
+        # Comments are no part of the version: their stamp is part of the key.
+        said = comments.comments_stamp(uow, incident_id=incident_id)
+        key = (
+            "page", request.url.path, stamp, today, held, said, current_actor(request), state.demo
+        )  # fmt: skip
         slot = state.memo.slot
 
         def render_page() -> bytes:
@@ -41,11 +46,19 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
 
         def unchanged() -> bool:
             now_stamp = postmortems.version_stamp(uow, incident_id=incident_id)
-            return now_stamp == stamp and reviews.held_reviews(uow, incident_id=incident_id) == held
+            return (
+                now_stamp == stamp
+                and reviews.held_reviews(uow, incident_id=incident_id) == held
+                and comments.comments_stamp(uow, incident_id=incident_id) == said
+            )
 
         body = state.memo.read(key, render_page, unchanged)
     token = csrf_token(request)
-    return with_csrf_cookie(request, HTMLResponse(body.replace(slot.encode(), token.encode())))
+    body, noted = with_note(request, incident_id, body)
+    response = with_csrf_cookie(request, HTMLResponse(body.replace(slot.encode(), token.encode())))
+    if noted:
+        forget_note(response, incident_id)
+    return response
 
 
 def _render(
@@ -59,6 +72,7 @@ def _render(
     ]
     drawing = picture(moments=moments, events=shown.timeline.events, zone=shown.timezone)
     context = {**HELPERS, "page": page, "doc": shown, "picture": drawing, "zone": shown.timezone}
+    context["comments"] = comments.page_comments(uow, incident_id=incident_id)
     return render(request, "postmortem.html", {**context, "csrf_token": token})
 
 
