@@ -214,6 +214,12 @@ def test_a_listing_page_is_four_queries_whatever_its_size(engine: Engine) -> Non
     assert page.total == 0
     assert (full.total, len(full.rows), full.pages) == (60, 50, 2)
     assert len(statements) == 2 + 4  # no rows: no counts to read
+    with UnitOfWork(engine) as uow:
+        uow.session.connection()
+        with _counted(engine) as statements:
+            stamp = postmortem_listing.listing_stamp(uow, query=ListingQuery(), today=DEMO_TODAY)
+    assert (stamp.total, len(stamp.rows)) == (60, 50)
+    assert len(statements) == 2  # the stamp the list page is kept under: count and ids
 
 
 def test_the_documents_read_for_metrics_give_the_metrics_of_the_whole_documents(

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    String,
     and_,
     bindparam,
     case,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import Session
 
@@ -135,7 +137,7 @@ class ListedPostmortem:
 @dataclass(frozen=True)
 class ListingStamp:
     """What names one page of a listing as stored: how many match, where the page starts, and
-    the id, version, created and updated times of each of its rows in order.
+    the id, version and creation time of each of its rows in order.
 
     Everything a row shows (title, severity, date, action items, sign-offs) is part of its
     post-mortem's document, and every change of a document is a new version; a post-mortem
@@ -144,7 +146,7 @@ class ListingStamp:
 
     total: int
     offset: int
-    rows: tuple[tuple[int, int, dt.datetime, dt.datetime], ...]
+    rows: tuple[tuple[int, int, object], ...]
 
 
 @dataclass(frozen=True)
@@ -373,6 +375,16 @@ class _Statements:
     stamps: Select[*tuple[Any, ...]]
 
 
+STAMP_COLUMNS = (
+    PostmortemRow.id,
+    PostmortemRow.version,
+    # As the database gives it (compared, never shown): no time zone to convert per row.
+    type_coerce(PostmortemRow.created_at, String()).label("created_stamp"),
+)
+"""The first columns of a listing's rows: what names each row's stored version (a save is a
+new version; a row made again has a new creation time, as ``VersionStamp`` says)."""
+
+
 @lru_cache(maxsize=512)
 def _statements(shape: _Shape) -> _Statements:
     """The count and the rows of a listing of this shape, built once per process: immutable
@@ -381,9 +393,7 @@ def _statements(shape: _Shape) -> _Statements:
     counts = _item_counts_query().subquery()
     signed = sign_offs_query().subquery()
     base = select(
-        PostmortemRow.id,
-        PostmortemRow.version,
-        PostmortemRow.created_at,
+        *STAMP_COLUMNS,
         PostmortemRow.updated_at,
         PostmortemRow.incident_id,
         PostmortemRow.title,
@@ -402,15 +412,6 @@ def _statements(shape: _Shape) -> _Statements:
     stamped = filtered.with_only_columns(*STAMP_COLUMNS)
     stamps = _order(stamped, shape).limit(bindparam("limit")).offset(bindparam("offset"))
     return _Statements(count=count, rows=rows, stamps=stamps)
-
-
-STAMP_COLUMNS = (
-    PostmortemRow.id,
-    PostmortemRow.version,
-    PostmortemRow.created_at,
-    PostmortemRow.updated_at,
-)
-"""The first columns of a listing's rows: what names each row's stored version."""
 
 
 @lru_cache(maxsize=8)
@@ -449,7 +450,7 @@ def listing_stamp(session: Session, wanted: ListingQuery, *, today: dt.date) -> 
     connection = session.connection()
     total, limit, offset = _page_window(connection, statements, params, wanted)
     rows = connection.execute(statements.stamps, {**params, "limit": limit, "offset": offset})
-    return ListingStamp(total, offset, tuple((r[0], r[1], r[2], r[3]) for r in rows))
+    return ListingStamp(total, offset, tuple((r[0], r[1], r[2]) for r in rows))
 
 
 def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingPage:
@@ -500,7 +501,7 @@ def stamped_listing(
                 items_overdue=overdue,
             )
         )
-    stamp = ListingStamp(total, offset, tuple((r[0], r[1], r[2], r[3]) for r in rows))
+    stamp = ListingStamp(total, offset, tuple((r[0], r[1], r[2]) for r in rows))
     return ListingPage(rows=listed, total=total, limit=limit, offset=offset), stamp
 
 

@@ -30,7 +30,8 @@ from blamefree.services.postmortem_listing import (
     listing_stamp,
     stamped_listing,
 )
-from blamefree.web.deps import UoW, current_actor
+from blamefree.store import UnitOfWork
+from blamefree.web.deps import current_actor
 from blamefree.web.pages.listing_rows import row_renderer
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
@@ -112,29 +113,40 @@ def _shown_params(params: QueryParams) -> Params:
 
 
 @router.get("/postmortems", response_class=HTMLResponse)
-def postmortem_list(request: Request, uow: UoW) -> HTMLResponse:
+def postmortem_list(request: Request) -> HTMLResponse:
     state = state_of(request)
     now = state.now()
-    today = now.date()
     query = listing_query(request.query_params)
     params = _shown_params(request.query_params)
+    # The request's unit of work is opened here, so the whole read takes one worker thread.
+    with UnitOfWork(state.engine, clock=state.clock) as uow:
+        body = _page(request, uow, query, params, now)
+    token = csrf_token(request).encode()
+    return with_csrf_cookie(request, HTMLResponse(body.replace(state.memo.slot.encode(), token)))
+
+
+def _page(
+    request: Request, uow: UnitOfWork, query: ListingQuery, params: Params, now: dt.datetime
+) -> bytes:
+    """The page's HTML with the memo's slot for the CSRF token."""
+    state = state_of(request)
+    today = now.date()
     stamp = listing_stamp(uow, query=query, today=today)
     # Every input of the template: the stored rows (the stamp), the query and the form's
     # values, the day (overdue counts, the demo's banner), the reader, the demo flag.
     shown = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
     key = ("listing", request.url.path, query, shown, stamp, today, current_actor(request),
            state.demo)  # fmt: skip
-    slot = state.memo.slot
     read: list[ListingStamp] = []
 
     def render_page() -> bytes:
         found, found_stamp = stamped_listing(uow, query=query, today=today)
         read.append(found_stamp)
-        return _render(request, query, params, found, now, Markup(slot))
+        return _render(request, query, params, found, now, Markup(state.memo.slot))
 
-    body = state.memo.read(key, render_page, lambda: read == [stamp])
-    token = csrf_token(request)
-    return with_csrf_cookie(request, HTMLResponse(body.replace(slot.encode(), token.encode())))
+    # Kept only when the rows rendered are the rows the stamp named (PostgreSQL reads each
+    # statement anew: a save committed in between is answered once and not kept).
+    return state.memo.read(key, render_page, lambda: read == [stamp])
 
 
 def _render(
