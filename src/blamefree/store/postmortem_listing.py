@@ -10,7 +10,7 @@ never overlap or skip one.
 A page is four queries whatever the size of the store: how many match, the page's rows, then
 the action-item counts and the sign-offs of those rows only (the counts and sign-offs of every
 post-mortem are grouped only when a filter needs them). ``listing_stamp`` names what a page
-shows in two of them (how many match, and each row's id and version on the page), for the
+shows in one query (each row's id and version on the page, with how many match), for the
 memo of the ``/postmortems`` page (``web.pages.postmortem_list``).
 """
 
@@ -409,7 +409,9 @@ def _statements(shape: _Shape) -> _Statements:
         filtered.with_only_columns(PostmortemRow.id).subquery()
     )
     rows = _order(filtered, shape).limit(bindparam("limit")).offset(bindparam("offset"))
-    stamped = filtered.with_only_columns(*STAMP_COLUMNS)
+    # The stamp's rows carry how many match (read in the same statement, so on PostgreSQL
+    # from the same snapshot): one query where the page has rows.
+    stamped = filtered.with_only_columns(*STAMP_COLUMNS, count.scalar_subquery())
     stamps = _order(stamped, shape).limit(bindparam("limit")).offset(bindparam("offset"))
     return _Statements(count=count, rows=rows, stamps=stamps)
 
@@ -443,13 +445,23 @@ def _page_window(
 
 
 def listing_stamp(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingStamp:
-    """The stamp of the page ``list_postmortems`` would give (two small queries: how many
-    match, and the page's row ids and versions)."""
+    """The stamp of the page ``list_postmortems`` would give: one small query (the page's row
+    ids and versions with how many match), two when the page is empty, three past the end."""
     statements = _statements(_shape(wanted))
     params = _params(wanted, today)
     connection = session.connection()
-    total, limit, offset = _page_window(connection, statements, params, wanted)
-    rows = connection.execute(statements.stamps, {**params, "limit": limit, "offset": offset})
+    limit = max(1, wanted.limit)
+    offset = max(0, wanted.offset)
+    rows = connection.execute(statements.stamps, {**params, "limit": limit, "offset": offset}).all()
+    if rows:
+        total = int(rows[0][3])
+    else:
+        total, limit, last = _page_window(connection, statements, params, wanted)
+        if last != offset:
+            offset = last
+            rows = connection.execute(
+                statements.stamps, {**params, "limit": limit, "offset": offset}
+            ).all()
     return ListingStamp(total, offset, tuple((r[0], r[1], r[2]) for r in rows))
 
 
