@@ -214,6 +214,19 @@ def test_a_listing_page_is_four_queries_whatever_its_size(engine: Engine) -> Non
     assert page.total == 0
     assert (full.total, len(full.rows), full.pages) == (60, 50, 2)
     assert len(statements) == 2 + 4  # no rows: no counts to read
+    # The stamp the list page is kept under: the ids with how many match; an empty page
+    # asks how many match on its own, and a page past the end then reads the last page.
+    for query, shown, asked in [
+        (ListingQuery(), (60, 0, 50), 1),
+        (ListingQuery(text="nothing like it"), (0, 0, 0), 2),
+        (ListingQuery().on_page(9), (60, 50, 10), 3),
+    ]:
+        with UnitOfWork(engine) as uow:
+            uow.session.connection()
+            with _counted(engine) as statements:
+                stamp = postmortem_listing.listing_stamp(uow, query=query, today=DEMO_TODAY)
+        assert (stamp.total, stamp.offset, len(stamp.rows)) == shown
+        assert len(statements) == asked
 
 
 def test_the_documents_read_for_metrics_give_the_metrics_of_the_whole_documents(

@@ -83,3 +83,34 @@ def test_prevention_measures_of_every_post_mortem_by_status(engine: Engine, ledg
         "Migration linter rule for `CONCURRENTLY`",
         "Alert on lock waits over 60 s",
     ]
+
+
+def test_the_listing_stamp_names_the_rows_a_page_shows(engine: Engine, ledger: str) -> None:
+    _start(engine, "DNS resolver flapping", Severity.P1, dt.date(2025, 3, 1))
+    queries = [
+        ListingQuery().on_page(1),
+        ListingQuery(items=ItemsFilter.OPEN, text="ledger").on_page(1),
+        ListingQuery(severities=(Severity.P3,)).on_page(1),  # nothing matches
+        ListingQuery().on_page(5, per_page=1),  # past the end: the last page
+    ]
+    for query in queries:
+        page, stamp = in_uow(engine, postmortem_listing.stamped_listing, query=query, today=TODAY)
+        alone = in_uow(engine, postmortem_listing.listing_stamp, query=query, today=TODAY)
+        assert alone == stamp
+        assert (stamp.total, stamp.offset, len(stamp.rows)) == (
+            page.total,
+            page.offset,
+            len(page.rows),
+        )
+        assert [version for _, version, _ in stamp.rows] == [row.version for row in page.rows]
+    last = in_uow(engine, postmortem_listing.listing_stamp, query=queries[3], today=TODAY)
+    assert (last.total, last.offset) == (2, 1)
+    before = in_uow(engine, postmortem_listing.listing_stamp, query=queries[0], today=TODAY)
+    in_uow(engine, postmortems.start_postmortem, title="Mail", severity=Severity.P3,
+           day=dt.date(2025, 1, 9), save=True)  # fmt: skip
+    after = in_uow(engine, postmortem_listing.listing_stamp, query=queries[0], today=TODAY)
+    assert (before.total, after.total) == (2, 3)
+    assert after.rows[:2] == before.rows  # the new one is the oldest: last
+    with pytest.raises(ValidationFailed) as caught:
+        in_uow(engine, postmortem_listing.listing_stamp, query=ListingQuery(limit=0), today=TODAY)
+    assert caught.value.field == "limit"

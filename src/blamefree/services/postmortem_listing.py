@@ -13,10 +13,14 @@ from blamefree.store.postmortem_listing import (
     ListedPostmortem,
     ListingPage,
     ListingQuery,
+    ListingStamp,
     SortKey,
 )
 from blamefree.store.postmortem_listing import (
-    list_postmortems as _list_postmortems,
+    listing_stamp as _listing_stamp,
+)
+from blamefree.store.postmortem_listing import (
+    stamped_listing as _stamped_listing,
 )
 
 MAX_PAGE = 200
@@ -26,6 +30,25 @@ MAX_PAGE = 200
 def list_postmortems(uow: UnitOfWork, *, query: ListingQuery, today: dt.date) -> ListingPage:
     """The page of post-mortems ``query`` asks for, and how many match in all; overdue action
     items are counted as of ``today``."""
+    return stamped_listing(uow, query=query, today=today)[0]
+
+
+def stamped_listing(
+    uow: UnitOfWork, *, query: ListingQuery, today: dt.date
+) -> tuple[ListingPage, ListingStamp]:
+    """``list_postmortems``'s page and the stamp of the stored rows it shows."""
+    _check(query)
+    return _stamped_listing(uow.session, query, today=today)
+
+
+def listing_stamp(uow: UnitOfWork, *, query: ListingQuery, today: dt.date) -> ListingStamp:
+    """What names the page ``query`` asks for as stored now (how many match; the page's ids and
+    versions): the same stamp, the same query and the same day give the same page."""
+    _check(query)
+    return _listing_stamp(uow.session, query, today=today)
+
+
+def _check(query: ListingQuery) -> None:
     if not 1 <= query.limit <= MAX_PAGE:
         raise ValidationFailed(f"a page holds 1 to {MAX_PAGE} post-mortems", field="limit")
     if query.offset < 0:
@@ -34,7 +57,6 @@ def list_postmortems(uow: UnitOfWork, *, query: ListingQuery, today: dt.date) ->
         raise ValidationFailed(
             f"the date range starts ({query.since}) after it ends ({query.until})", field="since"
         )
-    return _list_postmortems(uow.session, query, today=today)
 
 
 __all__ = [
@@ -44,6 +66,9 @@ __all__ = [
     "ListedPostmortem",
     "ListingPage",
     "ListingQuery",
+    "ListingStamp",
     "SortKey",
     "list_postmortems",
+    "listing_stamp",
+    "stamped_listing",
 ]

@@ -9,7 +9,9 @@ never overlap or skip one.
 
 A page is four queries whatever the size of the store: how many match, the page's rows, then
 the action-item counts and the sign-offs of those rows only (the counts and sign-offs of every
-post-mortem are grouped only when a filter needs them).
+post-mortem are grouped only when a filter needs them). ``listing_stamp`` names what a page
+shows in one query (each row's id and version on the page, with how many match), for the
+memo of the ``/postmortems`` page (``web.pages.postmortem_list``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    String,
     and_,
     bindparam,
     case,
@@ -32,6 +35,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import Session
 
@@ -128,6 +132,21 @@ class ListedPostmortem:
     def items_open(self) -> int:
         """Action items still to do."""
         return self.items_total - self.items_closed
+
+
+@dataclass(frozen=True)
+class ListingStamp:
+    """What names one page of a listing as stored: how many match, where the page starts, and
+    the id, version and creation time of each of its rows in order.
+
+    Everything a row shows (title, severity, date, action items, sign-offs) is part of its
+    post-mortem's document, and every change of a document is a new version; a post-mortem
+    deleted and made again is a new row (``VersionStamp``). So two reads with the same stamp,
+    the same query and the same day show the same page."""
+
+    total: int
+    offset: int
+    rows: tuple[tuple[int, int, object], ...]
 
 
 @dataclass(frozen=True)
@@ -353,6 +372,17 @@ def _order(query: Select[*tuple[Any, ...]], shape: _Shape) -> Select[*tuple[Any,
 class _Statements:
     count: Select[*tuple[Any, ...]]
     rows: Select[*tuple[Any, ...]]
+    stamps: Select[*tuple[Any, ...]]
+
+
+STAMP_COLUMNS = (
+    PostmortemRow.id,
+    PostmortemRow.version,
+    # As the database gives it (compared, never shown): no time zone to convert per row.
+    type_coerce(PostmortemRow.created_at, String()).label("created_stamp"),
+)
+"""The first columns of a listing's rows: what names each row's stored version (a save is a
+new version; a row made again has a new creation time, as ``VersionStamp`` says)."""
 
 
 @lru_cache(maxsize=512)
@@ -363,13 +393,12 @@ def _statements(shape: _Shape) -> _Statements:
     counts = _item_counts_query().subquery()
     signed = sign_offs_query().subquery()
     base = select(
-        PostmortemRow.id,
+        *STAMP_COLUMNS,
+        PostmortemRow.updated_at,
         PostmortemRow.incident_id,
         PostmortemRow.title,
         PostmortemRow.severity,
         PostmortemRow.date,
-        PostmortemRow.version,
-        PostmortemRow.updated_at,
     )
     if shape.items is not None:
         base = base.outerjoin(counts, counts.c.pid == PostmortemRow.id)
@@ -380,7 +409,11 @@ def _statements(shape: _Shape) -> _Statements:
         filtered.with_only_columns(PostmortemRow.id).subquery()
     )
     rows = _order(filtered, shape).limit(bindparam("limit")).offset(bindparam("offset"))
-    return _Statements(count=count, rows=rows)
+    # The stamp's rows carry how many match (read in the same statement, so on PostgreSQL
+    # from the same snapshot): one query where the page has rows.
+    stamped = filtered.with_only_columns(*STAMP_COLUMNS, count.scalar_subquery())
+    stamps = _order(stamped, shape).limit(bindparam("limit")).offset(bindparam("offset"))
+    return _Statements(count=count, rows=rows, stamps=stamps)
 
 
 @lru_cache(maxsize=8)
@@ -399,17 +432,54 @@ def _id_params(ids: list[int], size: int) -> dict[str, int]:
     return {f"id_{n}": ids[n] if n < len(ids) else 0 for n in range(size)}
 
 
-def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingPage:
-    """One page of the post-mortems that match ``wanted``, in its order, with how many match;
-    overdue items are counted as of ``today``."""
-    statements = _statements(_shape(wanted))
-    params = _params(wanted, today)
-    connection = session.connection()
+def _page_window(
+    connection: Any, statements: _Statements, params: dict[str, Any], wanted: ListingQuery
+) -> tuple[int, int, int]:
+    """How many match, the page's size and where it starts (past the end: the last page)."""
     total = int(connection.execute(statements.count, params).scalar_one())
     limit = max(1, wanted.limit)
     offset = max(0, wanted.offset)
     if wanted.to_last_page and offset >= total:
         offset = max(0, (total - 1) // limit * limit)
+    return total, limit, offset
+
+
+def listing_stamp(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingStamp:
+    """The stamp of the page ``list_postmortems`` would give: one small query (the page's row
+    ids and versions with how many match), two when the page is empty, three past the end."""
+    statements = _statements(_shape(wanted))
+    params = _params(wanted, today)
+    connection = session.connection()
+    limit = max(1, wanted.limit)
+    offset = max(0, wanted.offset)
+    rows = connection.execute(statements.stamps, {**params, "limit": limit, "offset": offset}).all()
+    if rows:
+        total = int(rows[0][3])
+    else:
+        total, limit, last = _page_window(connection, statements, params, wanted)
+        if last != offset:
+            offset = last
+            rows = connection.execute(
+                statements.stamps, {**params, "limit": limit, "offset": offset}
+            ).all()
+    return ListingStamp(total, offset, tuple((r[0], r[1], r[2]) for r in rows))
+
+
+def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) -> ListingPage:
+    """One page of the post-mortems that match ``wanted``, in its order, with how many match;
+    overdue items are counted as of ``today``."""
+    return stamped_listing(session, wanted, today=today)[0]
+
+
+def stamped_listing(
+    session: Session, wanted: ListingQuery, *, today: dt.date
+) -> tuple[ListingPage, ListingStamp]:
+    """``list_postmortems``'s page and the stamp of the rows it was read from (the same four
+    queries)."""
+    statements = _statements(_shape(wanted))
+    params = _params(wanted, today)
+    connection = session.connection()
+    total, limit, offset = _page_window(connection, statements, params, wanted)
     rows = connection.execute(statements.rows, {**params, "limit": limit, "offset": offset}).all()
     ids = [r[0] for r in rows]
     items: dict[int, tuple[int, int, int, int]] = {}
@@ -429,12 +499,12 @@ def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) 
         rank, prepared = signs.get(r[0], (None, None))
         listed.append(
             ListedPostmortem(
-                incident_id=r[1],
-                title=r[2],
-                severity=Severity(r[3]) if r[3] is not None else None,
-                date=r[4],
-                version=r[5],
-                updated_at=r[6],
+                incident_id=r[4],
+                title=r[5],
+                severity=Severity(r[6]) if r[6] is not None else None,
+                date=r[7],
+                version=r[1],
+                updated_at=r[3],
                 standing=standing_of_rank(rank),
                 prepared_by=prepared,
                 items_total=n,
@@ -443,7 +513,8 @@ def list_postmortems(session: Session, wanted: ListingQuery, *, today: dt.date) 
                 items_overdue=overdue,
             )
         )
-    return ListingPage(rows=listed, total=total, limit=limit, offset=offset)
+    stamp = ListingStamp(total, offset, tuple((r[0], r[1], r[2]) for r in rows))
+    return ListingPage(rows=listed, total=total, limit=limit, offset=offset), stamp
 
 
 __all__ = [
@@ -452,9 +523,12 @@ __all__ = [
     "ListedPostmortem",
     "ListingPage",
     "ListingQuery",
+    "ListingStamp",
     "SortKey",
     "list_postmortems",
+    "listing_stamp",
     "overdue_item",
     "overdue_params",
     "sign_offs_query",
+    "stamped_listing",
 ]

@@ -1,10 +1,12 @@
 """A per-process memo of rendered reads (JSON bytes, page HTML), keyed by immutable data.
 
-Every key holds the post-mortem's ``VersionStamp`` (id, version, created and updated times):
-every change of a document is a new version (``services.saving``, ``store.event_import``), so
-an entry once written is right for as long as its key is asked for, and an edit made by any
-worker is seen at once because the next read's stamp is a new key. Whatever a read shows that
-is not part of the version (today's date, the reviews held, who asks) is part of the key too.
+Every key holds the post-mortem's ``VersionStamp`` (id, version, created and updated times),
+or for the list page the ``ListingStamp`` (how many match; id, version and creation time of
+each row shown): every change of a document is a new version (``services.saving``,
+``store.event_import``), so an entry once written is right for as long as its key is asked
+for, and an edit made by any worker is seen at once because the next read's stamp is a new
+key. Whatever a read shows that is not part of the version (today's date, the reviews held,
+the query, who asks) is part of the key too.
 Nothing here is shared between workers or needed for correctness: a miss renders again.
 """
 

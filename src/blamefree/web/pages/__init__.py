@@ -21,8 +21,10 @@ from blamefree.web.pages import (
 )
 
 pages_router = APIRouter(include_in_schema=False)
-# First: the most read page (FastAPI tries routes in order; none of the others overlaps it).
+# First: the most read pages (FastAPI tries routes in order, each one's pattern in turn, and
+# none of the others overlaps these two).
 pages_router.include_router(postmortem_page.router)
+pages_router.include_router(postmortem_list.router)
 pages_router.include_router(comments.router)
 pages_router.include_router(identity.router)
 pages_router.include_router(home.router)
@@ -32,6 +34,5 @@ pages_router.include_router(inbox.router)
 pages_router.include_router(api_docs.router)
 pages_router.include_router(health.router)
 pages_router.include_router(write.router)
-pages_router.include_router(postmortem_list.router)
 pages_router.include_router(revisions.router)
 pages_router.include_router(timeline.router)

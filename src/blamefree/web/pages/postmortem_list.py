@@ -1,5 +1,11 @@
 """``/postmortems``: the listing with its filters in the URL (a GET form, so a link to it
-shows the same post-mortems to whoever opens it)."""
+shows the same post-mortems to whoever opens it).
+
+The page is rendered once per stored state of what it shows, in each worker (``web.memo``):
+each request reads the listing's stamp (how many match, the page's row ids and versions) and
+answers the HTML kept under it with the query, the day and the reader; only a new stamp
+renders again, and the CSRF token is filled in per request.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from starlette.datastructures import QueryParams
 
 from blamefree.domain.enums import Severity, parse_choice
@@ -16,15 +23,20 @@ from blamefree.domain.standing import Standing
 from blamefree.errors import ValidationFailed
 from blamefree.services.postmortem_listing import (
     ItemsFilter,
+    ListingPage,
     ListingQuery,
+    ListingStamp,
     SortKey,
-    list_postmortems,
+    listing_stamp,
+    stamped_listing,
 )
-from blamefree.web.deps import Today, UoW
+from blamefree.store import UnitOfWork
+from blamefree.web.deps import current_actor
 from blamefree.web.pages.listing_rows import row_renderer
 from blamefree.web.pages.reading_helpers import HELPERS
+from blamefree.web.security import csrf_token
 from blamefree.web.state import state_of
-from blamefree.web.templating import render
+from blamefree.web.templating import render, with_csrf_cookie
 
 router = APIRouter()
 
@@ -90,17 +102,63 @@ def listing_query(params: QueryParams) -> ListingQuery:
     ).on_page(int(page_text))
 
 
-@router.get("/postmortems", response_class=HTMLResponse)
-def postmortem_list(request: Request, uow: UoW, today: Today) -> HTMLResponse:
-    query = listing_query(request.query_params)
-    found = list_postmortems(uow, query=query, today=today)
-    params: dict[str, object] = {
-        name: request.query_params.getlist(name)
-        if name == "severity"
-        else _one(request.query_params, name)
-        for name in FIELDS
+Params = dict[str, str | list[str] | None]
+
+
+def _shown_params(params: QueryParams) -> Params:
+    """The filters as the form shows them again (and the sort links and pager keep)."""
+    return {
+        name: params.getlist(name) if name == "severity" else _one(params, name) for name in FIELDS
     }
-    return render(
+
+
+@router.get("/postmortems", response_class=HTMLResponse)
+def postmortem_list(request: Request) -> HTMLResponse:
+    state = state_of(request)
+    now = state.now()
+    query = listing_query(request.query_params)
+    params = _shown_params(request.query_params)
+    # The request's unit of work is opened here, so the whole read takes one worker thread.
+    with UnitOfWork(state.engine, clock=state.clock) as uow:
+        body = _page(request, uow, query, params, now)
+    token = csrf_token(request).encode()
+    return with_csrf_cookie(request, HTMLResponse(body.replace(state.memo.slot.encode(), token)))
+
+
+def _page(
+    request: Request, uow: UnitOfWork, query: ListingQuery, params: Params, now: dt.datetime
+) -> bytes:
+    """The page's HTML with the memo's slot for the CSRF token."""
+    state = state_of(request)
+    today = now.date()
+    stamp = listing_stamp(uow, query=query, today=today)
+    # Every input of the template: the stored rows (the stamp), the query and the form's
+    # values, the day (overdue counts, the demo's banner), the reader, the demo flag.
+    shown = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
+    key = ("listing", request.url.path, query, shown, stamp, today, current_actor(request),
+           state.demo)  # fmt: skip
+    read: list[ListingStamp] = []
+
+    def render_page() -> bytes:
+        found, found_stamp = stamped_listing(uow, query=query, today=today)
+        read.append(found_stamp)
+        return _render(request, query, params, found, now, Markup(state.memo.slot))
+
+    # Kept only when the rows rendered are the rows the stamp named (PostgreSQL reads each
+    # statement anew: a save committed in between is answered once and not kept).
+    return state.memo.read(key, render_page, lambda: read == [stamp])
+
+
+def _render(
+    request: Request,
+    query: ListingQuery,
+    params: Params,
+    found: ListingPage,
+    now: dt.datetime,
+    token: Markup,
+) -> bytes:
+    state = state_of(request)
+    response = render(
         request,
         "postmortem_list.html",
         {
@@ -111,7 +169,10 @@ def postmortem_list(request: Request, uow: UoW, today: Today) -> HTMLResponse:
             "severities": list(Severity),
             "item_filters": list(ItemsFilter),
             "sort_keys": list(SortKey),
-            "listing_row": row_renderer(state_of(request).templates.env),
+            "listing_row": row_renderer(state.templates.env),
             "filtered": any(params[name] for name in FIELDS if name not in ("sort", "order")),
+            "now": now,
+            "csrf_token": token,
         },
     )
+    return bytes(response.body)
