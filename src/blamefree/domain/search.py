@@ -40,11 +40,11 @@ SECTION_LABELS: dict[str, str] = {
     "root_cause": "Root cause analysis",
     "impact": "Impact assessment",
     "timeline": "Timeline",
-    "lessons": "What went well and wrong",
+    "lessons": "What went well or wrong",
     "actions": "Action items",
     "prevention": "Prevention measures",
     "follow_up": "Follow-up",
-    "other": "Metrics, appendix, sign-off and other sections",
+    "other": "Other sections",
 }
 
 SECTION_WEIGHTS: dict[str, float] = {
