@@ -365,9 +365,15 @@ def search_sections(doc: Postmortem, events: Iterable[str] = ()) -> dict[str, st
     data = doc.model_dump(mode="json", by_alias=True)
     timeline = dict(data["timeline"])
     timeline.pop("events", None)
-    other = [data["metrics"], data["appendix"], data["sign_off"], data["extra_sections"]]
+    other = [
+        data.get("incident_id"),
+        data["metrics"],
+        data["appendix"],
+        data["sign_off"],
+        data["extra_sections"],
+    ]
     sections = {
-        "title": _joined(data.get("title"), data.get("incident_id")),
+        "title": _joined(data.get("title")),
         "summary": _joined(data["executive_summary"]),
         "root_cause": _joined(data["root_cause_analysis"]),
         "impact": _joined(data["impact_assessment"]),
@@ -444,14 +450,18 @@ def snippet_of(section: str, marked: str) -> Snippet:
 
 
 def best_snippet(candidates: Iterable[Snippet]) -> Snippet | None:
-    """The snippet with the most hits; ties go to the section that weighs most."""
+    """The snippet with the most hits; ties go to the section that weighs most. The title is
+    shown above every result, so it is the passage only when nothing else matched."""
     best: Snippet | None = None
+    title: Snippet | None = None
     for candidate in candidates:
         if candidate.hits == 0:
             continue
-        if best is None or candidate.hits > best.hits:
+        if candidate.section == "title":
+            title = candidate
+        elif best is None or candidate.hits > best.hits:
             best = candidate
-    return best
+    return best or title
 
 
 # --- results -------------------------------------------------------------------------------
