@@ -96,10 +96,13 @@ def test_no_input_raises_anything_but_a_typed_error(text: str) -> None:
 
 @given(st.lists(st.sampled_from(["a", '"', "-", ":", "severity", "P1", " ", "x:", "owner"])))
 def test_query_fragments_raise_only_typed_errors(parts: list[str]) -> None:
+    text = "".join(parts)
     try:
-        parse_query("".join(parts))
-    except SearchQueryInvalid:
-        pass
+        query = parse_query(text)
+    except SearchQueryInvalid as error:
+        assert 1 <= error.position <= len(text) + 1
+        return
+    assert query.text == text
 
 
 def test_filters_from_separate_fields_follow_the_query_rules() -> None:
