@@ -29,10 +29,9 @@ from blamefree.domain.search import (
     SearchQuery,
     Snippet,
     Term,
-    best_snippet,
     snippet_of,
 )
-from blamefree.store.search_index import PG_CONFIG, pg_shown, pg_text
+from blamefree.store.search_index import PG_CONFIG, PG_WEIGHTS, pg_shown, pg_text
 
 SNIPPET_TOKENS = 24
 OPEN_STATUSES = ("proposed", "open", "in_progress")
@@ -106,18 +105,21 @@ def fts_match(query: SearchQuery) -> tuple[str | None, str | None]:
     return (" AND ".join(parts) or None), excluded
 
 
-def _bm25() -> str:
-    weights = ", ".join(str(SECTION_WEIGHTS[name]) for name in SECTIONS)
-    return f"bm25(search_fts, {weights}, 0.0, 0.0)"
+def bm25_weights() -> str:
+    """The bm25 weights of the FTS5 columns (sections, then the unranked filter columns)."""
+    return ", ".join(str(SECTION_WEIGHTS[name]) for name in SECTIONS) + ", 0.0, 0.0"
 
 
 def bare_sqlite(connection: Connection, match: str, *, limit: int) -> list[int]:
     """The plain ranked FTS5 query (what `bench/search.py` compares against)."""
     rows = connection.exec_driver_sql(
-        f"SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY {_bm25()} LIMIT ?",
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?",
         (match, limit),
     )
     return [int(r[0]) for r in rows]
+
+
+_HIT_COLUMNS = "p.id, p.incident_id, p.title, p.severity, p.date"
 
 
 def _search_sqlite(
@@ -131,68 +133,142 @@ def _search_sqlite(
             "p.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH "
             f"{sql.bind(excluded)})"
         )
-    columns = "p.id, p.incident_id, p.title, p.severity, p.date"
-    head = ""
-    if match is not None:
-        # Ranked inside FTS5 (bm25 works only there), then joined to the post-mortem.
-        head = (
-            f"WITH m AS MATERIALIZED (SELECT rowid AS id, {_bm25()} AS score FROM search_fts "
-            f"WHERE search_fts MATCH {sql.bind(match)}) "
-        )
-        source = "m JOIN postmortems p ON p.id = m.id"
-        score = "m.score"
-        order = "m.score, p.id"
-    else:
-        source = "postmortems p"
-        score = "NULL"
+    page = f"LIMIT {sql.bind(limit)} OFFSET {sql.bind(offset)}"
+    if match is None:
+        where = " AND ".join(sql.where) or "1 = 1"
         order = "p.date IS NULL, p.date DESC, p.incident_id"
-    where = " AND ".join(sql.where) or "1 = 1"
-    statement = (
-        f"{head}SELECT {columns}, {score} AS score, count(*) OVER () AS total FROM {source} "
-        f"WHERE {where} ORDER BY {order} LIMIT {sql.bind(limit)} OFFSET {sql.bind(offset)}"
+        statement = f"SELECT {_HIT_COLUMNS}, NULL FROM postmortems p WHERE {where}"
+        rows = [
+            tuple(r)
+            for r in connection.execute(text(f"{statement} ORDER BY {order} {page}"), sql.params)
+        ]
+        counted = f"SELECT count(*) FROM postmortems p WHERE {where}"
+        return rows, _total(connection, counted, sql.params, rows, offset, limit), None
+    bound = sql.bind(match)
+    if not sql.where:
+        # Only words: ranked and paged inside FTS5 (its fast path, ``rank`` is bm25 with the
+        # section weights), then the page's post-mortems by id.
+        ranked = connection.execute(
+            text(
+                f"SELECT rowid, rank FROM search_fts WHERE search_fts MATCH {bound} "
+                f"ORDER BY rank {page}"
+            ),
+            sql.params,
+        ).all()
+        rows = _by_id(connection, [(int(r[0]), float(r[1])) for r in ranked])
+        counted = f"SELECT count(*) FROM search_fts WHERE search_fts MATCH {bound}"
+        return rows, _total(connection, counted, sql.params, rows, offset, limit), match
+    where = " AND ".join(sql.where)
+    source = (
+        f"(SELECT rowid AS id, rank AS score FROM search_fts WHERE search_fts MATCH {bound}) m "
+        "JOIN postmortems p ON p.id = m.id"
     )
-    rows = [tuple(r) for r in connection.execute(text(statement), sql.params)]
-    total = int(rows[0][6]) if rows else _count(connection, head + source, where, sql, offset)
-    return rows, total, match
+    statement = f"SELECT {_HIT_COLUMNS}, m.score FROM {source} WHERE {where}"
+    rows = [
+        tuple(r)
+        for r in connection.execute(text(f"{statement} ORDER BY m.score, p.id {page}"), sql.params)
+    ]
+    counted = f"SELECT count(*) FROM {source} WHERE {where}"
+    return rows, _total(connection, counted, sql.params, rows, offset, limit), match
 
 
-def _count(connection: Connection, source: str, where: str, sql: _Sql, offset: int) -> int:
-    """The number of matches when the page came back empty (asked past the end)."""
-    if offset == 0:
-        return 0
-    head, _, tail = source.rpartition(") ")
-    cte = f"{head}) " if head else ""
-    statement = f"{cte}SELECT count(*) FROM {tail or source} WHERE {where}"
-    found = connection.execute(text(statement), sql.params)
-    return int(found.scalar_one())
+def _by_id(connection: Connection, ranked: list[tuple[int, float]]) -> list[tuple[Any, ...]]:
+    if not ranked:
+        return []
+    marks = ", ".join(str(int(i)) for i, _ in ranked)
+    found = {
+        int(r[0]): tuple(r)
+        for r in connection.exec_driver_sql(
+            f"SELECT {_HIT_COLUMNS} FROM postmortems p WHERE p.id IN ({marks})"
+        )
+    }
+    return [(*found[i], score) for i, score in ranked if i in found]
 
 
-def _snippets_sqlite(connection: Connection, match: str, ids: list[int]) -> dict[int, Snippet]:
+def _total(
+    connection: Connection,
+    counted: str,
+    params: dict[str, Any],
+    rows: list[tuple[Any, ...]],
+    offset: int,
+    limit: int,
+) -> int:
+    """How many match in all: known from the page when it is the first and not full."""
+    if offset == 0 and len(rows) < limit:
+        return len(rows)
+    return int(connection.execute(text(counted), params).scalar_one())
+
+
+def _snippets_sqlite(
+    connection: Connection, query: SearchQuery, match: str, ids: list[int]
+) -> dict[int, Snippet]:
+    """For each post-mortem of the page, FTS5's snippet of the section most likely to hold
+    the words (`likely_section`), else of whichever section FTS5 finds best."""
     if not ids:
         return {}
-    calls = ", ".join(
-        f"snippet(search_fts, {i}, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS})"
-        for i in range(len(SECTIONS))
-    )
-    marks = ", ".join("?" for _ in ids)
-    rows = connection.exec_driver_sql(
-        f"SELECT rowid, {calls} FROM search_fts WHERE search_fts MATCH ? AND rowid IN ({marks})",
-        (match, *ids),
-    )
+    sections = query.filters.sections or SECTIONS
+    likely = _likely_sections(connection, query, ids, sections, "?")
     found: dict[int, Snippet] = {}
-    for row in rows:
-        candidates = (snippet_of(name, row[i + 1] or "") for i, name in enumerate(SECTIONS))
-        best = best_snippet(candidates)
-        if best is not None:
-            found[int(row[0])] = best
+    for name in set(likely.values()):
+        chosen = [i for i, section in likely.items() if section == name]
+        column = SECTIONS.index(name)
+        marks = ", ".join(str(int(i)) for i in chosen)
+        rows = connection.exec_driver_sql(
+            f"SELECT rowid, snippet(search_fts, {column}, '{MARK_START}', '{MARK_END}', '…', "
+            f"{SNIPPET_TOKENS}) FROM search_fts WHERE search_fts MATCH ? AND rowid IN ({marks})",
+            (match,),
+        )
+        for row_id, marked in rows:
+            snippet = snippet_of(name, marked or "")
+            if snippet.hits:
+                found[int(row_id)] = snippet
     return found
+
+
+def _likely_sections(
+    connection: Connection,
+    query: SearchQuery,
+    ids: list[int],
+    sections: tuple[str, ...],
+    marker: str,
+) -> dict[int, str]:
+    """The section of each post-mortem with the most words of the query (by prefix, a guess
+    at the backend's stemming), the title last: the backend then highlights only that one."""
+    columns = ", ".join(sections)
+    id_list = ", ".join(str(int(i)) for i in ids)
+    rows = connection.exec_driver_sql(
+        f"SELECT postmortem_id, {columns} FROM search_documents WHERE postmortem_id IN ({id_list})"
+    )
+    stems = [w[: max(4, len(w) - 2)] for t in query.terms for w in t.words]
+    likely: dict[int, str] = {}
+    for row in rows:
+        counts = [
+            (sum((value or "").lower().count(stem) for stem in stems), name)
+            for name, value in zip(sections, row[1:], strict=True)
+        ]
+        best = max((c for c in counts if c[1] != "title"), key=lambda c: c[0], default=(0, "title"))
+        likely[int(row[0])] = best[1] if best[0] > 0 else "title"
+    return likely
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
 
 
-def _tsquery(sql: _Sql, terms: tuple[Term, ...], joiner: str) -> str:
-    parts = [f"phraseto_tsquery('{PG_CONFIG}', {sql.bind(' '.join(t.words))})" for t in terms]
+def _tsquery(sql: _Sql, terms: tuple[Term, ...], joiner: str, weight: str = "") -> str:
+    """The terms as a tsquery of bound parameters. With ``weight`` each word only matches
+    lexemes of that weight: ``to_tsquery`` over ``'word':W`` lexemes, joined by ``<->`` for
+    a phrase (the words are letters and digits only; `quote_literal` quotes them anyway)."""
+    if not weight:
+        return f" {joiner} ".join(
+            f"phraseto_tsquery('{PG_CONFIG}', {sql.bind(' '.join(t.words))})" for t in terms
+        )
+    parts = []
+    suffix = sql.bind(f":{weight}")
+    for term in terms:
+        lexemes = " || ' <-> ' || ".join(
+            f"quote_literal({sql.bind(word)}) || {suffix}" for word in term.words
+        )
+        parts.append(f"to_tsquery('{PG_CONFIG}', {lexemes})")
     return f" {joiner} ".join(parts)
 
 
@@ -207,6 +283,19 @@ def bare_postgresql(connection: Connection, words: list[str], *, limit: int) -> 
     return [int(r[0]) for r in connection.execute(text(statement), sql.params)]
 
 
+def _section_condition(sql: _Sql, query: SearchQuery, q: str) -> str:
+    """The words only in the chosen sections: through the weights of ``document`` (GIN), and
+    where a weight holds more sections than chosen, checked on those sections' text."""
+    weights = sorted({PG_WEIGHTS.get(name, "D") for name in query.filters.sections})
+    held = {w: [n for n in SECTIONS if PG_WEIGHTS.get(n, "D") == w] for w in weights}
+    narrowed = " || ".join(f"({_tsquery(sql, query.terms, '&&', weight)})" for weight in weights)
+    condition = f"s.document @@ ({narrowed})"
+    if any(set(names) - set(query.filters.sections) for names in held.values()):
+        chosen = " || ' ' || ".join(pg_text(f"s.{name}") for name in query.filters.sections)
+        condition += f" AND to_tsvector('{PG_CONFIG}', {chosen}) @@ {q}"
+    return condition
+
+
 def _search_postgresql(
     connection: Connection, query: SearchQuery, *, limit: int, offset: int
 ) -> tuple[list[tuple[Any, ...]], int, str | None, dict[str, Any]]:
@@ -217,8 +306,7 @@ def _search_postgresql(
         q = f"({_tsquery(sql, query.terms, '&&')})"
         sql.where.insert(0, f"s.document @@ {q}")
         if query.filters.sections:
-            chosen = " || ' ' || ".join(pg_text(f"s.{name}") for name in query.filters.sections)
-            sql.where.append(f"to_tsvector('{PG_CONFIG}', {chosen}) @@ {q}")
+            sql.where.append(_section_condition(sql, query, q))
     if query.excluded:
         sql.where.append(f"NOT (s.document @@ ({_tsquery(sql, query.excluded, '||')}))")
     for column, values in (("services", query.filters.services), ("tags", query.filters.tags)):
@@ -240,46 +328,52 @@ def _search_postgresql(
         score = "NULL"
         order = "p.date IS NULL, p.date DESC, p.incident_id"
     where = " AND ".join(sql.where) or "TRUE"
+    page = f"LIMIT {sql.bind(limit)} OFFSET {sql.bind(offset)}"
     statement = (
-        f"SELECT p.id, p.incident_id, p.title, p.severity, p.date, {score} AS score, "
-        f"count(*) OVER () AS total FROM {source} WHERE {where} ORDER BY {order} "
-        f"LIMIT {sql.bind(limit)} OFFSET {sql.bind(offset)}"
+        f"SELECT {_HIT_COLUMNS}, {score} AS score FROM {source} WHERE {where} "
+        f"ORDER BY {order} {page}"
     )
     rows = [tuple(r) for r in connection.execute(text(statement), sql.params)]
-    total = int(rows[0][6]) if rows else _count(connection, source, where, sql, offset)
+    counted = f"SELECT count(*) FROM {source} WHERE {where}"
+    total = _total(connection, counted, sql.params, rows, offset, limit)
     return rows, total, q, sql.params
 
 
 def _snippets_postgresql(
     connection: Connection,
+    query: SearchQuery,
     q: str,
     params: dict[str, Any],
     ids: list[int],
-    sections: tuple[str, ...],
 ) -> dict[int, Snippet]:
+    """For each post-mortem of the page, ``ts_headline`` of the section most likely to hold
+    the words (`_likely_sections`): one headline per result."""
     if not ids:
         return {}
+    sections = query.filters.sections or SECTIONS
+    likely = _likely_sections(connection, query, ids, sections, "%s")
     options = (
         f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_TOKENS}, "
         "MinWords=8, MaxFragments=1, FragmentDelimiter=' … '"
     )
-    calls = ", ".join(
-        f"CASE WHEN to_tsvector('{PG_CONFIG}', {pg_text('s.' + name)}) @@ {q} "
-        f"THEN ts_headline('{PG_CONFIG}', {pg_text('s.' + name)}, {q}, :headline) END"
-        for name in sections
-    )
+    pick = " ".join(f"WHEN '{name}' THEN {pg_text('s.' + name)}" for name in SECTIONS)
     statement = (
-        f"SELECT s.postmortem_id, {calls} FROM search_documents s WHERE s.postmortem_id = ANY(:ids)"
+        f"SELECT s.postmortem_id, c.section, ts_headline('{PG_CONFIG}', "
+        f"CASE c.section {pick} END, {q}, :headline) "
+        "FROM unnest(CAST(:ids AS integer[]), CAST(:sections AS text[])) AS c(id, section) "
+        "JOIN search_documents s ON s.postmortem_id = c.id"
     )
-    rows = connection.execute(text(statement), {**params, "headline": options, "ids": ids})
+    bound = {
+        **params,
+        "headline": options,
+        "ids": list(likely),
+        "sections": list(likely.values()),
+    }
     found: dict[int, Snippet] = {}
-    for row in rows:
-        candidates = (
-            snippet_of(name, pg_shown(row[i + 1] or "")) for i, name in enumerate(sections)
-        )
-        best = best_snippet(candidates)
-        if best is not None:
-            found[int(row[0])] = best
+    for row_id, section, marked in connection.execute(text(statement), bound):
+        snippet = snippet_of(section, pg_shown(marked or ""))
+        if snippet.hits:
+            found[int(row_id)] = snippet
     return found
 
 
@@ -292,12 +386,11 @@ def search(session: Session, query: SearchQuery, *, limit: int, offset: int) -> 
     if connection.dialect.name == "postgresql":
         rows, total, q, params = _search_postgresql(connection, query, limit=limit, offset=offset)
         ids = [int(r[0]) for r in rows]
-        sections = query.filters.sections or SECTIONS
-        snippets = _snippets_postgresql(connection, q, params, ids, sections) if q else {}
+        snippets = _snippets_postgresql(connection, query, q, params, ids) if q else {}
     else:
         rows, total, match = _search_sqlite(connection, query, limit=limit, offset=offset)
         ids = [int(r[0]) for r in rows]
-        snippets = _snippets_sqlite(connection, match, ids) if match and query.terms else {}
+        snippets = _snippets_sqlite(connection, query, match, ids) if match and query.terms else {}
     hits = tuple(
         SearchHit(
             incident_id=r[1],

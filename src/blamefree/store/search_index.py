@@ -23,6 +23,7 @@ from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.search import (
     FILTER_COLUMNS,
     MAX_EVENT_CHARS,
+    SECTION_WEIGHTS,
     SECTIONS,
     event_line,
     search_sections,
@@ -65,6 +66,11 @@ def _pg_document() -> str:
     return " || ".join(parts)
 
 
+def _bm25_weights() -> str:
+    weights = {**SECTION_WEIGHTS, "services": 0.0, "tags": 0.0}
+    return ", ".join(str(weights[name]) for name in COLUMNS)
+
+
 def sqlite_ddl() -> list[str]:
     """The FTS5 table over ``search_documents`` and the triggers that keep it in step."""
     columns = ", ".join(COLUMNS)
@@ -73,6 +79,8 @@ def sqlite_ddl() -> list[str]:
     return [
         f"CREATE VIRTUAL TABLE search_fts USING fts5({columns}, content='search_documents', "
         f"content_rowid='postmortem_id', tokenize='{FTS_TOKENIZER}')",
+        # ``rank`` (FTS5's fast ranked path) is bm25 with the sections' weights.
+        f"INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25({_bm25_weights()})')",
         "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
         f"INSERT INTO search_fts(rowid, {columns}) VALUES (new.postmortem_id, {new}); END",
         "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
