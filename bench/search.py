@@ -67,6 +67,7 @@ FAMILIES = {
     "operator": "operator command wrong target production console script",
     "storage": "storage volume iops snapshot bucket object quota",
 }
+EXTRA_FAMILIES = 28
 OWNERS = ["ana", "bo", "cy", "dana", "eli", "fay", "gus", "hana", "ivo", "jo", "kim", "lu"]
 
 QUERIES: list[tuple[str, str]] = [
@@ -122,6 +123,10 @@ class Generator:
         ranks = range(1, len(self.vocabulary) + 1)
         self.weights = [1 / r for r in ranks]
         self.families = {k: v.split() for k, v in FAMILIES.items()}
+        # More kinds of incident than the named ones, so a typical query word is in a few
+        # per cent of the post-mortems, as in a real store.
+        for n in range(EXTRA_FAMILIES):
+            self.families[f"family{n}"] = self.rng.sample(self.vocabulary[400:], 7)
 
     def words(self, family: list[str], n: int, share: float) -> str:
         filler = self.rng.choices(self.vocabulary, self.weights, k=n)

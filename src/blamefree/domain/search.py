@@ -76,6 +76,7 @@ MARK_START = "\x02"
 MARK_END = "\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LINE_BREAKS = str.maketrans("\n\r\t", "   ")
 _FIELD = re.compile(r"([A-Za-z_]+):")
 
 
@@ -445,7 +446,7 @@ def snippet_of(section: str, marked: str) -> Snippet:
             hit = False
         elif piece:
             # The section's line breaks read as spaces in a one-line passage.
-            segments.append(Segment(re.sub(r"\s+", " ", piece), hit))
+            segments.append(Segment(piece.translate(_LINE_BREAKS), hit))
     return Snippet(section, tuple(segments))
 
 

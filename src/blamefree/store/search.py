@@ -148,27 +148,30 @@ def _search_sqlite(
     if not sql.where:
         # Only words: ranked and paged inside FTS5 (its fast path, ``rank`` is bm25 with the
         # section weights), then the page's post-mortems by id.
-        ranked = connection.execute(
-            text(
-                f"SELECT rowid, rank FROM search_fts WHERE search_fts MATCH {bound} "
-                f"ORDER BY rank {page}"
-            ),
+        ranked = connection.exec_driver_sql(
+            f"SELECT rowid, rank FROM search_fts WHERE search_fts MATCH {bound} "
+            f"ORDER BY rank {page}",
             sql.params,
         ).all()
         rows = _by_id(connection, [(int(r[0]), float(r[1])) for r in ranked])
         counted = f"SELECT count(*) FROM search_fts WHERE search_fts MATCH {bound}"
         return rows, _total(connection, counted, sql.params, rows, offset, limit), match
     where = " AND ".join(sql.where)
-    source = (
-        f"(SELECT rowid AS id, rank AS score FROM search_fts WHERE search_fts MATCH {bound}) m "
-        "JOIN postmortems p ON p.id = m.id"
+    # The matches first (materialised, so the planner never walks the post-mortems and asks
+    # FTS5 about each), then the conditions on the post-mortem.
+    head = (
+        "WITH m AS MATERIALIZED (SELECT rowid AS id, rank AS score FROM search_fts "
+        f"WHERE search_fts MATCH {bound}) "
     )
-    statement = f"SELECT {_HIT_COLUMNS}, m.score FROM {source} WHERE {where}"
+    source = "m JOIN postmortems p ON p.id = m.id"
+    statement = f"{head}SELECT {_HIT_COLUMNS}, m.score FROM {source} WHERE {where}"
     rows = [
         tuple(r)
-        for r in connection.execute(text(f"{statement} ORDER BY m.score, p.id {page}"), sql.params)
+        for r in connection.exec_driver_sql(
+            f"{statement} ORDER BY m.score, p.id {page}", sql.params
+        )
     ]
-    counted = f"SELECT count(*) FROM {source} WHERE {where}"
+    counted = f"{head}SELECT count(*) FROM {source} WHERE {where}"
     return rows, _total(connection, counted, sql.params, rows, offset, limit), match
 
 
@@ -196,6 +199,8 @@ def _total(
     """How many match in all: known from the page when it is the first and not full."""
     if offset == 0 and len(rows) < limit:
         return len(rows)
+    if connection.dialect.name == "sqlite":
+        return int(connection.exec_driver_sql(counted, params).scalar_one())
     return int(connection.execute(text(counted), params).scalar_one())
 
 
@@ -212,10 +217,13 @@ def _snippets_sqlite(
     for name in set(likely.values()):
         chosen = [i for i, section in likely.items() if section == name]
         column = SECTIONS.index(name)
-        marks = ", ".join(str(int(i)) for i in chosen)
+        # One rowid at a time for FTS5 (joined from a list of ids): ``rowid IN (...)`` would
+        # have it make a snippet of every match and filter afterwards.
+        values = ", ".join(f"({int(i)})" for i in chosen)
         rows = connection.exec_driver_sql(
-            f"SELECT rowid, snippet(search_fts, {column}, '{MARK_START}', '{MARK_END}', '…', "
-            f"{SNIPPET_TOKENS}) FROM search_fts WHERE search_fts MATCH ? AND rowid IN ({marks})",
+            f"WITH page(id) AS (VALUES {values}) SELECT f.rowid, snippet(search_fts, {column}, "
+            f"'{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}) FROM page "
+            "JOIN search_fts f ON f.rowid = page.id WHERE search_fts MATCH ?",
             (match,),
         )
         for row_id, marked in rows:
