@@ -152,10 +152,10 @@ class SearchQueryInvalid(InputError):
 
     def __init__(self, message: str, *, position: int) -> None:
         self.position = position
-        super().__init__(message, field="q")
+        super().__init__(f"character {position}: {message}", field="q")
 
     def _compose(self, message: str) -> str:
-        return f"search query, character {self.position}: {message}"
+        return f"search query, {message}"
 
 
 class NotFound(BlamefreeError):

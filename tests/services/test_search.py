@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine, text
 
 from blamefree.domain.enums import ActionStatus, Horizon
-from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.search import SearchPage, make_filters, parse_query
 from blamefree.domain.timeline import EventKind, EventSource, TimelineEvent
 from blamefree.errors import SearchQueryInvalid, ValidationFailed
@@ -18,62 +17,10 @@ from blamefree.services import actions, postmortems, timeline, timeline_import
 from blamefree.services.search import reindex, search_postmortems
 from blamefree.store import UnitOfWork
 from blamefree.store.search_index import fill_missing
+from support.search_docs import store_three
 from support.uow import in_uow
 
 NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
-XSS = '<img src=x onerror="alert(1)"><script>alert("hi")</script>'
-
-
-def _doc(incident_id: str, **fields: Any) -> Postmortem:
-    data: dict[str, Any] = {"incident_id": incident_id, **fields}
-    return Postmortem.model_validate(data)
-
-
-def _event(text_: str, minute: int = 0) -> dict[str, Any]:
-    return {
-        "time": f"2026-03-02T10:{minute:02d}:00Z",
-        "text": text_,
-        "source": {"tool": "manual", "id": f"e{minute}-{len(text_)}"},
-    }
-
-
-def _store(engine: Engine) -> None:
-    docs = [
-        _doc(
-            "INC-2026-0001",
-            title="Kafka brokers ran out of disk",
-            severity="P1",
-            date="2026-03-02",
-            executive_summary={"what_happened": "Kafka disks filled and consumers stalled."},
-            action_items={"immediate": [{"text": "Alert on broker disk use", "owner": "Ana Lima"}]},
-        ),
-        _doc(
-            "INC-2026-0002",
-            title="Checkout errors after a connection limit change",
-            severity="P2",
-            date="2026-01-15",
-            executive_summary={"root_cause": "The connection pool was halved by a config push."},
-            timeline={"events": [_event("Someone asked whether kafka was involved", 5)]},
-            action_items={
-                "short_term": [
-                    {"text": "Review pool limits", "owner": "Bo", "status": "done", "done": True}
-                ]
-            },
-            impact_assessment={"features_affected": ["Checkout API", "Payments"]},
-        ),
-        _doc(
-            "INC-2026-0003",
-            title="Staging pool exhausted during a load test",
-            severity="P3",
-            date="2026-04-20",
-            root_cause_analysis={
-                "primary_cause": "A load test on staging used every connection, and the pool was too small."
-            },
-            what_went_wrong={"items": [XSS]},
-        ),
-    ]
-    for doc in docs:
-        in_uow(engine, postmortems.create_postmortem, postmortem_in=doc, by="Kim")
 
 
 def _search(engine: Engine, query: str = "", **filters: Any) -> SearchPage:
@@ -90,7 +37,7 @@ def _ids(engine: Engine, query: str = "", **filters: Any) -> list[str]:
 
 
 def test_a_title_and_summary_hit_outranks_a_passing_mention(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     page = _search(engine, "kafka")
     assert [h.incident_id for h in page.hits] == ["INC-2026-0001", "INC-2026-0002"]
     assert page.total == 2
@@ -104,14 +51,14 @@ def test_a_title_and_summary_hit_outranks_a_passing_mention(engine: Engine) -> N
 
 
 def test_words_stem_and_must_all_match(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     assert _ids(engine, "exhaust") == ["INC-2026-0003"]  # "exhausted"
     assert _ids(engine, "pool config") == ["INC-2026-0002"]
     assert _ids(engine, "pool nothing-like-this") == []
 
 
 def test_phrase_and_exclude(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     assert _ids(engine, "pool") == ["INC-2026-0003", "INC-2026-0002"]  # a title hit first
     assert _ids(engine, '"connection pool"') == ["INC-2026-0002"]
     assert _ids(engine, '"pool connection"') == []
@@ -121,7 +68,7 @@ def test_phrase_and_exclude(engine: Engine) -> None:
 
 
 def test_each_filter(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     assert _ids(engine, "pool severity:P3") == ["INC-2026-0003"]
     assert _ids(engine, "pool", severity=["P2"]) == ["INC-2026-0002"]
     # No words: every post-mortem the filters let through, newest first.
@@ -144,7 +91,7 @@ def test_each_filter(engine: Engine) -> None:
 
 
 def test_a_section_filter_picks_the_snippet_from_that_section(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     (hit,) = _search(engine, "pool section:title").hits
     assert hit.snippet is not None
     assert hit.snippet.section == "title"
@@ -152,7 +99,7 @@ def test_a_section_filter_picks_the_snippet_from_that_section(engine: Engine) ->
 
 
 def test_snippets_escape_what_the_author_wrote(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     (hit,) = _search(engine, "script").hits
     assert hit.incident_id == "INC-2026-0003"
     assert hit.snippet is not None
@@ -164,7 +111,7 @@ def test_snippets_escape_what_the_author_wrote(engine: Engine) -> None:
 
 
 def test_paging(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     first = _search(engine, "", limit=2)
     assert [h.incident_id for h in first.hits] == ["INC-2026-0003", "INC-2026-0001"]
     assert (first.total, first.has_more) == (3, True)
@@ -180,7 +127,7 @@ def test_paging(engine: Engine) -> None:
 
 
 def test_every_save_is_searchable_at_once(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     incident = "INC-2026-0003"
     # An edit of the document: the old words go, the new ones come.
     with UnitOfWork(engine) as uow:
@@ -235,7 +182,7 @@ def test_every_save_is_searchable_at_once(engine: Engine) -> None:
 
 
 def test_reindex_repairs_a_lost_index(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM search_documents"))
     assert _ids(engine, "kafka") == []
@@ -247,7 +194,7 @@ def test_reindex_repairs_a_lost_index(engine: Engine) -> None:
 
 
 def test_an_upgrade_fills_the_rows_of_post_mortems_stored_before(engine: Engine) -> None:
-    _store(engine)
+    store_three(engine)
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -266,7 +213,7 @@ def test_an_upgrade_fills_the_rows_of_post_mortems_stored_before(engine: Engine)
     ['"', "NEAR(a b)", 'a" OR "b', "a AND OR NOT", "*", "col:x", "{title}: x", "'; DROP TABLE x"],
 )
 def test_hostile_queries_are_text_or_a_typed_error(engine: Engine, query: str) -> None:
-    _store(engine)
+    store_three(engine)
     try:
         page = _search(engine, query)
     except SearchQueryInvalid as error:
