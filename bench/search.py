@@ -74,7 +74,7 @@ OWNERS = ["ana", "bo", "cy", "dana", "eli", "fay", "gus", "hana", "ivo", "jo", "
 QUERIES: list[tuple[str, str]] = [
     ("one word", "kafka"),
     ("two words", "certificate renewal"),
-    ("phrase", '"connection pool"'),
+    ("phrase", '"certificate expired"'),
     ("word and filter", "failover severity:P1"),
     ("exclude", "timeout -vendor"),
     ("section", "rollback section:root_cause"),

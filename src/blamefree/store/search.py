@@ -164,13 +164,15 @@ def _search_sqlite(
         f"WHERE search_fts MATCH {bound}) "
     )
     source = "m JOIN postmortems p ON p.id = m.id"
-    statement = f"{head}SELECT {_HIT_COLUMNS}, m.score FROM {source} WHERE {where}"
-    rows = [
-        tuple(r)
-        for r in connection.exec_driver_sql(
-            f"{statement} ORDER BY m.score, p.id {page}", sql.params
-        )
-    ]
+    # Every match is ranked anyway, so the window's count costs next to nothing more.
+    statement = (
+        f"{head}SELECT {_HIT_COLUMNS}, m.score, count(*) OVER () FROM {source} WHERE {where} "
+        f"ORDER BY m.score, p.id {page}"
+    )
+    found = [tuple(r) for r in connection.exec_driver_sql(statement, sql.params)]
+    rows = [r[:-1] for r in found]
+    if found:
+        return rows, int(found[0][-1]), match
     counted = f"{head}SELECT count(*) FROM {source} WHERE {where}"
     return rows, _total(connection, counted, sql.params, rows, offset, limit), match
 
@@ -338,10 +340,13 @@ def _search_postgresql(
     where = " AND ".join(sql.where) or "TRUE"
     page = f"LIMIT {sql.bind(limit)} OFFSET {sql.bind(offset)}"
     statement = (
-        f"SELECT {_HIT_COLUMNS}, {score} AS score FROM {source} WHERE {where} "
-        f"ORDER BY {order} {page}"
+        f"SELECT {_HIT_COLUMNS}, {score} AS score, count(*) OVER () FROM {source} "
+        f"WHERE {where} ORDER BY {order} {page}"
     )
-    rows = [tuple(r) for r in connection.execute(text(statement), sql.params)]
+    found = [tuple(r) for r in connection.execute(text(statement), sql.params)]
+    rows = [r[:-1] for r in found]
+    if found:
+        return rows, int(found[0][-1]), q, sql.params
     counted = f"SELECT count(*) FROM {source} WHERE {where}"
     total = _total(connection, counted, sql.params, rows, offset, limit)
     return rows, total, q, sql.params
