@@ -38,13 +38,10 @@ COLUMNS: tuple[str, ...] = SECTIONS + FILTER_COLUMNS
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 PG_CONFIG = "english"
-PG_WEIGHTS: dict[str, str] = {
-    "title": "A",
-    "summary": "B",
-    "root_cause": "C",
-    "impact": "C",
-}
-"""PostgreSQL's four weights: every other section is D (services and tags are not ranked)."""
+PG_WEIGHTS: dict[str, str] = {"title": "A", "summary": "B", "root_cause": "C"}
+"""PostgreSQL's four weights: every other section is D (services and tags are not ranked).
+One section per weight for the three most asked for, so ``section:title``, ``summary`` and
+``root_cause`` are answered by the GIN index alone."""
 
 
 def pg_text(column: str) -> str:
