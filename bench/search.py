@@ -25,8 +25,8 @@ unless the bench itself breaks, as the other benches do.
 from __future__ import annotations
 
 import argparse
-import itertools
 import datetime as dt
+import itertools
 import os
 import random
 import statistics
