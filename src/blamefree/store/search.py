@@ -69,17 +69,24 @@ def _filters(sql: _Sql, query: SearchQuery) -> None:
                 f"lower(a.owner) = {name} OR "
                 f"lower(substr(a.owner, 1, length({name}) + 1)) = {name} || ' '"
             )
-        sql.where.append(
-            "EXISTS (SELECT 1 FROM action_items a WHERE a.postmortem_id = p.id AND "
-            f"({' OR '.join(f'({a})' for a in alternatives)}))"
-        )
+        owned = f"({' OR '.join(f'({a})' for a in alternatives)})"
+        sql.where.append(_has_item(owned, per_match=query.has_text))
     if wanted.open_actions is not None:
         statuses = ", ".join(sql.bind(s) for s in OPEN_STATUSES)
-        exists = (
-            "EXISTS (SELECT 1 FROM action_items a WHERE a.postmortem_id = p.id "
-            f"AND a.status IN ({statuses}))"
+        exists = _has_item(f"a.status IN ({statuses})", per_match=query.has_text)
+        sql.where.append(exists if wanted.open_actions else f"NOT ({exists})")
+
+
+def _has_item(condition: str, *, per_match: bool) -> str:
+    """Whether ``p`` has an action item meeting ``condition``. With words to match, asked of
+    each match through the index on the items' post-mortem (a ``LIMIT`` keeps PostgreSQL
+    from hashing every action item of the store instead); without, as a plain EXISTS."""
+    if per_match:
+        return (
+            "(SELECT 1 FROM action_items a WHERE a.postmortem_id = p.id AND "
+            f"{condition} LIMIT 1) IS NOT NULL"
         )
-        sql.where.append(exists if wanted.open_actions else f"NOT {exists}")
+    return f"EXISTS (SELECT 1 FROM action_items a WHERE a.postmortem_id = p.id AND {condition})"
 
 
 # --- SQLite --------------------------------------------------------------------------------
@@ -214,7 +221,7 @@ def _snippets_sqlite(
     if not ids:
         return {}
     sections = query.filters.sections or SECTIONS
-    likely = _likely_sections(connection, query, ids, sections, "?")
+    likely = _likely_sections(connection, query, ids, sections)
     found: dict[int, Snippet] = {}
     for name in set(likely.values()):
         chosen = [i for i, section in likely.items() if section == name]
@@ -240,7 +247,6 @@ def _likely_sections(
     query: SearchQuery,
     ids: list[int],
     sections: tuple[str, ...],
-    marker: str,
 ) -> dict[int, str]:
     """The section of each post-mortem with the most words of the query (by prefix, a guess
     at the backend's stemming), the title last: the backend then highlights only that one."""
@@ -364,7 +370,7 @@ def _snippets_postgresql(
     if not ids:
         return {}
     sections = query.filters.sections or SECTIONS
-    likely = _likely_sections(connection, query, ids, sections, "%s")
+    likely = _likely_sections(connection, query, ids, sections)
     options = (
         f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_TOKENS}, "
         "MinWords=8, MaxFragments=1, FragmentDelimiter=' … '"
