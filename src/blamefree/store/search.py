@@ -320,9 +320,10 @@ def _search_postgresql(
     q: str | None = None
     if query.terms:
         q = f"({_tsquery(sql, query.terms, '&&')})"
-        sql.where.insert(0, f"s.document @@ {q}")
-        if query.filters.sections:
-            sql.where.append(_section_condition(sql, query, q))
+        # With sections, the weighted query alone (it implies the plain one): one GIN scan.
+        sections = query.filters.sections
+        condition = _section_condition(sql, query, q) if sections else f"s.document @@ {q}"
+        sql.where.insert(0, condition)
     if query.excluded:
         sql.where.append(f"NOT (s.document @@ ({_tsquery(sql, query.excluded, '||')}))")
     for column, values in (("services", query.filters.services), ("tags", query.filters.tags)):
