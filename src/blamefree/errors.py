@@ -8,7 +8,8 @@
     │   ├── TemplateParseError                        a post-mortem file (file, line, field)
     │   ├── SourceFormatError                         an importer's payload (file, record, field)
     │   │   └── ZoneMissing                           a time with no zone, and no zone given
-    │   └── ValidationFailed                          a value that breaks a rule of the model
+    │   ├── ValidationFailed                          a value that breaks a rule of the model
+    │   └── SearchQueryInvalid                        a search query (position in it)
     ├── NotFound                        404  exit 4
     │   ├── PostmortemNotFound
     │   ├── RevisionNotFound
@@ -147,6 +148,17 @@ class ValidationFailed(InputError):
     """A value that the model does not accept."""
 
 
+class SearchQueryInvalid(InputError):
+    """A search query that cannot be read; ``position`` is the 1-based character it fails at."""
+
+    def __init__(self, message: str, *, position: int) -> None:
+        self.position = position
+        super().__init__(f"character {position}: {message}", field="q")
+
+    def _compose(self, message: str) -> str:
+        return f"search query, {message}"
+
+
 class NotFound(BlamefreeError):
     """Something asked for by id that is not in the store."""
 
@@ -275,6 +287,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     SourceFormatError: ErrorCode(422, 3, "an importer's payload of the wrong shape"),
     ZoneMissing: ErrorCode(422, 3, "a time with no zone in a file, and no zone given for it"),
     ValidationFailed: ErrorCode(422, 3, "a value the model does not accept; names the field"),
+    SearchQueryInvalid: ErrorCode(422, 3, "a search query that cannot be read; names the place"),
     NotFound: ErrorCode(404, 4, "something asked for that is not in the store"),
     PostmortemNotFound: ErrorCode(404, 4, "no post-mortem with that incident id"),
     RevisionNotFound: ErrorCode(404, 4, "no version with that number"),

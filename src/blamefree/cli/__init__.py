@@ -11,6 +11,7 @@ from blamefree.cli import people as _people  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
 from blamefree.cli import remind as _remind  # registers the commands
 from blamefree.cli import reviews as _reviews  # registers the commands
+from blamefree.cli import search as _search  # registers the commands
 from blamefree.cli import serve as _serve  # registers the commands
 from blamefree.cli import timeline as _timeline  # registers the commands
 from blamefree.cli import trackers as _trackers  # registers the commands
@@ -29,6 +30,7 @@ _COMMAND_MODULES = (
     _calendar,
     _timeline,
     _updates,
+    _search,
     _db,
     _serve,
 )

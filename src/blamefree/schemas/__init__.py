@@ -67,6 +67,7 @@ from blamefree.schemas.postmortems import (
     RevisionRead,
     StoreStatusRead,
 )
+from blamefree.schemas.search import ReindexRead, SearchHitRead, SearchPageRead, SnippetRead
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "Postmortem": Postmortem,
@@ -117,6 +118,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "FindingRead": FindingRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
+    "SearchPageRead": SearchPageRead,
+    "SearchHitRead": SearchHitRead,
+    "SnippetRead": SnippetRead,
+    "ReindexRead": ReindexRead,
 }
 """Every published schema by name: the document model, then each resource's Create/Update/Read."""
 
@@ -184,6 +189,7 @@ __all__ = [
     "PullResultRead",
     "PushResultRead",
     "ReadModel",
+    "ReindexRead",
     "RemindReportRead",
     "RestoreCreate",
     "RestoreRead",
@@ -191,8 +197,11 @@ __all__ = [
     "ReviewRead",
     "ReviewScheduleUpdate",
     "RevisionRead",
+    "SearchHitRead",
+    "SearchPageRead",
     "SignOffCreate",
     "SignOffRead",
+    "SnippetRead",
     "StoreStatusRead",
     "all_json_schemas",
     "json_schema",

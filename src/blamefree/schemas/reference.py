@@ -28,6 +28,8 @@ PRINTED_BY: dict[str, str] = {
     "RemindReportRead": "`remind --json`",
     "DigestRead": "each digest of `remind --json`, and the body of a reminder webhook",
     "FindingRead": "`lint --format json` (a list)",
+    "SearchPageRead": "`search --json`",
+    "ReindexRead": "`reindex --json`",
     "ErrorRead": "the web API's answer to any error (the CLI prints the message instead)",
 }
 """Where the CLI prints (or takes) each schema; the rest are for the web API."""

@@ -27,6 +27,7 @@ from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent
 from blamefree.errors import PostmortemNotFound, StaleEdit, StoreError
 from blamefree.store.engine import safe_url
 from blamefree.store.records import event_of_row
+from blamefree.store.search_index import Composer, refresh
 from blamefree.store.tables import PostmortemRow, RevisionRow, TimelineEventRow
 
 Clock = Callable[[], dt.datetime]
@@ -144,9 +145,16 @@ class EventImport:
     """One import into one post-mortem: lock, add batches, then record the new version."""
 
     def __init__(
-        self, session: Session, incident_id: str, *, clock: Clock, by: str | None = None
+        self,
+        session: Session,
+        incident_id: str,
+        *,
+        clock: Clock,
+        by: str | None = None,
+        compose: Composer | None = None,
     ) -> None:
         self.session = session
+        self._compose = compose  # reads the document back for the search index
         self.incident_id = incident_id
         self.by = by  # who recorded the events: written with each row
         self._clock = clock
@@ -526,4 +534,7 @@ class EventImport:
             )
         )
         self.session.expire_all()
+        if self._compose is not None:
+            # The search row follows the new events in the import's transaction.
+            refresh(self.session, self.row_id, self._compose)
         return version

@@ -119,6 +119,10 @@ def _upgrade(engine: Engine, head: str) -> None:
             return
         _check_known(engine, current)
         command.upgrade(alembic_config(connection), "head")
+        # Imported here: the index module reads through the table classes of the head schema.
+        from blamefree.store.search_index import fill_missing
+
+        fill_missing(connection)
         connection.commit()
 
 

@@ -55,6 +55,7 @@ from blamefree.store.records import (
     VersionStamp,
     event_of_row,
 )
+from blamefree.store.search_index import index_document
 from blamefree.store.sign_offs import write_sign_offs
 from blamefree.store.tables import (
     ActionItemRow,
@@ -110,6 +111,7 @@ class PostmortemRepository:
             ) from error
         self._write_children(row_id, doc, replace=False, now=now, by=by)
         self._add_revision(row_id, 1, markdown, message, now, by)
+        index_document(self.session, row_id, doc)
         return StoredPostmortem(doc=doc, version=1, created_at=now, updated_at=now)
 
     def get(self, incident_id: str, *, events: bool = True) -> StoredPostmortem:
@@ -253,11 +255,15 @@ class PostmortemRepository:
             raise _stale(current_id, expected_version, latest)
         self._write_children(row_id, doc, replace=True, now=now, by=by)
         self._add_revision(row_id, version, markdown, message, now, by)
+        index_document(self.session, row_id, doc)
         self.session.expire_all()
         return StoredPostmortem(doc=doc, version=version, created_at=created_at, updated_at=now)
 
     def delete(self, incident_id: str) -> None:
-        """Remove a post-mortem with its revisions, events and parts; PostmortemNotFound if none."""
+        """Remove a post-mortem with its revisions, events and parts; PostmortemNotFound if none.
+
+        Its search row goes with it (``ON DELETE CASCADE``; on SQLite the FTS5 triggers fire
+        for the cascaded delete too)."""
         result = self.session.execute(
             delete(PostmortemRow)
             .where(PostmortemRow.incident_id == incident_id)
@@ -305,7 +311,13 @@ class PostmortemRepository:
     def event_import(self, incident_id: str, *, by: str | None = None) -> EventImport:
         """Start adding many events to one post-mortem (locks it; see `store.event_import`);
         ``by`` is who records them."""
-        return EventImport(self.session, incident_id, clock=self.clock, by=by)
+        return EventImport(
+            self.session,
+            incident_id,
+            clock=self.clock,
+            by=by,
+            compose=self.compose_bare,
+        )
 
     def list_events(self, incident_id: str) -> builtins.list[TimelineEvent]:
         """The post-mortem's timeline events in time order."""
@@ -408,6 +420,11 @@ class PostmortemRepository:
             rows.append(values)
         if rows:
             self.session.execute(insert(TimelineEventRow), rows)
+
+    def compose_bare(self, row: PostmortemRow) -> Postmortem:
+        """The document of a stored row without its event log (the search index reads the
+        events itself, in bounded parts)."""
+        return self._compose(row, events=False)
 
     def _compose(self, row: PostmortemRow, *, events: bool = True) -> Postmortem:
         data: dict[str, Any] = dict(row.body)

@@ -427,3 +427,30 @@ class WebhookThreadRow(Base):
     thread: Mapped[str] = mapped_column(String(500), primary_key=True)
     incident_id: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class SearchDocumentRow(Base):
+    """The searchable text of one post-mortem, a column per section (``domain.search``).
+
+    Written by the store in the transaction of every save (``store.search_index``). SQLite
+    indexes it in the FTS5 table ``search_fts`` (external content, kept in step by triggers);
+    PostgreSQL in the generated ``tsvector`` column ``document`` with a GIN index. Those
+    backend-only objects are made by revision 0011 and are not declared here
+    (``search_index.BACKEND_OBJECTS``).
+    """
+
+    __tablename__ = "search_documents"
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    root_cause: Mapped[str] = mapped_column(Text)
+    impact: Mapped[str] = mapped_column(Text)
+    timeline: Mapped[str] = mapped_column(Text)
+    lessons: Mapped[str] = mapped_column(Text)
+    actions: Mapped[str] = mapped_column(Text)
+    prevention: Mapped[str] = mapped_column(Text)
+    follow_up: Mapped[str] = mapped_column(Text)
+    other: Mapped[str] = mapped_column(Text)
+    services: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text)

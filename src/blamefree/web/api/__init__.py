@@ -12,6 +12,7 @@ from blamefree.web.api import (
     people,
     postmortems,
     reviews,
+    search,
     sign_off,
 )
 
@@ -24,3 +25,4 @@ api_router.include_router(reviews.router)
 api_router.include_router(people.router)
 api_router.include_router(sign_off.router)
 api_router.include_router(comments.router)
+api_router.include_router(search.router)

@@ -16,6 +16,7 @@ from blamefree.web.pages import (
     postmortem_list,
     postmortem_page,
     revisions,
+    search,
     timeline,
     write,
 )
@@ -36,3 +37,4 @@ pages_router.include_router(health.router)
 pages_router.include_router(write.router)
 pages_router.include_router(revisions.router)
 pages_router.include_router(timeline.router)
+pages_router.include_router(search.router)
