@@ -307,8 +307,8 @@ def update_postmortem(
     responses=error_responses(PostmortemNotFound),
     summary="Remove a post-mortem and everything that hangs off it",
 )
-def delete_postmortem(incident_id: str, uow: UoW) -> Response:
-    postmortems.delete_postmortem(uow, incident_id=incident_id)
+def delete_postmortem(incident_id: str, uow: UoW, by: Actor) -> Response:
+    postmortems.delete_postmortem(uow, incident_id=incident_id, by=by)
     return Response(status_code=204)
 
 
