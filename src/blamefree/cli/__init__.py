@@ -9,6 +9,7 @@ from blamefree.cli import lint as _lint  # registers the commands
 from blamefree.cli import people as _people  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
 from blamefree.cli import remind as _remind  # registers the commands
+from blamefree.cli import review as _review  # registers the commands
 from blamefree.cli import reviews as _reviews  # registers the commands
 from blamefree.cli import serve as _serve  # registers the commands
 from blamefree.cli import timeline as _timeline  # registers the commands
@@ -23,6 +24,7 @@ _COMMAND_MODULES = (
     _actions,
     _trackers,
     _reviews,
+    _review,
     _people,
     _calendar,
     _timeline,

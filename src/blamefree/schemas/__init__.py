@@ -60,6 +60,12 @@ from blamefree.schemas.postmortems import (
     RevisionRead,
     StoreStatusRead,
 )
+from blamefree.schemas.workflow import (
+    AuditEntryRead,
+    MembersUpdate,
+    TransitionCreate,
+    WorkflowRead,
+)
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "Postmortem": Postmortem,
@@ -103,6 +109,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "DigestRead": DigestRead,
     "DeliveryRead": DeliveryRead,
     "FindingRead": FindingRead,
+    "TransitionCreate": TransitionCreate,
+    "MembersUpdate": MembersUpdate,
+    "WorkflowRead": WorkflowRead,
+    "AuditEntryRead": AuditEntryRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
 }
@@ -137,6 +147,7 @@ __all__ = [
     "ActionItemDetailRead",
     "ActionItemRead",
     "ActionItemUpdate",
+    "AuditEntryRead",
     "CriterionCreate",
     "CriterionRead",
     "CriterionUpdate",
@@ -153,6 +164,7 @@ __all__ = [
     "ImportOutcomeRead",
     "InputModel",
     "LossRead",
+    "MembersUpdate",
     "MetricRead",
     "MetricsRead",
     "PersonCreate",
@@ -177,6 +189,8 @@ __all__ = [
     "SignOffCreate",
     "SignOffRead",
     "StoreStatusRead",
+    "TransitionCreate",
+    "WorkflowRead",
     "all_json_schemas",
     "json_schema",
     "metrics_json_schema",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from blamefree.web.api import actions, checks, events, people, postmortems, reviews, sign_off
+from blamefree.web.api import (
+    actions,
+    checks,
+    events,
+    people,
+    postmortems,
+    reviews,
+    sign_off,
+    workflow,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(postmortems.router)
@@ -14,3 +23,4 @@ api_router.include_router(actions.router)
 api_router.include_router(reviews.router)
 api_router.include_router(people.router)
 api_router.include_router(sign_off.router)
+api_router.include_router(workflow.router)
