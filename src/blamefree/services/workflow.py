@@ -101,6 +101,12 @@ def workflow_status(
     return _view(uow, incident_id, principal, review)
 
 
+def workflow_stamp(uow: UnitOfWork, *, incident_id: str) -> tuple[str, dt.datetime] | None:
+    """What changes with every workflow change of a post-mortem (for caches of its page)."""
+    record = WorkflowRepository(uow.session).get(uow.postmortems.stamp(incident_id).row_id)
+    return (record.state.value, record.updated_at) if record else None
+
+
 def assign(
     uow: UnitOfWork,
     *,

@@ -16,6 +16,7 @@ from blamefree.web.pages import (
     postmortem_page,
     revisions,
     timeline,
+    workflow,
     write,
 )
 
@@ -33,3 +34,4 @@ pages_router.include_router(write.router)
 pages_router.include_router(postmortem_list.router)
 pages_router.include_router(revisions.router)
 pages_router.include_router(timeline.router)
+pages_router.include_router(workflow.router)
