@@ -50,6 +50,8 @@ PAGES = [
     Shown("follow-up", "/follow-up"),
     Shown("review", f"/follow-up/{RICH}/3m"),
     Shown("inbox", "/inbox"),
+    Shown("audit", "/audit"),
+    Shown("postmortem-audit", f"/postmortems/{RICH}/audit"),
     Shown("api-docs", "/api/docs"),
     Shown("api-schemas", "/api/docs/schemas"),
     Shown("not-found", "/postmortems/INC-NO-SUCH", status=404),
