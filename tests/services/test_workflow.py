@@ -295,3 +295,24 @@ def test_a_deleted_post_mortem_keeps_its_audit_entries(engine: Engine, stored: s
     in_uow(engine, postmortems.delete_postmortem, incident_id=ID, by="Kim")
     entries = in_uow(engine, audit.audit_log, incident_id=ID)
     assert [e.action for e in entries] == ["create", "workflow.assign", "delete"]
+
+
+def test_webhook_events_for_a_locked_post_mortem_wait_in_the_inbox(engine: Engine) -> None:
+    from blamefree.services import inbox
+    from blamefree.store.workflow import WorkflowRepository
+    from support.hooks import INCIDENT, payload, store_incident
+
+    store_incident(engine)
+    with UnitOfWork(engine) as uow:
+        row_id = uow.postmortems.stamp(INCIDENT).row_id
+        WorkflowRepository(uow.session).put(
+            row_id, state=State.PUBLISHED, owner="Kim", round_=1, approved_at=NOW, now=NOW
+        )
+    body = payload("alertmanager-firing.json")
+    report = in_uow(engine, inbox.receive_delivery, source="alertmanager", body=body)
+    assert (report.added, report.inbox) == ({}, 2)
+    waiting = [(i.event.text, i.named) for i in in_uow(engine, inbox.list_inbox)]
+    assert (
+        "Firing: CheckoutErrorRateHigh: 5xx ratio on /checkout above 5%",
+        INCIDENT,
+    ) in waiting
