@@ -17,6 +17,7 @@ from blamefree.errors import (
     DuplicatePostmortem,
     InputError,
     MergeConflict,
+    PostmortemLocked,
     PostmortemNotFound,
     RevisionNotFound,
     StaleEdit,
@@ -304,7 +305,7 @@ def update_postmortem(
     "/{incident_id}",
     status_code=204,
     response_class=Response,
-    responses=error_responses(PostmortemNotFound),
+    responses=error_responses(PostmortemNotFound, PostmortemLocked),
     summary="Remove a post-mortem and everything that hangs off it",
 )
 def delete_postmortem(incident_id: str, uow: UoW, by: Actor) -> Response:

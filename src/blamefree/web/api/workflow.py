@@ -120,6 +120,7 @@ def make_transition(
 @router.get(
     "/audit",
     response_model=list[AuditEntryRead],
+    responses=error_responses(ValidationFailed),
     summary="The append-only audit log, oldest first (of one post-mortem with ?incident=)",
 )
 def audit_log(
