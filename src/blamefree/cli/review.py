@@ -266,7 +266,7 @@ def audit_command(
     incident_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]", help="Only this post-mortem's entries.", parser=params.incident_id
+            metavar="ID", help="Only this post-mortem's entries.", parser=params.incident_id
         ),
     ] = None,
     limit: Annotated[
