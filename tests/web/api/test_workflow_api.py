@@ -102,6 +102,6 @@ def test_a_blocked_submission_lists_the_findings(client: WebClient) -> None:
 def test_the_openapi_document_names_the_workflow_errors(client: WebClient) -> None:
     paths = client.get("/api/openapi.json").json()["paths"]
     post = paths["/api/v1/postmortems/{incident_id}/workflow/{transition}"]["post"]
-    assert sorted(post["responses"]) == ["200", "401", "403", "404", "409", "422"]
+    assert sorted(post["responses"]) == ["200", "401", "403", "404", "409", "422", "423"]
     assert "SubmissionBlocked" in post["responses"]["422"]["description"]
     assert "/api/v1/audit" in paths
