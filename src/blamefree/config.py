@@ -20,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from blamefree.domain import values
+from blamefree.domain import values, workflow
 from blamefree.errors import ConfigError
 
 CONFIG_FILE_NAME = "blamefree.toml"
@@ -154,6 +154,19 @@ class Settings(BaseSettings):
         description="`blamefree remind` includes items due and reviews scheduled within "
         "this many days.",
     )
+    # --- review workflow ----------------------------------------------------------------------
+    review_approvals: str = Field(
+        default=workflow.DEFAULT_APPROVAL_RULES,
+        description="Approvals a post-mortem needs to be approved, per severity: "
+        "`SEVERITY=APPROVALS/FROM_APPROVERS`, comma-separated, `*` for the others; the default "
+        "`P0=2/1, P1=2/1, *=1/0` asks two approvals for P0 and P1, one of them from an approver "
+        "(docs/review-workflow.md). The author never approves their own.",
+    )
+    review_blocking_levels: str = Field(
+        default="error",
+        description="Lint levels whose findings block a submission for review, comma-separated "
+        "(`error`, `warning`, `info`); empty: the linter never blocks.",
+    )
     # --- web app ------------------------------------------------------------------------------
     secret_key: SecretStr | None = Field(
         default=None,
@@ -191,6 +204,21 @@ class Settings(BaseSettings):
     def _known_zone(cls, name: str) -> str:
         values.zone(name)  # ValueError names the zone and what to use instead
         return name
+
+    @field_validator("review_approvals")
+    @classmethod
+    def _approval_rules(cls, text: str) -> str:
+        workflow.parse_policy(text)  # ValueError names the part it cannot read
+        return text
+
+    @field_validator("review_blocking_levels")
+    @classmethod
+    def _levels(cls, text: str) -> str:
+        known = ("error", "warning", "info")
+        for level in (p.strip().lower() for p in text.split(",") if p.strip()):
+            if level not in known:
+                raise ValueError(f"{level!r} is no lint level ({', '.join(known)})")
+        return text
 
     @field_validator("secret_key")
     @classmethod

@@ -4,12 +4,14 @@
     ├── UsageError                      400  exit 2   bad options or arguments
     ├── Unauthenticated                 401  exit 9   no one is signed in, or the sign-in failed
     ├── Forbidden                       403  exit 10  signed in, but not allowed to do this
+    │   └── ReviewForbidden                           not this person's step of a review
     ├── InputError                      422  exit 3   input we cannot read
     │   ├── TemplateParseError                        a post-mortem file (file, line, field)
     │   ├── SourceFormatError                         an importer's payload (file, record, field)
     │   │   └── ZoneMissing                           a time with no zone, and no zone given
     │   ├── ValidationFailed                          a value that breaks a rule of the model
-    │   └── SearchQueryInvalid                        a search query (position in it)
+    │   ├── SearchQueryInvalid                        a search query (position in it)
+    │   └── SubmissionBlocked                         lint findings that block a submission
     ├── NotFound                        404  exit 4
     │   ├── PostmortemNotFound
     │   ├── RevisionNotFound
@@ -24,7 +26,10 @@
     │   ├── StaleEdit                                 a save based on an outdated version
     │   ├── DuplicatePostmortem
     │   ├── MergeConflict                             a file and the store changed one field
-    │   └── WouldLoseWork                             a file without a base would drop work
+    │   ├── WouldLoseWork                             a file without a base would drop work
+    │   ├── TransitionNotAllowed                      a review step its state does not allow
+    │   ├── SignOffManaged                            a save typing over the workflow's Sign-Off
+    │   └── PostmortemLocked            423           approved or published: reopen it first
     ├── ConfigError                     500  exit 6
     │   └── OwnersUnreachable                         owners no reminder can reach
     ├── StoreError                      503  exit 7
@@ -47,6 +52,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from blamefree.domain.losses import Loss
     from blamefree.domain.merge import FieldConflict
+    from blamefree.lint.finding import Finding
 
 
 class BlamefreeError(Exception):
@@ -80,6 +86,10 @@ class Unauthenticated(BlamefreeError):
 
 class Forbidden(BlamefreeError):
     """The one signed in may not do this."""
+
+
+class ReviewForbidden(Forbidden):
+    """A review step (submit, approve, ...) this person may not take on this post-mortem."""
 
 
 class InputError(BlamefreeError):
@@ -157,6 +167,14 @@ class SearchQueryInvalid(InputError):
 
     def _compose(self, message: str) -> str:
         return f"search query, {message}"
+
+
+class SubmissionBlocked(InputError):
+    """A submission for review refused because of lint findings at a blocking level."""
+
+    def __init__(self, message: str, *, findings: Sequence[Finding]) -> None:
+        self.findings = tuple(findings)
+        super().__init__(message)
 
 
 class NotFound(BlamefreeError):
@@ -241,6 +259,18 @@ class WouldLoseWork(Conflict):
         self.incident_id = incident_id
 
 
+class TransitionNotAllowed(Conflict):
+    """A review step the post-mortem's state does not allow (approve a draft, ...)."""
+
+
+class SignOffManaged(Conflict):
+    """A save that changes the Sign-Off section while the review workflow fills it."""
+
+
+class PostmortemLocked(Conflict):
+    """An edit of an approved or published post-mortem, which takes none until reopened."""
+
+
 class ConfigError(BlamefreeError):
     """Settings that cannot work."""
 
@@ -282,12 +312,14 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     UsageError: ErrorCode(400, 2, "options or arguments that do not make sense together"),
     Unauthenticated: ErrorCode(401, 9, "no one is signed in, or the sign-in failed"),
     Forbidden: ErrorCode(403, 10, "signed in, but not allowed to do this"),
+    ReviewForbidden: ErrorCode(403, 10, "a review step this person may not take on it"),
     InputError: ErrorCode(422, 3, "input that cannot be read"),
     TemplateParseError: ErrorCode(422, 3, "a post-mortem file that does not follow the template"),
     SourceFormatError: ErrorCode(422, 3, "an importer's payload of the wrong shape"),
     ZoneMissing: ErrorCode(422, 3, "a time with no zone in a file, and no zone given for it"),
     ValidationFailed: ErrorCode(422, 3, "a value the model does not accept; names the field"),
     SearchQueryInvalid: ErrorCode(422, 3, "a search query that cannot be read; names the place"),
+    SubmissionBlocked: ErrorCode(422, 3, "lint findings at a blocking level; lists them"),
     NotFound: ErrorCode(404, 4, "something asked for that is not in the store"),
     PostmortemNotFound: ErrorCode(404, 4, "no post-mortem with that incident id"),
     RevisionNotFound: ErrorCode(404, 4, "no version with that number"),
@@ -303,6 +335,9 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     DuplicatePostmortem: ErrorCode(409, 5, "a post-mortem with that incident id exists already"),
     MergeConflict: ErrorCode(409, 5, "a file and the store changed the same fields"),
     WouldLoseWork: ErrorCode(409, 5, "a file without a base version would drop stored work"),
+    TransitionNotAllowed: ErrorCode(409, 5, "a review step the post-mortem's state does not allow"),
+    SignOffManaged: ErrorCode(409, 5, "a save that changes the Sign-Off the workflow fills"),
+    PostmortemLocked: ErrorCode(423, 5, "an edit of an approved or published post-mortem"),
     ConfigError: ErrorCode(500, 6, "settings that cannot work"),
     OwnersUnreachable: ErrorCode(500, 6, "owners no reminder can reach: no address, no fallback"),
     StoreError: ErrorCode(503, 7, "the database could not be reached or used"),

@@ -55,6 +55,8 @@ PAGES = [
     Shown("search-start", "/search"),
     Shown("search-nothing-found", "/search?q=no+such+words+anywhere"),
     Shown("search-unreadable", "/search?q=%22unclosed", status=422),
+    Shown("audit", "/audit"),
+    Shown("postmortem-audit", f"/postmortems/{RICH}/audit"),
     Shown("api-docs", "/api/docs"),
     Shown("api-schemas", "/api/docs/schemas"),
     Shown("not-found", "/postmortems/INC-NO-SUCH", status=404),

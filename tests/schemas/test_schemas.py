@@ -186,6 +186,7 @@ def test_an_error_reads_as_one_shape_with_its_status() -> None:
             "line": None,
             "conflicts": None,
             "losses": None,
+            "findings": None,
         }
     }
     missing = schemas.convert.error_read(PostmortemNotFound("no post-mortem 'INC-9'")).error

@@ -44,6 +44,11 @@ TABLES = {
     "sign_offs",
     "timeline_events",
     "webhook_threads",
+    "workflows",
+    "workflow_members",
+    "workflow_transitions",
+    "workflow_approvals",
+    "audit_log",
 }
 
 

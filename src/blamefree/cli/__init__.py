@@ -10,6 +10,7 @@ from blamefree.cli import lint as _lint  # registers the commands
 from blamefree.cli import people as _people  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
 from blamefree.cli import remind as _remind  # registers the commands
+from blamefree.cli import review as _review  # registers the commands
 from blamefree.cli import reviews as _reviews  # registers the commands
 from blamefree.cli import search as _search  # registers the commands
 from blamefree.cli import serve as _serve  # registers the commands
@@ -26,6 +27,7 @@ _COMMAND_MODULES = (
     _trackers,
     _reviews,
     _comments,
+    _review,
     _people,
     _calendar,
     _timeline,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import socket
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 
 from blamefree.cli.console import SafeConsole, line
 from blamefree.config import Settings, default_database_url
+from blamefree.domain.audit import Origin
 from blamefree.errors import ConfigError
 from blamefree.schemas.convert import to_data
 from blamefree.store import make_engine
@@ -106,7 +108,8 @@ class AppContext:
         service call, which commits when the block ends without an error (``create``: the
         store file is made if there is none yet)."""
         engine = self.creating_engine() if create else self.engine
-        with UnitOfWork(engine) as uow:
+        # The audit log's "from where" of a command: the host it runs on.
+        with UnitOfWork(engine, origin=Origin("cli", socket.gethostname() or None)) as uow:
             yield uow
 
     def schema_engine(self, *, create: bool = True) -> Engine:

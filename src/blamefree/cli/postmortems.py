@@ -445,6 +445,7 @@ def delete(
             uow,
             incident_id=incident_id,
             confirm=None if yes else _confirm_delete,
+            by=app_ctx.actor,
         )
     if deleted is None:
         raise typer.Exit(1)

@@ -68,6 +68,12 @@ from blamefree.schemas.postmortems import (
     StoreStatusRead,
 )
 from blamefree.schemas.search import ReindexRead, SearchHitRead, SearchPageRead, SnippetRead
+from blamefree.schemas.workflow import (
+    AuditEntryRead,
+    MembersUpdate,
+    TransitionCreate,
+    WorkflowRead,
+)
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "Postmortem": Postmortem,
@@ -116,6 +122,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "CommentThreadsRead": CommentThreadsRead,
     "CommentAddedRead": CommentAddedRead,
     "FindingRead": FindingRead,
+    "TransitionCreate": TransitionCreate,
+    "MembersUpdate": MembersUpdate,
+    "WorkflowRead": WorkflowRead,
+    "AuditEntryRead": AuditEntryRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
     "SearchPageRead": SearchPageRead,
@@ -154,6 +164,7 @@ __all__ = [
     "ActionItemDetailRead",
     "ActionItemRead",
     "ActionItemUpdate",
+    "AuditEntryRead",
     "CommentAddedRead",
     "CommentCreate",
     "CommentRead",
@@ -175,6 +186,7 @@ __all__ = [
     "ImportOutcomeRead",
     "InputModel",
     "LossRead",
+    "MembersUpdate",
     "MetricRead",
     "MetricsRead",
     "PersonCreate",
@@ -203,6 +215,8 @@ __all__ = [
     "SignOffRead",
     "SnippetRead",
     "StoreStatusRead",
+    "TransitionCreate",
+    "WorkflowRead",
     "all_json_schemas",
     "json_schema",
     "metrics_json_schema",

@@ -15,7 +15,13 @@ from blamefree.domain.merge import FieldConflict
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import TimelineEvent
-from blamefree.errors import BlamefreeError, InputError, MergeConflict, WouldLoseWork
+from blamefree.errors import (
+    BlamefreeError,
+    InputError,
+    MergeConflict,
+    SubmissionBlocked,
+    WouldLoseWork,
+)
 from blamefree.lint.finding import Finding
 from blamefree.notify.digest import ActionRef, Digest, ReviewRef
 from blamefree.schemas.actions import (
@@ -441,6 +447,7 @@ def error_read(error: BlamefreeError) -> ErrorRead:
     where = error if isinstance(error, InputError) else None
     conflicts = error.conflicts if isinstance(error, MergeConflict) else None
     losses = error.losses if isinstance(error, WouldLoseWork) else None
+    blocking = error.findings if isinstance(error, SubmissionBlocked) else None
     return ErrorRead(
         error=ErrorDetail(
             type=type(error).__name__,
@@ -451,6 +458,7 @@ def error_read(error: BlamefreeError) -> ErrorRead:
             line=where.line if where is not None else None,
             conflicts=[conflict_read(c) for c in conflicts] if conflicts is not None else None,
             losses=[loss_read(loss) for loss in losses] if losses is not None else None,
+            findings=[finding_read(f, f.file or "") for f in blocking] if blocking else None,
         )
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from blamefree.schemas.base import ReadModel
+from blamefree.schemas.lint import FindingRead
 from blamefree.schemas.postmortems import FieldConflictRead, LossRead
 
 
@@ -22,6 +23,9 @@ class ErrorDetail(ReadModel):
     )
     losses: list[LossRead] | None = Field(
         default=None, description="WouldLoseWork: what the save would have removed"
+    )
+    findings: list[FindingRead] | None = Field(
+        default=None, description="SubmissionBlocked: the lint findings that block it"
     )
 
 

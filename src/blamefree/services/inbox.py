@@ -25,6 +25,7 @@ from blamefree.services.postmortems import start_postmortem
 from blamefree.services.timeline_import import import_events
 from blamefree.store import UnitOfWork
 from blamefree.store.inbox import InboxItem
+from blamefree.store.workflow import WorkflowRepository
 
 SIGNATURE_VERSION = "v1"
 
@@ -97,8 +98,12 @@ class _Targets:
         self._stored: dict[str, bool] = {}
 
     def stored(self, incident_id: str) -> bool:
+        """Stored and open to edits: the events for an approved or published (locked)
+        post-mortem wait in the inbox, naming it, until it is reopened and they are attached."""
         if incident_id not in self._stored:
-            self._stored[incident_id] = self.uow.postmortems.exists(incident_id)
+            state = WorkflowRepository(self.uow.session).state_of(incident_id)
+            locked = state is not None and state.locked
+            self._stored[incident_id] = self.uow.postmortems.exists(incident_id) and not locked
         return self._stored[incident_id]
 
     def of(self, item: Delivered) -> str | None:

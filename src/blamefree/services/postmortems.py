@@ -29,7 +29,7 @@ from blamefree.importers.phases import sort_events
 from blamefree.markdown.base_marker import BaseMarker, read_marker, without_marker
 from blamefree.markdown.parse import parse
 from blamefree.markdown.render import render
-from blamefree.services import updates
+from blamefree.services import audit, updates
 from blamefree.services.saving import create_revision, current_text, save_revision
 from blamefree.store import (
     PostmortemSummary,
@@ -238,6 +238,7 @@ def delete_postmortem(
     *,
     incident_id: str,
     confirm: Callable[[Deletion], bool] | None = None,
+    by: str | None = None,
 ) -> Deletion | None:
     """Remove a post-mortem and everything that hangs off it; what was removed comes back.
 
@@ -252,7 +253,11 @@ def delete_postmortem(
         uow.rollback()  # nothing written yet: end the read before the question is asked
         if not confirm(deletion):
             return None
+    audit.check_editable(uow, incident_id=incident_id)  # an approved one is kept until reopened
     uow.postmortems.delete(incident_id)
+    audit.record(
+        uow, action="delete", incident_id=incident_id, by=by, details={"version": stored.version}
+    )
     return deletion
 
 

@@ -16,6 +16,10 @@ revision through ``store.event_import`` with the same version check and author.
 No rule rewrites what the author wrote on the way in: what Blamefree derives (metrics and
 phase times from the event log, success criteria from the items) is computed when the document
 is read and shown beside what was written.
+
+Every save is checked against the review workflow (``services.audit.check_editable``: an
+approved or published post-mortem takes no edit; the Sign-Off it fills is not typed over) and
+recorded in the audit log, in the same unit of work.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from blamefree.domain.postmortem import Postmortem
 from blamefree.errors import RevisionNotFound, StaleEdit
 from blamefree.markdown.patch import patch
 from blamefree.markdown.render import render
+from blamefree.services import audit
 from blamefree.store import StoredPostmortem, UnitOfWork
 
 
@@ -56,7 +61,11 @@ def create_revision(
 ) -> StoredPostmortem:
     """Store a new post-mortem: ``text`` as its author wrote it (import), else its rendering."""
     markdown = text if text is not None else render(doc)
-    return uow.postmortems.create(doc, markdown=markdown, message=message, by=by)
+    stored = uow.postmortems.create(doc, markdown=markdown, message=message, by=by)
+    audit.record(
+        uow, action="create", incident_id=stored.incident_id, by=by, details={"message": message}
+    )
+    return stored
 
 
 def save_revision(
@@ -73,13 +82,39 @@ def save_revision(
 
     ``text`` is the author's new text when they wrote one (``edit``, ``import --update``); it is
     stored as given. Without it, the change is patched into the text of ``expected_version``.
+    ``PostmortemLocked`` / ``SignOffManaged`` when the review workflow refuses the edit.
     """
+    audit.check_editable(uow, incident_id=incident_id, doc=doc)
+    return save_unchecked(
+        uow,
+        incident_id=incident_id,
+        doc=doc,
+        expected_version=expected_version,
+        message=message,
+        by=by,
+        text=text,
+    )
+
+
+def save_unchecked(
+    uow: UnitOfWork,
+    *,
+    incident_id: str,
+    doc: Postmortem,
+    expected_version: int,
+    message: str | None = None,
+    by: str | None = None,
+    text: str | None = None,
+    action: str = "edit",
+) -> StoredPostmortem:
+    """``save_revision`` without the workflow's guard: only the workflow calls it, to write the
+    Sign-Off it fills (recorded as ``action``)."""
     if text is None:
         base = stored_text(uow, incident_id=incident_id, version=expected_version)
         # No text at that version: the save is stale (the repository says so) or the store
         # predates revisions; the rendering stands in for it either way.
         text = render(doc) if base is None else patch(base, None, doc, timezone=doc.timezone)
-    return uow.postmortems.save(
+    saved = uow.postmortems.save(
         doc,
         expected_version=expected_version,
         markdown=text,
@@ -87,6 +122,11 @@ def save_revision(
         incident_id=incident_id,
         by=by,
     )
+    details = {"version": saved.version, "message": message}
+    if saved.incident_id != incident_id:
+        details["renamed_from"] = incident_id
+    audit.record(uow, action=action, incident_id=saved.incident_id, by=by, details=details)
+    return saved
 
 
 def current_text(uow: UnitOfWork, *, incident_id: str) -> tuple[StoredPostmortem, str]:

@@ -29,6 +29,7 @@ from blamefree.markdown.event_log_summary import (
 )
 from blamefree.markdown.patch import patch
 from blamefree.markdown.render import render
+from blamefree.services import audit
 from blamefree.services.saving import stored_text
 from blamefree.store import UnitOfWork
 from blamefree.store.event_import import EventImport
@@ -141,6 +142,7 @@ def _finish(
         if alone:
             uow.rollback()  # nothing new: no new version either
         return result
+    audit.check_editable(uow, incident_id=writing.incident_id)
     writing.merge_resolution()
     doc = uow.postmortems.get(writing.incident_id, events=False).doc
     text = stored_text(uow, incident_id=writing.incident_id, version=writing.version)
@@ -148,6 +150,13 @@ def _finish(
         markdown=revision_markdown(doc, writing, text=text),
         message=f"timeline: imported from {source}",
         by=by,
+    )
+    audit.record(
+        uow,
+        action="edit",
+        incident_id=writing.incident_id,
+        by=by,
+        details={"version": result.version, "message": f"timeline: imported from {source}"},
     )
     return result
 

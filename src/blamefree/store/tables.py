@@ -454,3 +454,89 @@ class SearchDocumentRow(Base):
     other: Mapped[str] = mapped_column(Text)
     services: Mapped[str] = mapped_column(Text)
     tags: Mapped[str] = mapped_column(Text)
+
+
+WORKFLOW_STATES = ("draft", "in_review", "approved", "published")
+
+
+class WorkflowRow(Base):
+    """Where one post-mortem stands in its review; a post-mortem without a row has not
+    entered the workflow (its Sign-Off section is then free text)."""
+
+    __tablename__ = "workflows"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('draft', 'in_review', 'approved', 'published')", name="state_known"
+        ),
+    )
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str | None] = mapped_column(Text)
+    round: Mapped[int] = mapped_column(Integer)  # counts submissions: approvals are per round
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class WorkflowMemberRow(Base):
+    """A person named on a post-mortem as one of its reviewers or approvers."""
+
+    __tablename__ = "workflow_members"
+    __table_args__ = (CheckConstraint("role IN ('reviewer', 'approver')", name="role_known"),)
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    added_by: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class WorkflowTransitionRow(Base):
+    """One transition of a post-mortem's review, as it happened, with its comment or reason."""
+
+    __tablename__ = "workflow_transitions"
+    __table_args__ = (Index("ix_workflow_transitions_postmortem_id_id", "postmortem_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk())
+    transition: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    round: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(Text)  # the comment or the reason
+
+
+class ApprovalRow(Base):
+    """One approval of one round of review (a new submission starts a new round)."""
+
+    __tablename__ = "workflow_approvals"
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    as_approver: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)  # the version of the document approved
+    approved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class AuditRow(Base):
+    """One entry of the append-only audit log: who did what, when, from where.
+
+    The app only inserts; triggers in the database refuse UPDATE and DELETE (migration
+    0010_workflow). ``incident_id`` is plain text, no foreign key: the entry outlives a
+    deleted post-mortem.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_incident_id_id", "incident_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(64))
+    incident_id: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonType)

@@ -10,6 +10,7 @@ from types import TracebackType
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
+from blamefree.domain.audit import Origin
 from blamefree.store.engine import store_error
 from blamefree.store.inbox import InboxRepository
 from blamefree.store.repository import Clock, PostmortemRepository, utc_now
@@ -42,9 +43,13 @@ class UnitOfWork:
     postmortems: PostmortemRepository
     inbox: InboxRepository
 
-    def __init__(self, engine: Engine, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, clock: Clock | None = None, origin: Origin | None = None
+    ) -> None:
         self.engine = engine
         self._clock = clock or engine_clock(engine)
+        # Where its changes come from, for the audit log (the shell says: cli or web).
+        self.origin = origin or Origin()
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False, autoflush=True)

@@ -16,6 +16,8 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from itsdangerous import BadSignature
 
+from blamefree.domain.accounts import ANONYMOUS, Principal, Role
+from blamefree.domain.audit import Origin
 from blamefree.store.unit_of_work import UnitOfWork
 from blamefree.web.state import WebState, state_of
 
@@ -36,7 +38,7 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     state = state_of(request)
     # Entering opens no connection (the session connects on its first statement, in the
     # route's thread), so it needs no thread of its own.
-    uow = UnitOfWork(state.engine, clock=state.clock).__enter__()
+    uow = UnitOfWork(state.engine, clock=state.clock, origin=request_origin(request)).__enter__()
     # The end waits on no free worker thread of the pool the routes use (as FastAPI does it:
     # a commit must never wait behind routes that wait for a connection it holds).
     limiter = anyio.CapacityLimiter(1)
@@ -77,6 +79,26 @@ async def request_actor(request: Request) -> str | None:
     return current_actor(request)
 
 
+def request_origin(request: Request) -> Origin:
+    """Where a request's changes come from, for the audit log: the web, and the client's
+    address (as the server sees it: behind a proxy, the proxy's unless it forwards it)."""
+    return Origin("web", request.client.host if request.client else None)
+
+
+# --- who acts: REPLACED BY THE ACCOUNTS BRANCH (issue 11) -----------------------------------
+# Until sessions exist, the principal of a request is the name the browser gave (``Actor``)
+# with the admin role, as on a local store. The accounts branch replaces this one function
+# with the session's or API token's principal; every workflow route and page depends on it.
+
+
+async def request_principal(request: Request) -> Principal:
+    """Who acts in this request (see the note above: a stand-in until accounts exist)."""
+    name = current_actor(request)
+    if name is None:
+        return ANONYMOUS
+    return Principal(name=name, role=Role.ADMIN, display_name=name, via="session")
+
+
 async def request_now(request: Request) -> dt.datetime:
     return state_of(request).now()
 
@@ -88,5 +110,6 @@ async def request_today(request: Request) -> dt.date:
 State = Annotated[WebState, Depends(request_state)]
 UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
 Actor = Annotated[str | None, Depends(request_actor)]
+CurrentPrincipal = Annotated[Principal, Depends(request_principal)]
 Now = Annotated[dt.datetime, Depends(request_now)]
 Today = Annotated[dt.date, Depends(request_today)]

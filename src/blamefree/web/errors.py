@@ -16,7 +16,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from blamefree.errors import BlamefreeError, NotFound, UsageError, ValidationFailed, code_of
+from blamefree.errors import (
+    BlamefreeError,
+    NotFound,
+    PostmortemLocked,
+    SignOffManaged,
+    StaleEdit,
+    UsageError,
+    ValidationFailed,
+    code_of,
+)
 from blamefree.schemas.base import field_path
 from blamefree.schemas.convert import error_read
 from blamefree.schemas.errors import ErrorDetail, ErrorRead
@@ -37,7 +46,12 @@ def error_body(error: BlamefreeError) -> dict[str, Any]:
 
 
 def error_responses(*classes: type[BlamefreeError]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` for a route: each status its errors can answer, in one shape."""
+    """OpenAPI ``responses=`` for a route: each status its errors can answer, in one shape.
+
+    A route that saves a version (it can answer ``StaleEdit``) can also meet the review
+    workflow's refusals: an approved post-mortem (423) and a Sign-Off it fills (409)."""
+    if StaleEdit in classes:
+        classes = (*classes, SignOffManaged, PostmortemLocked)
     described: dict[int | str, dict[str, Any]] = {}
     for cls in classes:
         status = code_of(cls).http_status

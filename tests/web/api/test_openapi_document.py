@@ -48,8 +48,8 @@ def test_every_route_lists_its_error_statuses_in_the_one_shape(client: WebClient
             assert "404" in errors, where
             assert "PostmortemNotFound" in errors["404"]["description"], where
         # Every write that saves a version can lose a race (409); recording a held review
-        # or a review comment saves no version of the document.
-        saves = not path.endswith("/reviews") and "/comments" not in path
+        # or a review comment, or naming a review's people, saves no version of the document.
+        saves = not path.endswith(("/reviews", "/workflow/members")) and "/comments" not in path
         if "{incident_id}" in path and method in WRITES and saves:
             assert "409" in errors or method == "delete", where
 
@@ -59,9 +59,10 @@ def test_the_statuses_of_the_update_route(client: WebClient) -> None:
     update = document["paths"]["/api/v1/postmortems/{incident_id}"]["put"]
     assert {s: r["description"] for s, r in update["responses"].items() if s >= "400"} == {
         "404": "PostmortemNotFound, RevisionNotFound",
-        "409": "StaleEdit, MergeConflict, WouldLoseWork",
+        "409": "StaleEdit, MergeConflict, WouldLoseWork, SignOffManaged",
         "413": "HTTPError: the body is larger than allowed",
         "422": "ValidationFailed, TemplateParseError",
+        "423": "PostmortemLocked",
     }
     body = update["requestBody"]["content"]
     assert body["application/json"]["schema"] == {"$ref": "#/components/schemas/PostmortemUpdate"}

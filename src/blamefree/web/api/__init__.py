@@ -14,6 +14,7 @@ from blamefree.web.api import (
     reviews,
     search,
     sign_off,
+    workflow,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -26,3 +27,4 @@ api_router.include_router(people.router)
 api_router.include_router(sign_off.router)
 api_router.include_router(comments.router)
 api_router.include_router(search.router)
+api_router.include_router(workflow.router)

@@ -17,6 +17,7 @@ from blamefree.errors import (
     DuplicatePostmortem,
     InputError,
     MergeConflict,
+    PostmortemLocked,
     PostmortemNotFound,
     RevisionNotFound,
     StaleEdit,
@@ -312,11 +313,11 @@ def update_postmortem(
     "/{incident_id}",
     status_code=204,
     response_class=Response,
-    responses=error_responses(PostmortemNotFound),
+    responses=error_responses(PostmortemNotFound, PostmortemLocked),
     summary="Remove a post-mortem and everything that hangs off it",
 )
-def delete_postmortem(incident_id: str, uow: UoW) -> Response:
-    postmortems.delete_postmortem(uow, incident_id=incident_id)
+def delete_postmortem(incident_id: str, uow: UoW, by: Actor) -> Response:
+    postmortems.delete_postmortem(uow, incident_id=incident_id, by=by)
     return Response(status_code=204)
 
 

@@ -18,6 +18,7 @@ from blamefree.web.pages import (
     revisions,
     search,
     timeline,
+    workflow,
     write,
 )
 
@@ -38,3 +39,4 @@ pages_router.include_router(write.router)
 pages_router.include_router(revisions.router)
 pages_router.include_router(timeline.router)
 pages_router.include_router(search.router)
+pages_router.include_router(workflow.router)

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from blamefree.domain.accounts import Principal
 from blamefree.domain.enums import Phase
-from blamefree.services import comments, exporting, postmortems, reading, reviews
+from blamefree.services import comments, exporting, postmortems, reading, reviews, workflow
 from blamefree.store import UnitOfWork
-from blamefree.web.deps import Today, UoW, current_actor
+from blamefree.web.deps import CurrentPrincipal, Today, UoW, current_actor
 from blamefree.web.pages.comments import forget_note, with_note
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
@@ -24,7 +25,9 @@ router = APIRouter()
 
 
 @router.get("/postmortems/{incident_id}", response_class=HTMLResponse)
-def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
+def postmortem_page(
+    request: Request, incident_id: str, principal: CurrentPrincipal
+) -> HTMLResponse:
     # Rendered once per stored version, day, reviews held and reader (web.memo); the CSRF
     # token, the one thing of each request, is filled in as it is sent. The request's unit of
     # work is opened here, so the whole read takes one worker thread.
@@ -33,15 +36,25 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     with UnitOfWork(state.engine, clock=state.clock) as uow:
         stamp = postmortems.version_stamp(uow, incident_id=incident_id)
         held = reviews.held_reviews(uow, incident_id=incident_id)
-        # Comments are no part of the version: their stamp is part of the key.
+        # Comments and the review are no part of the version: their stamps are in the key.
         said = comments.comments_stamp(uow, incident_id=incident_id)
+        review = workflow.workflow_stamp(uow, incident_id=incident_id)
         key = (
-            "page", request.url.path, stamp, today, held, said, current_actor(request), state.demo
-        )  # fmt: skip
+            "page",
+            request.url.path,
+            stamp,
+            today,
+            held,
+            said,
+            review,
+            principal,
+            current_actor(request),
+            state.demo,
+        )
         slot = state.memo.slot
 
         def render_page() -> bytes:
-            response = _render(request, uow, incident_id, today, Markup(slot))
+            response = _render(request, uow, incident_id, today, Markup(slot), principal)
             return bytes(response.body)
 
         def unchanged() -> bool:
@@ -50,6 +63,7 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
                 now_stamp == stamp
                 and reviews.held_reviews(uow, incident_id=incident_id) == held
                 and comments.comments_stamp(uow, incident_id=incident_id) == said
+                and workflow.workflow_stamp(uow, incident_id=incident_id) == review
             )
 
         body = state.memo.read(key, render_page, unchanged)
@@ -62,16 +76,32 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
 
 
 def _render(
-    request: Request, uow: UnitOfWork, incident_id: str, today: dt.date, token: Markup
+    request: Request,
+    uow: UnitOfWork,
+    incident_id: str,
+    today: dt.date,
+    token: Markup,
+    principal: Principal,
 ) -> HTMLResponse:
     page = reading.postmortem_page(uow, incident_id=incident_id, today=today)
+    rules = workflow.review_rules(state_of(request).settings)
+    review = workflow.workflow_status(
+        uow, incident_id=incident_id, principal=principal, review=rules
+    )
     shown = page.shown
     moments = [
         (Phase.IMPACT_START, shown.impact_start, page.impact_start_source == "event log"),
         *((t.phase, t.time, t.source == "event log") for t in page.phase_times),
     ]
     drawing = picture(moments=moments, events=shown.timeline.events, zone=shown.timezone)
-    context = {**HELPERS, "page": page, "doc": shown, "picture": drawing, "zone": shown.timezone}
+    context = {
+        **HELPERS,
+        "page": page,
+        "doc": shown,
+        "picture": drawing,
+        "zone": shown.timezone,
+        "workflow": review,
+    }
     context["comments"] = comments.page_comments(uow, incident_id=incident_id)
     return render(request, "postmortem.html", {**context, "csrf_token": token})
 

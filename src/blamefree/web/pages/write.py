@@ -383,6 +383,7 @@ def delete(
     request: Request,
     incident_id: str,
     uow: UoW,
+    by: Actor,
     confirm: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Delete a post-mortem once its id was typed to confirm it (the page asks again if not)."""
@@ -391,5 +392,5 @@ def delete(
         problem = f"Type {incident_id} exactly to confirm; nothing was deleted."
         context = {"stored": stored, "doc": stored.doc, "problem": problem}
         return render(request, "write/delete.html", context, status_code=422)
-    postmortems.delete_postmortem(uow, incident_id=incident_id)
+    postmortems.delete_postmortem(uow, incident_id=incident_id, by=by)
     return RedirectResponse(f"/postmortems?deleted={incident_id}", status_code=303)
