@@ -39,7 +39,7 @@ def test_attach_an_event_then_start_a_draft_from_another(page: Any, browser_engi
 
     page.get_by_label(LATENCY).check()
     page.get_by_label(PAGERDUTY).check()
-    page.get_by_label("Post-mortem").select_option(INCIDENT)
+    page.get_by_label("Post-mortem", exact=True).select_option(INCIDENT)
     page.get_by_role("button", name="Attach chosen events").click()
     page.wait_for_url("**/inbox?attached=2*")
     notice = page.get_by_role("status")
