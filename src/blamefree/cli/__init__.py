@@ -14,6 +14,7 @@ from blamefree.cli import serve as _serve  # registers the commands
 from blamefree.cli import timeline as _timeline  # registers the commands
 from blamefree.cli import trackers as _trackers  # registers the commands
 from blamefree.cli import updates as _updates  # registers the commands
+from blamefree.cli import users as _users  # registers the commands
 from blamefree.cli.app import app
 
 _COMMAND_MODULES = (
@@ -28,6 +29,7 @@ _COMMAND_MODULES = (
     _timeline,
     _updates,
     _db,
+    _users,
     _serve,
 )
 

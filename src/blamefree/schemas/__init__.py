@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter
 
 from blamefree.domain.postmortem import Postmortem
+from blamefree.schemas.accounts import TokenCreatedRead, TokenRead, UserRead
 from blamefree.schemas.actions import (
     ActionHistoryRead,
     ActionItemCreate,
@@ -105,6 +106,9 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "FindingRead": FindingRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
+    "UserRead": UserRead,
+    "TokenRead": TokenRead,
+    "TokenCreatedRead": TokenCreatedRead,
 }
 """Every published schema by name: the document model, then each resource's Create/Update/Read."""
 
@@ -177,6 +181,9 @@ __all__ = [
     "SignOffCreate",
     "SignOffRead",
     "StoreStatusRead",
+    "TokenCreatedRead",
+    "TokenRead",
+    "UserRead",
     "all_json_schemas",
     "json_schema",
     "metrics_json_schema",
