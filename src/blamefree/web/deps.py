@@ -1,5 +1,8 @@
 """FastAPI dependencies every route uses: the request's unit of work, who acts, the clock.
 
+Who acts is the ``Principal`` that ``web.auth.guard`` recognised from the session cookie or
+the API token; ``Actor`` is its user name, which history records as the author of a change.
+
 ``UoW`` opens one unit of work per request; it commits when the route function returns (before
 the response is sent, so a failed commit is the answer, never a silent loss) and rolls back
 when the route raises.
@@ -14,13 +17,11 @@ from typing import Annotated
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Request
-from itsdangerous import BadSignature
 
+from blamefree.domain.accounts import Principal
 from blamefree.store.unit_of_work import UnitOfWork
+from blamefree.web.auth import principal_of
 from blamefree.web.state import WebState, state_of
-
-NAME_COOKIE = "blamefree_name"
-"""Until accounts exist (issue 11): the name a browser said it writes as, signed."""
 
 
 # The dependencies are coroutines: FastAPI runs a plain function dependency in the threadpool,
@@ -54,23 +55,13 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 
 
 def current_actor(request: Request) -> str | None:
-    """Who makes this request's changes, for the history.
+    """Who makes this request's changes, for the history: the logged-in user name (None for
+    an anonymous reader; every write needs a login)."""
+    return principal_of(request).name
 
-    Before accounts: the name this browser gave (a signed cookie set from the page header),
-    else ``BLAMEFREE_USER`` of the server, else unknown (None), never invented.
-    """
-    state = state_of(request)
-    signed = request.cookies.get(NAME_COOKIE)
-    if signed:
-        try:
-            name = state.signer(NAME_COOKIE).loads(signed)
-        except BadSignature:  # a forged or stale cookie names nobody
-            name = None
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-    if state.settings.user and state.settings.user.strip():
-        return state.settings.user.strip()
-    return None
+
+async def request_principal(request: Request) -> Principal:
+    return principal_of(request)
 
 
 async def request_actor(request: Request) -> str | None:
@@ -87,6 +78,7 @@ async def request_today(request: Request) -> dt.date:
 
 State = Annotated[WebState, Depends(request_state)]
 UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
+CurrentPrincipal = Annotated[Principal, Depends(request_principal)]
 Actor = Annotated[str | None, Depends(request_actor)]
 Now = Annotated[dt.datetime, Depends(request_now)]
 Today = Annotated[dt.date, Depends(request_today)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from blamefree.web.pages import (
+    accounts,
     api_docs,
     board,
     follow_up,
     health,
     home,
-    identity,
     inbox,
     postmortem_list,
     postmortem_page,
@@ -22,7 +22,7 @@ from blamefree.web.pages import (
 pages_router = APIRouter(include_in_schema=False)
 # First: the most read page (FastAPI tries routes in order; none of the others overlaps it).
 pages_router.include_router(postmortem_page.router)
-pages_router.include_router(identity.router)
+pages_router.include_router(accounts.router)
 pages_router.include_router(home.router)
 pages_router.include_router(board.router)
 pages_router.include_router(follow_up.router)
