@@ -119,19 +119,16 @@ def _resolve(state: WebState, token: str | None, values: tuple[int, int, str] | 
                 raise LoginRequired(
                     "this API token is unknown or revoked, or its account is disabled"
                 )
-            return found
-        if values is not None:
-            user_id, generation, session_id = values
-            found = sessions.session_principal(
-                uow,
-                user_id=user_id,
-                generation=generation,
-                session_id=session_id,
-                now=state.now(),
-            )
-            if found is not None:
-                return found
-    return ANONYMOUS
+            return found  # committed as the block ends: the last-used time, when it was due
+        assert values is not None
+        user_id, generation, session_id = values
+        found = sessions.session_principal(
+            uow, user_id=user_id, generation=generation, session_id=session_id, now=state.now()
+        )
+        # A session check only reads: let it go, so that a request still commits once (its
+        # own unit of work) or never.
+        uow.rollback()
+        return found or ANONYMOUS
 
 
 async def guard(request: Request) -> None:
