@@ -96,7 +96,11 @@ class WebClient(TestClient):
     logged in as ``user`` (default the admin ``Tester``; None: nobody)."""
 
     def __init__(
-        self, app: FastAPI, *args: Any, user: str | None = TESTER, role: Role = Role.ADMIN,
+        self,
+        app: FastAPI,
+        *args: Any,
+        user: str | None = TESTER,
+        role: Role = Role.ADMIN,
         **kwargs: Any,
     ) -> None:
         super().__init__(app, *args, **kwargs)

@@ -202,7 +202,7 @@ def token_create(
     ] = TokenScope.READ,
     as_json: JsonOption = False,
 ) -> None:
-    """Make an API token and print it once. Example: blamefree token create --user ci --name export"""
+    """Make an API token and print it once. Example: blamefree token create --user ci --name CI"""
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
         token, secret = sessions.create_token(
@@ -234,7 +234,9 @@ def token_list(
         print_json([token_read(t) for t in tokens])
         return
     if not tokens:
-        app_ctx.out.print(line("No tokens. Make one with ", ("blamefree token create", "bold"), "."))
+        app_ctx.out.print(
+            line("No tokens. Make one with ", ("blamefree token create", "bold"), ".")
+        )
         return
     table = Table(title=f"API tokens ({len(tokens)})", title_justify="left")
     for column in ("Id", "Owner", "Name", "Scope", "Starts with", "Last used", "State"):
@@ -261,4 +263,6 @@ def token_revoke(
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
         token = sessions.revoke_token(uow, token_id=token_id, now=app_ctx.now())
-    app_ctx.out.print(line(f"Revoked token {token.id} ({token.name}) of ", (token.owner, "bold"), "."))
+    app_ctx.out.print(
+        line(f"Revoked token {token.id} ({token.name}) of ", (token.owner, "bold"), ".")
+    )

@@ -162,9 +162,7 @@ class LoginLimit:
     window: int
 
 
-def seconds_until_allowed(
-    failure_ages: list[float], limit: LoginLimit
-) -> int | None:
+def seconds_until_allowed(failure_ages: list[float], limit: LoginLimit) -> int | None:
     """Seconds to wait before the next try, or None when a try is allowed now.
 
     ``failure_ages``: how many seconds ago each failure within the window happened. A try is

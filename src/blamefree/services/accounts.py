@@ -92,7 +92,9 @@ def _clean_optional(value: str | None, field: str) -> str | None:
         return None
     clean = " ".join(value.split())
     if any(ord(ch) < 32 for ch in value if ch not in "\t\n\r"):
-        raise ValidationFailed(f"the {field.replace('_', ' ')} holds control characters", field=field)
+        raise ValidationFailed(
+            f"the {field.replace('_', ' ')} holds control characters", field=field
+        )
     if len(clean) > DISPLAY_NAME_MAX:
         raise ValidationFailed(f"at most {DISPLAY_NAME_MAX} characters", field=field)
     return clean or None
@@ -166,12 +168,12 @@ def change_password(
 
 
 def _keeps_an_admin(uow: UnitOfWork, account: Account) -> None:
-    if account.role is Role.ADMIN and not account.disabled:
-        if repo(uow).count_enabled_admins() <= 1:
-            raise LastAdmin(
-                f"{account.name!r} is the only enabled admin; make another account an admin "
-                "first, so someone can still manage the accounts"
-            )
+    only = repo(uow).count_enabled_admins() <= 1
+    if account.role is Role.ADMIN and not account.disabled and only:
+        raise LastAdmin(
+            f"{account.name!r} is the only enabled admin; make another account an admin "
+            "first, so someone can still manage the accounts"
+        )
 
 
 def set_role(uow: UnitOfWork, *, name: str, role: Role) -> Account:

@@ -46,12 +46,18 @@ TOKEN_TOUCH_EVERY = dt.timedelta(minutes=1)
 TOKEN_NAME_MAX = 200
 
 
+ACCOUNT_LIMIT = LoginLimit(failures=5, window=15 * 60)
+"""5 failed logins per account name in 15 minutes."""
+ADDRESS_LIMIT = LoginLimit(failures=20, window=15 * 60)
+"""20 failed logins from one address in 15 minutes (whatever names they tried)."""
+
+
 @dataclass(frozen=True)
 class LoginLimits:
     """Failed logins allowed per account name and per address, each within its window."""
 
-    account: LoginLimit = LoginLimit(failures=5, window=15 * 60)
-    address: LoginLimit = LoginLimit(failures=20, window=15 * 60)
+    account: LoginLimit = ACCOUNT_LIMIT
+    address: LoginLimit = ADDRESS_LIMIT
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,9 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def principal_of(account: Account, *, via: str = "session", scope: TokenScope | None = None) -> Principal:
+def principal_of(
+    account: Account, *, via: str = "session", scope: TokenScope | None = None
+) -> Principal:
     """The principal an account acts as."""
     return Principal(
         name=account.name,
@@ -87,12 +95,16 @@ def _check_limits(
     for limit, times, what in (
         (
             limits.account,
-            accounts.failure_times(account=account, since=now - dt.timedelta(seconds=limits.account.window)),
+            accounts.failure_times(
+                account=account, since=now - dt.timedelta(seconds=limits.account.window)
+            ),
             "for this account",
         ),
         (
             limits.address,
-            accounts.failure_times(address=address, since=now - dt.timedelta(seconds=limits.address.window)),
+            accounts.failure_times(
+                address=address, since=now - dt.timedelta(seconds=limits.address.window)
+            ),
             "from this address",
         ),
     ):
@@ -271,4 +283,3 @@ def token_principal(uow: UnitOfWork, *, token: str, now: dt.datetime) -> Princip
     if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_TOUCH_EVERY:
         repo(uow).touch_token(api_token.id, now=now)
     return principal_of(account, via="token", scope=api_token.scope)
-

@@ -157,9 +157,7 @@ class AccountsRepository:
         self.session.execute(update(UserRow).where(UserRow.id == user_id).values(role=role.value))
 
     def set_disabled(self, user_id: int, disabled: bool) -> None:
-        self.session.execute(
-            update(UserRow).where(UserRow.id == user_id).values(disabled=disabled)
-        )
+        self.session.execute(update(UserRow).where(UserRow.id == user_id).values(disabled=disabled))
 
     def bump_generation(self, user_id: int) -> None:
         self.session.execute(

@@ -441,9 +441,7 @@ class ApiTokenRow(Base):
     """An API token: its owner, name, scope and the SHA-256 of its secret (shown only once)."""
 
     __tablename__ = "api_tokens"
-    __table_args__ = (
-        CheckConstraint("scope IN ('read', 'write', 'admin')", name="scope_known"),
-    )
+    __table_args__ = (CheckConstraint("scope IN ('read', 'write', 'admin')", name="scope_known"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(_user_fk(), index=True)

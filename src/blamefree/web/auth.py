@@ -58,9 +58,7 @@ def set_session_cookie(
     response: Response, request: Request, state: WebState, new: NewSession
 ) -> None:
     """Hand the browser its new session (replacing any it had: a login always rotates it)."""
-    value = state.signer(SESSION_COOKIE).dumps(
-        [new.account.id, new.generation, new.session_id]
-    )
+    value = state.signer(SESSION_COOKIE).dumps([new.account.id, new.generation, new.session_id])
     response.set_cookie(
         SESSION_COOKIE,
         value,

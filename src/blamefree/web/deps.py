@@ -23,7 +23,6 @@ from blamefree.store.unit_of_work import UnitOfWork
 from blamefree.web.auth import principal_of
 from blamefree.web.state import WebState, state_of
 
-
 # The dependencies are coroutines: FastAPI runs a plain function dependency in the threadpool,
 # a hop per dependency per request that costs more than these do. Only the unit of work's end
 # (commit or rollback: database I/O) goes to a thread, as FastAPI would send it.

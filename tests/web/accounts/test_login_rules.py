@@ -168,7 +168,9 @@ def test_a_viewer_reads_but_never_writes(web_app: FastAPI) -> None:
         assert out.status_code == 303
 
 
-def test_the_logged_in_name_is_the_author_of_what_is_saved(web_app: FastAPI, engine: Engine) -> None:
+def test_the_logged_in_name_is_the_author_of_what_is_saved(
+    web_app: FastAPI, engine: Engine
+) -> None:
     with WebClient(
         web_app, base_url=BASE_URL, headers={"origin": BASE_URL}, user="kim", role=Role.AUTHOR
     ) as author:

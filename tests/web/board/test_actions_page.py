@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from blamefree.domain.accounts import Role
 from blamefree.services import actions, postmortems
 from support.board_docs import CHECKOUT, NOW, SEARCH
 from support.board_pages import read_page
 from support.uow import in_uow
-from blamefree.domain.accounts import Role
 from support.web import BASE_URL, WebClient, make_app
 
 

@@ -37,7 +37,9 @@ def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
         )
         anonymous = httpx.get(served.url, timeout=30)
         assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/login?next=%2F")
-        browser = httpx.Client(base_url=served.url, headers={"origin": served.url.rstrip("/")}, timeout=30)
+        browser = httpx.Client(
+            base_url=served.url, headers={"origin": served.url.rstrip("/")}, timeout=30
+        )
         log_in(browser, "viewer", "blamefree-demo")
         page = browser.get("")
         assert page.status_code == 200
@@ -59,7 +61,9 @@ def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
     assert len(list((tmp_path / "cache" / "blamefree").glob("demo-*.sqlite3"))) == 1
     # The next start copies the loaded demo instead of loading it again.
     with serving(["serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path) as again:
-        browser = httpx.Client(base_url=again.url, headers={"origin": again.url.rstrip("/")}, timeout=30)
+        browser = httpx.Client(
+            base_url=again.url, headers={"origin": again.url.rstrip("/")}, timeout=30
+        )
         log_in(browser, "author", "blamefree-demo")
         page = browser.get("")
         browser.close()
@@ -159,7 +163,9 @@ def test_serve_on_a_store_of_ones_own_stops_cleanly_on_sigterm(tmp_path: Path) -
         assert "No accounts yet. Create the first admin within 24 hours, once, at:" in printed
         link = re.search(r"(http://\S+/first-admin\?token=\S+)", printed)
         assert link is not None, printed
-        browser = httpx.Client(base_url=served.url, headers={"origin": served.url.rstrip("/")}, timeout=30)
+        browser = httpx.Client(
+            base_url=served.url, headers={"origin": served.url.rstrip("/")}, timeout=30
+        )
         token = link.group(1).split("token=", 1)[1]
         form = {
             "csrf_token": csrf_of(browser, f"first-admin?token={token}"),

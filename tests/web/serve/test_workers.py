@@ -5,7 +5,6 @@ reads. ``blamefree serve --workers 2`` runs as a child process on a free port.""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
@@ -15,13 +14,13 @@ import pytest
 from sqlalchemy import URL, create_engine, text
 from sqlalchemy.pool import NullPool
 
+from blamefree.domain.accounts import Role
 from blamefree.domain.enums import Severity
+from blamefree.services.accounts import add_user
 from blamefree.services.postmortems import start_postmortem
 from blamefree.store import make_engine
 from blamefree.store.migrate import ensure_schema
 from blamefree.store.unit_of_work import UnitOfWork
-from blamefree.domain.accounts import Role
-from blamefree.services.accounts import add_user
 from web.serve.server import Served, csrf_of, free_port, log_in, serving
 
 SECRET = "k" * 48
@@ -46,8 +45,12 @@ def team_store(postgres_database: URL) -> Iterator[str]:
         ensure_schema(engine)
         with UnitOfWork(engine) as uow:
             add_user(
-                uow, name="ines", password=PASSWORD, role=Role.AUTHOR,
-                display_name="Inês Carvalho", now=dt.datetime.now(dt.UTC),
+                uow,
+                name="ines",
+                password=PASSWORD,
+                role=Role.AUTHOR,
+                display_name="Inês Carvalho",
+                now=dt.datetime.now(dt.UTC),
             )
         engine.dispose()
         yield rendered

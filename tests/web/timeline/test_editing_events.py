@@ -7,13 +7,13 @@ import re
 
 from sqlalchemy import Engine
 
+from blamefree.domain.accounts import Role
 from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
 from blamefree.schemas import EventUpdate
 from blamefree.services import timeline
 from support.timeline_data import INCIDENT
 from support.uow import in_uow
-from blamefree.domain.accounts import Role
 from support.web import WebClient
 
 from .conftest import PAGE, stored_events, stored_version

@@ -97,7 +97,7 @@ def install(app: FastAPI) -> None:
 
 
 def add_security(document: dict[str, Any]) -> None:
-    """Every ``/api/v1`` operation takes an API token or the browser's session (docs/accounts.md)."""
+    """Every ``/api/v1`` operation takes an API token or a browser's session (docs/accounts.md)."""
     schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
     schemes["apiToken"] = {
         "type": "http",

@@ -77,9 +77,7 @@ def upgrade() -> None:
         sa.Column("created_at", _utc, nullable=False),
         sa.Column("last_used_at", _utc, nullable=True),
         sa.Column("revoked_at", _utc, nullable=True),
-        sa.CheckConstraint(
-            "scope IN ('read', 'write', 'admin')", name="ck_api_tokens_scope_known"
-        ),
+        sa.CheckConstraint("scope IN ('read', 'write', 'admin')", name="ck_api_tokens_scope_known"),
         _user_fk("api_tokens"),
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
         sa.UniqueConstraint("secret_hash", name="uq_api_tokens_secret_hash"),
