@@ -51,6 +51,7 @@ PAGES = [
     Shown("review", f"/follow-up/{RICH}/3m"),
     Shown("inbox", "/inbox"),
     Shown("api-docs", "/api/docs"),
+    Shown("account", "/account"),
     Shown("api-schemas", "/api/docs/schemas"),
     Shown("not-found", "/postmortems/INC-NO-SUCH", status=404),
 ]

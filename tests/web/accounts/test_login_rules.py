@@ -272,3 +272,28 @@ def test_the_login_never_sends_anyone_off_site(web_app: FastAPI, target: str) ->
     ensure_account(web_app.state.blamefree.engine, "dana", role=Role.AUTHOR)
     with anonymous(web_app) as browser:
         assert _login(browser, "dana", TEST_PASSWORD, target).headers["location"] == "/"
+
+
+def test_the_first_admin_link_makes_an_admin_once(engine: Engine) -> None:
+    from blamefree.services import accounts
+
+    with UnitOfWork(engine) as uow:
+        token = accounts.issue_setup_link(uow, now=FIXED_NOW)
+    app = make_app(engine)
+    with anonymous(app) as browser:
+        page = browser.get(f"/first-admin?token={token}")
+        assert page.status_code == 200
+        assert "Create the first admin" in page.text
+        form = {"token": token, "name": "ada", "password": "a long first password"}
+        typo = browser.post_form("/first-admin", {**form, "password_again": "other"})
+        assert (typo.status_code, "the two passwords differ" in typo.text) == (422, True)
+        made = browser.post_form(
+            "/first-admin", {**form, "password_again": form["password"]}, follow_redirects=False
+        )
+        assert (made.status_code, made.headers["location"]) == (303, "/account")
+        account = browser.get("/account").text
+        assert "Welcome, ada: you are the first admin." in account
+        assert '<span class="role">admin</span>' in account
+    with anonymous(app) as late:
+        again = late.get(f"/first-admin?token={token}")
+        assert again.status_code == 401

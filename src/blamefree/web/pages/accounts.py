@@ -148,7 +148,9 @@ def first_admin_page(request: Request, uow: UoW, now: Now, token: str = "") -> H
             "this first-admin link is unknown, used or expired; restart `blamefree serve` "
             "for a new one, or add an admin with `blamefree user add NAME --role admin`"
         )
-    response = render(request, "accounts/first_admin.html", {"token": token, "form": {}})
+    response = render(
+        request, "accounts/first_admin.html", {"token": token, "form": {}, "problem": None}
+    )
     response.headers.update(NO_STORE)
     return response
 
