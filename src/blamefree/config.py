@@ -170,7 +170,7 @@ class Settings(BaseSettings):
     # --- web app ------------------------------------------------------------------------------
     secret_key: SecretStr | None = Field(
         default=None,
-        description="Key that signs the web app's cookies (CSRF tokens, later sessions). Every "
+        description="Key that signs the web app's cookies (sessions, CSRF tokens). Every "
         "worker of one deployment needs the same key; `blamefree serve` makes a random one for "
         "its workers when unset, so cookies do not outlive a restart. At least 32 characters.",
     )

@@ -3,13 +3,18 @@
     BlamefreeError                      500  exit 1
     ├── UsageError                      400  exit 2   bad options or arguments
     ├── Unauthenticated                 401  exit 9   no one is signed in, or the sign-in failed
+    │   ├── LoginRequired                             a page or the API asked for without a login
+    │   ├── LoginFailed                               a wrong user name or password
+    │   └── SetupLinkInvalid                          a first-admin link unknown, used or expired
     ├── Forbidden                       403  exit 10  signed in, but not allowed to do this
     │   └── ReviewForbidden                           not this person's step of a review
+    ├── TooManyAttempts                 429  exit 11  too many failed logins: wait, then retry
     ├── InputError                      422  exit 3   input we cannot read
     │   ├── TemplateParseError                        a post-mortem file (file, line, field)
     │   ├── SourceFormatError                         an importer's payload (file, record, field)
     │   │   └── ZoneMissing                           a time with no zone, and no zone given
     │   ├── ValidationFailed                          a value that breaks a rule of the model
+    │   │   └── WeakPassword                          a password the policy refuses
     │   ├── SearchQueryInvalid                        a search query (position in it)
     │   └── SubmissionBlocked                         lint findings that block a submission
     ├── NotFound                        404  exit 4
@@ -21,7 +26,9 @@
     │   ├── CriterionNotFound                         a success criterion
     │   ├── ReviewNotFound
     │   ├── PersonNotFound
-    │   └── CommentNotFound                           a review comment
+    │   ├── CommentNotFound                           a review comment
+    │   ├── UserNotFound                              no account of that user name
+    │   └── TokenNotFound                             no API token with that id
     ├── Conflict                        409  exit 5
     │   ├── StaleEdit                                 a save based on an outdated version
     │   ├── DuplicatePostmortem
@@ -29,7 +36,9 @@
     │   ├── WouldLoseWork                             a file without a base would drop work
     │   ├── TransitionNotAllowed                      a review step its state does not allow
     │   ├── SignOffManaged                            a save typing over the workflow's Sign-Off
-    │   └── PostmortemLocked            423           approved or published: reopen it first
+    │   ├── PostmortemLocked            423           approved or published: reopen it first
+    │   ├── DuplicateUser                             an account of that user name exists
+    │   └── LastAdmin                                 the change would leave no enabled admin
     ├── ConfigError                     500  exit 6
     │   └── OwnersUnreachable                         owners no reminder can reach
     ├── StoreError                      503  exit 7
@@ -84,12 +93,32 @@ class Unauthenticated(BlamefreeError):
     """No one is signed in, or the credentials given do not sign anyone in."""
 
 
+class LoginRequired(Unauthenticated):
+    """A page or the API asked for by someone not logged in (pages redirect to the login)."""
+
+
+class LoginFailed(Unauthenticated):
+    """A user name and password that log nobody in (which of the two is never said)."""
+
+
+class SetupLinkInvalid(Unauthenticated):
+    """A first-admin link that is unknown, already used or expired."""
+
+
 class Forbidden(BlamefreeError):
     """The one signed in may not do this."""
 
 
 class ReviewForbidden(Forbidden):
     """A review step (submit, approve, ...) this person may not take on this post-mortem."""
+
+
+class TooManyAttempts(BlamefreeError):
+    """Too many failed logins for an account or from an address; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InputError(BlamefreeError):
@@ -177,6 +206,10 @@ class SubmissionBlocked(InputError):
         super().__init__(message)
 
 
+class WeakPassword(ValidationFailed):
+    """A password the policy refuses (too short, too long, the user name, blank)."""
+
+
 class NotFound(BlamefreeError):
     """Something asked for by id that is not in the store."""
 
@@ -215,6 +248,14 @@ class PersonNotFound(NotFound):
 
 class CommentNotFound(NotFound):
     """No review comment with that number (on that post-mortem)."""
+
+
+class UserNotFound(NotFound):
+    """No account of that user name."""
+
+
+class TokenNotFound(NotFound):
+    """No API token with that id."""
 
 
 class Conflict(BlamefreeError):
@@ -271,6 +312,14 @@ class PostmortemLocked(Conflict):
     """An edit of an approved or published post-mortem, which takes none until reopened."""
 
 
+class DuplicateUser(Conflict):
+    """An account of that user name (in any letter case) exists already."""
+
+
+class LastAdmin(Conflict):
+    """Disabling or demoting the account would leave the store without an enabled admin."""
+
+
 class ConfigError(BlamefreeError):
     """Settings that cannot work."""
 
@@ -311,8 +360,12 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     BlamefreeError: ErrorCode(500, 1, "an error without a more specific class"),
     UsageError: ErrorCode(400, 2, "options or arguments that do not make sense together"),
     Unauthenticated: ErrorCode(401, 9, "no one is signed in, or the sign-in failed"),
+    LoginRequired: ErrorCode(401, 9, "log in first (pages send you to the login page)"),
+    LoginFailed: ErrorCode(401, 9, "a user name and password that log nobody in"),
+    SetupLinkInvalid: ErrorCode(401, 9, "a first-admin link that is unknown, used or expired"),
     Forbidden: ErrorCode(403, 10, "signed in, but not allowed to do this"),
     ReviewForbidden: ErrorCode(403, 10, "a review step this person may not take on it"),
+    TooManyAttempts: ErrorCode(429, 11, "too many failed logins; wait the time it names"),
     InputError: ErrorCode(422, 3, "input that cannot be read"),
     TemplateParseError: ErrorCode(422, 3, "a post-mortem file that does not follow the template"),
     SourceFormatError: ErrorCode(422, 3, "an importer's payload of the wrong shape"),
@@ -320,6 +373,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     ValidationFailed: ErrorCode(422, 3, "a value the model does not accept; names the field"),
     SearchQueryInvalid: ErrorCode(422, 3, "a search query that cannot be read; names the place"),
     SubmissionBlocked: ErrorCode(422, 3, "lint findings at a blocking level; lists them"),
+    WeakPassword: ErrorCode(422, 3, "a password the policy refuses; says why"),
     NotFound: ErrorCode(404, 4, "something asked for that is not in the store"),
     PostmortemNotFound: ErrorCode(404, 4, "no post-mortem with that incident id"),
     RevisionNotFound: ErrorCode(404, 4, "no version with that number"),
@@ -330,6 +384,8 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     ReviewNotFound: ErrorCode(404, 4, "no follow-up review of that kind"),
     PersonNotFound: ErrorCode(404, 4, "no one of that name in the people directory"),
     CommentNotFound: ErrorCode(404, 4, "no review comment with that number"),
+    UserNotFound: ErrorCode(404, 4, "no account of that user name"),
+    TokenNotFound: ErrorCode(404, 4, "no API token with that id"),
     Conflict: ErrorCode(409, 5, "a write that would overwrite or duplicate something"),
     StaleEdit: ErrorCode(409, 5, "a save based on a version someone else has replaced since"),
     DuplicatePostmortem: ErrorCode(409, 5, "a post-mortem with that incident id exists already"),
@@ -338,6 +394,8 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     TransitionNotAllowed: ErrorCode(409, 5, "a review step the post-mortem's state does not allow"),
     SignOffManaged: ErrorCode(409, 5, "a save that changes the Sign-Off the workflow fills"),
     PostmortemLocked: ErrorCode(423, 5, "an edit of an approved or published post-mortem"),
+    DuplicateUser: ErrorCode(409, 5, "an account of that user name exists already"),
+    LastAdmin: ErrorCode(409, 5, "the change would leave no enabled admin"),
     ConfigError: ErrorCode(500, 6, "settings that cannot work"),
     OwnersUnreachable: ErrorCode(500, 6, "owners no reminder can reach: no address, no fallback"),
     StoreError: ErrorCode(503, 7, "the database could not be reached or used"),

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from blamefree.store.engine import make_engine
 from blamefree.store.migrate import ensure_schema
-from support.browser import CHROMIUM, LiveServer
+from support.browser import CHROMIUM, LiveServer, LoggedInBrowser
 from support.web import make_app
 
 
@@ -34,7 +34,7 @@ def browser() -> Iterator[Any]:
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         try:
-            yield launched
+            yield LoggedInBrowser(launched)  # contexts start logged in (support/browser.py)
         finally:
             launched.close()
 

@@ -18,7 +18,7 @@ def test_the_api_reference_lists_routes_by_tag_and_passes_axe(page: Any, live_se
     route = page.locator("article", has=heading)
     assert route.get_by_role("link", name="PostmortemUpdate").is_visible()
     statuses = route.get_by_role("table", name="Responses").locator("tbody td:first-child")
-    assert statuses.all_inner_texts() == ["200", "404", "409", "413", "422", "423"]
+    assert statuses.all_inner_texts() == ["200", "401", "403", "404", "409", "413", "422", "423"]
     assert serious_violations(page) == []
     screenshot(page, "api-docs")
     assert [url for url in requested if not url.startswith(live_server.url)] == []

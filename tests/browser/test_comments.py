@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from blamefree.domain.accounts import Role
 from blamefree.services import people, postmortems
 from blamefree.store import UnitOfWork
-from support.browser import LiveServer, screenshot, serious_violations
+from support.browser import LiveServer, log_in_as, screenshot, serious_violations
 
 BERLIN = Path(__file__).resolve().parents[1] / "data" / "postmortems" / "berlin-payments-queue.md"
 ID = "PAY-318"
@@ -37,15 +38,14 @@ def settled(page: Any) -> list[str]:
     return serious_violations(page)
 
 
-def write_as(page: Any, name: str) -> None:
-    page.get_by_label("Writing as").fill(name)
-    page.get_by_label("Writing as").press("Enter")
-    page.wait_for_load_state()
+def write_as(page: Any, server: LiveServer, name: str, role: Role) -> None:
+    log_in_as(page, server, name, role=role)
+    page.reload()
 
 
-def test_reviewer_comments_author_replies_and_resolves(page: Any) -> None:
+def test_reviewer_comments_author_replies_and_resolves(page: Any, live_server: LiveServer) -> None:
     page.goto(f"/postmortems/{ID}")
-    write_as(page, "Rita Reviewer")
+    write_as(page, live_server, "Rita Reviewer", Role.REVIEWER)
     page.goto(f"/postmortems/{ID}")
     section = page.locator("#comments-root_cause_analysis")
     section.get_by_text("Comment on Root Cause Analysis", exact=True).click()
@@ -75,7 +75,7 @@ def test_reviewer_comments_author_replies_and_resolves(page: Any) -> None:
     screenshot(page, "comments-thread-390")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    write_as(page, "Ana Author")
+    write_as(page, live_server, "Ana Author", Role.AUTHOR)
     page.goto(f"/postmortems/{ID}")
     thread = page.locator("#thread-1")
     thread.get_by_text("Reply", exact=True).click()

@@ -58,6 +58,7 @@ PAGES = [
     Shown("audit", "/audit"),
     Shown("postmortem-audit", f"/postmortems/{RICH}/audit"),
     Shown("api-docs", "/api/docs"),
+    Shown("account", "/account"),
     Shown("api-schemas", "/api/docs/schemas"),
     Shown("not-found", "/postmortems/INC-NO-SUCH", status=404),
 ]

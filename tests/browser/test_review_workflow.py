@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from blamefree.domain.accounts import Role
 from blamefree.services import postmortems
-from support.browser import LiveServer, artifacts_dir, screenshot, serious_violations
+from support.browser import LiveServer, artifacts_dir, log_in_as, screenshot, serious_violations
 from support.uow import in_uow
 from support.updates_doc import NOW
 from support.web import FIXED_NOW, make_app
@@ -25,10 +26,13 @@ def live_server(browser_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iter
         yield server
 
 
-def act_as(page: Any, name: str) -> None:
-    page.get_by_label("Writing as").fill(name)
-    page.locator("form.whoami").get_by_role("button", name="Save").click()
-    page.wait_for_load_state()
+ROLES = {"Kim": Role.AUTHOR, "Ravi": Role.REVIEWER, "Ana": Role.APPROVER, "Bo": Role.APPROVER}
+"""Each person's account role."""
+
+
+def act_as(page: Any, server: LiveServer, name: str) -> None:
+    log_in_as(page, server, name, role=ROLES[name])
+    page.reload()
 
 
 def step(page: Any, button: str, note: str | None = None, field: str | None = None) -> None:
@@ -40,13 +44,13 @@ def step(page: Any, button: str, note: str | None = None, field: str | None = No
 
 
 def test_submit_request_changes_resubmit_two_approvals_locked_then_reopened(
-    page: Any, browser_engine: Engine, tmp_path: Any
+    page: Any, live_server: LiveServer, browser_engine: Engine, tmp_path: Any
 ) -> None:
     path = tmp_path / "ledger.md"
     path.write_text(REVIEWABLE, encoding="utf-8")
     in_uow(browser_engine, postmortems.import_files, paths=[path], today=NOW.date(), by="Kim")
     page.goto(f"/postmortems/{ID}")
-    act_as(page, "Kim")
+    act_as(page, live_server, "Kim")
     panel = page.locator("#workflow")
     assert "draft" in panel.locator("h2").inner_text()
     panel.get_by_text("Name reviewers and approvers").click()
@@ -58,18 +62,18 @@ def test_submit_request_changes_resubmit_two_approvals_locked_then_reopened(
     step(page, "Submit for review")
     assert "in review" in panel.locator("h2").inner_text()
 
-    act_as(page, "Ravi")
+    act_as(page, live_server, "Ravi")
     step(page, "Request changes", "Say why the disk filled up", "What should change")
     assert "draft" in panel.locator("h2").inner_text()
     assert "Say why the disk filled up" in panel.inner_text()
 
-    act_as(page, "Kim")
+    act_as(page, live_server, "Kim")
     step(page, "Submit for review")
     assert panel.get_by_role("button", name="Approve").count() == 0  # not for the author
-    act_as(page, "Ana")
+    act_as(page, live_server, "Ana")
     step(page, "Approve")
     assert "in review" in panel.locator("h2").inner_text()
-    act_as(page, "Bo")
+    act_as(page, live_server, "Bo")
     step(page, "Approve")
     assert "approved" in panel.locator("h2").inner_text()
     assert "locked" in panel.locator("h2").inner_text()
@@ -93,7 +97,7 @@ def test_submit_request_changes_resubmit_two_approvals_locked_then_reopened(
     panel.screenshot(path=str(artifacts_dir() / "review-panel-approved.png"))
 
     # An edit of the approved post-mortem is refused.
-    act_as(page, "Kim")
+    act_as(page, live_server, "Kim")
     page.goto(f"/postmortems/{ID}/edit/markdown")
     text = page.get_by_label("The whole post-mortem").input_value()
     page.get_by_label("The whole post-mortem").fill(

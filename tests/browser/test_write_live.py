@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from blamefree.domain.accounts import Role
 from blamefree.domain.enums import Severity
 from blamefree.services import postmortems, writing
 from blamefree.store.unit_of_work import UnitOfWork
 from support.browser import LiveServer, screenshot, serious_violations
-from support.web import FIXED_NOW
+from support.web import FIXED_NOW, TEST_PASSWORD, ensure_account
 
 WHAT = "What happened"
 
@@ -66,9 +67,13 @@ def test_an_edit_conflict_between_two_browsers_is_settled_field_by_field(
     page.goto(f"/postmortems/{draft}/edit")
     other_page.goto(f"/postmortems/{draft}/edit")
 
-    other_page.get_by_label("Writing as").fill("Sam Ortiz")
-    other_page.get_by_label("Writing as").press("Enter")
-    other_page.wait_for_load_state()
+    ensure_account(browser_engine, "sam.ortiz", role=Role.AUTHOR)
+    other_page.context.clear_cookies()  # a colleague, logged in as themselves
+    other_page.goto(f"/login?next=/postmortems/{draft}/edit")
+    other_page.get_by_label("User name").fill("sam.ortiz")
+    other_page.get_by_label("Password").fill(TEST_PASSWORD)
+    other_page.get_by_role("button", name="Log in").click()
+    other_page.wait_for_url(f"**/postmortems/{draft}/edit")
     other_page.get_by_role("group", name="Summary").get_by_label(WHAT).fill(
         "The pool limit was lowered and checkout failed."
     )
@@ -80,8 +85,8 @@ def test_an_edit_conflict_between_two_browsers_is_settled_field_by_field(
 
     notice = page.locator("[data-changed-notice]")
     notice.wait_for(state="visible")  # the page polls the version every 10 s
-    assert "Version 2 was saved at 10:00 Europe/Berlin by Sam Ortiz." in notice.inner_text()
-    assert "by Sam Ortiz" in notice.inner_text()
+    assert "Version 2 was saved at 10:00 Europe/Berlin by sam.ortiz." in notice.inner_text()
+    assert "by sam.ortiz" in notice.inner_text()
     assert serious_violations(page) == []
     screenshot(page, "write-edit-changed")
 
@@ -92,7 +97,7 @@ def test_an_edit_conflict_between_two_browsers_is_settled_field_by_field(
     page.get_by_role("button", name="Save Executive Summary").click()
     page.wait_for_load_state()
     assert page.title().startswith("Choose:")
-    assert "Sam Ortiz saved version 2" in page.get_by_role("alert").first.inner_text()
+    assert "sam.ortiz saved version 2" in page.get_by_role("alert").first.inner_text()
     assert serious_violations(page) == []
     screenshot(page, "write-conflict")
     with UnitOfWork(browser_engine) as uow:

@@ -4,6 +4,9 @@
 - ``screenshot(page, name)``: a full-page PNG under the run's artifacts
   (``$BLAMEFREE_ARTIFACTS``, default ``test-artifacts/``), ``screenshots/<name>.png``.
 - ``serious_violations(page)``: axe-core's serious and critical findings on the page.
+- ``LoggedInBrowser``: the browser whose every new context starts logged in to the live server
+  of its ``base_url`` (as the admin ``Tester``, or the account the server was made with), so
+  a page test opens pages as a person would after logging in.
 
 No browser is ever downloaded: without /usr/bin/chromium the tests are skipped (CI installs
 the Debian package, so there they run).
@@ -20,6 +23,10 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+
+from blamefree.domain.accounts import Role
+from blamefree.web.auth import SESSION_COOKIE
+from support.web import TESTER, session_cookie
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -38,12 +45,22 @@ def free_port() -> int:
         return port
 
 
-class LiveServer:
-    """``with LiveServer(app) as server:`` serves ``app`` at ``server.url`` until the block ends."""
+LOGINS: dict[str, str] = {}
+"""The session cookie of each running live server's account, by the server's URL."""
 
-    def __init__(self, app: FastAPI) -> None:
+
+class LiveServer:
+    """``with LiveServer(app) as server:`` serves ``app`` at ``server.url`` until the block ends.
+
+    ``user`` (default the admin ``Tester``; None: nobody) is the account browser contexts on
+    this server start logged in as (``LoggedInBrowser``).
+    """
+
+    def __init__(self, app: FastAPI, *, user: str | None = TESTER, role: Role = Role.ADMIN) -> None:
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.cookie = session_cookie(app, user, role=role) if user is not None else None
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
         )
@@ -57,11 +74,40 @@ class LiveServer:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the test server did not start")
             time.sleep(0.02)
+        if self.cookie is not None:
+            LOGINS[self.url] = self.cookie
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        LOGINS.pop(self.url, None)
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def log_in_as(page: Any, server: LiveServer, name: str, *, role: Role = Role.ADMIN) -> None:
+    """Make ``page``'s browser context a session of ``name`` (the account is made if needed),
+    as a login through the form would; the next navigation is theirs."""
+    cookie = session_cookie(server.app, name, role=role)
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": server.url}])
+
+
+class LoggedInBrowser:
+    """Playwright's browser, whose ``new_context(base_url=...)`` carries the session cookie of
+    the live server at that URL (see ``LiveServer``); everything else is the browser's."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        base = options.get("base_url")
+        cookie = LOGINS.get(base) if isinstance(base, str) else None
+        if cookie is not None:
+            context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": base}])
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -17,6 +17,7 @@ from blamefree.cli import serve as _serve  # registers the commands
 from blamefree.cli import timeline as _timeline  # registers the commands
 from blamefree.cli import trackers as _trackers  # registers the commands
 from blamefree.cli import updates as _updates  # registers the commands
+from blamefree.cli import users as _users  # registers the commands
 from blamefree.cli.app import app
 
 _COMMAND_MODULES = (
@@ -34,6 +35,7 @@ _COMMAND_MODULES = (
     _updates,
     _search,
     _db,
+    _users,
     _serve,
 )
 

@@ -19,7 +19,8 @@ EXIT_CODES_HELP = """\
 Exit codes: 0 success; 1 error (or lint findings); 2 usage (bad option or value); 3 unreadable \
 input (parse errors, bad ids); 4 not found; 5 conflict (stale edit, duplicate id, merge conflict, \
 update that would lose work); 6 configuration (settings, --tz, --db folder); 7 store \
-unavailable or busy; 8 outside service failed; 9 not signed in; 10 not allowed. docs/errors.md \
+unavailable or busy; 8 outside service failed; 9 not signed in; 10 not allowed; 11 too many \
+failed logins. docs/errors.md \
 lists every error.
 """
 

@@ -47,9 +47,11 @@ Examples:
   blamefree serve                         the configured store (--db / BLAMEFREE_DATABASE_URL)
   blamefree --db postgresql://pm@db/pm serve --workers 4 --port 8080
 
-Accounts are not switched on yet: anyone who can reach the address can read and change every
-post-mortem, so keep the default 127.0.0.1, or put it behind a reverse proxy that
-authenticates. Several workers need PostgreSQL and BLAMEFREE_SECRET_KEY (docs/deploy.md).
+Every page and the API need a login (docs/accounts.md). When the store has no account yet,
+serve prints a one-time link that creates the first admin (or add one with `blamefree user
+add NAME --role admin`); --demo has an account per role, password blamefree-demo. Over plain
+http keep the default 127.0.0.1 and put a TLS reverse proxy in front. Several workers need
+PostgreSQL and BLAMEFREE_SECRET_KEY (docs/deploy.md).
 """
 
 
@@ -65,7 +67,8 @@ def serve(
         typer.Option(
             "--host",
             help="Address to listen on. 127.0.0.1 is this computer only; 0.0.0.0 is every "
-            "interface (a warning says so while accounts are off).",
+            "interface (a warning says passwords then cross the network unencrypted: put a TLS "
+            "proxy in front).",
         ),
     ] = LOOPBACK,
     port: Annotated[
@@ -107,7 +110,7 @@ def serve(
     if workers > 1 and app_ctx.settings.secret_key is None and not demo:
         raise ConfigError(
             f"--workers {workers} needs BLAMEFREE_SECRET_KEY: every worker must check the "
-            "cookies the others signed (CSRF tokens, the name a browser writes as), and they "
+            "cookies the others signed (sessions, CSRF tokens), and they "
             "must stay valid across restarts; set it to a random value of at least 32 "
             "characters (openssl rand -hex 32) in the environment of every worker "
             "(docs/deploy.md)"
@@ -120,9 +123,9 @@ def serve(
                 scratch = Path(tempfile.mkdtemp(prefix="blamefree-demo-"))
                 demo_store = scratch / "demo.sqlite3"
                 _use_store(app_ctx, f"sqlite:///{demo_store}")
-            _prepare(app_ctx, demo_store=demo_store)
+            setup_token = _prepare(app_ctx, demo_store=demo_store)
             _warn_if_exposed(app_ctx, host)
-            _announce(app_ctx, host, port)
+            _announce(app_ctx, host, port, setup_token=setup_token, demo=demo)
             _run(app_ctx, host=host, port=port, workers=workers, proxies=forwarded_allow_ips)
     except (KeyboardInterrupt, _Stopped):
         pass  # Ctrl+C or SIGTERM: the server has shut down; clean up below
@@ -136,8 +139,11 @@ def _use_store(app_ctx: AppContext, url: str) -> None:
     app_ctx.settings = app_ctx.settings.model_copy(update={"database_url": url})
 
 
-def _prepare(app_ctx: AppContext, *, demo_store: Path | None) -> None:
-    """Schema (and demo data) once, before any worker starts; one signing key for all."""
+def _prepare(app_ctx: AppContext, *, demo_store: Path | None) -> str | None:
+    """Schema (and demo data) once, before any worker starts; one signing key for all.
+
+    Returns the one-time first-admin token when the store has no account (else None).
+    """
     from blamefree.store import make_engine
     from blamefree.web import demo_cache
     from blamefree.web.asgi import DEMO_SHIFT_VARIABLE, PREPARED_VARIABLE
@@ -152,6 +158,7 @@ def _prepare(app_ctx: AppContext, *, demo_store: Path | None) -> None:
         prepare_schema(engine)
         if demo_store is not None and not restored:
             loaded = _load_demo(app_ctx, engine, started)
+        setup_token = _first_admin_token(app_ctx, engine)
     finally:
         engine.dispose()
     if demo_store is not None:
@@ -163,6 +170,17 @@ def _prepare(app_ctx: AppContext, *, demo_store: Path | None) -> None:
         os.environ[DEMO_SHIFT_VARIABLE] = str(shift.days)
     os.environ[PREPARED_VARIABLE] = "1"
     _export_settings(app_ctx)
+    return setup_token
+
+
+def _first_admin_token(app_ctx: AppContext, engine: Engine) -> str | None:
+    """A new one-time first-admin token when the store has no account (only its hash is kept;
+    each start makes a new one, and the one before stops working)."""
+    from blamefree.services import accounts
+    from blamefree.store.unit_of_work import UnitOfWork
+
+    with UnitOfWork(engine) as uow:
+        return accounts.issue_setup_link(uow, now=app_ctx.now())
 
 
 def _export_settings(app_ctx: AppContext) -> None:
@@ -226,13 +244,40 @@ def _seconds(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
 
 
-def _announce(app_ctx: AppContext, host: str, port: int) -> None:
+def _announce(
+    app_ctx: AppContext, host: str, port: int, *, setup_token: str | None, demo: bool
+) -> None:
+    from blamefree.services.accounts import DEMO_PASSWORD, DEMO_USERS, SETUP_LINK_TTL
+
     shown_host = f"[{host}]" if ":" in host else host
+    base = (app_ctx.settings.public_url or f"http://{shown_host}:{port}").rstrip("/")
     app_ctx.out.print(
         line(("Blamefree is serving at ", "bold"), (f"http://{shown_host}:{port}/", "bold cyan")),
         soft_wrap=True,
     )
     app_ctx.out.print(f"API docs at http://{shown_host}:{port}/api/docs · Ctrl+C stops it")
+    if demo:
+        names = ", ".join(name for name, _display, _role in DEMO_USERS)
+        app_ctx.out.print(
+            line(
+                "Log in as one of ",
+                (names, "bold"),
+                " (one account per role) with the password ",
+                (DEMO_PASSWORD, "bold"),
+                ".",
+            ),
+            soft_wrap=True,
+        )
+    elif setup_token is not None:
+        hours = int(SETUP_LINK_TTL.total_seconds() // 3600)
+        app_ctx.out.print(
+            line(
+                ("No accounts yet.", "bold yellow"),
+                f" Create the first admin within {hours} hours, once, at:",
+            ),
+            soft_wrap=True,
+        )
+        app_ctx.out.print(f"  {base}/first-admin?token={setup_token}", soft_wrap=True, markup=False)
     app_ctx.out.file.flush()
 
 
@@ -314,9 +359,9 @@ def _warn_if_exposed(app_ctx: AppContext, host: str) -> None:
         app_ctx.err.print(
             line(
                 ("WARNING:", "bold red"),
-                f" listening on {host}: anyone who can reach this address can read and change "
-                "every post-mortem, because accounts are not switched on yet. Serve on "
-                "127.0.0.1 behind a reverse proxy that authenticates (docs/deploy.md).",
+                f" listening on {host} over plain http: passwords and session cookies cross the "
+                "network unencrypted. Serve on 127.0.0.1 behind a reverse proxy that speaks "
+                "TLS (docs/deploy.md).",
             ),
             soft_wrap=True,
         )

@@ -85,3 +85,93 @@ ANONYMOUS = Principal(name=None, role=Role.VIEWER, via="anonymous")
 def local_operator(name: str | None) -> Principal:
     """The principal of a command run directly on a local store (see the module's text)."""
     return Principal(name=name, role=Role.ADMIN, display_name=name, via="local")
+
+
+# --- accounts: names, passwords, login limits (pure rules; the services apply them) --------
+
+USER_NAME_MAX = 64
+PASSWORD_MIN = 10
+PASSWORD_MAX = 1024
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
+
+
+def user_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a user name, or None when it can.
+
+    A user name is what history records and what people type to log in: 1 to 64 letters,
+    digits and ``. _ - @``, starting with a letter or digit. Letter case is kept but never
+    tells two accounts apart (``Dana`` and ``dana`` are one name).
+    """
+    if not name:
+        return "a user name cannot be empty"
+    if len(name) > USER_NAME_MAX:
+        return f"a user name is at most {USER_NAME_MAX} characters, this one has {len(name)}"
+    if not name[0].isascii() or not name[0].isalnum():
+        return "a user name starts with a letter or a digit"
+    bad = sorted({ch for ch in name if ch not in _NAME_CHARS})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad[:5])
+        return f"a user name holds only letters, digits and . _ - @ (not {shown})"
+    return None
+
+
+def fold_name(name: str) -> str:
+    """The form two user names are compared in (letter case ignored)."""
+    return name.casefold()
+
+
+def password_problem(password: str, *, user_name: str | None = None) -> str | None:
+    """Why the policy refuses ``password``, or None when it is accepted.
+
+    At least 10 characters (any characters: spaces and passphrases are welcome), at most
+    1024, not only spaces, and not the user name itself.
+    """
+    if not password.strip():
+        return "a password cannot be empty or only spaces"
+    if len(password) < PASSWORD_MIN:
+        return f"a password needs at least {PASSWORD_MIN} characters, this one has {len(password)}"
+    if len(password) > PASSWORD_MAX:
+        return f"a password is at most {PASSWORD_MAX} characters"
+    if user_name is not None and fold_name(password.strip()) == fold_name(user_name):
+        return "a password cannot be the user name"
+    return None
+
+
+def max_scope(role: Role) -> TokenScope:
+    """The widest token scope an account of ``role`` may hand out."""
+    if role is Role.ADMIN:
+        return TokenScope.ADMIN
+    if role.at_least(Role.AUTHOR):
+        return TokenScope.WRITE
+    return TokenScope.READ
+
+
+_SCOPE_RANKS = {TokenScope.READ: 0, TokenScope.WRITE: 1, TokenScope.ADMIN: 2}
+
+
+def scope_allowed(role: Role, scope: TokenScope) -> bool:
+    """Whether an account of ``role`` may create a token of ``scope``."""
+    return _SCOPE_RANKS[scope] <= _SCOPE_RANKS[max_scope(role)]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoginLimit:
+    """At most ``failures`` failed logins within ``window`` seconds (per account, per address)."""
+
+    failures: int
+    window: int
+
+
+def seconds_until_allowed(failure_ages: list[float], limit: LoginLimit) -> int | None:
+    """Seconds to wait before the next try, or None when a try is allowed now.
+
+    ``failure_ages``: how many seconds ago each failure within the window happened. A try is
+    allowed while fewer than ``limit.failures`` of them are younger than the window; else it is
+    allowed once enough of the oldest have aged out of it.
+    """
+    recent = sorted((age for age in failure_ages if age < limit.window), reverse=True)
+    if len(recent) < limit.failures:
+        return None
+    # The oldest failures leave the window first; one fewer than the limit lets a try through.
+    leaving = recent[len(recent) - limit.failures]
+    return max(1, int(limit.window - leaving + 0.999))

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter
 
 from blamefree.domain.postmortem import Postmortem
+from blamefree.schemas.accounts import TokenCreatedRead, TokenRead, UserRead
 from blamefree.schemas.actions import (
     ActionHistoryRead,
     ActionItemCreate,
@@ -132,6 +133,9 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "SearchHitRead": SearchHitRead,
     "SnippetRead": SnippetRead,
     "ReindexRead": ReindexRead,
+    "UserRead": UserRead,
+    "TokenRead": TokenRead,
+    "TokenCreatedRead": TokenCreatedRead,
 }
 """Every published schema by name: the document model, then each resource's Create/Update/Read."""
 
@@ -215,7 +219,10 @@ __all__ = [
     "SignOffRead",
     "SnippetRead",
     "StoreStatusRead",
+    "TokenCreatedRead",
+    "TokenRead",
     "TransitionCreate",
+    "UserRead",
     "WorkflowRead",
     "all_json_schemas",
     "json_schema",

@@ -540,3 +540,103 @@ class AuditRow(Base):
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+ROLES = ("viewer", "author", "reviewer", "approver", "admin")
+TOKEN_SCOPES = ("read", "write", "admin")
+
+
+class UserRow(Base):
+    """A local account: who logs in, with which role; only an argon2id hash of the password.
+
+    ``name_folded`` (the name in lower case) is unique, so ``Dana`` and ``dana`` are one name.
+    ``session_generation`` goes up on a password change (or "log out everywhere"): a session
+    made under an older generation no longer counts.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('viewer', 'author', 'reviewer', 'approver', 'admin')", name="role_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_folded: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    session_generation: Mapped[int] = mapped_column(Integer)
+
+
+def _user_fk() -> Any:
+    return ForeignKey("users.id", ondelete="CASCADE")
+
+
+class WebSessionRow(Base):
+    """A login of one browser: the SHA-256 of its random session id, never the id itself.
+
+    A session counts while it is not revoked (logout), not expired, and made under the
+    account's current ``session_generation``.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), index=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    address: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiTokenRow(Base):
+    """An API token: its owner, name, scope and the SHA-256 of its secret (shown only once)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint("scope IN ('read', 'write', 'admin')", name="scope_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(16))
+    prefix: Mapped[str] = mapped_column(String(32))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginFailureRow(Base):
+    """One failed login: the account name it tried (folded) and the address it came from.
+
+    Counted within the rate limit's window by every worker process; older rows are pruned.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_account_at", "account", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class SetupTokenRow(Base):
+    """A one-time link to create the first admin: the SHA-256 of its token, until it is used."""
+
+    __tablename__ = "setup_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -7,16 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from blamefree import __version__
 from blamefree.config import Settings
+from blamefree.errors import Forbidden, LoginRequired
 from blamefree.store import make_engine
 from blamefree.web import errors
 from blamefree.web.api import api_router
 from blamefree.web.api import openapi as api_openapi
+from blamefree.web.auth import guard
 from blamefree.web.hooks import router as hooks_router
 from blamefree.web.pages import pages_router
 from blamefree.web.security import SecurityMiddleware
@@ -65,6 +67,7 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(guard)],  # who acts, and the login rules (web/auth.py)
     )
     app.state.blamefree = WebState(
         settings=settings,
@@ -78,7 +81,7 @@ def create_app(
     errors.install(app)
     static = str(resources.files("blamefree.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
-    app.include_router(api_router)
+    app.include_router(api_router, responses=errors.error_responses(LoginRequired, Forbidden))
     app.include_router(hooks_router)
     app.include_router(pages_router)
     api_openapi.install(app)

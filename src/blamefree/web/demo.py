@@ -4,7 +4,9 @@
 the service layer, each step stamped with the time the manifest gives it, so the store ends as
 the manifest's command lines would leave it: the people directory, the 14 post-mortems, their
 timelines imported from each tool's files, the action-item and prevention-measure changes, the
-reviews held, and the success criteria the data then meets.
+reviews held, and the success criteria the data then meets; and one account per role
+(``admin``, ``approver``, ``reviewer``, ``author``, ``viewer``), all with the password
+``blamefree-demo`` (``services.accounts.DEMO_PASSWORD``).
 
 The demo's data stops on its "today" (2026-11-20). ``demo_clock`` is the clock the served demo
 runs on: the real time of day, on the demo's day when the server started, so "overdue" and
@@ -25,7 +27,7 @@ from sqlalchemy import Engine
 
 from blamefree.domain.enums import ActionStatus, ReviewKind
 from blamefree.errors import ActionItemNotFound, ValidationFailed
-from blamefree.services import actions, people, postmortems, reviews, timeline_import
+from blamefree.services import accounts, actions, people, postmortems, reviews, timeline_import
 from blamefree.store.unit_of_work import UnitOfWork
 from blamefree.web.state import Clock, real_clock
 
@@ -73,6 +75,8 @@ class DemoLoaded:
     prevention_changes: int
     reviews: int
     people: int
+    users: int = 0
+    """Demo accounts, one per role."""
 
 
 def expected_load(manifest: dict[str, Any] | None = None) -> DemoLoaded:
@@ -85,6 +89,7 @@ def expected_load(manifest: dict[str, Any] | None = None) -> DemoLoaded:
         prevention_changes=len(data["prevention_changes"]),
         reviews=len(data["reviews"]),
         people=len(data["people"]),
+        users=len(accounts.DEMO_USERS),
     )
 
 
@@ -112,6 +117,7 @@ def load_demo(
                 step.run(uow)
             if progress is not None:
                 progress(done, len(steps))
+        users = accounts.add_demo_users(uow, now=loader.first)
     return DemoLoaded(
         postmortems=len(manifest["postmortems"]),
         events=loader.events,
@@ -119,6 +125,7 @@ def load_demo(
         prevention_changes=len(manifest["prevention_changes"]),
         reviews=len(manifest["reviews"]),
         people=len(manifest["people"]),
+        users=len(users),
     )
 
 

@@ -1,5 +1,8 @@
 """FastAPI dependencies every route uses: the request's unit of work, who acts, the clock.
 
+Who acts is the ``Principal`` that ``web.auth.guard`` recognised from the session cookie or
+the API token; ``Actor`` is its user name, which history records as the author of a change.
+
 ``UoW`` opens one unit of work per request; it commits when the route function returns (before
 the response is sent, so a failed commit is the answer, never a silent loss) and rolls back
 when the route raises.
@@ -14,16 +17,12 @@ from typing import Annotated
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Request
-from itsdangerous import BadSignature
 
-from blamefree.domain.accounts import ANONYMOUS, Principal, Role
+from blamefree.domain.accounts import Principal
 from blamefree.domain.audit import Origin
 from blamefree.store.unit_of_work import UnitOfWork
+from blamefree.web.auth import principal_of
 from blamefree.web.state import WebState, state_of
-
-NAME_COOKIE = "blamefree_name"
-"""Until accounts exist (issue 11): the name a browser said it writes as, signed."""
-
 
 # The dependencies are coroutines: FastAPI runs a plain function dependency in the threadpool,
 # a hop per dependency per request that costs more than these do. Only the unit of work's end
@@ -56,23 +55,13 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 
 
 def current_actor(request: Request) -> str | None:
-    """Who makes this request's changes, for the history.
+    """Who makes this request's changes, for the history: the logged-in user name (None for
+    an anonymous reader; every write needs a login)."""
+    return principal_of(request).name
 
-    Before accounts: the name this browser gave (a signed cookie set from the page header),
-    else ``BLAMEFREE_USER`` of the server, else unknown (None), never invented.
-    """
-    state = state_of(request)
-    signed = request.cookies.get(NAME_COOKIE)
-    if signed:
-        try:
-            name = state.signer(NAME_COOKIE).loads(signed)
-        except BadSignature:  # a forged or stale cookie names nobody
-            name = None
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-    if state.settings.user and state.settings.user.strip():
-        return state.settings.user.strip()
-    return None
+
+async def request_principal(request: Request) -> Principal:
+    return principal_of(request)
 
 
 async def request_actor(request: Request) -> str | None:
@@ -83,20 +72,6 @@ def request_origin(request: Request) -> Origin:
     """Where a request's changes come from, for the audit log: the web, and the client's
     address (as the server sees it: behind a proxy, the proxy's unless it forwards it)."""
     return Origin("web", request.client.host if request.client else None)
-
-
-# --- who acts: REPLACED BY THE ACCOUNTS BRANCH (issue 11) -----------------------------------
-# Until sessions exist, the principal of a request is the name the browser gave (``Actor``)
-# with the admin role, as on a local store. The accounts branch replaces this one function
-# with the session's or API token's principal; every workflow route and page depends on it.
-
-
-async def request_principal(request: Request) -> Principal:
-    """Who acts in this request (see the note above: a stand-in until accounts exist)."""
-    name = current_actor(request)
-    if name is None:
-        return ANONYMOUS
-    return Principal(name=name, role=Role.ADMIN, display_name=name, via="session")
 
 
 async def request_now(request: Request) -> dt.datetime:

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from blamefree.errors import (
     BlamefreeError,
+    LoginRequired,
     NotFound,
     PostmortemLocked,
     SignOffManaged,
     StaleEdit,
+    TooManyAttempts,
+    Unauthenticated,
     UsageError,
     ValidationFailed,
     code_of,
@@ -60,12 +64,28 @@ def error_responses(*classes: type[BlamefreeError]) -> dict[int | str, dict[str,
     return described
 
 
+def _headers(request: Request, error: BlamefreeError) -> dict[str, str]:
+    """What some errors tell a client beyond the body: when to retry, how to log in."""
+    if isinstance(error, TooManyAttempts):
+        return {"retry-after": str(error.retry_after)}
+    if isinstance(error, Unauthenticated) and request.url.path.startswith("/api/"):
+        return {"www-authenticate": 'Bearer realm="blamefree"'}
+    return {}
+
+
 def _page_or_json(request: Request, error: BlamefreeError) -> Response:
+    headers = _headers(request, error)
     if wants_json(request):
-        return JSONResponse(error_body(error), status_code=error.http_status)
+        return JSONResponse(error_body(error), status_code=error.http_status, headers=headers)
+    if isinstance(error, LoginRequired) and request.method in ("GET", "HEAD"):
+        # A page asked for without a login: the login page, then back here.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     from blamefree.web.templating import render_error  # pages only; keeps the API path lean
 
-    return render_error(request, error)
+    response = render_error(request, error)
+    response.headers.update(headers)
+    return response
 
 
 async def on_blamefree_error(request: Request, error: Exception) -> Response:

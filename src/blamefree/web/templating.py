@@ -87,13 +87,15 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """A page: the template with the request, CSRF token, actor and app facts added."""
-    from blamefree.web.deps import current_actor
+    from blamefree.web.auth import principal_of
 
     state = state_of(request)
+    principal = principal_of(request)
     full = {
         "request": request,
         "csrf_token": csrf_token(request),
-        "actor": current_actor(request),
+        "actor": principal.name,
+        "principal": principal,
         "demo": state.demo,
         "now": state.now(),
         **(context or {}),

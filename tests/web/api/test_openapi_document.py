@@ -58,6 +58,8 @@ def test_the_statuses_of_the_update_route(client: WebClient) -> None:
     document = client.get("/api/openapi.json").json()
     update = document["paths"]["/api/v1/postmortems/{incident_id}"]["put"]
     assert {s: r["description"] for s, r in update["responses"].items() if s >= "400"} == {
+        "401": "LoginRequired",
+        "403": "Forbidden",
         "404": "PostmortemNotFound, RevisionNotFound",
         "409": "StaleEdit, MergeConflict, WouldLoseWork, SignOffManaged",
         "413": "HTTPError: the body is larger than allowed",

@@ -107,3 +107,23 @@ def _wait_healthy(served: Served, deadline: float) -> None:
         if served.process.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"serve never answered /healthz:\n{served.output()}")
         time.sleep(0.2)
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(client: httpx.Client, path: str = "login") -> str:
+    """The CSRF token of a page (its cookie lands in the client)."""
+    found = CSRF_FIELD.search(client.get(path).text)
+    assert found is not None, f"{path} has no CSRF field"
+    return found.group(1)
+
+
+def log_in(client: httpx.Client, name: str, password: str) -> None:
+    """Log ``client`` in through the login form, as a person would."""
+    answer = client.post(
+        "login",
+        data={"csrf_token": csrf_of(client), "name": name, "password": password, "next": "/"},
+    )
+    assert answer.status_code == 303, answer.text
+    assert "blamefree_session" in client.cookies

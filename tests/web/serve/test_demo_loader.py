@@ -114,7 +114,13 @@ def test_the_services_store_what_the_manifest_command_lines_store(
     steps: list[tuple[int, int]] = []
     loaded = load_demo(engine, progress=lambda done, total: steps.append((done, total)))
     assert loaded == DemoLoaded(
-        postmortems=14, events=274, action_changes=41, prevention_changes=14, reviews=27, people=21
+        postmortems=14,
+        events=274,
+        action_changes=41,
+        prevention_changes=14,
+        reviews=27,
+        people=21,
+        users=5,
     )
     assert steps[-1] == (len(steps), len(steps))
     assert len(steps) == 21 + 14 + 30 + 41 + 14 + 27 + 11  # people .. criteria of final ones

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from web.serve.server import free_port, serving
+from web.serve.server import csrf_of, free_port, log_in, serving
 
 
 def _scratch_folders(tmp: Path) -> list[Path]:
@@ -30,7 +31,17 @@ def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
     with serving(["serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path) as served:
         assert served.url == f"http://127.0.0.1:{port}/"
         assert len(_scratch_folders(tmp_path)) == 1
-        page = httpx.get(served.url, timeout=30)
+        assert (
+            "Log in as one of admin, approver, reviewer, author, viewer (one account per role) "
+            "with the password blamefree-demo." in "".join(served.stdout)
+        )
+        anonymous = httpx.get(served.url, timeout=30)
+        assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/login?next=%2F")
+        browser = httpx.Client(
+            base_url=served.url, headers={"origin": served.url.rstrip("/")}, timeout=30
+        )
+        log_in(browser, "viewer", "blamefree-demo")
+        page = browser.get("")
         assert page.status_code == 200
         assert (
             "Storefront 429s and 503s after a rate-limit config reached every region" in page.text
@@ -38,8 +49,9 @@ def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
         assert "Demo store" in page.text
         health = httpx.get(served.url + "healthz", timeout=30).json()
         assert (health["status"], health["store"], health["backend"]) == ("ok", "ok", "sqlite")
-        api = httpx.get(served.url + "api/v1/postmortems/INC-2026-0174", timeout=30)
+        api = browser.get("api/v1/postmortems/INC-2026-0174")
         assert (api.json()["severity"], api.json()["version"]) == ("P0", 13)
+        browser.close()
     assert served.process.returncode == 0, served.output()
     assert _scratch_folders(tmp_path) == []
     errors = "".join(served.stderr)
@@ -49,7 +61,12 @@ def test_serve_demo_prints_its_url_serves_the_demo_and_cleans_up_on_ctrl_c(
     assert len(list((tmp_path / "cache" / "blamefree").glob("demo-*.sqlite3"))) == 1
     # The next start copies the loaded demo instead of loading it again.
     with serving(["serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path) as again:
-        page = httpx.get(again.url, timeout=30)
+        browser = httpx.Client(
+            base_url=again.url, headers={"origin": again.url.rstrip("/")}, timeout=30
+        )
+        log_in(browser, "author", "blamefree-demo")
+        page = browser.get("")
+        browser.close()
         assert (
             "Storefront 429s and 503s after a rate-limit config reached every region" in page.text
         )
@@ -113,7 +130,8 @@ def test_serve_help_says_what_it_serves_and_how_to_run_it_safely(tmp_path: Path)
         "/healthz",
         "--workers",
         "--forwarded-allow-ips",
-        "Accounts are not switched on yet",
+        "Every page and the API need a login",
+        "one-time link",
         "BLAMEFREE_SECRET_KEY",
     ):
         assert words in done.stdout, words
@@ -141,7 +159,28 @@ def test_serve_on_a_store_of_ones_own_stops_cleanly_on_sigterm(tmp_path: Path) -
     env = {"BLAMEFREE_DATABASE_URL": f"sqlite:///{store / 'pm.sqlite3'}", "HOME": str(tmp_path)}
     port = free_port()
     with serving(["serve", "--port", str(port)], env=env, cwd=tmp_path) as served:
-        assert httpx.get(served.url, timeout=30).text.count("No post-mortems yet</h2>") == 1
+        printed = "".join(served.stdout)
+        assert "No accounts yet. Create the first admin within 24 hours, once, at:" in printed
+        link = re.search(r"(http://\S+/first-admin\?token=\S+)", printed)
+        assert link is not None, printed
+        browser = httpx.Client(
+            base_url=served.url, headers={"origin": served.url.rstrip("/")}, timeout=30
+        )
+        token = link.group(1).split("token=", 1)[1]
+        form = {
+            "csrf_token": csrf_of(browser, f"first-admin?token={token}"),
+            "token": token,
+            "name": "sam",
+            "password": "a long first password",
+            "password_again": "a long first password",
+        }
+        made = browser.post("first-admin", data=form)
+        assert (made.status_code, made.headers["location"]) == (303, "/account")
+        assert browser.get("").text.count("No post-mortems yet</h2>") == 1
+        again = httpx.post(served.url + "first-admin", data=form, timeout=30)
+        assert again.status_code in (401, 403)  # the link is used up (and a CSRF-less post fails)
+        assert browser.get(f"first-admin?token={token}").status_code == 401
+        browser.close()
         assert served.stop(signal.SIGTERM) == 0, served.output()
     errors = "".join(served.stderr)
     assert errors.strip().endswith("Stopped.")

@@ -1,11 +1,10 @@
 """Several workers over one PostgreSQL store share nothing in memory: what one worker hands a
-browser (CSRF token, the signed name) checks out on the other, and what one stores the other
+browser (session, CSRF token) checks out on the other, and what one stores the other
 reads. ``blamefree serve --workers 2`` runs as a child process on a free port."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
@@ -15,14 +14,17 @@ import pytest
 from sqlalchemy import URL, create_engine, text
 from sqlalchemy.pool import NullPool
 
+from blamefree.domain.accounts import Role
 from blamefree.domain.enums import Severity
+from blamefree.services.accounts import add_user
 from blamefree.services.postmortems import start_postmortem
 from blamefree.store import make_engine
 from blamefree.store.migrate import ensure_schema
 from blamefree.store.unit_of_work import UnitOfWork
-from web.serve.server import Served, free_port, serving
+from web.serve.server import Served, csrf_of, free_port, log_in, serving
 
 SECRET = "k" * 48
+PASSWORD = "two workers, one store"
 TRIES = 200
 pytestmark = pytest.mark.postgres
 
@@ -41,6 +43,15 @@ def team_store(postgres_database: URL) -> Iterator[str]:
         rendered = url.render_as_string(hide_password=False)
         engine = make_engine(rendered)
         ensure_schema(engine)
+        with UnitOfWork(engine) as uow:
+            add_user(
+                uow,
+                name="ines",
+                password=PASSWORD,
+                role=Role.AUTHOR,
+                display_name="Inês Carvalho",
+                now=dt.datetime.now(dt.UTC),
+            )
         engine.dispose()
         yield rendered
         with admin.connect() as connection:
@@ -73,7 +84,8 @@ def _pid(client: httpx.Client) -> int:
 
 
 def _client_on(served: Served, *, other_than: int | None = None) -> tuple[httpx.Client, int]:
-    """A client whose one kept-alive connection is served by a worker (not ``other_than``)."""
+    """A client whose one kept-alive connection is served by a worker (not ``other_than``),
+    logged in as the author ``ines``."""
     origin = served.url.rstrip("/")
     for _ in range(TRIES):
         client = httpx.Client(
@@ -84,6 +96,7 @@ def _client_on(served: Served, *, other_than: int | None = None) -> tuple[httpx.
         )
         pid = _pid(client)
         if pid != other_than:
+            log_in(client, "ines", PASSWORD)  # on this client's one connection: that worker
             return client, pid
         client.close()
     raise AssertionError(f"no second worker answered in {TRIES} connections:\n{served.output()}")
@@ -99,26 +112,24 @@ def test_requests_reach_both_workers(two_workers: Served) -> None:
     assert two_workers.process.pid not in pids  # the workers, not the supervisor
 
 
-def test_a_token_and_a_name_from_one_worker_are_accepted_by_the_other(two_workers: Served) -> None:
+def test_a_session_and_a_token_from_one_worker_are_accepted_by_the_other(
+    two_workers: Served,
+) -> None:
     first, first_pid = _client_on(two_workers)
     second, second_pid = _client_on(two_workers, other_than=first_pid)
     with closing(first), closing(second):
-        page = first.get("")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        assert token is not None
-        named = first.post(
-            "me", data={"name": "Inês Carvalho", "back": "/", "csrf_token": token[1]}
-        )
-        assert named.status_code == 303, named.text
+        token = csrf_of(first, "")
         assert _pid(first) == first_pid  # all of that on the first worker
         second.cookies = first.cookies  # the same browser, its next request on the other worker
-        assert 'value="Inês Carvalho"' in second.get("").text  # the signed name checks out
-        renamed = second.post("me", data={"name": "Chiara", "back": "/", "csrf_token": token[1]})
-        assert renamed.status_code == 303, renamed.text  # the first worker's CSRF token too
-        first.cookies = second.cookies  # and back on the first worker
-        assert 'value="Chiara"' in first.get("").text
-        forged = second.post("me", data={"name": "Mallory", "csrf_token": "0" * 64})
+        assert "<strong>Inês Carvalho</strong>" in second.get("").text  # the session checks out
+        made = second.post("account/tokens", data={"name": "a script", "csrf_token": token})
+        assert made.status_code == 201, made.text  # the first worker's CSRF token too
+        forged = second.post("account/tokens", data={"name": "x", "csrf_token": "0" * 64})
         assert forged.status_code == 403
+        copied = httpx.Cookies(second.cookies)
+        assert second.post("logout", data={"csrf_token": token}).status_code == 303
+        first.cookies = copied  # the cookie from before the logout, on the first worker
+        assert first.get("").status_code == 303  # logged out on every worker
         assert _pid(second) == second_pid
 
 

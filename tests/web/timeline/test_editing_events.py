@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import Engine
 
+from blamefree.domain.accounts import Role
 from blamefree.domain.derive import event_ref
 from blamefree.domain.enums import Phase
 from blamefree.schemas import EventUpdate
@@ -70,23 +71,23 @@ def test_an_event_typed_in_berlin_time_is_stored_in_utc_with_phase_key_and_autho
         "Alertmanager",
         "manual",
     )
-    assert recorded_by == "Tester"  # the server's BLAMEFREE_USER: no name given in the browser
+    assert recorded_by == "Tester"  # the account the test client is logged in as
     assert stored_version(engine) == 2
     assert '<time datetime="2024-03-12T14:02:00+00:00">15:02:00</time>' in page
 
 
-def test_the_name_this_browser_writes_as_is_who_recorded_the_event(
+def test_the_account_logged_in_is_who_recorded_the_event(
     client: WebClient, engine: Engine, incident: str
 ) -> None:
-    client.post_form("/me", {"name": "Inês Carvalho", "back": PAGE})
+    client.login_as("ines.carvalho", role=Role.AUTHOR)
     page = _add(client, time="2024-03-12T15:20:30", text="Rollback started")
-    assert "recorded by Inês Carvalho" in page
+    assert "recorded by ines.carvalho" in page
     [(event, recorded_by)] = stored_events(engine)
     assert (event.time, event.phase, event.key, recorded_by) == (
         dt.datetime(2024, 3, 12, 14, 20, 30, tzinfo=UTC),
         None,
         False,
-        "Inês Carvalho",
+        "ines.carvalho",
     )
 
 

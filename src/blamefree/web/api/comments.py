@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from blamefree.domain.accounts import Principal, Role
 from blamefree.errors import (
     CommentNotFound,
     Forbidden,
@@ -23,20 +22,10 @@ from blamefree.schemas.comments import (
     threads_read,
 )
 from blamefree.services import comments
-from blamefree.web.deps import Actor, Now, UoW
+from blamefree.web.deps import CurrentPrincipal, Now, UoW
 from blamefree.web.errors import error_responses
 
 router = APIRouter(prefix="/postmortems/{incident_id}/comments", tags=["comments"])
-
-
-def acting_principal(actor: str | None) -> Principal:
-    """Who comments, resolves and reopens.
-
-    ACCOUNTS BRANCH REPLACES THIS: until accounts exist, the web's ``Actor`` (the name this
-    browser gave, else BLAMEFREE_USER) acts with an author's rights, as every visitor may edit;
-    at merge this becomes the request's ``Principal`` from the session or API token.
-    """
-    return Principal(name=actor, role=Role.AUTHOR, display_name=actor, via="session")
 
 
 @router.get(
@@ -62,7 +51,7 @@ def list_comments(
     summary="Comment on a section (or a line of it), or reply; @name mentions notify people",
 )
 def add_comment(
-    incident_id: str, comment_in: CommentCreate, uow: UoW, actor: Actor, now: Now
+    incident_id: str, comment_in: CommentCreate, uow: UoW, principal: CurrentPrincipal, now: Now
 ) -> CommentAddedRead:
     added = comments.add_comment(
         uow,
@@ -71,7 +60,7 @@ def add_comment(
         section=comment_in.section,
         line=comment_in.line,
         reply_to=comment_in.reply_to,
-        by=acting_principal(actor),
+        by=principal,
         now=now,
     )
     return added_read(added)
@@ -84,10 +73,10 @@ def add_comment(
     summary="Resolve the thread of a comment (already resolved: unchanged)",
 )
 def resolve_comment(
-    incident_id: str, comment_id: int, uow: UoW, actor: Actor, now: Now
+    incident_id: str, comment_id: int, uow: UoW, principal: CurrentPrincipal, now: Now
 ) -> CommentThreadRead:
     thread, _ = comments.resolve_comment(
-        uow, comment_id=comment_id, incident_id=incident_id, by=acting_principal(actor), now=now
+        uow, comment_id=comment_id, incident_id=incident_id, by=principal, now=now
     )
     return thread_read(thread)
 
@@ -98,8 +87,10 @@ def resolve_comment(
     responses=error_responses(PostmortemNotFound, CommentNotFound, Forbidden),
     summary="Open the thread of a comment again (already open: unchanged)",
 )
-def reopen_comment(incident_id: str, comment_id: int, uow: UoW, actor: Actor) -> CommentThreadRead:
+def reopen_comment(
+    incident_id: str, comment_id: int, uow: UoW, principal: CurrentPrincipal
+) -> CommentThreadRead:
     thread, _ = comments.reopen_comment(
-        uow, comment_id=comment_id, incident_id=incident_id, by=acting_principal(actor)
+        uow, comment_id=comment_id, incident_id=incident_id, by=principal
     )
     return thread_read(thread)

@@ -89,7 +89,31 @@ def install(app: FastAPI) -> None:
         if app.openapi_schema is None:
             document = one_error_shape(plain())
             add_referenced_schemas(document)
+            add_security(document)
             app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def add_security(document: dict[str, Any]) -> None:
+    """Every ``/api/v1`` operation takes an API token or a browser's session (docs/accounts.md)."""
+    schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes["apiToken"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token (`blamefree token create`, or your account page); its "
+        "scope (read, write, admin) limits what it may do.",
+    }
+    schemes["session"] = {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "blamefree_session",
+        "description": "The session of a browser logged in at /login.",
+    }
+    for path, operations in document.get("paths", {}).items():
+        if not path.startswith("/api/v1"):
+            continue
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                operation["security"] = [{"apiToken": []}, {"session": []}]

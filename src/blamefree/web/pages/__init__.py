@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from blamefree.web.pages import (
+    accounts,
     api_docs,
     board,
     comments,
     follow_up,
     health,
     home,
-    identity,
     inbox,
     postmortem_list,
     postmortem_page,
@@ -28,7 +28,7 @@ pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(postmortem_page.router)
 pages_router.include_router(postmortem_list.router)
 pages_router.include_router(comments.router)
-pages_router.include_router(identity.router)
+pages_router.include_router(accounts.router)
 pages_router.include_router(home.router)
 pages_router.include_router(board.router)
 pages_router.include_router(follow_up.router)

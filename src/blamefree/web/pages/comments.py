@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from blamefree.services import comments
-from blamefree.web.api.comments import acting_principal
-from blamefree.web.deps import Actor, Now, UoW
+from blamefree.web.deps import CurrentPrincipal, Now, UoW
 from blamefree.web.flash import Flash, flash, forget_flash, take_flash
 from blamefree.web.security import require_csrf
 from blamefree.web.state import state_of
@@ -43,7 +42,7 @@ def add_comment(
     request: Request,
     incident_id: str,
     uow: UoW,
-    actor: Actor,
+    principal: CurrentPrincipal,
     now: Now,
     body: Annotated[str, Form(max_length=20_000)] = "",
     section: Annotated[str, Form(max_length=100)] = "",
@@ -57,7 +56,7 @@ def add_comment(
         section=section or None,
         line=_optional_int(line),
         reply_to=_optional_int(reply_to),
-        by=acting_principal(actor),
+        by=principal,
         now=now,
     )
     comment = added.comment
@@ -76,10 +75,15 @@ def add_comment(
     response_model=None,
 )
 def resolve_comment(
-    request: Request, incident_id: str, comment_id: int, uow: UoW, actor: Actor, now: Now
+    request: Request,
+    incident_id: str,
+    comment_id: int,
+    uow: UoW,
+    principal: CurrentPrincipal,
+    now: Now,
 ) -> Response:
     thread, changed = comments.resolve_comment(
-        uow, comment_id=comment_id, incident_id=incident_id, by=acting_principal(actor), now=now
+        uow, comment_id=comment_id, incident_id=incident_id, by=principal, now=now
     )
     said = "resolved" if changed else "was already resolved"
     # Back to the section, not the thread: a browser opens the fold a fragment points into.
@@ -93,10 +97,10 @@ def resolve_comment(
     response_model=None,
 )
 def reopen_comment(
-    request: Request, incident_id: str, comment_id: int, uow: UoW, actor: Actor
+    request: Request, incident_id: str, comment_id: int, uow: UoW, principal: CurrentPrincipal
 ) -> Response:
     thread, changed = comments.reopen_comment(
-        uow, comment_id=comment_id, incident_id=incident_id, by=acting_principal(actor)
+        uow, comment_id=comment_id, incident_id=incident_id, by=principal
     )
     said = "reopened" if changed else "was already open"
     return _back(
