@@ -242,7 +242,8 @@ class EventImport:
         self._added_chars: int | None = 0
         self._staged = False
         self._seen_table = False
-        self._resolution = False  # a row of this import is in the resolution phase
+        self._phased = False  # a row of this import has a phase
+        self._resolution = False  # ... the resolution phase
         self._cache_size: int | None = None
         if self.dialect == "sqlite":
             # Left over by an import whose transaction failed on this pooled connection.
@@ -315,8 +316,7 @@ class EventImport:
         )
 
     def _write(self, batch: Sequence[EventRow], chars: int) -> None:
-        if not self._resolution:
-            self._resolution = _RESOLUTION in map(_PHASE_OF, batch)
+        self._note_phases(batch)
         added = self._insert_pg(batch) if self.dialect == "postgresql" else self._insert(batch)
         self.added += added
         if added == len(batch):
@@ -329,6 +329,14 @@ class EventImport:
         skipped = self._first_seen(hits) if hits else 0
         self.skipped += skipped
         self.repeated += len(batch) - added - skipped
+
+    def _note_phases(self, batch: Sequence[EventRow]) -> None:
+        """Note whether the batch brings events with a phase, or in the resolution phase (in
+        C: most batches have none at all)."""
+        if not self._phased and any(map(_PHASE_OF, batch)):
+            self._phased = True
+        if self._phased and not self._resolution:
+            self._resolution = _RESOLUTION in map(_PHASE_OF, batch)
 
     def _first_seen(self, keys: list[tuple[str, str | None]]) -> int:
         """How many of these already-stored records this import meets for the first time.
@@ -392,8 +400,7 @@ class EventImport:
                     with cursor.copy(_PG_COPY_DIRECT) as copy:
                         write = copy.write_row
                         for rows in stream:
-                            if not self._resolution:
-                                self._resolution = _RESOLUTION in map(_PHASE_OF, rows)
+                            self._note_phases(rows)
                             # phase and kind are StrEnums: psycopg writes them as their text.
                             for r in rows:
                                 write((row_id, *r, by))
@@ -521,7 +528,12 @@ class EventImport:
 
     def standing_events(self) -> list[TimelineEvent]:
         """For each phase the event that stands for it (see `domain.derive.phase_event`): its
-        earliest key event, else its earliest (the latest for resolution and post-resolution)."""
+        earliest key event, else its earliest (the latest for resolution and post-resolution).
+
+        Empty, without a query, when the log held no events before the import and it brought
+        none with a phase (the query would pass over the whole log to find nothing)."""
+        if not self._phased and self._totals_before[0] == 0:
+            return []
         row = TimelineEventRow
         # One pass over the log (no index leads with phase), ranking within each phase.
         latest = row.phase.in_([phase.value for phase in _LATEST_WINS])
