@@ -20,26 +20,18 @@ class SlackMarkup:
     """Slack mrkdwn to plain text, with the names of one export's users and channels.
 
     Built once per export: a message's text is converted with one call (`plain`), which
-    replaces its tokens (``<@U123>``, ``<#C1|name>``, ``<url|label>``) through a method made
+    replaces its tokens (``<@U123>``, ``<#C1|name>``, ``<url|label>``) through a method bound
     once, not a function made for every message.
     """
 
-    __slots__ = ("_channels", "_replace", "_users")
+    __slots__ = ("_replace", "channels", "users")
 
     def __init__(self, users: Mapping[str, str], channels: Mapping[str, str] | None = None):
-        self._users = users
-        self._channels = channels or {}
-        self._replace = partial(_TOKEN.sub, self._token)
-
-    @property
-    def users(self) -> Mapping[str, str]:
+        self.users = users
         """User id -> name."""
-        return self._users
-
-    @property
-    def channels(self) -> Mapping[str, str]:
+        self.channels = channels or {}
         """Channel id -> name."""
-        return self._channels
+        self._replace = partial(_TOKEN.sub, self._token)
 
     def plain(self, text: str) -> str:
         """Slack mrkdwn to plain text: mentions, channel links, URLs, bold, and the HTML
@@ -53,7 +45,23 @@ class SlackMarkup:
         return text
 
     def _token(self, match: re.Match[str]) -> str:
-        return _token(match.group(1), self._users, self._channels)
+        target, _, label = match.group(1).partition("|")
+        if target.startswith("@"):
+            uid = target[1:]
+            return "@" + (self.users.get(uid) or label.lstrip("@") or uid)
+        if target.startswith("#"):
+            cid = target[1:]
+            return "#" + (label or self.channels.get(cid) or cid)
+        if target.startswith("!"):
+            command = target[1:]
+            if command in _SPECIAL:
+                return _SPECIAL[command]
+            if command.startswith("subteam^"):
+                return label if label.startswith("@") else "@" + (label or command[8:])
+            if label:
+                return label
+            return "@" + command
+        return label or target
 
 
 def plain_text(
@@ -61,26 +69,6 @@ def plain_text(
 ) -> str:
     """Slack mrkdwn to plain text: mentions, channel links, URLs, bold, and the HTML escapes."""
     return SlackMarkup(users, channels).plain(text)
-
-
-def _token(body: str, users: Mapping[str, str], channels: Mapping[str, str]) -> str:
-    target, _, label = body.partition("|")
-    if target.startswith("@"):
-        uid = target[1:]
-        return "@" + (users.get(uid) or label.lstrip("@") or uid)
-    if target.startswith("#"):
-        cid = target[1:]
-        return "#" + (label or channels.get(cid) or cid)
-    if target.startswith("!"):
-        command = target[1:]
-        if command in _SPECIAL:
-            return _SPECIAL[command]
-        if command.startswith("subteam^"):
-            return label if label.startswith("@") else "@" + (label or command[8:])
-        if label:
-            return label
-        return "@" + command
-    return label or target
 
 
 def _section_text(value: Any) -> str:
