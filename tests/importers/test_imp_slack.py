@@ -12,8 +12,13 @@ import pytest
 from blamefree.domain.timeline import EventKind
 from blamefree.errors import SourceFormatError, UsageError
 from blamefree.importers import read_batches, read_events, sort_events
-from blamefree.importers.slack import SlackImporter, slack_ts_time
-from blamefree.importers.slack_text import attachments_text, blocks_text, plain_text
+from blamefree.importers.slack import SlackImporter, message_row, slack_ts_time
+from blamefree.importers.slack_text import (
+    SlackMarkup,
+    attachments_text,
+    blocks_text,
+    plain_text,
+)
 
 from .conftest import DATA
 
@@ -294,3 +299,32 @@ def test_odd_user_field_is_an_actor_lookup_miss(tmp_path: Path) -> None:
     )
     events = list(read_events("slack", [export], channel="general"))
     assert [(e.actor, e.time) for e in events] == [(None, _utc(2024, 3, 12, 14, 0, 0, 500000))]
+
+
+@pytest.mark.parametrize("subtype", [["bot_message"], {"x": 1}, 7])
+def test_a_subtype_that_is_not_text_names_its_record_and_field(
+    tmp_path: Path, subtype: object
+) -> None:
+    export = _copy_export(tmp_path)
+    day = export / "general" / "2024-03-12.json"
+    messages = json.loads(day.read_text())
+    messages[1]["subtype"] = subtype
+    day.write_text(json.dumps(messages))
+    with pytest.raises(SourceFormatError) as err:
+        list(read_events("slack", [export]))
+    assert (err.value.file, err.value.record, err.value.field) == (str(day), 1, "subtype")
+    assert err.value.reason == "expected a string"
+
+
+def test_a_message_time_is_its_ts_read_exactly_in_every_form() -> None:
+    markup = SlackMarkup({}, {})
+    forms = ["1710252000.000001", "1710252000.5", "1710252000", "1.123456", "1710252000.123456789"]
+    for ts in forms:
+        row = message_row({"ts": ts, "text": "x"}, 0, "f", "C1", markup, "pushpin")
+        assert row is not None
+        assert row.time == slack_ts_time(ts, file="f", record=0)
+    assert row.time == _utc(2024, 3, 12, 14, 0, 0, 123456)
+    for bad in ("1710252000.12345x", "1710252000.-12345", "17102520001234.123456", ".123456"):
+        with pytest.raises(SourceFormatError) as err:
+            message_row({"ts": bad, "text": "x"}, 3, "f", "C1", markup, "pushpin")
+        assert (err.value.record, err.value.field) == ("3", "ts")

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select, text
 
 from blamefree.domain.enums import Phase
 from blamefree.domain.postmortem import Postmortem
@@ -18,6 +18,7 @@ from blamefree.errors import PostmortemNotFound
 from blamefree.markdown.render import render
 from blamefree.services.timeline_import import import_events
 from blamefree.store import UnitOfWork, event_import
+from blamefree.store.tables import PostmortemRow, TimelineEventRow
 
 MakeEvent = Callable[..., TimelineEvent]
 
@@ -196,3 +197,70 @@ def test_a_long_batch_is_written_in_parts(
             "m4",
             "m5",
         ]
+
+
+def test_an_import_stores_what_the_table_class_stores(
+    engine: Engine, incident_id: str, make_doc: Callable[[str], Postmortem]
+) -> None:
+    # The import binds its own values (kind and phase as text, key as 0/1, a NULL literal for
+    # a batch without phases or links); the stored rows equal those SQLAlchemy writes.
+    def event(n: int, **fields: object) -> TimelineEvent:
+        values: dict[str, object] = {
+            "time": dt.datetime(2024, 3, 14, 9, n, n, n, tzinfo=dt.UTC),
+            "time_text": f"09:{n:02d}",
+            "kind": EventKind.MESSAGE,
+            "actor": "Ana",
+            "text": f"message {n}",
+            "source": EventSource(tool="slack", id=f"C1:{n}"),
+            **fields,
+        }
+        return TimelineEvent.model_validate(values)
+
+    chat = [event(1), event(2, key=True, actor=None), event(3, time_text=None)]
+    other = [
+        event(4, phase=Phase.RESOLUTION, kind=EventKind.RESOLVED, key=True),
+        event(5, link="https://chat.example/5", kind=EventKind.CHANNEL_EVENT),
+        event(
+            6, time=dt.datetime(2024, 3, 14, 10, 6, 6, 6, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+        ),
+    ]
+    with UnitOfWork(engine) as uow:
+        writing = uow.postmortems.event_import(incident_id, by="ana")
+        writing.add_stream(lambda: [[EventRow.of(e) for e in chat]])
+        writing.add_stream(lambda: [[EventRow.of(e) for e in other]])
+        assert writing.added == 6
+        writing.close()
+        written = make_doc("INC-ORM")
+        uow.postmortems.create(written, markdown=render(written))
+        row_id = uow.session.execute(
+            select(PostmortemRow.id).where(PostmortemRow.incident_id == "INC-ORM")
+        ).scalar_one()
+        for e in [*chat, *other]:
+            uow.session.execute(
+                insert(TimelineEventRow).values(
+                    postmortem_id=row_id,
+                    time=e.time,
+                    time_text=e.time_text,
+                    phase=e.phase.value if e.phase else None,
+                    kind=e.kind.value,
+                    actor=e.actor,
+                    text=e.text,
+                    source_tool=e.source.tool,
+                    source_id=e.source.id,
+                    key=e.key,
+                    link=e.link,
+                    recorded_by="ana",
+                )
+            )
+
+    # Raw values (text(): no column types), as each backend keeps them.
+    columns = ", ".join(f'"{c}"' for c in event_import._COLUMNS[1:])
+    query = text(f"SELECT {columns} FROM timeline_events WHERE postmortem_id = :pid ORDER BY id")
+    with engine.connect() as connection:
+        ids = dict(connection.execute(select(PostmortemRow.incident_id, PostmortemRow.id)).all())
+        imported = connection.execute(query, {"pid": ids[incident_id]}).all()
+        orm = connection.execute(query, {"pid": ids["INC-ORM"]}).all()
+    assert len(imported) == 6
+    assert imported == orm
+    with UnitOfWork(engine) as uow:
+        assert uow.postmortems.list_events(incident_id) == [*chat, *other]

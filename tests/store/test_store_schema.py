@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from importlib import resources
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
 from blamefree.errors import ConfigError, SchemaOutOfDate, StoreError
@@ -228,3 +231,32 @@ def test_check_schema_names_the_upgrade_command_and_never_migrates(empty_engine:
     ensure_schema(empty_engine)
     check_schema(empty_engine)  # at head: nothing to say
     assert schema_status(empty_engine).up_to_date is True
+
+
+def test_the_head_and_revision_read_without_alembic_are_alembics(empty_engine: Engine) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    with empty_engine.connect() as connection:
+        assert current_revision(connection) is None
+    for revision in ("0003_delivery", head_revision()):
+        with empty_engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        with empty_engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert current_revision(connection) == context.get_current_revision() == revision
+
+
+def test_checking_an_up_to_date_store_imports_no_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    ensure_schema(make_engine(url))
+    code = (
+        "import sys\n"
+        "from blamefree.store import make_engine\n"
+        "from blamefree.store.migrate import check_schema, ensure_schema\n"
+        f"engine = make_engine({url!r})\n"
+        "check_schema(engine)\n"
+        "ensure_schema(engine)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

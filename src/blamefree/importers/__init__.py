@@ -24,7 +24,7 @@ from blamefree.domain.timeline import EventKind, EventRow, TimelineEvent, first_
 from blamefree.errors import InputError, UsageError, ValidationFailed
 from blamefree.importers._common import FileBatch, Importer, ImportOptions, ProgressCallback
 from blamefree.importers.alerting import AlertmanagerImporter, GrafanaImporter
-from blamefree.importers.bounded import check_row, check_storable
+from blamefree.importers.bounded import check_rows, check_storable
 from blamefree.importers.opsgenie import OpsgenieImporter
 from blamefree.importers.pagerduty import PagerDutyImporter
 from blamefree.importers.pagerduty_fetch import fetch_pagerduty_log_entries
@@ -180,8 +180,7 @@ def _read_batches(
     for batch in importer.batches(files, options):
         batch.file = renamed(batch.file, names) or batch.file
         if batch.has_rows:
-            for row in batch.rows:
-                check_row(row, file=batch.file, record=None)
+            check_rows(batch.rows, file=batch.file)
         else:
             for event in batch.events:
                 check_storable(event, file=batch.file, record=None)

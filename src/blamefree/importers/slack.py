@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from blamefree.importers.slack_export import (
     iter_array,
     open_tree,
 )
-from blamefree.importers.slack_text import attachments_text, blocks_text, plain_text
+from blamefree.importers.slack_text import SlackMarkup, attachments_text, blocks_text
 
 _SCALE = (1_000_000, 100_000, 10_000, 1000, 100, 10)
 _MESSAGE = EventKind.MESSAGE
@@ -145,7 +145,7 @@ class SlackImporter:
                     )
                 users[pair[0]] = pair[1]
         channels = self._channels(tree)
-        names = {c.id: c.name for c in channels.values()}
+        markup = SlackMarkup(users, {c.id: c.name for c in channels.values()})
         folders = tree.folders()
         wanted = self._wanted(channels, folders, options)
         if not folders and not channels:
@@ -161,7 +161,7 @@ class SlackImporter:
                 match = DAY_FILE.match(day)
                 if match is None or not _day_in_range(match, options):
                     continue
-                yield from self._day(tree, f"{folder}/{day}", channel, users, names, options)
+                yield from self._day(tree, f"{folder}/{day}", channel, markup, options)
 
     def _channels(self, tree: ExportTree) -> dict[str, _Channel]:
         channels: dict[str, _Channel] = {}
@@ -206,24 +206,23 @@ class SlackImporter:
         tree: ExportTree,
         name: str,
         channel: _Channel,
-        users: dict[str, str],
-        names: dict[str, str],
+        markup: SlackMarkup,
         options: ImportOptions,
     ) -> Iterator[FileBatch]:
         file = tree.display(name)
         size = tree.size(name)
         items = iter_array(tree, name, threshold=self.stream_threshold)
         if size <= self.stream_threshold:
-            rows = list(self._rows(items, file, channel, users, names, options))
+            rows = list(self._rows(items, file, channel, markup, options))
             options.report(size)
             yield FileBatch(file, rows=rows)
             return
         if not options.streaming:
             # Too big to hold: check every record first, then convert again in chunks.
-            for _ in self._rows(items, file, channel, users, names, options):
+            for _ in self._rows(items, file, channel, markup, options):
                 pass
             items = iter_array(tree, name, threshold=self.stream_threshold)
-        yield from chunked_rows(file, self._rows(items, file, channel, users, names, options))
+        yield from chunked_rows(file, self._rows(items, file, channel, markup, options))
         options.report(size)
 
     def _rows(
@@ -231,8 +230,7 @@ class SlackImporter:
         items: Iterator[Any],
         file: str,
         channel: _Channel,
-        users: dict[str, str],
-        names: dict[str, str],
+        markup: SlackMarkup,
         options: ImportOptions,
     ) -> Iterator[EventRow]:
         reaction = options.key_reaction.strip(":")
@@ -243,7 +241,7 @@ class SlackImporter:
         seen: set[str | None] | None = None if options.streaming else set()
         channel_id = channel.id
         for index, msg in enumerate(items):
-            event = message_row(msg, index, file, channel_id, users, names, reaction)
+            event = message_row(msg, index, file, channel_id, markup, reaction)
             if event is None:
                 continue
             if seen is not None:
@@ -267,7 +265,7 @@ def _day_in_range(match: re.Match[str], options: ImportOptions) -> bool:
     return not (options.until is not None and day - dt.timedelta(days=1) > options.until)
 
 
-def _actor(msg: dict[str, Any], users: dict[str, str]) -> str | None:
+def _actor(msg: dict[str, Any], users: Mapping[str, str]) -> str | None:
     uid = msg.get("user")
     if isinstance(uid, str) and uid in users:
         return users[uid]
@@ -290,17 +288,15 @@ def _actor(msg: dict[str, Any], users: dict[str, str]) -> str | None:
     return bot_id if isinstance(bot_id, str) and bot_id else None
 
 
-def _text(
-    msg: dict[str, Any], users: dict[str, str], names: dict[str, str], file: str, index: int
-) -> str:
-    raw = msg.get("text", "")
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
+def _text(msg: dict[str, Any], markup: SlackMarkup, file: str, index: int) -> str:
+    raw = msg.get("text")
+    if isinstance(raw, str):
+        text = markup.plain(raw).strip()
+        if text:
+            return text
+    elif raw is not None:
         raise SourceFormatError("expected text", file=file, record=index, field="text")
-    text = plain_text(raw, users, names).strip()
-    if text:
-        return text
+    users, names = markup.users, markup.channels
     text = attachments_text(msg.get("attachments"), users, names)
     if not text:
         try:
@@ -328,13 +324,15 @@ def _is_key(msg: dict[str, Any], reaction: str) -> bool:
     return False
 
 
+_new_row = tuple.__new__
+
+
 def message_row(
     msg: Any,
     index: int,
     file: str,
     channel_id: str,
-    users: dict[str, str],
-    names: dict[str, str],
+    markup: SlackMarkup,
     reaction: str,
 ) -> EventRow | None:
     """One export message as an event row, or None for records that are not messages of their
@@ -347,19 +345,38 @@ def message_row(
             raise SourceFormatError("missing", file=file, record=index, field="ts")
         raise SourceFormatError("expected a string", file=file, record=index, field="ts")
     subtype = msg.get("subtype")
-    if subtype in SKIPPED_SUBTYPES or msg.get("hidden") is True:
+    if subtype is not None:
+        if not isinstance(subtype, str):
+            raise SourceFormatError("expected a string", file=file, record=index, field="subtype")
+        if subtype in SKIPPED_SUBTYPES:
+            return None
+    if msg.get("hidden") is True:
         return None
-    when = slack_ts_time(ts, file=file, record=index)
+    # The usual `ts` (seconds, a dot, six digits) inline; anything else through slack_ts_time.
+    seconds, _, micros = ts.partition(".")
+    if len(micros) == 6 and 0 < len(seconds) <= 12 and ts.isascii():
+        if seconds.isdecimal() and micros.isdecimal():
+            when = EPOCH + timedelta(0, int(seconds), int(micros))
+        else:
+            when = slack_ts_time(ts, file=file, record=index)
+    else:
+        when = slack_ts_time(ts, file=file, record=index)
     uid = msg.get("user")
-    return EventRow(
-        when,
-        ts,
-        None,
-        _CHANNEL_EVENT if subtype in CHANNEL_EVENT_SUBTYPES else _MESSAGE,
-        users.get(uid) or _actor(msg, users) if type(uid) is str else _actor(msg, users),
-        _text(msg, users, names, file, index),
-        "slack",
-        f"{channel_id}:{ts}",
-        ("reactions" in msg or "pinned_to" in msg) and _is_key(msg, reaction),
-        None,
+    users = markup.users
+    # A NamedTuple's own constructor is a Python function; tuple.__new__ makes the same row.
+    row: EventRow = _new_row(
+        EventRow,
+        (
+            when,
+            ts,
+            None,
+            _CHANNEL_EVENT if subtype in CHANNEL_EVENT_SUBTYPES else _MESSAGE,
+            users.get(uid) or _actor(msg, users) if type(uid) is str else _actor(msg, users),
+            _text(msg, markup, file, index),
+            "slack",
+            f"{channel_id}:{ts}",
+            ("reactions" in msg or "pinned_to" in msg) and _is_key(msg, reaction),
+            None,
+        ),
     )
+    return row

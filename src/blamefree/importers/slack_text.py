@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from blamefree.errors import SourceFormatError
@@ -15,43 +16,59 @@ _STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
 _SPECIAL = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
 
 
+class SlackMarkup:
+    """Slack mrkdwn to plain text, with the names of one export's users and channels.
+
+    Built once per export: a message's text is converted with one call (`plain`), which
+    replaces its tokens (``<@U123>``, ``<#C1|name>``, ``<url|label>``) through a method bound
+    once, not a function made for every message.
+    """
+
+    __slots__ = ("_replace", "channels", "users")
+
+    def __init__(self, users: Mapping[str, str], channels: Mapping[str, str] | None = None):
+        self.users = users
+        """User id -> name."""
+        self.channels = channels or {}
+        """Channel id -> name."""
+        self._replace = partial(_TOKEN.sub, self._token)
+
+    def plain(self, text: str) -> str:
+        """Slack mrkdwn to plain text: mentions, channel links, URLs, bold, and the HTML
+        escapes."""
+        if "*" in text or "~" in text:
+            text = _STRIKE.sub(r"\1", _BOLD.sub(r"\1", text))
+        if "<" in text:
+            text = self._replace(text)
+        if "&" in text:
+            text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return text
+
+    def _token(self, match: re.Match[str]) -> str:
+        target, _, label = match.group(1).partition("|")
+        if target.startswith("@"):
+            uid = target[1:]
+            return "@" + (self.users.get(uid) or label.lstrip("@") or uid)
+        if target.startswith("#"):
+            cid = target[1:]
+            return "#" + (label or self.channels.get(cid) or cid)
+        if target.startswith("!"):
+            command = target[1:]
+            if command in _SPECIAL:
+                return _SPECIAL[command]
+            if command.startswith("subteam^"):
+                return label if label.startswith("@") else "@" + (label or command[8:])
+            if label:
+                return label
+            return "@" + command
+        return label or target
+
+
 def plain_text(
     text: str, users: Mapping[str, str], channels: Mapping[str, str] | None = None
 ) -> str:
     """Slack mrkdwn to plain text: mentions, channel links, URLs, bold, and the HTML escapes."""
-    if "*" in text or "~" in text:
-        text = _STRIKE.sub(r"\1", _BOLD.sub(r"\1", text))
-    if "<" not in text and "&" not in text:
-        return text
-    if "<" in text:
-
-        def token(match: re.Match[str]) -> str:
-            return _token(match.group(1), users, channels or {})
-
-        text = _TOKEN.sub(token, text)
-    if "&" in text:
-        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return text
-
-
-def _token(body: str, users: Mapping[str, str], channels: Mapping[str, str]) -> str:
-    target, _, label = body.partition("|")
-    if target.startswith("@"):
-        uid = target[1:]
-        return "@" + (users.get(uid) or label.lstrip("@") or uid)
-    if target.startswith("#"):
-        cid = target[1:]
-        return "#" + (label or channels.get(cid) or cid)
-    if target.startswith("!"):
-        command = target[1:]
-        if command in _SPECIAL:
-            return _SPECIAL[command]
-        if command.startswith("subteam^"):
-            return label if label.startswith("@") else "@" + (label or command[8:])
-        if label:
-            return label
-        return "@" + command
-    return label or target
+    return SlackMarkup(users, channels).plain(text)
 
 
 def _section_text(value: Any) -> str:

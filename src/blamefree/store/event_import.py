@@ -17,6 +17,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select, update
@@ -60,10 +61,8 @@ _COLUMNS = (
 )
 _QUOTED = ", ".join(f'"{c}"' for c in _COLUMNS)
 _CONFLICT = "ON CONFLICT (postmortem_id, source_tool, source_id) WHERE source_id IS NOT NULL"
-_SQLITE_INSERT = (
-    f"INSERT INTO timeline_events ({_QUOTED}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
-    f"{_CONFLICT} DO NOTHING"
-)
+_PHASE_TEXT: dict[Phase | None, str | None] = {None: None, **{p: p.value for p in Phase}}
+_KIND_TEXT: dict[EventKind, str] = {k: k.value for k in EventKind}
 _PG_STAGE = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS blamefree_import_events ("
     'n integer, "time" timestamptz, time_text text, phase varchar(32), kind varchar(32), '
@@ -85,6 +84,7 @@ _SEEN_TABLE = {
 }
 _ALERT_TOOLS = ("alertmanager", "grafana")
 _LATEST_WINS = (Phase.RESOLUTION, Phase.POST_RESOLUTION)
+_RESOLUTION = Phase.RESOLUTION
 
 
 def sqlite_time(when: dt.datetime) -> str:
@@ -93,6 +93,73 @@ def sqlite_time(when: dt.datetime) -> str:
     if when.tzinfo is not dt.UTC:
         when = when.astimezone(dt.UTC)
     return when.isoformat(" ", "microseconds")[:26]
+
+
+def _sqlite_insert(nulls: tuple[str, ...] = ()) -> str:
+    values = ", ".join("NULL" if c in nulls else "?" for c in _COLUMNS)
+    return f"INSERT INTO timeline_events ({_QUOTED}) VALUES ({values}) {_CONFLICT} DO NOTHING"
+
+
+_SQLITE_INSERT = _sqlite_insert()
+_SQLITE_INSERT_CHAT = _sqlite_insert(("phase", "link"))
+"""The insert of a batch whose rows have neither a phase nor a link (chat messages)."""
+_PHASE_OF = itemgetter(EventRow._fields.index("phase"))
+_LINK_OF = itemgetter(EventRow._fields.index("link"))
+
+
+def sqlite_rows(
+    batch: Sequence[EventRow], row_id: int, by: str | None
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The INSERT statement and its parameters for a batch of rows on SQLite.
+
+    Values are bound as exact ``str`` and ``int``, which the sqlite3 module binds directly; an
+    enum, a bool or None goes through its adapter lookup first, which cost about a third of a
+    large import's insert time. So kind and phase are bound as their text and key as 0/1, and
+    when no row of the batch has a phase or a link (chat messages, by far the most rows),
+    those columns are a NULL literal in the statement instead of a None bound per row.
+    """
+    kind_text, utc = _KIND_TEXT, dt.UTC
+    if _all_none(batch, _PHASE_OF) and _all_none(batch, _LINK_OF):
+        return _SQLITE_INSERT_CHAT, [
+            (
+                row_id,
+                when.isoformat(" ", "microseconds")[:26]
+                if when.tzinfo is utc
+                else sqlite_time(when),
+                time_text,
+                kind_text[kind],
+                actor,
+                text,
+                tool,
+                source_id,
+                1 if key else 0,
+                by,
+            )
+            for when, time_text, _, kind, actor, text, tool, source_id, key, _ in batch
+        ]
+    phase_text = _PHASE_TEXT
+    return _SQLITE_INSERT, [
+        (
+            row_id,
+            when.isoformat(" ", "microseconds")[:26] if when.tzinfo is utc else sqlite_time(when),
+            time_text,
+            phase_text[phase],
+            kind_text[kind],
+            actor,
+            text,
+            tool,
+            source_id,
+            1 if key else 0,
+            link,
+            by,
+        )
+        for when, time_text, phase, kind, actor, text, tool, source_id, key, link in batch
+    ]
+
+
+def _all_none(batch: Sequence[EventRow], column: itemgetter[Any]) -> bool:
+    values = list(map(column, batch))
+    return values.count(None) == len(values)
 
 
 @contextmanager
@@ -185,6 +252,8 @@ class EventImport:
         self._added_chars: int | None = 0
         self._staged = False
         self._seen_table = False
+        self._phased = False  # a row of this import has a phase
+        self._resolution = False  # ... the resolution phase
         self._cache_size: int | None = None
         if self.dialect == "sqlite":
             # Left over by an import whose transaction failed on this pooled connection.
@@ -257,6 +326,7 @@ class EventImport:
         )
 
     def _write(self, batch: Sequence[EventRow], chars: int) -> None:
+        self._note_phases(batch)
         added = self._insert_pg(batch) if self.dialect == "postgresql" else self._insert(batch)
         self.added += added
         if added == len(batch):
@@ -269,6 +339,14 @@ class EventImport:
         skipped = self._first_seen(hits) if hits else 0
         self.skipped += skipped
         self.repeated += len(batch) - added - skipped
+
+    def _note_phases(self, batch: Sequence[EventRow]) -> None:
+        """Note whether the batch brings events with a phase, or in the resolution phase (in
+        C: most batches have none at all)."""
+        if not self._phased and any(map(_PHASE_OF, batch)):
+            self._phased = True
+        if self._phased and not self._resolution:
+            self._resolution = _RESOLUTION in map(_PHASE_OF, batch)
 
     def _first_seen(self, keys: list[tuple[str, str | None]]) -> int:
         """How many of these already-stored records this import meets for the first time.
@@ -297,11 +375,8 @@ class EventImport:
             self._cache_size = None
 
     def _insert(self, batch: Sequence[EventRow]) -> int:
-        row_id = self.row_id
-        # The row's own order is the table's; phase and kind are StrEnums, bound as their text.
-        by = self.by
-        rows = [(row_id, sqlite_time(r[0]), *r[1:], by) for r in batch]
-        result = self.connection.exec_driver_sql(_SQLITE_INSERT, rows)
+        statement, rows = sqlite_rows(batch, self.row_id, self.by)
+        result = self.connection.exec_driver_sql(statement, rows)
         return int(result.rowcount)
 
     def _insert_pg(self, batch: Sequence[EventRow]) -> int:
@@ -335,6 +410,7 @@ class EventImport:
                     with cursor.copy(_PG_COPY_DIRECT) as copy:
                         write = copy.write_row
                         for rows in stream:
+                            self._note_phases(rows)
                             # phase and kind are StrEnums: psycopg writes them as their text.
                             for r in rows:
                                 write((row_id, *r, by))
@@ -398,7 +474,13 @@ class EventImport:
 
     def merge_resolution(self) -> int:
         """Across imports, as within one: once the log holds an incident resolve in the
-        resolution phase, alert resolves tagged as the resolution lose that tag and pin."""
+        resolution phase, alert resolves tagged as the resolution lose that tag and pin.
+
+        Only an import that brings an event in the resolution phase can make that happen (the
+        imports before it left the log merged), so an import that brings none skips the two
+        queries, each a pass over the whole log (a second per million events)."""
+        if not self._resolution:
+            return 0
         row = TimelineEventRow
         has_resolve = self.connection.execute(
             select(row.id)
@@ -456,7 +538,12 @@ class EventImport:
 
     def standing_events(self) -> list[TimelineEvent]:
         """For each phase the event that stands for it (see `domain.derive.phase_event`): its
-        earliest key event, else its earliest (the latest for resolution and post-resolution)."""
+        earliest key event, else its earliest (the latest for resolution and post-resolution).
+
+        Empty, without a query, when the log held no events before the import and it brought
+        none with a phase (the query would pass over the whole log to find nothing)."""
+        if not self._phased and self._totals_before[0] == 0:
+            return []
         row = TimelineEventRow
         # One pass over the log (no index leads with phase), ranking within each phase.
         latest = row.phase.in_([phase.value for phase in _LATEST_WINS])
