@@ -48,6 +48,11 @@ DRAFT_ID = "INC-2026-0199"
 PAGE_LIMIT_KB = 150.0
 CREATES = 30
 START_TIMEOUT = 240.0
+DEMO_LOGIN = {"name": "admin", "password": "blamefree-demo"}
+"""One of the demo's accounts (``serve --demo`` prints them): every page and API read needs a
+login, so the load comes from a logged-in browser, as a reader's would."""
+SESSION: dict[str, str] = {}
+"""The cookies of that browser once ``log_in`` ran (sent with every request of the bench)."""
 
 BASELINE_APP = '''\
 """The baseline: a minimal FastAPI app reading one row from the same database file."""
@@ -230,8 +235,10 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 async def _connection(
     host: str, port: int, path: str, stop: float, load: Load, measure_from: float
 ) -> None:
+    cookie = "; ".join(f"{name}={value}" for name, value in SESSION.items())
     request = (
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: identity\r\n\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: identity\r\n"
+        f"Cookie: {cookie}\r\n\r\n"
     ).encode()
     reader, writer = await asyncio.open_connection(host, port)
     try:
@@ -273,6 +280,19 @@ def measure(base: str, path: str, seconds: float, *, warmup: float = 1.0) -> Loa
 # --- the targets -----------------------------------------------------------------------------
 
 
+def log_in(ours: str) -> None:
+    """Log in through the form as the demo's admin; its cookies go with every request after."""
+    with httpx.Client(base_url=ours, timeout=60, headers={"origin": ours}) as client:
+        form = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        if token is None:
+            raise SystemExit(f"bench: the login page has no CSRF field (status {form.status_code})")
+        answer = client.post("/login", data={"csrf_token": token.group(1), **DEMO_LOGIN})
+        if answer.status_code != 303 or "blamefree_session" not in client.cookies:
+            raise SystemExit(f"bench: logging in as the demo's admin answered {answer.status_code}")
+        SESSION.update(dict(client.cookies))
+
+
 def target(name: str, measured: float | str, op: str, limit: float) -> bool:
     """Print one TARGET line; a str ``measured`` says what is missing (always a FAIL)."""
     if isinstance(measured, str):
@@ -295,7 +315,7 @@ def missing(method: str, path: str) -> str:
 def compare(
     name: str, ours: str, base: str, path: str, seconds: float, *, share: float, p99: bool
 ) -> bool:
-    probe = httpx.get(ours + path, timeout=60)
+    probe = httpx.get(ours + path, timeout=60, cookies=SESSION)
     if probe.status_code in (404, 405):
         print(f"INFO {name}: GET {path} answers {probe.status_code}: the route is not built yet")
         ok = target(f"{name}_rps_vs_baseline", missing("GET", path), ">=", share)
@@ -356,7 +376,9 @@ def create_one(client: httpx.Client, n: int) -> tuple[float, str | None]:
 
 
 def creates(ours: str) -> bool:
-    with httpx.Client(base_url=ours, timeout=60, headers={"origin": ours}) as client:
+    with httpx.Client(
+        base_url=ours, timeout=60, headers={"origin": ours}, cookies=SESSION
+    ) as client:
         times = []
         for n in range(CREATES + 3):
             seconds, problem = create_one(client, n)
@@ -376,7 +398,7 @@ ASSET = re.compile(r'<(?:link[^>]*\bhref|script[^>]*\bsrc)="(/static/[^"]+)"')
 def page_sizes(ours: str) -> bool:
     """Every page with its own CSS and JS, in KB as sent (the largest of the demo's ids)."""
     ok = True
-    with httpx.Client(base_url=ours, timeout=60) as client:
+    with httpx.Client(base_url=ours, timeout=60, cookies=SESSION) as client:
         for page in PAGES:
             sizes = []
             status = 0
@@ -423,6 +445,7 @@ def main() -> int:
         sizes_ok = True
         if everything:
             with server(ours_cmd, env=ours_env, ready="/healthz", cwd=scratch) as ours:
+                log_in(ours)
                 sizes_ok = page_sizes(ours)  # with the demo data, as a reader first sees it
         started = time.perf_counter()
         add_copies(url, args.postmortems)
@@ -440,6 +463,8 @@ def main() -> int:
             ) as base,
             server(ours_cmd, env=ours_env, ready="/healthz", cwd=scratch) as ours,
         ):
+            if not SESSION:
+                log_in(ours)
             print(
                 f"INFO {args.workers} worker(s) each, {CONNECTIONS} connections, {args.seconds} s"
             )
