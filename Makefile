@@ -27,12 +27,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# pip compiles a package it installs; an editable install's own modules it leaves to the first
+# import, which compiles them on every start where PYTHONDONTWRITEBYTECODE is set: compile them
+# once here (Python still checks each against its source).
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q src
 	touch $@ $(STAMP_RUN)
 
 # The web app on http://127.0.0.1:8000 over a fresh demo store (removed on Ctrl+C).

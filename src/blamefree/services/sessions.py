@@ -192,10 +192,18 @@ def session_principal(
     uow: UnitOfWork, *, user_id: int, generation: int, session_id: str, now: dt.datetime
 ) -> Principal | None:
     """Who a session cookie's values name, when that session still counts (else None)."""
-    account = repo(uow).session_account(
+    found = repo(uow).session_user(
         id_hash=_digest(session_id), user_id=user_id, generation=generation, now=now
     )
-    return principal_of(account) if account is not None else None
+    if found is None:
+        return None
+    return Principal(
+        name=found.name,
+        role=found.role,
+        display_name=found.display_name,
+        user_id=found.id,
+        via="session",
+    )
 
 
 def log_out(uow: UnitOfWork, *, session_id: str, now: dt.datetime) -> bool:

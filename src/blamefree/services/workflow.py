@@ -28,6 +28,7 @@ from blamefree.domain.workflow import (
     Transition,
 )
 from blamefree.errors import (
+    PostmortemNotFound,
     ReviewForbidden,
     SubmissionBlocked,
     TransitionNotAllowed,
@@ -103,8 +104,11 @@ def workflow_status(
 
 def workflow_stamp(uow: UnitOfWork, *, incident_id: str) -> tuple[str, dt.datetime] | None:
     """What changes with every workflow change of a post-mortem (for caches of its page)."""
-    record = WorkflowRepository(uow.session).get(uow.postmortems.stamp(incident_id).row_id)
-    return (record.state.value, record.updated_at) if record else None
+    found = WorkflowRepository(uow.session).stamp(incident_id)
+    if found is None:
+        raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
+    _, state, updated_at = found
+    return (state, updated_at) if state is not None and updated_at is not None else None
 
 
 def assign(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.accounts import Role, TokenScope, fold_name
@@ -38,6 +39,16 @@ class Account:
     password_changed_at: dt.datetime | None
     session_generation: int
     password_hash: str | None = dataclasses.field(default=None, repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionUser:
+    """The little a request needs of the account its session logs in."""
+
+    id: int
+    name: str
+    display_name: str | None
+    role: Role
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,24 +202,24 @@ class AccountsRepository:
         )
         self.session.flush()
 
-    def session_account(
+    def session_user(
         self, *, id_hash: str, user_id: int, generation: int, now: dt.datetime
-    ) -> Account | None:
-        """The account of a session that still counts, else None (one query)."""
-        row = self.session.scalar(
-            select(UserRow)
-            .join(WebSessionRow, WebSessionRow.user_id == UserRow.id)
-            .where(
-                WebSessionRow.id_hash == id_hash,
-                WebSessionRow.user_id == user_id,
-                WebSessionRow.generation == generation,
-                WebSessionRow.revoked_at.is_(None),
-                WebSessionRow.expires_at > now,
-                UserRow.session_generation == generation,
-                UserRow.disabled.is_(False),
+    ) -> SessionUser | None:
+        """Who a session that still counts logs in, else None: the check every request with
+        a session cookie makes, so a Core statement built once, on the unit of work's
+        connection, with no ORM objects."""
+        found = (
+            self.session.connection()
+            .execute(
+                _session_user_query(),
+                {"id_hash": id_hash, "user_id": user_id, "generation": generation, "now": now},
             )
+            .one_or_none()
         )
-        return _account(row) if row is not None else None
+        if found is None:
+            return None
+        found_id, name, display_name, role = found
+        return SessionUser(id=found_id, name=name, display_name=display_name, role=Role(role))
 
     def revoke_session(self, id_hash: str, *, now: dt.datetime) -> bool:
         result = self.session.execute(
@@ -357,3 +368,22 @@ class AccountsRepository:
 
     def drop_setup_tokens(self) -> None:
         self.session.execute(delete(SetupTokenRow))
+
+
+@lru_cache(maxsize=1)
+def _session_user_query() -> Select[int, str, str | None, str]:
+    """A session that still counts: not revoked, not expired, of the account's current
+    generation (a password change ends it), of an account that is not disabled."""
+    return (
+        select(UserRow.id, UserRow.name, UserRow.display_name, UserRow.role)
+        .join(WebSessionRow, WebSessionRow.user_id == UserRow.id)
+        .where(
+            WebSessionRow.id_hash == bindparam("id_hash"),
+            WebSessionRow.user_id == bindparam("user_id"),
+            WebSessionRow.generation == bindparam("generation"),
+            WebSessionRow.revoked_at.is_(None),
+            WebSessionRow.expires_at > bindparam("now", type_=WebSessionRow.expires_at.type),
+            UserRow.session_generation == bindparam("generation"),
+            UserRow.disabled.is_(False),
+        )
+    )

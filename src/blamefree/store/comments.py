@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.comments import Comment
@@ -96,16 +97,10 @@ class CommentRepository:
     def stamp(self, incident_id: str) -> tuple[int, int, str]:
         """What changes whenever a comment of the post-mortem is added, resolved or reopened:
         (count, highest id, latest resolution) — for the page memo's key."""
-        count, top, resolved, unresolved = self.session.execute(
-            select(
-                func.count(ReviewCommentRow.id),
-                func.max(ReviewCommentRow.id),
-                func.max(ReviewCommentRow.resolved_at),
-                func.count(ReviewCommentRow.resolved_at),
-            )
-            .join(PostmortemRow, PostmortemRow.id == ReviewCommentRow.postmortem_id)
-            .where(PostmortemRow.incident_id == incident_id)
-        ).one()
+        # Core, on a statement built once: every read of the post-mortem's page asks.
+        count, top, resolved, unresolved = (
+            self.session.connection().execute(_stamp_query(), {"incident_id": incident_id}).one()
+        )
         return int(count), int(top or 0), f"{resolved}/{unresolved}"
 
     def set_resolved(self, comment_id: int, *, by: str | None, at: dt.datetime | None) -> None:
@@ -170,3 +165,17 @@ class CommentRepository:
             resolved_at=row.resolved_at,
             mentions=mentions,
         )
+
+
+@lru_cache(maxsize=1)
+def _stamp_query() -> Select[int, int | None, dt.datetime | None, int]:
+    return (
+        select(
+            func.count(ReviewCommentRow.id),
+            func.max(ReviewCommentRow.id),
+            func.max(ReviewCommentRow.resolved_at),
+            func.count(ReviewCommentRow.resolved_at),
+        )
+        .join(PostmortemRow, PostmortemRow.id == ReviewCommentRow.postmortem_id)
+        .where(PostmortemRow.incident_id == bindparam("incident_id"))
+    )

@@ -20,7 +20,7 @@ from blamefree.web.api import api_router
 from blamefree.web.api import openapi as api_openapi
 from blamefree.web.auth import guard
 from blamefree.web.hooks import router as hooks_router
-from blamefree.web.pages import pages_router
+from blamefree.web.pages import first_router, pages_router
 from blamefree.web.security import SecurityMiddleware
 from blamefree.web.state import Clock, WebState, real_clock
 from blamefree.web.templating import make_templates
@@ -81,6 +81,7 @@ def create_app(
     errors.install(app)
     static = str(resources.files("blamefree.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
+    app.include_router(first_router)  # the post-mortem page: the most read route of all
     app.include_router(api_router, responses=errors.error_responses(LoginRequired, Forbidden))
     app.include_router(hooks_router)
     app.include_router(pages_router)

@@ -15,13 +15,16 @@
 A browser is recognised by its session cookie (signed, HttpOnly, SameSite=Lax, Secure over
 https); under ``/api`` a script by ``Authorization: Bearer <token>``. Either is checked in a
 short transaction of its own before the route's unit of work starts (and only when the request
-carries one), so a route that reads from a memo keeps doing so in one worker thread.
+carries one), so a route that reads from a memo keeps doing so in one worker thread. The most
+read routes (``checks_own_login``) check it themselves, first thing in their own unit of work:
+one transaction and one worker thread for the whole request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Request, Response
@@ -109,30 +112,83 @@ def _bearer(request: Request) -> str | None:
     return credentials.strip()
 
 
+def _principal_in(
+    uow: UnitOfWork,
+    state: WebState,
+    token: str | None,
+    values: tuple[int, int, str] | None,
+) -> Principal:
+    """Who a bearer token or a session cookie's values log in, read in ``uow``."""
+    if token is not None:
+        found = sessions.token_principal(uow, token=token, now=state.now())
+        if found is None:
+            raise LoginRequired("this API token is unknown or revoked, or its account is disabled")
+        return found  # the last-used time, when it was due, is written in ``uow``
+    assert values is not None
+    user_id, generation, session_id = values
+    found = sessions.session_principal(
+        uow, user_id=user_id, generation=generation, session_id=session_id, now=state.now()
+    )
+    return found or ANONYMOUS
+
+
 def _resolve(state: WebState, token: str | None, values: tuple[int, int, str] | None) -> Principal:
     with UnitOfWork(state.engine, clock=state.clock) as uow:
-        if token is not None:
-            found = sessions.token_principal(uow, token=token, now=state.now())
-            if found is None:
-                raise LoginRequired(
-                    "this API token is unknown or revoked, or its account is disabled"
-                )
-            return found  # committed as the block ends: the last-used time, when it was due
-        assert values is not None
-        user_id, generation, session_id = values
-        found = sessions.session_principal(
-            uow, user_id=user_id, generation=generation, session_id=session_id, now=state.now()
+        found = _principal_in(uow, state, token, values)
+        if token is None:
+            # A session check only reads: let it go, so that a request still commits once
+            # (its own unit of work) or never.
+            uow.rollback()
+        return found  # a token's last-used time is committed as the block ends
+
+
+_CHECKS_OWN_LOGIN: set[Callable[..., Any]] = set()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def checks_own_login(endpoint: F) -> F:
+    """Mark a read route that confirms the request's session or token itself, in its own unit
+    of work (``confirm_login``), rather than the guard doing so in a transaction and worker
+    thread of its own first: for the most read routes, so that each takes one transaction in
+    one worker thread. Such a route must call ``confirm_login`` before it reads anything
+    (``tests/web/test_auth_guard.py`` sends each a revoked session and an unknown token)."""
+    _CHECKS_OWN_LOGIN.add(endpoint)
+    return endpoint
+
+
+def confirm_login(request: Request, uow: UnitOfWork) -> Principal:
+    """Who the request acts for, checked in ``uow`` when the guard left that to the route;
+    ``LoginRequired`` when nobody (the guard's own answer for an anonymous request)."""
+    pending = getattr(request.state, "pending_login", None)
+    if pending is None:
+        return principal_of(request)
+    request.state.pending_login = None
+    token, values = pending
+    principal = _principal_in(uow, state_of(request), token, values)
+    request.state.principal = principal
+    if principal.is_anonymous:
+        _refuse_anonymous(request)
+    return principal
+
+
+def _refuse_anonymous(request: Request) -> None:
+    if request.url.path.startswith("/api"):
+        raise LoginRequired(
+            "the API needs a login: send `Authorization: Bearer <token>` (an API token "
+            "from your account page or `blamefree token create`)"
         )
-        # A session check only reads: let it go, so that a request still commits once (its
-        # own unit of work) or never.
-        uow.rollback()
-        return found or ANONYMOUS
+    raise LoginRequired(
+        "log in to see this page"
+        if request.method in ("GET", "HEAD")
+        else "log in first; nothing was saved"
+    )
 
 
 async def guard(request: Request) -> None:
     """The app-wide dependency: recognise who acts, then apply the rules above."""
     path = request.url.path
     request.state.principal = ANONYMOUS
+    request.state.pending_login = None
     if path in UNGUARDED_PATHS or path.startswith(UNGUARDED_PREFIXES):
         return
     state = state_of(request)
@@ -140,21 +196,21 @@ async def guard(request: Request) -> None:
     values = session_values(request, state) if token is None else None
     principal = ANONYMOUS
     if token is not None or values is not None:
+        route = request.scope.get("route")
+        if (
+            request.method in ("GET", "HEAD")
+            and path not in PUBLIC_PATHS
+            and getattr(route, "endpoint", None) in _CHECKS_OWN_LOGIN
+        ):
+            # A read that checks the login in its own unit of work (checks_own_login).
+            request.state.pending_login = (token, values)
+            return
         principal = await anyio.to_thread.run_sync(_resolve, state, token, values)
     request.state.principal = principal
     if path in PUBLIC_PATHS:
         return
     if principal.is_anonymous:
-        if path.startswith("/api"):
-            raise LoginRequired(
-                "the API needs a login: send `Authorization: Bearer <token>` (an API token "
-                "from your account page or `blamefree token create`)"
-            )
-        raise LoginRequired(
-            "log in to see this page"
-            if request.method in ("GET", "HEAD")
-            else "log in first; nothing was saved"
-        )
+        _refuse_anonymous(request)
     if (
         request.method in UNSAFE
         and not path.startswith(OWN_ACCOUNT_PATHS)

@@ -72,6 +72,7 @@ from blamefree.web.api.bodies import (
     upload_request,
     upload_text,
 )
+from blamefree.web.auth import checks_own_login, confirm_login
 from blamefree.web.deps import Actor, State, Today, UoW
 from blamefree.web.errors import error_responses
 from blamefree.web.state import state_of
@@ -233,11 +234,14 @@ def create_postmortem(
     responses=error_responses(PostmortemNotFound),
     summary="One post-mortem as stored, with its version and success-criteria states",
 )
+@checks_own_login
 def get_postmortem(incident_id: str, request: Request) -> Response:
     # Serialised once per stored version (web.memo); the bytes are PostmortemRead's JSON. The
-    # request's unit of work is opened here, so the whole read takes one worker thread.
+    # request's unit of work is opened here, the login checked in it first, so the whole read
+    # takes one transaction in one worker thread.
     state = state_of(request)
     with UnitOfWork(state.engine, clock=state.clock) as uow:
+        confirm_login(request, uow)
         stamp = postmortems.version_stamp(uow, incident_id=incident_id)
 
         def render() -> bytes:

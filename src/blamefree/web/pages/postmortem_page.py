@@ -13,7 +13,8 @@ from blamefree.domain.accounts import Principal
 from blamefree.domain.enums import Phase
 from blamefree.services import comments, exporting, postmortems, reading, reviews, workflow
 from blamefree.store import UnitOfWork
-from blamefree.web.deps import CurrentPrincipal, Today, UoW, current_actor
+from blamefree.web.auth import checks_own_login, confirm_login
+from blamefree.web.deps import Today, UoW, current_actor
 from blamefree.web.pages.comments import forget_note, with_note
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
@@ -25,15 +26,16 @@ router = APIRouter()
 
 
 @router.get("/postmortems/{incident_id}", response_class=HTMLResponse)
-def postmortem_page(
-    request: Request, incident_id: str, principal: CurrentPrincipal
-) -> HTMLResponse:
+@checks_own_login
+def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     # Rendered once per stored version, day, reviews held and reader (web.memo); the CSRF
     # token, the one thing of each request, is filled in as it is sent. The request's unit of
-    # work is opened here, so the whole read takes one worker thread.
+    # work is opened here, the login checked in it first, so the whole read takes one
+    # transaction in one worker thread.
     state = state_of(request)
     today = state.today()
     with UnitOfWork(state.engine, clock=state.clock) as uow:
+        principal = confirm_login(request, uow)
         stamp = postmortems.version_stamp(uow, incident_id=incident_id)
         held = reviews.held_reviews(uow, incident_id=incident_id)
         # Comments and the review are no part of the version: their stamps are in the key.
