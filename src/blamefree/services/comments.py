@@ -202,11 +202,6 @@ def _threads(
     return CommentThreads(incident_id, tuple(shown), resolved_hidden=len(placed) - len(shown))
 
 
-def comments_stamp(uow: UnitOfWork, *, incident_id: str) -> tuple[int, int, str]:
-    """What changes with every comment added, resolved or reopened (for page memo keys)."""
-    return CommentRepository(uow.session).stamp(incident_id)
-
-
 def _thread_of(uow: UnitOfWork, comment_id: int, incident_id: str | None) -> Thread:
     repo = CommentRepository(uow.session)
     if incident_id is not None:

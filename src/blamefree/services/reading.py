@@ -16,7 +16,7 @@ from blamefree.domain.metrics import DISAGREEMENT_SECONDS, Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.standing import Standing, standing_of
 from blamefree.domain.text_diff import Hunk, line_diff
-from blamefree.errors import TemplateParseError, ValidationFailed
+from blamefree.errors import PostmortemNotFound, TemplateParseError, ValidationFailed
 from blamefree.lint.api import report_stored, report_text
 from blamefree.lint.finding import Finding
 from blamefree.services.actions import ActionView, list_actions
@@ -24,6 +24,8 @@ from blamefree.services.reviews import ReviewView, list_reviews, list_sign_offs
 from blamefree.services.saving import current_text
 from blamefree.services.updates import RestoreOutcome, restore_revision
 from blamefree.store import RevisionInfo, StoredPostmortem, UnitOfWork
+from blamefree.store.page_stamps import PageStamp
+from blamefree.store.page_stamps import page_stamp as stored_page_stamp
 from blamefree.store.sign_offs import SignOffRecord
 
 
@@ -133,6 +135,15 @@ def _findings(text: str, timezone: str | None, source: str, doc: Postmortem) -> 
     found = _lint_text(text, timezone, source)
     if found is None:
         return tuple(report_stored(text, doc, source=source).findings)
+    return found
+
+
+def page_stamp(uow: UnitOfWork, *, incident_id: str) -> PageStamp:
+    """What a post-mortem's page shows that changes (its version, comments, workflow), read in
+    one query: for caches of the page (the reviews held are asked for on their own)."""
+    found = stored_page_stamp(uow.session, incident_id)
+    if found is None:
+        raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
     return found
 
 

@@ -28,7 +28,6 @@ from blamefree.domain.workflow import (
     Transition,
 )
 from blamefree.errors import (
-    PostmortemNotFound,
     ReviewForbidden,
     SubmissionBlocked,
     TransitionNotAllowed,
@@ -100,15 +99,6 @@ def workflow_status(
 ) -> WorkflowView:
     """Where the post-mortem's review stands; ``allowed`` lists what ``principal`` may do."""
     return _view(uow, incident_id, principal, review)
-
-
-def workflow_stamp(uow: UnitOfWork, *, incident_id: str) -> tuple[str, dt.datetime] | None:
-    """What changes with every workflow change of a post-mortem (for caches of its page)."""
-    found = WorkflowRepository(uow.session).stamp(incident_id)
-    if found is None:
-        raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
-    _, state, updated_at = found
-    return (state, updated_at) if state is not None and updated_at is not None else None
 
 
 def assign(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.comments import Comment
@@ -94,15 +93,6 @@ class CommentRepository:
         mentions = self._mentions([row.id for row in rows])
         return [self._comment(row, incident_id, mentions.get(row.id, ())) for row in rows]
 
-    def stamp(self, incident_id: str) -> tuple[int, int, str]:
-        """What changes whenever a comment of the post-mortem is added, resolved or reopened:
-        (count, highest id, latest resolution) — for the page memo's key."""
-        # Core, on a statement built once: every read of the post-mortem's page asks.
-        count, top, resolved, unresolved = (
-            self.session.connection().execute(_stamp_query(), {"incident_id": incident_id}).one()
-        )
-        return int(count), int(top or 0), f"{resolved}/{unresolved}"
-
     def set_resolved(self, comment_id: int, *, by: str | None, at: dt.datetime | None) -> None:
         """Mark a thread's first comment resolved (``at`` set) or open again (``at`` None)."""
         self.session.execute(
@@ -165,17 +155,3 @@ class CommentRepository:
             resolved_at=row.resolved_at,
             mentions=mentions,
         )
-
-
-@lru_cache(maxsize=1)
-def _stamp_query() -> Select[int, int | None, dt.datetime | None, int]:
-    return (
-        select(
-            func.count(ReviewCommentRow.id),
-            func.max(ReviewCommentRow.id),
-            func.max(ReviewCommentRow.resolved_at),
-            func.count(ReviewCommentRow.resolved_at),
-        )
-        .join(PostmortemRow, PostmortemRow.id == ReviewCommentRow.postmortem_id)
-        .where(PostmortemRow.incident_id == bindparam("incident_id"))
-    )

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from blamefree.domain.audit import AuditEntry, Origin
@@ -74,20 +73,6 @@ class WorkflowRepository:
             .where(PostmortemRow.incident_id == incident_id)
         ).scalar_one_or_none()
         return State(found) if found is not None else None
-
-    def stamp(self, incident_id: str) -> tuple[int, str | None, dt.datetime | None] | None:
-        """(post-mortem row id, workflow state, last change) for the page memo's key, in one
-        Core query on a statement built once (every read of the page asks); None when no
-        post-mortem has that id, a state of None when its workflow has not started."""
-        found = (
-            self.session.connection()
-            .execute(_stamp_query(), {"incident_id": incident_id})
-            .one_or_none()
-        )
-        if found is None:
-            return None
-        row_id, state, updated_at = found
-        return row_id, state, updated_at
 
     def get(self, row_id: int) -> WorkflowRecord | None:
         row = self.session.get(WorkflowRow, row_id, populate_existing=True)
@@ -285,12 +270,3 @@ class AuditLog:
             )
             for r in reversed(rows)
         ]
-
-
-@lru_cache(maxsize=1)
-def _stamp_query() -> Select[int, str | None, dt.datetime | None]:
-    return (
-        select(PostmortemRow.id, WorkflowRow.state, WorkflowRow.updated_at)
-        .outerjoin(WorkflowRow, WorkflowRow.postmortem_id == PostmortemRow.id)
-        .where(PostmortemRow.incident_id == bindparam("incident_id"))
-    )

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from blamefree.domain.accounts import Principal
 from blamefree.domain.enums import Phase
-from blamefree.services import comments, exporting, postmortems, reading, reviews, workflow
+from blamefree.services import comments, exporting, reading, reviews, workflow
 from blamefree.store import UnitOfWork
 from blamefree.web.auth import checks_own_login, confirm_login
 from blamefree.web.deps import Today, UoW, current_actor
@@ -36,19 +36,15 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     today = state.today()
     with UnitOfWork(state.engine, clock=state.clock) as uow:
         principal = confirm_login(request, uow)
-        stamp = postmortems.version_stamp(uow, incident_id=incident_id)
+        # Comments and the review are no part of the version: the page stamp holds them too.
+        stamp = reading.page_stamp(uow, incident_id=incident_id)
         held = reviews.held_reviews(uow, incident_id=incident_id)
-        # Comments and the review are no part of the version: their stamps are in the key.
-        said = comments.comments_stamp(uow, incident_id=incident_id)
-        review = workflow.workflow_stamp(uow, incident_id=incident_id)
         key = (
             "page",
             request.url.path,
             stamp,
             today,
             held,
-            said,
-            review,
             principal,
             current_actor(request),
             state.demo,
@@ -60,12 +56,9 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
             return bytes(response.body)
 
         def unchanged() -> bool:
-            now_stamp = postmortems.version_stamp(uow, incident_id=incident_id)
             return (
-                now_stamp == stamp
+                reading.page_stamp(uow, incident_id=incident_id) == stamp
                 and reviews.held_reviews(uow, incident_id=incident_id) == held
-                and comments.comments_stamp(uow, incident_id=incident_id) == said
-                and workflow.workflow_stamp(uow, incident_id=incident_id) == review
             )
 
         body = state.memo.read(key, render_page, unchanged)

@@ -1,0 +1,75 @@
+"""What a post-mortem's page shows besides its document, as one small stamp: the memo of the
+page (``web.memo``) keys on it, so every read of the page asks for it, twice on a miss.
+
+One Core statement built once: the version of the document, and as scalar subqueries what
+changes with every comment (count, highest id, latest resolution, how many resolved) and with
+every workflow step (state and its time). The reviews held are read on their own (rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import Session
+
+from blamefree.store.records import VersionStamp
+from blamefree.store.tables import PostmortemRow, ReviewCommentRow, WorkflowRow
+
+
+@dataclass(frozen=True)
+class PageStamp:
+    """The parts of a post-mortem's page that change without a new version of its document
+    beside the version itself; equal stamps mean the page would render the same."""
+
+    version: VersionStamp
+    comments: tuple[int, int, str]
+    """(how many, highest id, latest resolution / how many resolved)."""
+    workflow: tuple[str, dt.datetime] | None
+    """(state, when it last changed); None before the workflow started."""
+
+
+def page_stamp(session: Session, incident_id: str) -> PageStamp | None:
+    """The stamp of the post-mortem with that id, or None when there is none."""
+    found = session.connection().execute(_query(), {"incident_id": incident_id}).one_or_none()
+    if found is None:
+        return None
+    row_id, version, created_at, updated_at, count, top, resolved, unresolved, state, moved = found
+    return PageStamp(
+        version=VersionStamp(incident_id, row_id, version, created_at, updated_at),
+        comments=(int(count), int(top or 0), f"{resolved}/{unresolved}"),
+        workflow=(state, moved) if state is not None and moved is not None else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def _query() -> Select[Any]:
+    comment = ReviewCommentRow
+
+    def about_comments(column: Any) -> Any:
+        return (
+            select(column)
+            .where(comment.postmortem_id == PostmortemRow.id)
+            .correlate(PostmortemRow)
+            .scalar_subquery()
+        )
+
+    return (
+        select(
+            PostmortemRow.id,
+            PostmortemRow.version,
+            PostmortemRow.created_at,
+            PostmortemRow.updated_at,
+            about_comments(func.count(comment.id)),
+            about_comments(func.max(comment.id)),
+            about_comments(func.max(comment.resolved_at)),
+            about_comments(func.count(comment.resolved_at)),
+            WorkflowRow.state,
+            WorkflowRow.updated_at,
+        )
+        .outerjoin(WorkflowRow, WorkflowRow.postmortem_id == PostmortemRow.id)
+        .where(PostmortemRow.incident_id == bindparam("incident_id"))
+    )
