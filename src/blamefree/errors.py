@@ -228,7 +228,8 @@ class BackupInvalid(InputError):
     def _compose(self, message: str) -> str:
         where = [self.file] if self.file else []
         if self.table:
-            where.append(f"table {self.table}" + ("" if self.line is None else f" line {self.line}"))
+            line = "" if self.line is None else f" line {self.line}"
+            where.append(f"table {self.table}{line}")
         elif self.line is not None:
             where.append(f"line {self.line}")
         if self.field:
