@@ -262,8 +262,15 @@ def test_sqlite_to_postgresql_and_back_keeps_every_row(
     finally:
         postgres.dispose()
 
-    in_uow(new_sqlite, restore_backup, path=again)
+    phases: list[tuple[str, int, int]] = []
+    in_uow(new_sqlite, restore_backup, path=again, progress=lambda *step: phases.append(step))
     assert _rows(new_sqlite) == original
+    rows = made.manifest.rows
+    assert [p for p in phases if p[1] == p[2]] == [
+        ("Checking", rows, rows),
+        ("Restoring", rows, rows),
+        ("Indexing", 15, 15),
+    ]
     for query, hits in postgres_hits.items():
         assert sorted(_hits(new_sqlite, query)) == sorted(hits) == sorted(_hits(demo_store, query))
 

@@ -221,9 +221,24 @@ def _atomic_file(path: Path) -> Iterator[IO[bytes]]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+        _sync_folder(path.parent)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (where the system lets a folder be synced)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_backup(
@@ -302,7 +317,8 @@ class _BadValue(Exception):
 
 def _decoded(kind: Kind, value: Any, *, nullable: bool) -> Any:
     if value is None:
-        if not nullable:
+        # A JSON column's null is JSON's own null, which such a column holds as a value.
+        if not nullable and kind != "json":
             raise _BadValue("is null, and the column needs a value")
         return None
     if kind == "int":
