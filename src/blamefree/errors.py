@@ -415,7 +415,9 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     SubmissionBlocked: ErrorCode(422, 3, "lint findings at a blocking level; lists them"),
     WeakPassword: ErrorCode(422, 3, "a password the policy refuses; says why"),
     BackupInvalid: ErrorCode(422, 3, "a backup file that is not one, truncated or corrupt"),
-    BackupIncompatible: ErrorCode(422, 3, "a backup of another format or schema revision"),
+    BackupIncompatible: ErrorCode(
+        422, 3, "a backup of another format or schema revision, or a value the store cannot hold"
+    ),
     NotFound: ErrorCode(404, 4, "something asked for that is not in the store"),
     PostmortemNotFound: ErrorCode(404, 4, "no post-mortem with that incident id"),
     RevisionNotFound: ErrorCode(404, 4, "no version with that number"),

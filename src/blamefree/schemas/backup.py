@@ -20,12 +20,12 @@ class BackupTableRead(ReadModel):
 class BackupRead(ReadModel):
     """A backup file: what `backup --json` wrote, or `restore-backup --check --json` read."""
 
-    file: str
+    file: str = Field(description="The backup file, as given")
     bytes: int = Field(description="Size of the file")
-    format_version: int
+    format_version: int = Field(description="Version of the backup format (1)")
     schema_revision: str = Field(description="The store's schema revision when it was made")
     blamefree_version: str = Field(description="The Blamefree that made it")
-    created_at: Timestamp
+    created_at: Timestamp = Field(description="When the backup was made")
     backend: str = Field(description="The database it was made from: sqlite or postgresql")
     rows: int = Field(description="Rows in all tables")
     tables: list[BackupTableRead]
@@ -49,9 +49,9 @@ class BackupRead(ReadModel):
 class BackupRestoreRead(ReadModel):
     """What `blamefree restore-backup --json` prints: what was loaded into the store."""
 
-    file: str
+    file: str = Field(description="The backup file, as given")
     database_url: str = Field(description="The store restored into, its password hidden")
-    schema_revision: str
+    schema_revision: str = Field(description="The schema revision of the backup and the store")
     blamefree_version: str = Field(description="The Blamefree that made the backup")
     created_at: Timestamp = Field(description="When the backup was made")
     rows: int = Field(description="Rows restored in all tables")
