@@ -19,7 +19,7 @@ from pathlib import Path
 
 from blamefree import __version__
 from blamefree.errors import BackupIncompatible, StoreNotEmpty
-from blamefree.store import UnitOfWork, safe_url
+from blamefree.store import UnitOfWork, backup_db, safe_url
 from blamefree.store import backup as store_backup
 from blamefree.store.backup import BackupReader, Manifest
 from blamefree.store.migrate import current_revision
@@ -69,7 +69,7 @@ def back_up(
 ) -> BackupMade:
     """Write the whole store, as one snapshot, to ``path`` (replaced atomically, mode 0600)."""
     session = uow.session
-    store_backup.begin_snapshot(session)
+    backup_db.begin_snapshot(session)
     revision = current_revision(session.connection()) or ""
     manifest = store_backup.write_backup(
         session,
@@ -103,7 +103,7 @@ def restore_backup(
     where = f"the store at {safe_url(uow.engine.url)}"
     with BackupReader(path) as backup:
         manifest = backup.manifest
-        store_backup.lock_for_restore(session)
+        backup_db.lock_for_restore(session)
         revision = current_revision(session.connection())
         if manifest.schema_revision != revision:
             raise BackupIncompatible(
@@ -113,7 +113,7 @@ def restore_backup(
                 file=backup.file,
             )
         backup.check_tables()
-        held = store_backup.stored_tables(session)
+        held = backup_db.stored_tables(session)
         if held:
             listed = ", ".join(f"{name} ({count})" for name, count in held.items())
             raise StoreNotEmpty(
@@ -121,7 +121,7 @@ def restore_backup(
                 "store, so nothing in it is overwritten or merged"
             )
         backup.verify(progress=_phase(progress, "Checking"))
-        rows = store_backup.load_rows(session, backup, progress=_phase(progress, "Restoring"))
+        rows = backup_db.load_rows(session, backup, progress=_phase(progress, "Restoring"))
         compose = uow.postmortems.compose_bare
         indexed = reindex(session, compose, progress=_phase(progress, "Indexing"))
     return BackupRestored(path=path, manifest=manifest, rows=rows, reindexed=indexed)
