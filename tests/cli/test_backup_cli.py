@@ -77,6 +77,14 @@ def test_backup_then_restore_into_a_new_file(run: Invoke, tmp_path: Path) -> Non
     assert f"error: {file}: not a Blamefree backup, or a truncated one" in broken.stderr
 
 
+def test_a_store_that_is_not_there_is_not_backed_up(run: Invoke, tmp_path: Path) -> None:
+    missing = tmp_path / "typo.sqlite3"
+    result = run("--db", f"sqlite:///{missing}", "backup", str(tmp_path / "b.zip"))
+    assert result.exit_code == 6
+    assert f"there is no store at {missing}, so there is nothing to back up" in result.stderr
+    assert not missing.exists() and not (tmp_path / "b.zip").exists()
+
+
 def _rows(file: Path) -> int:
     with zipfile.ZipFile(file) as archive:
         manifest = json.loads(archive.read("manifest.json"))

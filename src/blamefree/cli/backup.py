@@ -19,8 +19,9 @@ from rich.progress import (
 
 from blamefree.cli.app import app
 from blamefree.cli.console import line
-from blamefree.cli.context import AppContext, app_context, print_json
+from blamefree.cli.context import AppContext, app_context, print_json, sqlite_file
 from blamefree.cli.params import JsonOption
+from blamefree.errors import ConfigError
 from blamefree.schemas.backup import BackupRead, BackupRestoreRead
 from blamefree.services import backup as service
 from blamefree.store import safe_url
@@ -72,12 +73,19 @@ def backup(ctx: typer.Context, file: FileArgument, as_json: JsonOption = False) 
     """Back up the whole store to one file: every post-mortem and revision, event, action item,
     review, comment, workflow step, person, user, token and audit entry.
 
-    Read as one snapshot, so the store may stay in use. FILE is replaced atomically (a failed
+    Read as one snapshot, so the store may stay in use; a SQLite file that does not exist is
+    an error (exit 6), not an empty backup. FILE is replaced atomically (a failed
     backup leaves any earlier one as it was) and written with mode 0600: it holds password and
     token hashes. The search index is not in it; a restore rebuilds it. See docs/store.md.
     Example: blamefree backup backups/blamefree-$(date +%F).zip
     """
     app_ctx = app_context(ctx)
+    if app_ctx.engine_if_stored() is None:
+        # An empty backup of a store that is not there would look like a good one.
+        raise ConfigError(
+            f"--db / BLAMEFREE_DATABASE_URL: there is no store at "
+            f"{sqlite_file(app_ctx.settings.database_url)}, so there is nothing to back up"
+        )
     with _progress(app_ctx, quiet=as_json) as step, app_ctx.unit_of_work() as uow:
         made = service.back_up(uow, path=file, now=app_ctx.now(), progress=step)
     if as_json:
