@@ -85,6 +85,16 @@ def test_a_store_that_is_not_there_is_not_backed_up(run: Invoke, tmp_path: Path)
     assert not missing.exists() and not (tmp_path / "b.zip").exists()
 
 
+def test_the_store_file_itself_is_not_overwritten(run: Invoke, tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    assert run("--db", f"sqlite:///{store}", "import", str(EXAMPLE)).exit_code == 0
+    before = store.read_bytes()
+    result = run("--db", f"sqlite:///{store}", "backup", str(store))
+    assert result.exit_code == 2
+    assert f"{store} is the store itself" in result.stderr
+    assert store.read_bytes() == before
+
+
 def _rows(file: Path) -> int:
     with zipfile.ZipFile(file) as archive:
         manifest = json.loads(archive.read("manifest.json"))

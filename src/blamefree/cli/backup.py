@@ -21,7 +21,7 @@ from blamefree.cli.app import app
 from blamefree.cli.console import line
 from blamefree.cli.context import AppContext, app_context, print_json, sqlite_file
 from blamefree.cli.params import JsonOption
-from blamefree.errors import ConfigError
+from blamefree.errors import ConfigError, UsageError
 from blamefree.schemas.backup import BackupRead, BackupRestoreRead
 from blamefree.services import backup as service
 from blamefree.store import safe_url
@@ -86,6 +86,9 @@ def backup(ctx: typer.Context, file: FileArgument, as_json: JsonOption = False) 
             f"--db / BLAMEFREE_DATABASE_URL: there is no store at "
             f"{sqlite_file(app_ctx.settings.database_url)}, so there is nothing to back up"
         )
+    store_file = sqlite_file(app_ctx.settings.database_url)
+    if store_file is not None and file.resolve() == store_file.resolve():
+        raise UsageError(f"{file} is the store itself; write the backup to another file")
     with _progress(app_ctx, quiet=as_json) as step, app_ctx.unit_of_work() as uow:
         made = service.back_up(uow, path=file, now=app_ctx.now(), progress=step)
     if as_json:
