@@ -16,7 +16,9 @@
     │   ├── ValidationFailed                          a value that breaks a rule of the model
     │   │   └── WeakPassword                          a password the policy refuses
     │   ├── SearchQueryInvalid                        a search query (position in it)
-    │   └── SubmissionBlocked                         lint findings that block a submission
+    │   ├── SubmissionBlocked                         lint findings that block a submission
+    │   └── BackupInvalid                             a backup file: not one, truncated, corrupt
+    │       └── BackupIncompatible                    a backup this Blamefree cannot restore
     ├── NotFound                        404  exit 4
     │   ├── PostmortemNotFound
     │   ├── RevisionNotFound
@@ -38,7 +40,8 @@
     │   ├── SignOffManaged                            a save typing over the workflow's Sign-Off
     │   ├── PostmortemLocked            423           approved or published: reopen it first
     │   ├── DuplicateUser                             an account of that user name exists
-    │   └── LastAdmin                                 the change would leave no enabled admin
+    │   ├── LastAdmin                                 the change would leave no enabled admin
+    │   └── StoreNotEmpty                             a restore into a store that holds data
     ├── ConfigError                     500  exit 6
     │   └── OwnersUnreachable                         owners no reminder can reach
     ├── StoreError                      503  exit 7
@@ -206,6 +209,39 @@ class SubmissionBlocked(InputError):
         super().__init__(message)
 
 
+class BackupInvalid(InputError):
+    """A backup file that is not one, is truncated, or whose contents do not match its
+    manifest; names the file and, when it knows, the table, line and column."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        table: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.table = table
+        super().__init__(message, file=file, line=line, field=column)
+
+    def _compose(self, message: str) -> str:
+        where = [self.file] if self.file else []
+        if self.table:
+            line = "" if self.line is None else f" line {self.line}"
+            where.append(f"table {self.table}{line}")
+        elif self.line is not None:
+            where.append(f"line {self.line}")
+        if self.field:
+            where.append(f"column {self.field!r}")
+        return f"{', '.join(where)}: {message}" if where else message
+
+
+class BackupIncompatible(BackupInvalid):
+    """A sound backup this Blamefree cannot restore: another format version or schema revision,
+    or a value the target database cannot hold."""
+
+
 class WeakPassword(ValidationFailed):
     """A password the policy refuses (too short, too long, the user name, blank)."""
 
@@ -320,6 +356,10 @@ class LastAdmin(Conflict):
     """Disabling or demoting the account would leave the store without an enabled admin."""
 
 
+class StoreNotEmpty(Conflict):
+    """A restore into a store that already holds data (a restore only fills an empty store)."""
+
+
 class ConfigError(BlamefreeError):
     """Settings that cannot work."""
 
@@ -374,6 +414,10 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     SearchQueryInvalid: ErrorCode(422, 3, "a search query that cannot be read; names the place"),
     SubmissionBlocked: ErrorCode(422, 3, "lint findings at a blocking level; lists them"),
     WeakPassword: ErrorCode(422, 3, "a password the policy refuses; says why"),
+    BackupInvalid: ErrorCode(422, 3, "a backup file that is not one, truncated or corrupt"),
+    BackupIncompatible: ErrorCode(
+        422, 3, "a backup of another format or schema revision, or a value the store cannot hold"
+    ),
     NotFound: ErrorCode(404, 4, "something asked for that is not in the store"),
     PostmortemNotFound: ErrorCode(404, 4, "no post-mortem with that incident id"),
     RevisionNotFound: ErrorCode(404, 4, "no version with that number"),
@@ -396,6 +440,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     PostmortemLocked: ErrorCode(423, 5, "an edit of an approved or published post-mortem"),
     DuplicateUser: ErrorCode(409, 5, "an account of that user name exists already"),
     LastAdmin: ErrorCode(409, 5, "the change would leave no enabled admin"),
+    StoreNotEmpty: ErrorCode(409, 5, "a restore into a store that already holds data"),
     ConfigError: ErrorCode(500, 6, "settings that cannot work"),
     OwnersUnreachable: ErrorCode(500, 6, "owners no reminder can reach: no address, no fallback"),
     StoreError: ErrorCode(503, 7, "the database could not be reached or used"),

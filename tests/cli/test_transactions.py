@@ -104,6 +104,7 @@ def _commands(cli: Invoke, tmp_path: Path) -> dict[str, list[str]]:
         "show": ["show", ID, "--json"],
         "export": ["export", ID],
         "list": ["list"],
+        "backup": ["backup", str(tmp_path / "store.zip")],
         "delete": ["delete", ID, "--yes"],  # last: the others need the post-mortem
     }
 
@@ -126,6 +127,24 @@ def test_each_command_is_one_transaction(
     # (unit of work: began, committed; all engines: began, ended) -- the one engine
     # transaction more is the start-up look at the schema revision, which is only read.
     assert counted == {name: (1, 1, 2, 2) for name in counted}
+
+
+def test_restore_backup_is_one_transaction(
+    cli: Invoke, tmp_path: Path, transactions: Transactions
+) -> None:
+    _stored(cli, tmp_path)
+    backup = tmp_path / "store.zip"
+    assert cli("backup", str(backup)).exit_code == 0
+    target = ["--db", f"sqlite:///{tmp_path / 'restored.sqlite3'}"]
+    assert cli(*target, "db", "upgrade").exit_code == 0
+    transactions.reset()
+    run = cli(*target, "restore-backup", str(backup))
+    assert run.exit_code == 0, run.stderr
+    assert (transactions.session["begin"], transactions.session["commit"]) == (1, 1)
+    transactions.reset()
+    again = cli(*target, "restore-backup", str(backup))
+    assert again.exit_code == 5
+    assert (transactions.session["commit"], transactions.session["rollback"]) == (0, 1)
 
 
 def test_a_failing_command_rolls_its_one_transaction_back(

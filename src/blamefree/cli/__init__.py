@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blamefree.cli import actions as _actions  # registers the commands
+from blamefree.cli import backup as _backup  # registers the commands
 from blamefree.cli import calendar as _calendar  # registers the commands
 from blamefree.cli import comments as _comments  # registers the commands
 from blamefree.cli import db as _db  # registers the commands
@@ -35,6 +36,7 @@ _COMMAND_MODULES = (
     _updates,
     _search,
     _db,
+    _backup,
     _users,
     _serve,
 )

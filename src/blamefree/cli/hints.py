@@ -18,6 +18,7 @@ from blamefree.errors import (
     MergeConflict,
     OwnersUnreachable,
     PersonNotFound,
+    StoreNotEmpty,
     ValidationFailed,
     WouldLoseWork,
     ZoneMissing,
@@ -78,6 +79,10 @@ HINTS: dict[type[BlamefreeError], Hint] = {
     ValidationFailed: _field_option,
     ZoneMissing: lambda _e, _c: " (option --tz)",
     OwnersUnreachable: lambda _e, _c: PEOPLE_ADD,
+    StoreNotEmpty: lambda _e, _c: (
+        "\nRestore into a new SQLite file (`blamefree --db sqlite:///restored.sqlite3 "
+        "restore-backup FILE`) or an empty PostgreSQL database (`blamefree db upgrade` first)."
+    ),
 }
 
 

@@ -25,6 +25,7 @@ from blamefree.schemas.actions import (
     PullResultRead,
     PushResultRead,
 )
+from blamefree.schemas.backup import BackupRead, BackupRestoreRead, BackupTableRead
 from blamefree.schemas.base import InputModel, ReadModel, parse_input, validation_failed
 from blamefree.schemas.comments import (
     CommentAddedRead,
@@ -133,6 +134,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "SearchHitRead": SearchHitRead,
     "SnippetRead": SnippetRead,
     "ReindexRead": ReindexRead,
+    "BackupRead": BackupRead,
+    "BackupRestoreRead": BackupRestoreRead,
     "UserRead": UserRead,
     "TokenRead": TokenRead,
     "TokenCreatedRead": TokenCreatedRead,
@@ -169,6 +172,9 @@ __all__ = [
     "ActionItemRead",
     "ActionItemUpdate",
     "AuditEntryRead",
+    "BackupRead",
+    "BackupRestoreRead",
+    "BackupTableRead",
     "CommentAddedRead",
     "CommentCreate",
     "CommentRead",

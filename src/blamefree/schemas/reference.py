@@ -30,6 +30,8 @@ PRINTED_BY: dict[str, str] = {
     "FindingRead": "`lint --format json` (a list)",
     "SearchPageRead": "`search --json`",
     "ReindexRead": "`reindex --json`",
+    "BackupRead": "`backup --json`, `restore-backup --check --json`",
+    "BackupRestoreRead": "`restore-backup --json`",
     "ErrorRead": "the web API's answer to any error (the CLI prints the message instead)",
 }
 """Where the CLI prints (or takes) each schema; the rest are for the web API."""
