@@ -162,8 +162,10 @@ def test_actions_list_matches_local(served: Served) -> None:
 def test_lint_matches_local(served: Served) -> None:
     found = _same(served, "lint", "PAY-318", "--format", "json")
     assert json.loads(found.stdout) != []
-    _same(served, "lint", "PAY-318")
-    _same(served, "lint", "PAY-318", "--select", "BF2", "--format", "json")
+    # The project's selection applies (the text is linted here), in every format.
+    assert "BF2" in _same(served, "lint", "PAY-318", "--select", "BF2").stdout
+    assert _same(served, "lint", str(PAY), "--select", "BF2").stdout != ""  # a file: read here
+    assert _same(served, "lint", "INC-NO-SUCH").exit_code == 4
 
 
 def test_errors_map_to_the_same_class_and_exit_code(served: Served) -> None:
@@ -304,6 +306,12 @@ def test_other_commands_are_refused_clearly(served: Served) -> None:
             run.stderr
         )
     assert local(served, "show", "PAY-318").exit_code == 0  # nothing was deleted
+    group = remote(served, "actions")
+    assert (group.exit_code, "RemoteNotSupported" in group.stderr) == (2, False)
+    assert "set" in group.stdout + group.stderr
+    by = remote(served, "actions", "set", "A-AAAAAA", "--status", "done", "--by", "Lee")
+    assert by.exit_code == 2
+    assert "recorded as the token's owner" in by.stderr
     both = _invoke(served, ["--db", served.database_url, "--server", served.url, "list"], {})
     assert both.exit_code == 2
     assert "not both" in both.stderr

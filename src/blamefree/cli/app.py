@@ -77,6 +77,8 @@ def refuse_unless_remote(ctx: typer.Context) -> None:
     command, wants_help = ctx.meta.get(COMMAND_KEY, ("", False))
     if not command or wants_help or command in REMOTE_COMMANDS:
         return
+    if any(name.startswith(f"{command} ") for name in REMOTE_COMMANDS):
+        return  # a group named alone (`actions`) shows its commands, some of which work
     raise RemoteNotSupported(
         f"`blamefree {command}` works on a local store only, not against a server "
         f"(--server / BLAMEFREE_SERVER is set); against a server these work: "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import ssl
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,13 @@ class UploadOutcome:
     action: str = "failed"  # created | updated | merged | unchanged | failed
     version: int | None = None
     error: BlamefreeError | None = None
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default verification (certifi's CAs), built once per process: loading the CAs
+    is most of the time a client takes to start."""
+    return httpx.create_ssl_context()
 
 
 class _Bearer(httpx.Auth):
@@ -332,6 +340,7 @@ class ApiClient:
                 auth=_Bearer(self._token.strip()),
                 headers={"accept": "application/json"},
                 timeout=self._timeout,
+                verify=_tls_context(),
                 transport=self._transport,
                 follow_redirects=False,
             )
