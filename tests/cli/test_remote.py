@@ -163,8 +163,8 @@ def test_lint_matches_local(served: Served) -> None:
     found = _same(served, "lint", "PAY-318", "--format", "json")
     assert json.loads(found.stdout) != []
     # The project's selection applies (the text is linted here), in every format.
-    assert "BF2" in _same(served, "lint", "PAY-318", "--select", "BF2").stdout
-    assert _same(served, "lint", str(PAY), "--select", "BF2").stdout != ""  # a file: read here
+    assert "BF310" in _same(served, "lint", "PAY-318", "--select", "BF3").stdout
+    assert "BF312" in _same(served, "lint", str(PAY), "--select", "BF3").stdout  # read here
     assert _same(served, "lint", "INC-NO-SUCH").exit_code == 4
 
 
