@@ -325,3 +325,19 @@ def test_help_works_and_no_output_ever_shows_a_token(served: Served) -> None:
     secrets = (served.write_token, served.read_token, served.viewer_token)
     for text in served.outputs:
         assert not any(secret in text for secret in secrets)
+
+
+def test_update_and_force_reach_the_server(served: Served, tmp_path: Path) -> None:
+    draft = tmp_path / "PAY-901.md"
+    draft.write_text(PAY.read_text(encoding="utf-8").replace("PAY-318", "PAY-901"), "utf-8")
+    assert remote(served, "import", str(draft)).exit_code == 0
+    csv = DATA / "importers" / "manual.csv"
+    assert remote(served, "timeline", "import", "PAY-901", "csv", str(csv)).exit_code == 0
+    refused = _same(served, "import", "--update", str(draft), "--json")
+    assert refused.exit_code == 5
+    [outcome] = json.loads(refused.stdout)
+    assert (outcome["incident_id"], outcome["action"]) == ("PAY-901", "failed")
+    assert outcome["would_lose"] != []
+    forced = remote(served, "import", "--update", "--force", str(draft), "--json")
+    assert forced.exit_code == 0, forced.stderr
+    assert json.loads(forced.stdout)[0]["action"] in ("updated", "merged")
