@@ -88,3 +88,21 @@ def test_a_missing_named_file_is_a_config_error(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("BLAMEFREE_CONFIG", "/nonexistent/pm.toml")
     with pytest.raises(ConfigError, match=r"BLAMEFREE_CONFIG=.*pm\.toml.: no such file"):
         Settings()
+
+
+def test_the_server_token_is_read_from_the_environment_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "blamefree.toml").write_text('[blamefree]\nserver = "https://pm.example"\n')
+    monkeypatch.setenv("BLAMEFREE_TOKEN", "bf_from-the-environment")
+    settings = load_settings()
+    assert settings.server == "https://pm.example"
+    assert settings.token is not None
+    assert settings.token.get_secret_value() == "bf_from-the-environment"
+    (tmp_path / "blamefree.toml").write_text('[blamefree]\ntoken = "bf_in-a-file"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert str(refused.value) == (
+        "token is read from BLAMEFREE_TOKEN in the environment only; take it out of the config file"
+    )
+    assert "bf_in-a-file" not in str(refused.value)

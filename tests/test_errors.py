@@ -88,3 +88,15 @@ def test_messages_name_no_cli_flag_and_the_cli_adds_its_hint() -> None:
     assert described(duplicate, "new") == str(duplicate)
     bad_time = errors.ValidationFailed("time 'soon': not a time", field="time")
     assert described(bad_time) == "field 'time': time 'soon': not a time (option --at)"
+
+
+def test_an_api_answer_maps_back_onto_its_class() -> None:
+    assert errors.error_class("PostmortemNotFound", 404) is errors.PostmortemNotFound
+    assert errors.error_class("MergeConflict", 409) is errors.MergeConflict
+    # A class this client does not know: the most general one of its status.
+    assert errors.error_class("SomethingNewer", 404) is errors.NotFound
+    assert errors.error_class("SomethingNewer", 403) is errors.Forbidden
+    assert errors.error_class("InternalError", 500) is BlamefreeError
+    assert errors.error_class("HTTPError", 413) is BlamefreeError
+    for cls, code in CODES.items():
+        assert errors.error_class(cls.__name__, code.http_status) is cls

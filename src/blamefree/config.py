@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -71,6 +72,20 @@ class Settings(BaseSettings):
         description="Who you are in the store's history: the author of the revisions, events, "
         "action-item changes and reviews you make (`--as` overrides it for one run). "
         "Default: your login name on this computer.",
+    )
+    # --- working against a server -------------------------------------------------------------
+    server: str | None = Field(
+        default=None,
+        description="Address of a Blamefree server (`blamefree serve`, e.g. "
+        "https://pm.example.com) for the commands that work against one instead of a local "
+        "store: list, show, export, import, timeline import, actions list, actions set, lint "
+        "(docs/remote.md).",
+    )
+    token: SecretStr | None = Field(
+        default=None,
+        description="API token the commands send to the server of BLAMEFREE_SERVER / --server "
+        "(`blamefree token create` or the account page makes one). Read from the environment "
+        "only: never an option, never in the config file, never printed.",
     )
     # --- timeline sources --------------------------------------------------------------------
     pagerduty_token: SecretStr | None = Field(
@@ -252,15 +267,31 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, _config_file_source(settings_cls))
 
 
+ENVIRONMENT_ONLY = ("token",)
+"""Settings read from the environment only: a secret in a file is too easily shared."""
+
+
+class _ConfigFile(TomlConfigSettingsSource):
+    """The TOML file's settings, refusing those that are read from the environment only."""
+
+    def __call__(self) -> dict[str, Any]:
+        found = super().__call__()
+        for name in ENVIRONMENT_ONLY:
+            if name in found:
+                raise ConfigError(
+                    f"{name} is read from BLAMEFREE_{name.upper()} in the environment only; "
+                    "take it out of the config file"
+                )
+        return found
+
+
 def _config_file_source(settings_cls: type[BaseSettings]) -> PydanticBaseSettingsSource:
     named = os.environ.get("BLAMEFREE_CONFIG")
     path = Path(named).expanduser() if named else Path(CONFIG_FILE_NAME)
     if named and not path.is_file():
         raise ConfigError(f"BLAMEFREE_CONFIG={named!r}: no such file")
     try:
-        return TomlConfigSettingsSource(
-            settings_cls, toml_file=path, toml_table_header=("blamefree",)
-        )
+        return _ConfigFile(settings_cls, toml_file=path, toml_table_header=("blamefree",))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
     except KeyError as error:
@@ -269,7 +300,13 @@ def _config_file_source(settings_cls: type[BaseSettings]) -> PydanticBaseSetting
         raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
 
 
-OPTION_NAMES = {"database_url": "--db", "timezone": "--tz", "now": "--now", "user": "--as"}
+OPTION_NAMES = {
+    "database_url": "--db",
+    "timezone": "--tz",
+    "now": "--now",
+    "user": "--as",
+    "server": "--server",
+}
 """Settings that a command-line option of the same meaning overrides."""
 
 

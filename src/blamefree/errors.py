@@ -2,6 +2,7 @@
 
     BlamefreeError                      500  exit 1
     ├── UsageError                      400  exit 2   bad options or arguments
+    │   └── RemoteNotSupported                        a local-store command run with --server
     ├── Unauthenticated                 401  exit 9   no one is signed in, or the sign-in failed
     │   ├── LoginRequired                             a page or the API asked for without a login
     │   ├── LoginFailed                               a wrong user name or password
@@ -46,7 +47,9 @@
     │   └── OwnersUnreachable                         owners no reminder can reach
     ├── StoreError                      503  exit 7
     │   ├── StoreBusy                                 every connection in use (pool timeout)
-    │   └── SchemaOutOfDate                           the store's schema is behind this code
+    │   ├── SchemaOutOfDate                           the store's schema is behind this code
+    │   └── ServerUnavailable                         the server of --server: unreachable, or
+    │                                                 its answer is not the API's
     └── ExternalServiceError            502  exit 8   Jira, GitHub, SMTP, webhooks, PagerDuty
 
 Every error carries a message a user can act on, in words that fit any caller: it names no
@@ -90,6 +93,10 @@ class BlamefreeError(Exception):
 
 class UsageError(BlamefreeError):
     """Options or arguments that do not make sense together."""
+
+
+class RemoteNotSupported(UsageError):
+    """A command that works on a local store only, run against a server."""
 
 
 class Unauthenticated(BlamefreeError):
@@ -380,6 +387,11 @@ class SchemaOutOfDate(StoreError):
     """The store's schema is older than this version of Blamefree (``blamefree db upgrade``)."""
 
 
+class ServerUnavailable(StoreError):
+    """The Blamefree server worked against could not be reached (refused, timed out, TLS), or
+    answered with something that is not its API's JSON."""
+
+
 class ExternalServiceError(BlamefreeError):
     """An outside service (Jira, GitHub, SMTP, a webhook, PagerDuty) failed or refused."""
 
@@ -399,6 +411,7 @@ class ErrorCode:
 CODES: dict[type[BlamefreeError], ErrorCode] = {
     BlamefreeError: ErrorCode(500, 1, "an error without a more specific class"),
     UsageError: ErrorCode(400, 2, "options or arguments that do not make sense together"),
+    RemoteNotSupported: ErrorCode(400, 2, "a command that needs a local store, run with a server"),
     Unauthenticated: ErrorCode(401, 9, "no one is signed in, or the sign-in failed"),
     LoginRequired: ErrorCode(401, 9, "log in first (pages send you to the login page)"),
     LoginFailed: ErrorCode(401, 9, "a user name and password that log nobody in"),
@@ -446,6 +459,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     StoreError: ErrorCode(503, 7, "the database could not be reached or used"),
     StoreBusy: ErrorCode(503, 7, "the store is busy: no connection came free in time"),
     SchemaOutOfDate: ErrorCode(503, 7, "the store's schema is older than this Blamefree"),
+    ServerUnavailable: ErrorCode(503, 7, "the server is unreachable or does not answer as the API"),
     ExternalServiceError: ErrorCode(502, 8, "an outside service failed or refused"),
 }
 """Every class of the tree, in the order of the tree drawn above (a test checks it is complete)."""
@@ -458,6 +472,18 @@ def code_of(cls: type[BlamefreeError]) -> ErrorCode:
         if code is not None:
             return code
     raise TypeError(f"{cls.__name__} is not a BlamefreeError")
+
+
+def error_class(name: str, status: int) -> type[BlamefreeError]:
+    """The class an API error answer names (its ``type``), else the most general class of its
+    HTTP status, else ``BlamefreeError``: how a client maps an answer back onto `CODES`."""
+    for cls in CODES:
+        if cls.__name__ == name:
+            return cls
+    for cls, code in CODES.items():
+        if code.http_status == status:
+            return cls
+    return BlamefreeError
 
 
 def errors_reference() -> str:

@@ -184,6 +184,7 @@ def test_an_error_reads_as_one_shape_with_its_status() -> None:
             "field": "owner",
             "file": None,
             "line": None,
+            "incident_id": None,
             "conflicts": None,
             "losses": None,
             "findings": None,

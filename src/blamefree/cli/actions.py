@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -20,7 +21,7 @@ from blamefree.domain import actions as rules
 from blamefree.domain import values
 from blamefree.domain.enums import ActionStatus, ActionType, Horizon, Priority, Severity
 from blamefree.errors import UsageError
-from blamefree.schemas import convert
+from blamefree.schemas import ActionItemRead, convert
 from blamefree.services import actions as service
 
 actions_app = typer.Typer(
@@ -75,13 +76,13 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
         raise UsageError(f"{option}: {exc}") from exc
 
 
-def _due_text(view: service.ActionView, today: dt.date) -> Text:
-    if view.due is None:
+def _due_text(item: ActionItemRead, today: dt.date) -> Text:
+    if item.due_date is None:
         return Text("—")
-    shown = view.due.isoformat() + ("*" if view.due_is_default else "")
-    if view.overdue:
-        return Text(f"{shown} ({(today - view.due).days}d late)", style="bold red")
-    if not view.record.status.closed and view.due <= today + dt.timedelta(days=7):
+    shown = item.due_date.isoformat() + ("*" if item.due_date_is_default else "")
+    if item.overdue:
+        return Text(f"{shown} ({(today - item.due_date).days}d late)", style="bold red")
+    if not item.status.closed and item.due_date <= today + dt.timedelta(days=7):
         return Text(shown, style="yellow")
     return Text(shown)
 
@@ -96,7 +97,7 @@ def _status_text(status: ActionStatus) -> Text:
     return Text(status.label, style=style)
 
 
-def actions_table(console: Console, views: list[service.ActionView], today: dt.date) -> None:
+def actions_table(console: Console, views: Sequence[ActionItemRead], today: dt.date) -> None:
     """The action items as a table; ``*`` marks a due date that is the horizon's default."""
     if not views:
         console.print("No action items match.")
@@ -112,11 +113,11 @@ def actions_table(console: Console, views: list[service.ActionView], today: dt.d
     table.add_column("Owner", min_width=8, max_width=18)
     table.add_column("Due", min_width=11, max_width=None if wide else 12, no_wrap=wide)
     table.add_column("Status", no_wrap=True)
-    for v in views:
-        r = v.record
-        incident = plain(r.incident_id, SEVERITY_STYLE.get(r.severity or "", ""))
+    for r in views:
+        severity = r.severity.value if r.severity else ""
+        incident = plain(r.incident_id, SEVERITY_STYLE.get(severity, ""))
         text = line(r.text, (f" ({r.tracker.key})", "dim") if r.tracker else "")
-        lead: list[Text | str] = [r.uid]
+        lead: list[Text | str] = [r.id]
         if wide:
             lead += [incident, r.horizon.value]
         else:
@@ -125,33 +126,46 @@ def actions_table(console: Console, views: list[service.ActionView], today: dt.d
             *lead,
             text,
             r.owner or plain("unassigned", "dim"),
-            _due_text(v, today),
+            _due_text(r, today),
             _status_text(r.status),
         )
     console.print(table)
-    if any(v.due_is_default for v in views):
+    if any(v.due_date_is_default for v in views):
         console.print(plain("* no due date given: the end of its horizon (7/30/90 days)", "dim"))
 
 
+FLAG_NOTES = {
+    "before_incident": "the due date is before the incident",
+    "after_horizon": "the due date is after the end of its horizon",
+    "within_shorter_horizon": "the due date falls within a shorter horizon; consider moving it",
+}
+"""What a flag of an item read from a server says (the server's answer has only its code)."""
+
+
 def _print_one(ctx: typer.Context, view: service.ActionView, as_json: bool, verb: str) -> None:
+    _print_item(ctx, convert.action_read(view), [f.message for f in view.flags], as_json, verb)
+
+
+def _print_item(
+    ctx: typer.Context, r: ActionItemRead, notes: Sequence[str], as_json: bool, verb: str
+) -> None:
     app_ctx = app_context(ctx)
     if as_json:
-        print_json(convert.action_read(view))
+        print_json(r)
         return
-    r = view.record
-    due = f", due {view.due}" if view.due else ""
+    due = f", due {r.due_date}" if r.due_date else ""
     lead = f"{verb} " if verb else ""
     app_ctx.out.print(
         line(
             lead,
-            (r.uid, "bold"),
+            (r.id, "bold"),
             f" ({r.incident_id}, {r.horizon.value}): {r.text} — ",
             f"{r.status.label}, {r.owner or 'unassigned'}{due}",
         ),
         soft_wrap=True,
     )
-    for flag in view.flags:
-        app_ctx.err.print(line(("note:", "yellow"), " ", flag.message))
+    for note in notes:
+        app_ctx.err.print(line(("note:", "yellow"), " ", note))
 
 
 @actions_app.command("list")
@@ -203,23 +217,36 @@ def list_(
     """
     app_ctx = app_context(ctx)
     today = app_ctx.today()
-    with app_ctx.unit_of_work() as uow:
-        views = service.list_actions(
-            uow,
-            today=today,
+    statuses = [parse_status(s) for s in status] if status else None
+    within = parse_days(due_within, "--due-within")
+    if app_ctx.remote is not None:
+        items = app_ctx.remote.list_actions(
             owner=owner,
-            statuses=[parse_status(s) for s in status] if status else None,
+            statuses=statuses,
             severities=severity,
             overdue=overdue,
-            due_within=parse_days(due_within, "--due-within"),
+            due_within=within,
             incident_id=incident_id,
         )
-    if as_json:
-        print_json([convert.action_read(v) for v in views])
-    elif ids_only:
-        sys.stdout.write("".join(f"{v.uid}\n" for v in views))
     else:
-        actions_table(app_ctx.out, views, today)
+        with app_ctx.unit_of_work() as uow:
+            views = service.list_actions(
+                uow,
+                today=today,
+                owner=owner,
+                statuses=statuses,
+                severities=severity,
+                overdue=overdue,
+                due_within=within,
+                incident_id=incident_id,
+            )
+        items = [convert.action_read(v) for v in views]
+    if as_json:
+        print_json(items)
+    elif ids_only:
+        sys.stdout.write("".join(f"{item.id}\n" for item in items))
+    else:
+        actions_table(app_ctx.out, items, today)
 
 
 @actions_app.command("show")
@@ -322,6 +349,19 @@ def set_(
     if all(v is None for v in (status, due, priority, type_, text)):
         raise UsageError("nothing to change: give --status, --due, --priority, --type or --text")
     app_ctx = app_context(ctx)
+    if app_ctx.remote is not None:
+        if by is not None:
+            raise UsageError("--by: against a server, the change is recorded as the token's owner")
+        item = app_ctx.remote.set_action(
+            action_id=action_id,
+            status=parse_status(status) if status is not None else None,
+            due=parse_day(due, "--due"),
+            priority=priority,
+            type=type_,
+            text=text,
+        )
+        _print_item(ctx, item, [FLAG_NOTES.get(f, f) for f in item.flags], as_json, "Updated")
+        return
     with app_ctx.unit_of_work() as uow:
         view = service.set_action(
             uow,

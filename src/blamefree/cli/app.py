@@ -13,15 +13,15 @@ from blamefree.cli.context import AppContext
 from blamefree.cli.helptext import humanize
 from blamefree.cli.hints import described
 from blamefree.config import load_settings
-from blamefree.errors import BlamefreeError
+from blamefree.errors import BlamefreeError, RemoteNotSupported, UsageError
+from blamefree.remote import REMOTE_COMMANDS
 
 EXIT_CODES_HELP = """\
 Exit codes: 0 success; 1 error (or lint findings); 2 usage (bad option or value); 3 unreadable \
 input (parse errors, bad ids); 4 not found; 5 conflict (stale edit, duplicate id, merge conflict, \
 update that would lose work); 6 configuration (settings, --tz, --db folder); 7 store \
-unavailable or busy; 8 outside service failed; 9 not signed in; 10 not allowed; 11 too many \
-failed logins. docs/errors.md \
-lists every error.
+unavailable or busy, or the server of --server unreachable; 8 outside service failed; 9 not \
+signed in; 10 not allowed; 11 too many failed logins. docs/errors.md lists every error.
 """
 
 
@@ -34,6 +34,8 @@ class BlamefreeGroup(TyperGroup):
         return super().main(args, *rest, **options)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        # Click keeps the subcommand's name and what follows it here until it runs it.
+        ctx.meta[COMMAND_KEY] = command_path(self, ctx, [*ctx._protected_args, *ctx.args])
         try:
             return super().invoke(ctx)
         except BlamefreeError as error:
@@ -48,6 +50,40 @@ class BlamefreeGroup(TyperGroup):
         finally:
             if isinstance(ctx.obj, AppContext):
                 ctx.obj.close()
+
+
+COMMAND_KEY = "blamefree.command"
+"""Where the root keeps the command being run (``actions list``), and whether help was asked."""
+HELP_OPTIONS = ("-h", "--help")
+
+
+def command_path(group: TyperGroup, ctx: typer.Context, args: list[str]) -> tuple[str, bool]:
+    """The command the arguments name, as typed (``timeline import``), and whether they ask
+    for help; read before the root runs, so that it can refuse one a server does not run."""
+    names: list[str] = []
+    command: object = group
+    rest = list(args)
+    while isinstance(command, TyperGroup) and rest and not rest[0].startswith("-"):
+        found = command.get_command(ctx, rest[0])
+        if found is None:
+            break
+        names.append(found.name or rest[0])
+        command, rest = found, rest[1:]
+    return " ".join(names), any(arg in HELP_OPTIONS for arg in rest)
+
+
+def refuse_unless_remote(ctx: typer.Context) -> None:
+    """With a server given, a command that needs a local store stops before it starts."""
+    command, wants_help = ctx.meta.get(COMMAND_KEY, ("", False))
+    if not command or wants_help or command in REMOTE_COMMANDS:
+        return
+    if any(name.startswith(f"{command} ") for name in REMOTE_COMMANDS):
+        return  # a group named alone (`actions`) shows its commands, some of which work
+    raise RemoteNotSupported(
+        f"`blamefree {command}` works on a local store only, not against a server "
+        f"(--server / BLAMEFREE_SERVER is set); against a server these work: "
+        f"{', '.join(REMOTE_COMMANDS)}"
+    )
 
 
 app = typer.Typer(
@@ -90,9 +126,23 @@ def root(
         "--as",
         metavar="NAME",
         help="Who makes the changes of this run, as the history records it. Default: "
-        "BLAMEFREE_USER, else your login name.",
+        "BLAMEFREE_USER, else your login name. Against a server, the token's owner.",
+    ),
+    server: str | None = typer.Option(
+        None,
+        "--server",
+        metavar="URL",
+        help="Work against the Blamefree server at URL (e.g. https://pm.example.com) instead of "
+        "a local store, with the API token in BLAMEFREE_TOKEN. Default: BLAMEFREE_SERVER. Only "
+        "list, show, export, import, timeline import, actions list, actions set and lint work "
+        "there; any other command exits 2. docs/remote.md.",
+        envvar=None,
     ),
 ) -> None:
     """Blamefree: post-mortems are about learning, not blame."""
-    settings = load_settings(database_url=db, timezone=tz, now=now, user=as_user)
+    settings = load_settings(database_url=db, timezone=tz, now=now, user=as_user, server=server)
     ctx.obj = AppContext(settings=settings)
+    if settings.server:
+        if db is not None:
+            raise UsageError("give --db (a local store) or --server (a server), not both")
+        refuse_unless_remote(ctx)

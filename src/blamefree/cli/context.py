@@ -20,7 +20,8 @@ from sqlalchemy import Engine
 from blamefree.cli.console import SafeConsole, line
 from blamefree.config import Settings, default_database_url
 from blamefree.domain.audit import Origin
-from blamefree.errors import ConfigError
+from blamefree.errors import ConfigError, RemoteNotSupported
+from blamefree.remote import ApiClient
 from blamefree.schemas.convert import to_data
 from blamefree.store import make_engine
 from blamefree.store.engine import normalise_url
@@ -84,6 +85,20 @@ class AppContext:
     out: SafeConsole = field(default_factory=SafeConsole)
     err: SafeConsole = field(default_factory=lambda: SafeConsole(stderr=True))
     _engine: Engine | None = None
+    _remote: ApiClient | None = None
+
+    @property
+    def remote(self) -> ApiClient | None:
+        """The server's API when the run works against one (``--server`` / BLAMEFREE_SERVER),
+        with the token of BLAMEFREE_TOKEN; None on a local store."""
+        if not self.settings.server:
+            return None
+        if self._remote is None:
+            token = self.settings.token
+            self._remote = ApiClient(
+                self.settings.server, token=token.get_secret_value() if token else None
+            )
+        return self._remote
 
     @property
     def engine(self) -> Engine:
@@ -118,6 +133,10 @@ class AppContext:
         return self._make_engine(create=create, schema=False)
 
     def _make_engine(self, *, create: bool, schema: bool = True) -> Engine:
+        if self.settings.server:
+            # A command that runs against a server never reaches here (the root refuses the
+            # others); should one do so, it must not quietly use a local store instead.
+            raise RemoteNotSupported("this works on a local store only, not against a server")
         if self._engine is None:
             url = self.settings.database_url
             exists = check_store_location(url, default=url == default_database_url())
@@ -172,6 +191,8 @@ class AppContext:
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
+        if self._remote is not None:
+            self._remote.close()
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from blamefree.cli.console import plain
-from blamefree.domain.actions import CriterionState
 
 
-def criteria_table(console: Console, states: list[CriterionState], *, title: str) -> None:
+class ShownCriterion(Protocol):
+    """What the table shows of a criterion: a domain ``CriterionState`` or a ``CriterionRead``
+    (as a server answers it) alike."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def written(self) -> bool: ...
+    @property
+    def derived(self) -> bool | None: ...
+    @property
+    def disagrees(self) -> bool: ...
+    @property
+    def evaluated(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def criteria_table(console: Console, states: Sequence[ShownCriterion], *, title: str) -> None:
     """One row per criterion: the tick as written, the data's verdict, and why."""
     table = Table(title=title, title_justify="left")
     for column in ("#", "Criterion", "Ticked", "Data", "How"):

@@ -35,6 +35,11 @@ def _report(app_ctx: AppContext, target: str, config: LintConfig, stdin_name: st
     if path.is_file() or _looks_like_path(target):
         text = read_markdown(path)
         return report_text(text, source=target, config=config, timezone=timezone)
+    if app_ctx.remote is not None:
+        # The server's text, linted here: this project's lint config applies, as on a store.
+        shown = app_ctx.remote.show_postmortem(incident_id=target)
+        text = app_ctx.remote.stored_text(incident_id=target)
+        return report_stored(text, shown.document, source=target, config=config)
     with app_ctx.unit_of_work() as uow:
         stored, text = service.stored_document(uow, incident_id=target)
     return report_stored(text, stored.doc, source=target, config=config)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.syntax import Syntax
@@ -9,15 +13,16 @@ from rich.table import Table
 from rich.text import Text
 
 from blamefree.cli.console import line, plain
-from blamefree.cli.criteria import criteria_table
+from blamefree.cli.criteria import ShownCriterion, criteria_table
 from blamefree.cli.hints import described
 from blamefree.domain import values
-from blamefree.domain.actions import CriterionState, evaluate_success_criteria
+from blamefree.domain.actions import evaluate_success_criteria
 from blamefree.domain.derive import effective, metrics_of
 from blamefree.domain.metrics import Metric, MetricName
 from blamefree.domain.postmortem import Postmortem
-from blamefree.services.postmortems import ImportReport, PostmortemView
-from blamefree.store import PostmortemSummary, RevisionInfo
+from blamefree.errors import BlamefreeError
+from blamefree.schemas import PostmortemRead, PostmortemSummaryRead
+from blamefree.store import RevisionInfo
 
 SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold red", "P2": "yellow", "P3": "cyan"}
 METRIC_LABELS: dict[MetricName, str] = {
@@ -37,7 +42,23 @@ def _severity(value: str | None) -> Text:
     return Text(value or "—", style=SEVERITY_STYLE.get(value or "", ""))
 
 
-def summaries_table(console: Console, summaries: list[PostmortemSummary]) -> None:
+class ImportedFile(Protocol):
+    """One file of an import, imported here (``services.postmortems.ImportOutcome``) or on a
+    server (``remote.UploadOutcome``)."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def incident_id(self) -> str | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def version(self) -> int | None: ...
+    @property
+    def error(self) -> BlamefreeError | None: ...
+
+
+def summaries_table(console: Console, summaries: Sequence[PostmortemSummaryRead]) -> None:
     if not summaries:
         console.print(
             line(
@@ -101,14 +122,15 @@ def show_document(console: Console, doc: Postmortem) -> None:
     )
 
 
-def show_postmortem(console: Console, view: PostmortemView) -> None:
-    """A stored post-mortem as ``show`` prints it."""
+def show_postmortem(console: Console, shown: PostmortemRead) -> None:
+    """A stored post-mortem as ``show`` prints it (read here or from a server): its document
+    with the phase blocks filled from the event log, and what its data says."""
     _show(
         console,
-        view.document,
-        version=view.stored.version,
-        metrics=view.metrics,
-        criteria=view.criteria,
+        shown.document,
+        version=shown.version,
+        metrics=metrics_of(shown.document),
+        criteria=shown.success_criteria,
     )
 
 
@@ -118,7 +140,7 @@ def _show(
     *,
     version: int | None,
     metrics: dict[MetricName, Metric],
-    criteria: list[CriterionState],
+    criteria: Sequence[ShownCriterion],
 ) -> None:
     header = Table.grid(padding=(0, 2))
     header.add_column(style="bold")
@@ -208,12 +230,12 @@ def history_table(console: Console, incident_id: str, revisions: list[RevisionIn
     console.print(table)
 
 
-def import_report(out: Console, err: Console, report: ImportReport) -> None:
+def import_report(out: Console, err: Console, outcomes: Sequence[ImportedFile]) -> None:
     table = Table(title="Import", title_justify="left")
     table.add_column("File")
     table.add_column("ID")
     table.add_column("Result")
-    for outcome in report.outcomes:
+    for outcome in outcomes:
         style = {"created": "green", "updated": "cyan", "merged": "cyan", "unchanged": "dim"}.get(
             outcome.action, "red"
         )
@@ -223,12 +245,11 @@ def import_report(out: Console, err: Console, report: ImportReport) -> None:
             line((outcome.action, style), f" v{outcome.version}" if outcome.version else ""),
         )
     out.print(table)
-    for outcome in report.failed:
-        assert outcome.error is not None
-        message = described(outcome.error, "import")
+    failed = [outcome.error for outcome in outcomes if outcome.error is not None]
+    for error in failed:
+        message = described(error, "import")
         err.print(line(("error:", "bold red"), " ", message), soft_wrap=True)
-    ok = len(report.outcomes) - len(report.failed)
-    err.print(f"{ok} imported, {len(report.failed)} failed.")
+    err.print(f"{len(outcomes) - len(failed)} imported, {len(failed)} failed.")
 
 
 def colour_diff(console: Console, text: str) -> None:

@@ -10,6 +10,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -205,17 +206,26 @@ def import_(
     )
     with progress:
         task = progress.add_task("Importing", total=len(files))
-        with app_ctx.unit_of_work(create=True) as uow:
-            report = service.import_files(
-                uow,
+        if app_ctx.remote is not None:
+            outcomes: Sequence[output.ImportedFile] = app_ctx.remote.import_files(
                 paths=files,
-                timezone=app_ctx.settings.timezone,
                 update=update,
                 force=force,
-                today=app_ctx.today(),
                 on_file=lambda _outcome: progress.advance(task),
-                by=app_ctx.actor,
             )
+        else:
+            with app_ctx.unit_of_work(create=True) as uow:
+                outcomes = service.import_files(
+                    uow,
+                    paths=files,
+                    timezone=app_ctx.settings.timezone,
+                    update=update,
+                    force=force,
+                    today=app_ctx.today(),
+                    on_file=lambda _outcome: progress.advance(task),
+                    by=app_ctx.actor,
+                ).outcomes
+    failed = [o for o in outcomes if o.error is not None]
     if as_json:
         print_json(
             [
@@ -227,13 +237,13 @@ def import_(
                     error=o.error,
                     message=described(o.error, "import") if o.error else None,
                 )
-                for o in report.outcomes
+                for o in outcomes
             ]
         )
     else:
-        output.import_report(app_ctx.out, app_ctx.err, report)
-    if report.failed:
-        first = report.failed[0].error
+        output.import_report(app_ctx.out, app_ctx.err, outcomes)
+    if failed:
+        first = failed[0].error
         assert first is not None
         raise typer.Exit(first.exit_code)
 
@@ -251,10 +261,14 @@ def list_(
 ) -> None:
     """List stored post-mortems, newest incident first."""
     app_ctx = app_context(ctx)
-    with app_ctx.unit_of_work() as uow:
-        summaries = service.list_postmortems(uow, severity=severity)
+    if app_ctx.remote is not None:
+        summaries = app_ctx.remote.list_postmortems(severity=severity)
+    else:
+        with app_ctx.unit_of_work() as uow:
+            stored = service.list_postmortems(uow, severity=severity)
+        summaries = [convert.summary_read(s) for s in stored]
     if as_json:
-        print_json([convert.summary_read(s) for s in summaries])
+        print_json(summaries)
     else:
         output.summaries_table(app_ctx.out, summaries)
 
@@ -267,12 +281,16 @@ def show(
 ) -> None:
     """Show one stored post-mortem: header, metrics, timeline and action items."""
     app_ctx = app_context(ctx)
-    with app_ctx.unit_of_work() as uow:
-        view = service.show_postmortem(uow, incident_id=incident_id)
-    if as_json:
-        print_json(convert.postmortem_read(view.stored, view.criteria))
+    if app_ctx.remote is not None:
+        shown = app_ctx.remote.show_postmortem(incident_id=incident_id)
     else:
-        output.show_postmortem(app_ctx.out, view)
+        with app_ctx.unit_of_work() as uow:
+            view = service.show_postmortem(uow, incident_id=incident_id)
+        shown = convert.postmortem_read(view.stored, view.criteria)
+    if as_json:
+        print_json(shown)
+    else:
+        output.show_postmortem(app_ctx.out, shown)
 
 
 def _document(ctx: typer.Context, file_or_id: str) -> Postmortem:
@@ -384,16 +402,24 @@ def export(
         raise UsageError(f"--no-base is for --format md, not {format_.value}")
     if format_ is exporting.ExportFormat.PDF and out is None and sys.stdout.isatty():
         raise UsageError("a PDF is not for a terminal: give --output FILE or pipe it to a file")
-    with app_ctx.unit_of_work() as uow:
-        exported = exporting.export(
-            uow,
+    if app_ctx.remote is not None:
+        content = app_ctx.remote.export(
             incident_id=incident_id,
-            format=format_,
-            table=table,
+            format=format_.value,
+            table=table.value if table is not None else None,
             with_base=not no_base,
-            today=app_ctx.today(),
         )
-    _write_bytes(exported.content, out)
+    else:
+        with app_ctx.unit_of_work() as uow:
+            content = exporting.export(
+                uow,
+                incident_id=incident_id,
+                format=format_,
+                table=table,
+                with_base=not no_base,
+                today=app_ctx.today(),
+            ).content
+    _write_bytes(content, out)
     if out is not None:
         app_ctx.err.print(line("Wrote ", (str(out), "bold"), "."), soft_wrap=True)
 

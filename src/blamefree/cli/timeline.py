@@ -386,6 +386,11 @@ def import_(
     if pagerduty_incident is not None:
         if source != "pagerduty":
             raise UsageError("--pagerduty-incident goes with the pagerduty source")
+        if app_ctx.remote is not None:
+            raise UsageError(
+                "--pagerduty-incident fetches from PagerDuty here, not on the server; against a "
+                "server, upload the incident's log entries files instead"
+            )
         token = app_ctx.settings.pagerduty_token
         events = service.fetch_pagerduty(
             pagerduty_incident,
@@ -394,9 +399,10 @@ def import_(
             phase_map=phase_map,
         )
         with app_ctx.unit_of_work() as uow:
-            result = service.import_events(
+            fetched = service.import_events(
                 uow, incident_id=incident_id, events=events, source=source, by=app_ctx.actor
             )
+        result = convert.event_import_read(fetched)
     else:
         if not paths:
             raise UsageError("give the files or folders to import (or --pagerduty-incident)")
@@ -409,21 +415,27 @@ def import_(
             reaction=reaction,
             tz=tz,
         )
-        progress = _progress(app_ctx, as_json)
-        with progress:
-            task = progress.add_task(source, total=None)
-            with app_ctx.unit_of_work() as uow:
-                result = service.import_files(
-                    uow,
-                    incident_id=incident_id,
-                    source=source,
-                    paths=paths,
-                    **options,
-                    progress=lambda amount: progress.advance(task, amount),
-                    by=app_ctx.actor,
-                )
+        if app_ctx.remote is not None:
+            result = app_ctx.remote.import_events(
+                incident_id=incident_id, source=source, paths=paths, **options
+            )
+        else:
+            progress = _progress(app_ctx, as_json)
+            with progress:
+                task = progress.add_task(source, total=None)
+                with app_ctx.unit_of_work() as uow:
+                    imported = service.import_files(
+                        uow,
+                        incident_id=incident_id,
+                        source=source,
+                        paths=paths,
+                        **options,
+                        progress=lambda amount: progress.advance(task, amount),
+                        by=app_ctx.actor,
+                    )
+            result = convert.event_import_read(imported)
     if as_json:
-        print_json(convert.event_import_read(result))
+        print_json(result)
     elif result.added == 0:
         app_ctx.err.print(
             f"Read {result.read:,} events from {source}: nothing new "

@@ -17,6 +17,7 @@ from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import TimelineEvent
 from blamefree.errors import (
     BlamefreeError,
+    DuplicatePostmortem,
     InputError,
     MergeConflict,
     SubmissionBlocked,
@@ -442,6 +443,10 @@ def finding_read(found: Finding, file: str) -> FindingRead:
 # --- errors -----------------------------------------------------------------------------------
 
 
+ABOUT_ONE = (DuplicatePostmortem, MergeConflict, WouldLoseWork)
+"""Errors that name the post-mortem they are about (``incident_id``)."""
+
+
 def error_read(error: BlamefreeError) -> ErrorRead:
     """An error for an API answer: class, status (from errors.CODES) and where, if known."""
     where = error if isinstance(error, InputError) else None
@@ -456,6 +461,7 @@ def error_read(error: BlamefreeError) -> ErrorRead:
             field=where.field if where is not None else None,
             file=where.file if where is not None else None,
             line=where.line if where is not None else None,
+            incident_id=error.incident_id if isinstance(error, ABOUT_ONE) else None,
             conflicts=[conflict_read(c) for c in conflicts] if conflicts is not None else None,
             losses=[loss_read(loss) for loss in losses] if losses is not None else None,
             findings=[finding_read(f, f.file or "") for f in blocking] if blocking else None,

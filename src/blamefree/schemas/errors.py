@@ -18,6 +18,11 @@ class ErrorDetail(ReadModel):
     field: str | None = Field(default=None, description="The field at fault, for input errors")
     file: str | None = Field(default=None, description="The file or upload at fault")
     line: int | None = Field(default=None, description="The line (or record) at fault")
+    incident_id: str | None = Field(
+        default=None,
+        description="The post-mortem a refused import or save is about (DuplicatePostmortem, "
+        "MergeConflict, WouldLoseWork), when known",
+    )
     conflicts: list[FieldConflictRead] | None = Field(
         default=None, description="MergeConflict: each field both sides changed, with both values"
     )

@@ -407,6 +407,7 @@ def import_text(
     text: str,
     source: str,
     update: bool = False,
+    force: bool = False,
     today: dt.date,
     timezone: str | None = None,
     by: str | None = None,
@@ -416,7 +417,7 @@ def import_text(
     file = updates.read_document(text, source=source, timezone=timezone)
     path = Path(source)
     action, version, incident_id = _store_imported(
-        uow, file, update=update, force=False, today=today, timezone=timezone, path=path, by=by
+        uow, file, update=update, force=force, today=today, timezone=timezone, path=path, by=by
     )
     return ImportOutcome(path=path, incident_id=incident_id, action=action, version=version)
 

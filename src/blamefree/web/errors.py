@@ -45,7 +45,11 @@ def wants_json(request: Request) -> bool:
 
 
 def error_body(error: BlamefreeError) -> dict[str, Any]:
-    data: dict[str, Any] = error_read(error).model_dump(mode="json", exclude_none=True)
+    """The ``ErrorRead`` of an error as JSON: the detail's parts it does not have left out, and
+    every part it has whole (a conflict's or a loss's null value stays, as the schema says)."""
+    read = error_read(error)
+    absent = {name for name in ErrorDetail.model_fields if getattr(read.error, name) is None}
+    data: dict[str, Any] = read.model_dump(mode="json", exclude={"error": absent})
     return data
 
 

@@ -480,12 +480,21 @@ def import_markdown(
     update: Annotated[
         bool, Query(description="A stored id becomes a new version (merged) instead of 409")
     ] = False,
+    force: Annotated[
+        bool,
+        Query(
+            description="With update=true: save even where the store changed the same fields "
+            "(the file's values win) or, for a file that names no version, even if it drops "
+            "events or action-item state (as `import --update --force`)"
+        ),
+    ] = False,
 ) -> ImportOutcomeRead:
     outcome = postmortems.import_text(
         uow,
         text=upload_text(upload),
         source=upload.name,
         update=update,
+        force=force,
         today=today,
         timezone=state.settings.timezone,
         by=by,
