@@ -28,6 +28,7 @@ from blamefree.web.auth import (
 from blamefree.web.deps import CurrentPrincipal, Now, State, UoW
 from blamefree.web.flash import Flash, flash, forget_flash, take_flash
 from blamefree.web.pages.identity import local_path
+from blamefree.web.pages.sign_on import sign_on_label
 from blamefree.web.security import require_csrf
 from blamefree.web.templating import render
 
@@ -69,6 +70,7 @@ def _login_page(
             "problem": problem,
             "note": note,
             "no_accounts": accounts.repo(uow).count_users() == 0,
+            "sign_on_label": sign_on_label(state),
         },
         status_code=status_code,
     )
