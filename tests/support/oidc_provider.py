@@ -7,7 +7,8 @@ verifier and issues RS256-signed ID tokens (joserfc), as Keycloak or Google woul
 app's redirect to the provider and the provider's back to the app's callback.
 
 A test can spoil the next ID token (``provider.spoil(aud="other")``, ``sign_with_other_key``),
-have the person refuse consent (``provider.deny = True``), or stop the provider.
+have the person refuse consent (``provider.deny = True``) or the token endpoint refuse every
+code (``refuse_codes``), rotate the signing key (``rotate_keys``), or stop the provider.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class LocalProvider:
     person: Person = DANA
     deny: bool = False
     sign_with_other_key: bool = False
+    refuse_codes: bool = False
+    key_id: str = "provider-key-1"
     spoiled: dict[str, Any] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
@@ -132,8 +135,12 @@ class LocalProvider:
             }
         )
 
+    def rotate_keys(self) -> None:
+        """Sign with a new key from now on, and publish only that one (as a rotation does)."""
+        self.key_id = "provider-key-2"
+
     def jwks(self, _seen: Seen) -> Answer:
-        return Answer(body={"keys": [signing_key("provider-key-1").as_dict(private=False)]})
+        return Answer(body={"keys": [signing_key(self.key_id).as_dict(private=False)]})
 
     def authorize(self, seen: Seen) -> Answer:
         query = seen.query
@@ -168,7 +175,12 @@ class LocalProvider:
         if seen.headers.get("authorization") != f"Basic {expected}":
             return Answer(401, {"error": "invalid_client"})
         grant = self.grants.get(form.get("code", ""))
-        if grant is None or grant.used or form.get("grant_type") != "authorization_code":
+        if (
+            grant is None
+            or grant.used
+            or self.refuse_codes
+            or form.get("grant_type") != "authorization_code"
+        ):
             return Answer(400, {"error": "invalid_grant", "error_description": "unknown code"})
         grant.used = True
         verifier = form.get("code_verifier", "").encode()
@@ -198,9 +210,10 @@ class LocalProvider:
         claims.update(self.spoiled)
         claims = {key: value for key, value in claims.items() if value is not None}
         self.spoiled = {}
-        key = signing_key("provider-key-2" if self.sign_with_other_key else "provider-key-1")
+        forger = "provider-key-2" if self.key_id == "provider-key-1" else "provider-key-1"
+        key = signing_key(forger if self.sign_with_other_key else self.key_id)
         # The other key claims the published key's id, as a forger would.
-        return jwt.encode({"alg": "RS256", "kid": "provider-key-1"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": self.key_id}, claims, key)
 
 
 @contextmanager

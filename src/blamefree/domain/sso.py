@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -88,7 +89,9 @@ def domain_problem(identity: ProviderIdentity, allowed: Iterable[str]) -> str | 
 
 
 def _clean(candidate: str | None) -> str:
-    text = _NOT_NAME.sub("-", (candidate or "").strip())
+    # Accents go (Kovač -> Kovac); letters with no ASCII form go with them.
+    ascii_only = unicodedata.normalize("NFKD", candidate or "").encode("ascii", "ignore").decode()
+    text = _NOT_NAME.sub("-", ascii_only.strip())
     text = text.lstrip("._@-")[: USER_NAME_MAX - SUFFIX_ROOM].rstrip("._@-")
     return text if text and user_name_problem(text) is None else ""
 

@@ -1,5 +1,5 @@
-"""Single sign-on with OpenID Connect against a local provider on 127.0.0.1 (SQLite and
-PostgreSQL): the first sign-on makes the account with the default role, the next one finds
+"""Single sign-on with OpenID Connect against a local provider on 127.0.0.1 (what stores
+accounts on SQLite and PostgreSQL, the refusals on SQLite): the first sign-on makes the account with the default role, the next one finds
 it by issuer and subject; every way a sign-on can go wrong is a page with its error's status,
 and stores nothing."""
 
@@ -27,6 +27,9 @@ from support.oidc_provider import (
 )
 from support.web import BASE_URL, FIXED_NOW, TEST_PASSWORD, WebClient, ensure_account, make_app
 
+SQLITE_ONLY = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+"""For what no store does differently (refusals that store nothing): the suite stays fast."""
+
 
 @pytest.fixture
 def provider() -> Iterator[LocalProvider]:
@@ -52,6 +55,7 @@ def counts(engine: Engine) -> tuple[int, int, int]:
         )
 
 
+@SQLITE_ONLY
 def test_the_login_page_offers_the_provider_only_when_one_is_set_up(
     engine: Engine, sso_app: FastAPI
 ) -> None:
@@ -151,6 +155,7 @@ def test_a_local_account_of_the_same_name_is_not_taken_over(
         assert answer.status_code == 303
 
 
+@SQLITE_ONLY
 def test_the_default_role_is_the_settings(engine: Engine, provider: LocalProvider) -> None:
     app = make_app(engine, **provider.settings(oidc_default_role="author"))
     with browser(app) as person:
@@ -172,6 +177,7 @@ SPOILED = [
 ]
 
 
+@SQLITE_ONLY
 def test_an_id_token_that_does_not_verify_is_refused_and_stores_nothing(
     engine: Engine, sso_app: FastAPI, provider: LocalProvider
 ) -> None:
@@ -189,6 +195,7 @@ def test_an_id_token_that_does_not_verify_is_refused_and_stores_nothing(
     assert counts(engine) == (0, 0, 0)
 
 
+@SQLITE_ONLY
 def test_an_answer_to_another_sign_on_is_refused(
     engine: Engine, sso_app: FastAPI, provider: LocalProvider
 ) -> None:
@@ -209,6 +216,7 @@ def test_an_answer_to_another_sign_on_is_refused(
     assert counts(engine) == (0, 0, 0)
 
 
+@SQLITE_ONLY
 def test_refused_consent_is_a_clear_page(
     engine: Engine, sso_app: FastAPI, provider: LocalProvider
 ) -> None:
@@ -264,6 +272,7 @@ def test_only_the_allowed_e_mail_domains_sign_on(engine: Engine, provider: Local
         assert accounts.get_user(uow, name="ren").email == "ren@acme.test"
 
 
+@SQLITE_ONLY
 def test_a_provider_that_cannot_be_reached_is_a_502_page(engine: Engine) -> None:
     with local_provider() as gone:
         settings = gone.settings()
@@ -275,3 +284,40 @@ def test_a_provider_that_cannot_be_reached_is_a_502_page(engine: Engine) -> None
         assert "ProviderUnavailable · HTTP 502" in down.text
         assert CLIENT_SECRET not in down.text
     assert counts(engine) == (0, 0, 0)
+
+
+@SQLITE_ONLY
+def test_a_refused_code_or_client_is_a_clear_page(
+    engine: Engine, sso_app: FastAPI, provider: LocalProvider
+) -> None:
+    provider.refuse_codes = True
+    with browser(sso_app) as person:
+        refused = sign_on(person)
+        assert refused.status_code == 401
+        assert "refused the sign-in code (invalid_grant: unknown code); start again" in refused.text
+        assert "SignOnFailed · HTTP 401" in refused.text
+    provider.refuse_codes = False
+    wrong = make_app(engine, **provider.settings(oidc_client_secret="not-the-secret-0123456789"))
+    with browser(wrong) as person:
+        misconfigured = sign_on(person)
+        assert misconfigured.status_code == 502
+        assert (
+            "does not accept Blamefree&#39;s client id and secret (invalid_client)"
+            in misconfigured.text
+        )
+        assert "not-the-secret-0123456789" not in misconfigured.text
+    assert counts(engine) == (0, 0, 0)
+
+
+@SQLITE_ONLY
+def test_a_rotated_signing_key_is_fetched_again(
+    engine: Engine, sso_app: FastAPI, provider: LocalProvider
+) -> None:
+    with browser(sso_app) as person:
+        assert sign_on(person).status_code == 303
+    provider.rotate_keys()
+    with browser(sso_app) as person:
+        assert sign_on(person).status_code == 303
+    jwks_reads = [seen for seen in provider.server.seen if seen.path == "/jwks"]
+    assert len(jwks_reads) == 2  # once, then again for the key it did not know
+    assert counts(engine)[:2] == (1, 1)

@@ -17,7 +17,7 @@ from blamefree.errors import (
     TooManyAttempts,
     ValidationFailed,
 )
-from blamefree.services import accounts, sessions
+from blamefree.services import accounts, sessions, sso
 from blamefree.web.auth import (
     SESSION_LIFETIME,
     clear_session_cookie,
@@ -225,6 +225,8 @@ def _account_page(
         {
             "account": account,
             "tokens": sessions.list_tokens(uow, owner=account.name),
+            "sign_ons": sso.identities(uow, name=account.name),
+            "sign_on_label": sign_on_label(state),
             "scopes": scopes,
             "created": created,
             "problem": problem,
