@@ -10,7 +10,6 @@ dropped and nothing is stored.
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,16 +19,13 @@ from itsdangerous import BadSignature
 from blamefree.domain.sso import parse_domains
 from blamefree.errors import (
     ProviderUnavailable,
-    SignOnDenied,
     SignOnFailed,
     SignOnNotConfigured,
     SignOnRefused,
-    SignOnStateMismatch,
 )
-from blamefree.redact import redact
 from blamefree.schemas.convert import error_read
 from blamefree.services import sessions, sso
-from blamefree.sso.oidc import OidcProvider, host_label
+from blamefree.sso.oidc import host_label
 from blamefree.web.auth import (
     SESSION_LIFETIME,
     secure_cookies,
@@ -46,7 +42,7 @@ router = APIRouter()
 
 FLOW_COOKIE = "blamefree_oidc"
 FLOW_PATH = "/login/oidc"
-FLOW_MAX_AGE = 10 * 60
+FLOW_MAX_AGE = sso.FLOW_MINUTES * 60
 """Seconds a person has at the provider before the sign-on must be started again."""
 NO_STORE = {"cache-control": "no-store"}
 Param = Annotated[str | None, Query(max_length=4096)]
@@ -57,15 +53,6 @@ def sign_on_label(state: WebState) -> str | None:
     if state.sign_on is None:
         return None
     return state.settings.oidc_label or host_label(state.sign_on.issuer)
-
-
-def _provider(state: WebState) -> OidcProvider:
-    if state.sign_on is None:
-        raise SignOnNotConfigured(
-            "single sign-on is not set up on this Blamefree; log in with your user name and "
-            "password"
-        )
-    return state.sign_on
 
 
 def _next(target: str | None) -> str:
@@ -128,7 +115,9 @@ def start_sign_on(request: Request, state: State, next: Param = None) -> Respons
     """Send the browser to the provider, with a new state, nonce and PKCE challenge."""
     target = _next(next)
     try:
-        started = _provider(state).start(redirect_uri=_redirect_uri(request, state))
+        started = sso.start_sign_on(
+            provider=state.sign_on, redirect_uri=_redirect_uri(request, state)
+        )
     except (SignOnNotConfigured, ProviderUnavailable) as error:
         return _failed(request, state, error, next_path=target)
     flow = {
@@ -163,38 +152,25 @@ def finish_sign_on(
 ) -> Response:
     """Check the answer belongs to this browser's sign-on, verify the ID token, and log the
     person in (making their account on the first sign-on)."""
-    flow = _flow(request, state)
-    target = flow["next"] if flow else "/"
+    kept = _flow(request, state)
+    target = kept["next"] if kept else "/"
+    flow = (
+        sso.SignOnFlow(state=kept["state"], nonce=kept["nonce"], code_verifier=kept["verifier"])
+        if kept
+        else None
+    )
     try:
-        provider = _provider(state)
-        if error is not None:
-            said = redact(error_description or "", secrets=())[:300]
-            raise SignOnDenied(
-                f"the sign-on provider did not sign you in ({error[:100]}"
-                f"{': ' + said if said else ''}); nothing was stored"
-            )
-        if flow is None:
-            raise SignOnStateMismatch(
-                "this sign-on was not started in this browser, or more than "
-                f"{FLOW_MAX_AGE // 60} minutes ago; start it again from the login page"
-            )
-        if not returned_state or not hmac.compare_digest(returned_state, flow["state"]):
-            raise SignOnStateMismatch(
-                "the provider's answer does not belong to the sign-on this browser started "
-                "(its state differs); start it again from the login page"
-            )
-        if not code:
-            raise SignOnFailed("the provider's answer carries no sign-in code; start again")
-        identity = provider.finish(
-            code=code,
-            redirect_uri=_redirect_uri(request, state),
-            code_verifier=flow["verifier"],
-            nonce=flow["nonce"],
-            now=now,
-        )
-        signed = sso.sign_on(
+        signed = sso.finish_sign_on(
             uow,
-            identity=identity,
+            provider=state.sign_on,
+            flow=flow,
+            answer=sso.ProviderAnswer(
+                code=code,
+                state=returned_state,
+                error=error,
+                error_description=error_description,
+            ),
+            redirect_uri=_redirect_uri(request, state),
             default_role=state.settings.oidc_default_role,
             allowed_domains=parse_domains(state.settings.oidc_allowed_domains),
             now=now,
