@@ -93,3 +93,32 @@ def test_values_that_cannot_work_are_refused(setting: str, value: str, message: 
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")) as caught:
         load_settings(**full)
     assert SECRET not in str(caught.value)
+
+
+def test_serve_says_where_the_provider_sends_people_back() -> None:
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from blamefree.cli.serve import _announce
+
+    out = Console(record=True, width=200)
+    settings = load_settings(
+        oidc_issuer="https://keycloak.example.com/realms/acme",
+        oidc_client_id="blamefree",
+        oidc_client_secret=SECRET,
+        public_url="https://pm.example.com",
+    )
+    _announce(
+        SimpleNamespace(out=out, settings=settings),  # type: ignore[arg-type]
+        "127.0.0.1",
+        8000,
+        setup_token=None,
+        demo=False,
+    )
+    printed = out.export_text()
+    assert (
+        "Single sign-on with https://keycloak.example.com/realms/acme; its redirect URI is "
+        "https://pm.example.com/login/oidc/callback"
+    ) in printed
+    assert SECRET not in printed
