@@ -55,8 +55,17 @@ def sign_on_label(state: WebState) -> str | None:
     return state.settings.oidc_label or host_label(state.sign_on.issuer)
 
 
+NEXT_MAX = 1000
+"""Longest page to go back to that the sign-on cookie keeps (a cookie holds about 4 kB)."""
+
+
 def _next(target: str | None) -> str:
-    return target if target and local_path(target) and not target.startswith("/login") else "/"
+    fits = target is not None and len(target) <= NEXT_MAX
+    return (
+        target
+        if target and fits and local_path(target) and not target.startswith("/login")
+        else "/"
+    )
 
 
 def _redirect_uri(request: Request, state: WebState) -> str:
