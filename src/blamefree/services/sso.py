@@ -196,3 +196,8 @@ def identities(uow: UnitOfWork, *, name: str) -> list[tuple[str, str]]:
     """The (issuer, subject) links of an account (none for a local-only account)."""
     account = repo(uow).user(name)
     return repo(uow).identities(account.id) if account is not None else []
+
+
+def linked_accounts(uow: UnitOfWork) -> set[int]:
+    """The ids of the accounts linked to a sign-on provider."""
+    return repo(uow).linked_user_ids()

@@ -198,6 +198,10 @@ class AccountsRepository:
             .values(last_sign_on_at=now)
         )
 
+    def linked_user_ids(self) -> set[int]:
+        """The ids of every account with at least one provider link."""
+        return set(self.session.scalars(select(UserIdentityRow.user_id).distinct()))
+
     def identities(self, user_id: int) -> list[tuple[str, str]]:
         """(issuer, subject) of every provider link of an account."""
         rows = self.session.execute(
