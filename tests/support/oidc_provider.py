@@ -187,18 +187,21 @@ class LocalProvider:
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
         if challenge.decode() != grant.challenge or form.get("redirect_uri") != grant.redirect_uri:
             return Answer(400, {"error": "invalid_grant", "error_description": "PKCE failed"})
+        access_token = secrets.token_urlsafe(24)
         return Answer(
             body={
-                "access_token": secrets.token_urlsafe(24),
+                "access_token": access_token,
                 "token_type": "Bearer",
                 "expires_in": 300,
-                "id_token": self.id_token(grant),
+                "id_token": self.id_token(grant, access_token),
             }
         )
 
-    def id_token(self, grant: Grant) -> str:
+    def id_token(self, grant: Grant, access_token: str) -> str:
         issued = int(self.now.timestamp())
+        half = hashlib.sha256(access_token.encode()).digest()[:16]
         claims: dict[str, Any] = {
+            "at_hash": base64.urlsafe_b64encode(half).rstrip(b"=").decode(),
             "iss": self.issuer,
             "aud": grant.client_id,
             "iat": issued,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hmac
 import secrets
 import threading
 import time
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from authlib.oidc.core.util import create_half_hash
 from joserfc import jwt
 from joserfc.errors import (
     BadSignatureError,
@@ -257,9 +259,17 @@ class OidcProvider:
         id_token = token.get("id_token") if isinstance(token, dict) else None
         if not isinstance(id_token, str) or not id_token:
             raise IdTokenInvalid("the sign-on provider sent no ID token (is `openid` allowed?)")
-        return self.verify(id_token, nonce=nonce, now=now)
+        access_token = token.get("access_token")
+        return self.verify(
+            id_token,
+            nonce=nonce,
+            now=now,
+            access_token=access_token if isinstance(access_token, str) else None,
+        )
 
-    def verify(self, id_token: str, *, nonce: str, now: dt.datetime) -> ProviderIdentity:
+    def verify(
+        self, id_token: str, *, nonce: str, now: dt.datetime, access_token: str | None = None
+    ) -> ProviderIdentity:
         """The identity an ID token names, once its signature (the provider's JWKS), issuer,
         audience, expiry and nonce are checked; else ``IdTokenInvalid`` saying which."""
         metadata = self.metadata()
@@ -314,6 +324,11 @@ class OidcProvider:
                 "iat": "is issued in the future (`iat`)",
             }.get(claim, f"has a missing or wrong `{claim}` claim")
             raise IdTokenInvalid(f"the ID token {what}") from None
+        at_hash = claims.get("at_hash")
+        if at_hash is not None and access_token is not None:
+            expected = create_half_hash(access_token, str(decoded.header.get("alg", "")))
+            if expected is None or not hmac.compare_digest(str(at_hash).encode(), bytes(expected)):
+                raise IdTokenInvalid("the ID token's `at_hash` does not match its access token")
         audience = claims.get("aud")
         if isinstance(audience, list) and len(audience) > 1 and claims.get("azp") != self.client_id:
             raise IdTokenInvalid("the ID token names several audiences but not us as `azp`")

@@ -176,6 +176,7 @@ SPOILED = [
     ({"iss": "https://evil.example.com"}, "was issued by another provider (`iss`)"),
     ({"exp": NOW - 3600, "iat": NOW - 3900}, "has expired (its `exp` is past)"),
     ({"iat": NOW + 3600, "exp": NOW + 3900}, "is issued in the future (`iat`)"),
+    ({"at_hash": "bm90LXRoZS1oYXNo"}, "at_hash` does not match its access token"),
     ("other key", "the ID token&#39;s signature does not verify with the provider&#39;s keys"),
 ]
 
