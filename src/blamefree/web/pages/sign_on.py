@@ -85,7 +85,7 @@ def _drop_flow(response: Response, request: Request, state: WebState) -> None:
 
 def _flow(request: Request, state: WebState) -> dict[str, str] | None:
     signed = request.cookies.get(FLOW_COOKIE)
-    if not signed or len(signed) > 2000:
+    if not signed or len(signed) > 3500:
         return None
     try:
         value: Any = state.timed_signer(FLOW_COOKIE).loads(signed, max_age=FLOW_MAX_AGE)
