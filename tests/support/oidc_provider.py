@@ -84,6 +84,7 @@ class LocalProvider:
     sign_with_other_key: bool = False
     refuse_codes: bool = False
     key_id: str = "provider-key-1"
+    discovery_changes: dict[str, Any] = field(default_factory=dict)
     spoiled: dict[str, Any] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
@@ -132,6 +133,7 @@ class LocalProvider:
                 "token_endpoint_auth_methods_supported": ["client_secret_basic"],
                 "code_challenge_methods_supported": ["S256"],
                 "scopes_supported": ["openid", "email", "profile"],
+                **self.discovery_changes,
             }
         )
 

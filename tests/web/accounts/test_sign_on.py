@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, func, select
@@ -327,3 +328,28 @@ def test_a_rotated_signing_key_is_fetched_again(
     jwks_reads = [seen for seen in provider.server.seen if seen.path == "/jwks"]
     assert len(jwks_reads) == 2  # once, then again for the key it did not know
     assert counts(engine)[:2] == (1, 1)
+
+
+@SQLITE_ONLY
+def test_a_discovery_document_that_cannot_be_used_is_a_502_page(
+    engine: Engine, provider: LocalProvider
+) -> None:
+    for changes, message in (
+        (
+            {"issuer": "https://other.example.com"},
+            "names the issuer &#39;https://other.example.com&#39;",
+        ),
+        ({"jwks_uri": "http://keys.example.com/jwks"}, "jwks_uri must be https"),
+        ({"token_endpoint_auth_methods_supported": ["private_key_jwt"]}, "takes no client secret"),
+    ):
+        provider.discovery_changes = changes
+        app = make_app(engine, **provider.settings())  # a new app reads discovery afresh
+        with browser(app) as person:
+            start = person.get("/login/oidc", follow_redirects=False)
+            if start.status_code == 303:  # the auth methods are read when the code is traded
+                at_provider = httpx.get(start.headers["location"], follow_redirects=False)
+                back = urlsplit(at_provider.headers["location"])
+                start = person.get(f"{back.path}?{back.query}", follow_redirects=False)
+            assert (start.status_code, message in start.text) == (502, True), changes
+            assert "ProviderUnavailable · HTTP 502" in start.text
+    assert counts(engine) == (0, 0, 0)
