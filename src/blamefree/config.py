@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,7 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from blamefree.domain import values, workflow
+from blamefree.domain import sso, values, workflow
+from blamefree.domain.accounts import Role
 from blamefree.errors import ConfigError
 
 CONFIG_FILE_NAME = "blamefree.toml"
@@ -195,6 +196,39 @@ class Settings(BaseSettings):
         "when it runs behind a reverse proxy; used in calendar feeds and links it hands out. "
         "Default: the address of the request.",
     )
+    # --- single sign-on (OpenID Connect) ------------------------------------------------------
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="Issuer URL of an OpenID Connect provider for single sign-on, e.g. "
+        "https://keycloak.example.com/realms/acme or https://accounts.google.com (its "
+        "/.well-known/openid-configuration is read from there); https, or http on a loopback "
+        "address only. Unset: no single sign-on, password logins only (docs/accounts.md).",
+    )
+    oidc_client_id: str | None = Field(
+        default=None,
+        description="Client id Blamefree is registered under at the provider (its redirect URI "
+        "is <public address>/login/oidc/callback).",
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="Client secret of that registration (never printed).",
+    )
+    oidc_default_role: Role = Field(
+        default=Role.VIEWER,
+        description="Role of an account made by a first sign-on: viewer, author, reviewer or "
+        "approver (not admin); an admin changes it later with `blamefree user role`.",
+    )
+    oidc_label: str | None = Field(
+        default=None,
+        description="Name of the provider on the login page's button (\"Sign in with "
+        "<label>\"). Default: the issuer's host name.",
+    )
+    oidc_allowed_domains: str = Field(
+        default="",
+        description="E-mail domains whose people may sign on, comma-separated (e.g. "
+        "`example.com, example.org`); the provider must say the address is verified. Empty: "
+        "anyone the provider signs in.",
+    )
     webhook_postmortem_label: str = Field(
         default="postmortem",
         description="What names the post-mortem a webhook event belongs to: the alert label "
@@ -242,6 +276,34 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return key
 
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_url(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None
+        problem = sso.provider_url_problem(url.strip())
+        if problem is not None:
+            raise ValueError(problem)
+        return url.strip().rstrip("/")
+
+    @field_validator("oidc_default_role")
+    @classmethod
+    def _not_admin(cls, role: Role) -> Role:
+        if role is Role.ADMIN:
+            raise ValueError(
+                "cannot be admin: everyone the provider signs in would be an admin; make "
+                "named accounts admins instead"
+            )
+        return role
+
+    @field_validator("oidc_allowed_domains")
+    @classmethod
+    def _domains(cls, text: str) -> str:
+        for domain in (p.strip() for p in text.split(",") if p.strip()):
+            if "@" in domain or "." not in domain or " " in domain:
+                raise ValueError(f"{domain!r} is not an e-mail domain (e.g. example.com)")
+        return text
+
     @field_validator("now")
     @classmethod
     def _iso_time(cls, text: str | None) -> str | None:
@@ -253,6 +315,26 @@ class Settings(BaseSettings):
                     f"{text!r} is not an ISO-8601 time (e.g. 2024-03-25T09:00:00Z)"
                 ) from exc
         return text
+
+    @model_validator(mode="after")
+    def _sign_on_complete(self) -> Settings:
+        given = {
+            "oidc_issuer": self.oidc_issuer,
+            "oidc_client_id": self.oidc_client_id,
+            "oidc_client_secret": self.oidc_client_secret,
+        }
+        missing = [setting_name(name) for name, value in given.items() if not value]
+        if missing and len(missing) < len(given):
+            raise ValueError(
+                "single sign-on needs the issuer, the client id and the client secret; "
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set"
+            )
+        return self
+
+    @property
+    def sign_on_configured(self) -> bool:
+        """Whether single sign-on with an OpenID Connect provider is set up."""
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
 
     @classmethod
     def settings_customise_sources(
@@ -329,7 +411,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         problems = []
         for problem in error.errors():
-            field = str(problem["loc"][0]) if problem["loc"] else "settings"
             message = str(problem["msg"]).removeprefix("Value error, ")
-            problems.append(f"{setting_name(field)}: {message}")
+            if not problem["loc"]:  # a rule over several settings names them itself
+                problems.append(message)
+                continue
+            problems.append(f"{setting_name(str(problem['loc'][0]))}: {message}")
         raise ConfigError("; ".join(problems)) from None

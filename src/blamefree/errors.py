@@ -6,9 +6,14 @@
     ├── Unauthenticated                 401  exit 9   no one is signed in, or the sign-in failed
     │   ├── LoginRequired                             a page or the API asked for without a login
     │   ├── LoginFailed                               a wrong user name or password
-    │   └── SetupLinkInvalid                          a first-admin link unknown, used or expired
+    │   ├── SetupLinkInvalid                          a first-admin link unknown, used or expired
+    │   └── SignOnFailed                              a single sign-on that signed nobody in
+    │       ├── SignOnStateMismatch     400           an answer to a sign-on not started here
+    │       ├── SignOnDenied                          the provider said no (consent refused, ...)
+    │       └── IdTokenInvalid                        an ID token that does not verify
     ├── Forbidden                       403  exit 10  signed in, but not allowed to do this
-    │   └── ReviewForbidden                           not this person's step of a review
+    │   ├── ReviewForbidden                           not this person's step of a review
+    │   └── SignOnRefused                             signed on, but disabled or not let in
     ├── TooManyAttempts                 429  exit 11  too many failed logins: wait, then retry
     ├── InputError                      422  exit 3   input we cannot read
     │   ├── TemplateParseError                        a post-mortem file (file, line, field)
@@ -31,6 +36,7 @@
     │   ├── PersonNotFound
     │   ├── CommentNotFound                           a review comment
     │   ├── UserNotFound                              no account of that user name
+    │   ├── SignOnNotConfigured                       no single sign-on is set up
     │   └── TokenNotFound                             no API token with that id
     ├── Conflict                        409  exit 5
     │   ├── StaleEdit                                 a save based on an outdated version
@@ -51,6 +57,7 @@
     │   └── ServerUnavailable                         the server of --server: unreachable, or
     │                                                 its answer is not the API's
     └── ExternalServiceError            502  exit 8   Jira, GitHub, SMTP, webhooks, PagerDuty
+        └── ProviderUnavailable                       the sign-on provider cannot be reached or used
 
 Every error carries a message a user can act on, in words that fit any caller: it names no
 command-line option or command (the CLI adds such hints when it prints, see
@@ -115,12 +122,32 @@ class SetupLinkInvalid(Unauthenticated):
     """A first-admin link that is unknown, already used or expired."""
 
 
+class SignOnFailed(Unauthenticated):
+    """A single sign-on (OpenID Connect) that signed nobody in; nothing was stored."""
+
+
+class SignOnStateMismatch(SignOnFailed):
+    """A sign-on answer this browser did not start, or started too long ago (state, cookie)."""
+
+
+class SignOnDenied(SignOnFailed):
+    """The provider answered with an error (``error=access_denied``: consent refused, ...)."""
+
+
+class IdTokenInvalid(SignOnFailed):
+    """An ID token that does not verify: signature, issuer, audience, expiry or nonce."""
+
+
 class Forbidden(BlamefreeError):
     """The one signed in may not do this."""
 
 
 class ReviewForbidden(Forbidden):
     """A review step (submit, approve, ...) this person may not take on this post-mortem."""
+
+
+class SignOnRefused(Forbidden):
+    """A person the provider signed in who may not log in here (disabled, domain not let in)."""
 
 
 class TooManyAttempts(BlamefreeError):
@@ -297,6 +324,10 @@ class UserNotFound(NotFound):
     """No account of that user name."""
 
 
+class SignOnNotConfigured(NotFound):
+    """Single sign-on asked for where no provider is set up."""
+
+
 class TokenNotFound(NotFound):
     """No API token with that id."""
 
@@ -396,6 +427,10 @@ class ExternalServiceError(BlamefreeError):
     """An outside service (Jira, GitHub, SMTP, a webhook, PagerDuty) failed or refused."""
 
 
+class ProviderUnavailable(ExternalServiceError):
+    """The single sign-on provider could not be reached, or answered what cannot be used."""
+
+
 # --- the one table of statuses and exit codes --------------------------------------------------
 
 
@@ -416,8 +451,15 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     LoginRequired: ErrorCode(401, 9, "log in first (pages send you to the login page)"),
     LoginFailed: ErrorCode(401, 9, "a user name and password that log nobody in"),
     SetupLinkInvalid: ErrorCode(401, 9, "a first-admin link that is unknown, used or expired"),
+    SignOnFailed: ErrorCode(401, 9, "a single sign-on that signed nobody in; nothing stored"),
+    SignOnStateMismatch: ErrorCode(
+        400, 9, "a sign-on answer this browser did not start (or too long ago): start again"
+    ),
+    SignOnDenied: ErrorCode(401, 9, "the sign-on provider said no (e.g. consent refused)"),
+    IdTokenInvalid: ErrorCode(401, 9, "an ID token whose signature or claims do not verify"),
     Forbidden: ErrorCode(403, 10, "signed in, but not allowed to do this"),
     ReviewForbidden: ErrorCode(403, 10, "a review step this person may not take on it"),
+    SignOnRefused: ErrorCode(403, 10, "signed on, but the account is disabled or not let in"),
     TooManyAttempts: ErrorCode(429, 11, "too many failed logins; wait the time it names"),
     InputError: ErrorCode(422, 3, "input that cannot be read"),
     TemplateParseError: ErrorCode(422, 3, "a post-mortem file that does not follow the template"),
@@ -442,6 +484,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     PersonNotFound: ErrorCode(404, 4, "no one of that name in the people directory"),
     CommentNotFound: ErrorCode(404, 4, "no review comment with that number"),
     UserNotFound: ErrorCode(404, 4, "no account of that user name"),
+    SignOnNotConfigured: ErrorCode(404, 4, "single sign-on asked for where none is set up"),
     TokenNotFound: ErrorCode(404, 4, "no API token with that id"),
     Conflict: ErrorCode(409, 5, "a write that would overwrite or duplicate something"),
     StaleEdit: ErrorCode(409, 5, "a save based on a version someone else has replaced since"),
@@ -461,6 +504,7 @@ CODES: dict[type[BlamefreeError], ErrorCode] = {
     SchemaOutOfDate: ErrorCode(503, 7, "the store's schema is older than this Blamefree"),
     ServerUnavailable: ErrorCode(503, 7, "the server is unreachable or does not answer as the API"),
     ExternalServiceError: ErrorCode(502, 8, "an outside service failed or refused"),
+    ProviderUnavailable: ErrorCode(502, 8, "the sign-on provider cannot be reached or used"),
 }
 """Every class of the tree, in the order of the tree drawn above (a test checks it is complete)."""
 

@@ -91,9 +91,11 @@ def settings_secrets(settings: Settings) -> list[str]:
             values.append(value.get_secret_value())
     token = settings.jira_token.get_secret_value() if settings.jira_token else None
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    client = settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None
     values += [
         basic_auth_form(settings.jira_email, token),
         basic_auth_form(settings.smtp_username, password),
+        basic_auth_form(settings.oidc_client_id, client),
         url_password(settings.database_url),
     ]
     for url in (settings.slack_webhook_url, settings.webhook_url):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+from blamefree.domain.accounts import Role
+from blamefree.domain.sso import ProviderIdentity
+from blamefree.services import sso
+from blamefree.store import make_engine
+from blamefree.store.unit_of_work import UnitOfWork
 from support.cli import Invoke
 
 PASSWORD = "a long enough secret"
@@ -82,3 +88,33 @@ def test_token_create_prints_the_secret_once_then_list_and_revoke(cli: Invoke) -
     assert revoked.stdout.strip() == f"Revoked token {row['id']} (CI export) of ci."
     assert json.loads(cli("token", "list", "--json").stdout)[0]["revoked_at"] is not None
     assert cli("token", "revoke", "999").exit_code == 4
+
+
+def test_user_list_says_who_logs_in_with_a_password_or_a_sign_on(
+    cli: Invoke, database_url: str
+) -> None:
+    assert cli("user", "add", "dana", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    engine = make_engine(database_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            sso.sign_on(
+                uow,
+                identity=ProviderIdentity(
+                    issuer="https://id.example.com", subject="s-1", preferred_username="dana"
+                ),
+                default_role=Role.VIEWER,
+                now=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+                lifetime=dt.timedelta(days=1),
+            )
+    finally:
+        engine.dispose()
+    rows = json.loads(cli("user", "list", "--json").stdout)
+    assert [(r["name"], r["role"], r["sign_on"]) for r in rows] == [
+        ("dana", "author", False),
+        ("dana-2", "viewer", True),
+    ]
+    table = cli("user", "list").stdout
+    assert [" ".join(row.split()) for row in table.splitlines() if "dana" in row] == [
+        "│ dana │ — │ author │ — │ password │ enabled │",
+        "│ dana-2 │ — │ viewer │ — │ sign-on │ enabled │",
+    ]

@@ -49,6 +49,7 @@ TABLES = {
     "setup_tokens",
     "sign_offs",
     "timeline_events",
+    "user_identities",
     "users",
     "web_sessions",
     "webhook_threads",

@@ -36,8 +36,13 @@ TESTER = "Tester"
 TEST_PASSWORD = "tester-password-1"
 
 
-def make_app(engine: Engine, *, now: dt.datetime = FIXED_NOW, demo: bool = False) -> FastAPI:
-    settings = load_settings(database_url=str(engine.url), secret_key=SECRET, user="Tester")
+def make_app(
+    engine: Engine, *, now: dt.datetime = FIXED_NOW, demo: bool = False, **settings_in: object
+) -> FastAPI:
+    """The app on ``engine``, with more settings if given (e.g. single sign-on's)."""
+    settings = load_settings(
+        database_url=str(engine.url), secret_key=SECRET, user="Tester", **settings_in
+    )
     return create_app(settings, engine=engine, clock=lambda: now, demo=demo, prepare=False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,8 @@ def settings_reference() -> str:
         "| --- | --- | --- |",
     ]
     for name, field in Settings.model_fields.items():
-        default = "(computed)" if field.default_factory is not None else repr(field.default)
+        value = field.default.value if isinstance(field.default, enum.Enum) else field.default
+        default = "(computed)" if field.default_factory is not None else repr(value)
         lines.append(f"| `BLAMEFREE_{name.upper()}` | {default} | {field.description} |")
         if name == "now":  # where the config file's own variable stood in the table
             lines.append(f"| `BLAMEFREE_CONFIG` | None | {CONFIG_FILE_HELP} |")

@@ -256,6 +256,14 @@ def _announce(
         soft_wrap=True,
     )
     app_ctx.out.print(f"API docs at http://{shown_host}:{port}/api/docs · Ctrl+C stops it")
+    settings = app_ctx.settings
+    if settings.sign_on_configured:
+        app_ctx.out.print(
+            f"Single sign-on with {settings.oidc_issuer}; its redirect URI is "
+            f"{base}/login/oidc/callback",
+            soft_wrap=True,
+            markup=False,
+        )
     if demo:
         names = ", ".join(name for name, _display, _role in DEMO_USERS)
         app_ctx.out.print(

@@ -21,7 +21,7 @@ from blamefree.domain.accounts import Role, TokenScope
 from blamefree.errors import UsageError
 from blamefree.schemas.accounts import TokenCreatedRead, token_read, user_read
 from blamefree.services import accounts as service
-from blamefree.services import sessions
+from blamefree.services import sessions, sso
 
 user_app = typer.Typer(
     name="user",
@@ -157,8 +157,9 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
     app_ctx = app_context(ctx)
     with app_ctx.unit_of_work() as uow:
         accounts = service.list_users(uow)
+        linked = sso.linked_accounts(uow)
     if as_json:
-        print_json([user_read(a) for a in accounts])
+        print_json([user_read(a, sign_on=a.id in linked) for a in accounts])
         return
     if not accounts:
         app_ctx.out.print(
@@ -170,14 +171,18 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
         return
     table = Table(title=f"Accounts ({len(accounts)})", title_justify="left")
-    for column in ("User", "Name", "Role", "E-mail", "State"):
+    for column in ("User", "Name", "Role", "E-mail", "Logs in with", "State"):
         table.add_column(column)
     for a in accounts:
+        ways = [
+            way for way, has in (("password", a.password_hash), ("sign-on", a.id in linked)) if has
+        ]
         table.add_row(
             a.name,
             a.display_name or "—",
             a.role.value,
             a.email or "—",
+            ", ".join(ways) or "—",
             "disabled" if a.disabled else "enabled",
         )
     app_ctx.out.print(table)

@@ -23,6 +23,11 @@ class UserRead(ReadModel):
     disabled: bool = Field(description="A disabled account cannot log in or use its tokens")
     created_at: Timestamp
     password_changed_at: Timestamp | None
+    sign_on: bool = Field(
+        default=False,
+        description="Linked to a single sign-on provider (made or used by an OpenID Connect "
+        "sign-on); an account without a password logs in only that way",
+    )
 
 
 class TokenRead(ReadModel):
@@ -47,8 +52,9 @@ class TokenCreatedRead(ReadModel):
     secret: str = Field(description="Send as `Authorization: Bearer <secret>`; shown only once")
 
 
-def user_read(account: Account) -> UserRead:
+def user_read(account: Account, *, sign_on: bool = False) -> UserRead:
     return UserRead(
+        sign_on=sign_on,
         name=account.name,
         display_name=account.display_name,
         email=account.email,

@@ -36,7 +36,7 @@ from blamefree.store import UnitOfWork
 from blamefree.store.accounts import Account, AccountsRepository
 
 DISPLAY_NAME_MAX = 200
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 SETUP_LINK_TTL = dt.timedelta(hours=24)
 """How long a first-admin link printed by ``serve`` stays valid."""
 
@@ -87,7 +87,7 @@ def _check_password(password: str, user_name: str) -> None:
         raise WeakPassword(problem, field="password")
 
 
-def _clean_optional(value: str | None, field: str) -> str | None:
+def clean_optional(value: str | None, field: str) -> str | None:
     if value is None:
         return None
     clean = " ".join(value.split())
@@ -115,9 +115,9 @@ def add_user(
     problem = user_name_problem(name)
     if problem is not None:
         raise ValidationFailed(problem, field="name")
-    display = _clean_optional(display_name, "display_name")
-    address = _clean_optional(email, "email")
-    if address is not None and not _EMAIL.match(address):
+    display = clean_optional(display_name, "display_name")
+    address = clean_optional(email, "email")
+    if address is not None and not EMAIL_PATTERN.match(address):
         raise ValidationFailed(f"{address!r} does not look like an e-mail address", field="email")
     _check_password(password, name)
     accounts = repo(uow)

@@ -1,4 +1,5 @@
-"""Accounts, web sessions, API tokens, failed logins and first-admin links, on a session.
+"""Accounts, their single sign-on links, web sessions, API tokens, failed logins and
+first-admin links, on a session.
 
 Secrets are never stored: sessions, tokens and first-admin links keep the SHA-256 of a long
 random value; passwords an argon2id hash (made by the service). Like every repository, this
@@ -20,6 +21,7 @@ from blamefree.store.tables import (
     ApiTokenRow,
     LoginFailureRow,
     SetupTokenRow,
+    UserIdentityRow,
     UserRow,
     WebSessionRow,
 )
@@ -176,6 +178,49 @@ class AccountsRepository:
             .where(UserRow.id == user_id)
             .values(session_generation=UserRow.session_generation + 1)
         )
+
+    # --- single sign-on links ---------------------------------------------------------------
+
+    def user_by_identity(self, *, issuer: str, subject: str) -> Account | None:
+        """The account linked to this provider's subject, else None (one query)."""
+        row = self.session.scalar(
+            select(UserRow)
+            .join(UserIdentityRow, UserIdentityRow.user_id == UserRow.id)
+            .where(UserIdentityRow.issuer == issuer, UserIdentityRow.subject == subject)
+        )
+        return _account(row) if row is not None else None
+
+    def add_identity(self, *, user_id: int, issuer: str, subject: str, now: dt.datetime) -> None:
+        self.session.add(
+            UserIdentityRow(
+                user_id=user_id,
+                issuer=issuer,
+                subject=subject,
+                created_at=now,
+                last_sign_on_at=now,
+            )
+        )
+        self.session.flush()
+
+    def touch_identity(self, *, issuer: str, subject: str, now: dt.datetime) -> None:
+        self.session.execute(
+            update(UserIdentityRow)
+            .where(UserIdentityRow.issuer == issuer, UserIdentityRow.subject == subject)
+            .values(last_sign_on_at=now)
+        )
+
+    def linked_user_ids(self) -> set[int]:
+        """The ids of every account with at least one provider link."""
+        return set(self.session.scalars(select(UserIdentityRow.user_id).distinct()))
+
+    def identities(self, user_id: int) -> list[tuple[str, str]]:
+        """(issuer, subject) of every provider link of an account."""
+        rows = self.session.execute(
+            select(UserIdentityRow.issuer, UserIdentityRow.subject)
+            .where(UserIdentityRow.user_id == user_id)
+            .order_by(UserIdentityRow.id)
+        )
+        return [(issuer, subject) for issuer, subject in rows]
 
     # --- web sessions -----------------------------------------------------------------------
 

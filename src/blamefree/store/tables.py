@@ -640,3 +640,19 @@ class SetupTokenRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class UserIdentityRow(Base):
+    """An account's link to a single sign-on provider: the provider's issuer and its subject
+    (its stable id for the person). A sign-on finds its account by this pair only, never by
+    user name or e-mail address."""
+
+    __tablename__ = "user_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_sign_on_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from blamefree import __version__
 from blamefree.config import Settings
 from blamefree.errors import Forbidden, LoginRequired
+from blamefree.sso.oidc import OidcProvider
 from blamefree.store import make_engine
 from blamefree.web import errors
 from blamefree.web.api import api_router
@@ -31,6 +32,18 @@ same use cases. Bodies are the published schemas (`blamefree schema --all`); eve
 answers `{"error": {"type", "status", "message", "field"?}}` with the status of its class
 (docs/errors.md). Post-mortems are about learning, not blame.
 """
+
+
+def _sign_on_provider(settings: Settings) -> OidcProvider | None:
+    """The OpenID Connect provider the settings name (nothing is asked of it yet)."""
+    if not settings.sign_on_configured:
+        return None
+    assert settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret
+    return OidcProvider(
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret.get_secret_value(),
+    )
 
 
 def create_app(
@@ -76,6 +89,7 @@ def create_app(
         clock=clock or real_clock,
         secret=key,
         demo=demo,
+        sign_on=_sign_on_provider(settings),
     )
     app.add_middleware(SecurityMiddleware)
     errors.install(app)

@@ -4,7 +4,8 @@
 
 - ``/hooks/...`` (webhook receivers, verified by their own tokens and signatures) and
   ``/healthz`` are left alone: no session is looked at.
-- Anyone may open ``/login`` and ``/first-admin`` (the one-time link to make the first admin).
+- Anyone may open ``/login``, single sign-on's ``/login/oidc`` and its callback, and
+  ``/first-admin`` (the one-time link to make the first admin).
 - Everything else needs a login: an anonymous page request is sent to ``/login?next=...``; an
   anonymous write or API request is refused with ``LoginRequired`` (401, the JSON error shape
   under ``/api``).
@@ -44,7 +45,9 @@ SESSION_LIFETIME = dt.timedelta(days=14)
 
 UNGUARDED_PREFIXES = ("/hooks/",)
 UNGUARDED_PATHS = frozenset({"/healthz"})
-PUBLIC_PATHS = frozenset({"/login", "/first-admin", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset(
+    {"/login", "/login/oidc", "/login/oidc/callback", "/first-admin", "/api/openapi.json"}
+)
 """Open to anyone; the session is still read, so the page knows who is logged in."""
 OWN_ACCOUNT_PATHS = ("/logout", "/account")
 """Writes a logged-in person of any role may make: their own session, password and tokens."""

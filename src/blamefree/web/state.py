@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import Engine
 
 from blamefree.config import Settings
@@ -17,6 +17,8 @@ from blamefree.web.memo import ReadMemo
 if TYPE_CHECKING:
     from fastapi import Request
     from fastapi.templating import Jinja2Templates
+
+    from blamefree.sso.oidc import OidcProvider
 
 Clock = Callable[[], dt.datetime]
 
@@ -42,10 +44,16 @@ class WebState:
     demo: bool = False
     memo: ReadMemo = field(default_factory=ReadMemo)
     """Rendered reads keyed by version (``web.memo``): never stale, never shared."""
+    sign_on: OidcProvider | None = None
+    """The single sign-on provider, when the settings name one (``sso.oidc``)."""
 
     def signer(self, purpose: str) -> URLSafeSerializer:
         """Signs small values for cookies (``purpose`` keeps one kind from passing as another)."""
         return URLSafeSerializer(self.secret, salt=f"blamefree-{purpose}")
+
+    def timed_signer(self, purpose: str) -> URLSafeTimedSerializer:
+        """Like ``signer``, for values that must also be recent (``loads(..., max_age=)``)."""
+        return URLSafeTimedSerializer(self.secret, salt=f"blamefree-{purpose}")
 
     def now(self) -> dt.datetime:
         return self.clock()

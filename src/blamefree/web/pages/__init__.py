@@ -17,6 +17,7 @@ from blamefree.web.pages import (
     postmortem_page,
     revisions,
     search,
+    sign_on,
     timeline,
     workflow,
     write,
@@ -33,6 +34,7 @@ pages_router = APIRouter(include_in_schema=False)
 pages_router.include_router(postmortem_list.router)
 pages_router.include_router(comments.router)
 pages_router.include_router(accounts.router)
+pages_router.include_router(sign_on.router)
 pages_router.include_router(home.router)
 pages_router.include_router(board.router)
 pages_router.include_router(follow_up.router)

@@ -17,7 +17,7 @@ from blamefree.errors import (
     TooManyAttempts,
     ValidationFailed,
 )
-from blamefree.services import accounts, sessions
+from blamefree.services import accounts, sessions, sso
 from blamefree.web.auth import (
     SESSION_LIFETIME,
     clear_session_cookie,
@@ -28,6 +28,7 @@ from blamefree.web.auth import (
 from blamefree.web.deps import CurrentPrincipal, Now, State, UoW
 from blamefree.web.flash import Flash, flash, forget_flash, take_flash
 from blamefree.web.pages.identity import local_path
+from blamefree.web.pages.sign_on import sign_on_label
 from blamefree.web.security import require_csrf
 from blamefree.web.templating import render
 
@@ -69,6 +70,7 @@ def _login_page(
             "problem": problem,
             "note": note,
             "no_accounts": accounts.repo(uow).count_users() == 0,
+            "sign_on_label": sign_on_label(state),
         },
         status_code=status_code,
     )
@@ -223,6 +225,8 @@ def _account_page(
         {
             "account": account,
             "tokens": sessions.list_tokens(uow, owner=account.name),
+            "sign_ons": sso.identities(uow, name=account.name),
+            "sign_on_label": sign_on_label(state),
             "scopes": scopes,
             "created": created,
             "problem": problem,

@@ -1,0 +1,1 @@
+"""Single sign-on adapters: the OpenID Connect relying party (``sso.oidc``)."""
