@@ -29,6 +29,7 @@ from blamefree.errors import (
 from blamefree.services import audit, comments, people, postmortems, search, sessions, workflow
 from blamefree.services.backup import back_up, check_backup, restore_backup
 from blamefree.store import UnitOfWork, make_engine
+from blamefree.store.accounts import AccountsRepository
 from blamefree.store.backup import MANIFEST_NAME, SKIPPED, entry_name
 from blamefree.store.migrate import ensure_schema
 from blamefree.store.tables import (
@@ -116,6 +117,13 @@ def _populate(engine: Engine, folder: Path) -> None:
             address="2001:db8::1",
             now=MICRO,
             lifetime=lifetime,
+        )
+    with UnitOfWork(engine) as uow:  # an account that signs on through OpenID Connect
+        accounts_repo = AccountsRepository(uow.session)
+        signer = accounts_repo.user("author")
+        assert signer is not None
+        accounts_repo.add_identity(
+            user_id=signer.id, issuer="https://id.example.com/realms/ops", subject="sü-1", now=MICRO
         )
     details = {"emoji": "🔥", "nested": {"b": [1, 2.5, True, None, "x"]}, "zeta": 0, "alpha": ""}
     in_uow(engine, audit.record, action="backup.test", incident_id=ID, by=ODD_TEXT, details=details)
