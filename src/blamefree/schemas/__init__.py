@@ -68,6 +68,7 @@ from blamefree.schemas.postmortems import (
     RevisionRead,
     StoreStatusRead,
 )
+from blamefree.schemas.restriction import RestrictionRead, RestrictionUpdate
 from blamefree.schemas.search import ReindexRead, SearchHitRead, SearchPageRead, SnippetRead
 from blamefree.schemas.workflow import (
     AuditEntryRead,
@@ -126,6 +127,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "TransitionCreate": TransitionCreate,
     "MembersUpdate": MembersUpdate,
     "WorkflowRead": WorkflowRead,
+    "RestrictionUpdate": RestrictionUpdate,
+    "RestrictionRead": RestrictionRead,
     "AuditEntryRead": AuditEntryRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
@@ -209,6 +212,8 @@ __all__ = [
     "RemindReportRead",
     "RestoreCreate",
     "RestoreRead",
+    "RestrictionRead",
+    "RestrictionUpdate",
     "ReviewCreate",
     "ReviewRead",
     "ReviewScheduleUpdate",

@@ -64,6 +64,7 @@ from blamefree.store.tables import (
     RevisionRow,
     TimelineEventRow,
 )
+from blamefree.store.visibility import hidden_clause, params_of
 
 Clock = Callable[[], dt.datetime]
 
@@ -139,7 +140,7 @@ class PostmortemRepository:
         # Core, not ORM, on a statement built once: this runs on every cached read.
         found = (
             self.session.connection()
-            .execute(_stamp_query(), {"incident_id": incident_id})
+            .execute(_stamp_query(), {"incident_id": incident_id, **params_of(self.session)})
             .one_or_none()
         )
         if found is None:
@@ -463,7 +464,7 @@ class PostmortemRepository:
 def _stamp_query() -> Select[int, int, dt.datetime, dt.datetime]:
     return select(
         PostmortemRow.id, PostmortemRow.version, PostmortemRow.created_at, PostmortemRow.updated_at
-    ).where(PostmortemRow.incident_id == bindparam("incident_id"))
+    ).where(PostmortemRow.incident_id == bindparam("incident_id"), hidden_clause(PostmortemRow.id))
 
 
 def _rowcount(result: Result[Any]) -> int:

@@ -72,7 +72,7 @@ from blamefree.web.api.bodies import (
     upload_request,
     upload_text,
 )
-from blamefree.web.deps import Actor, State, Today, UoW
+from blamefree.web.deps import Actor, State, Today, UoW, request_viewer
 from blamefree.web.errors import error_responses
 from blamefree.web.state import state_of
 
@@ -237,7 +237,7 @@ def get_postmortem(incident_id: str, request: Request) -> Response:
     # Serialised once per stored version (web.memo); the bytes are PostmortemRead's JSON. The
     # request's unit of work is opened here, so the whole read takes one worker thread.
     state = state_of(request)
-    with UnitOfWork(state.engine, clock=state.clock) as uow:
+    with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
         stamp = postmortems.version_stamp(uow, incident_id=incident_id)
 
         def render() -> bytes:

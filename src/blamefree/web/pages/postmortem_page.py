@@ -11,9 +11,17 @@ from markupsafe import Markup
 
 from blamefree.domain.accounts import Principal
 from blamefree.domain.enums import Phase
-from blamefree.services import comments, exporting, postmortems, reading, reviews, workflow
+from blamefree.services import (
+    comments,
+    exporting,
+    postmortems,
+    reading,
+    restriction,
+    reviews,
+    workflow,
+)
 from blamefree.store import UnitOfWork
-from blamefree.web.deps import CurrentPrincipal, Today, UoW, current_actor
+from blamefree.web.deps import CurrentPrincipal, Today, UoW, current_actor, request_viewer
 from blamefree.web.pages.comments import forget_note, with_note
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
@@ -33,12 +41,13 @@ def postmortem_page(
     # work is opened here, so the whole read takes one worker thread.
     state = state_of(request)
     today = state.today()
-    with UnitOfWork(state.engine, clock=state.clock) as uow:
+    with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
         stamp = postmortems.version_stamp(uow, incident_id=incident_id)
         held = reviews.held_reviews(uow, incident_id=incident_id)
         # Comments and the review are no part of the version: their stamps are in the key.
         said = comments.comments_stamp(uow, incident_id=incident_id)
         review = workflow.workflow_stamp(uow, incident_id=incident_id)
+        restricted = restriction.restriction_stamp(uow, incident_id=incident_id)
         key = (
             "page",
             request.url.path,
@@ -47,6 +56,7 @@ def postmortem_page(
             held,
             said,
             review,
+            restricted,
             principal,
             current_actor(request),
             state.demo,
@@ -64,6 +74,7 @@ def postmortem_page(
                 and reviews.held_reviews(uow, incident_id=incident_id) == held
                 and comments.comments_stamp(uow, incident_id=incident_id) == said
                 and workflow.workflow_stamp(uow, incident_id=incident_id) == review
+                and restriction.restriction_stamp(uow, incident_id=incident_id) == restricted
             )
 
         body = state.memo.read(key, render_page, unchanged)
@@ -101,6 +112,9 @@ def _render(
         "picture": drawing,
         "zone": shown.timezone,
         "workflow": review,
+        "restriction": restriction.restriction_status(
+            uow, incident_id=incident_id, principal=principal
+        ),
     }
     context["comments"] = comments.page_comments(uow, incident_id=incident_id)
     return render(request, "postmortem.html", {**context, "csrf_token": token})
