@@ -84,9 +84,7 @@ RULES: dict[str, Rule] = {
     "PATCH /api/v1/actions/{action_id}": R(200),
     "POST /api/v1/postmortems/{incident_id}/actions": R(422, missing=422),
     "GET /api/v1/postmortems/{incident_id}/prevention": R(200),
-    "PATCH /api/v1/postmortems/{incident_id}/prevention/{category}/{number}": R(
-        422, missing=422
-    ),
+    "PATCH /api/v1/postmortems/{incident_id}/prevention/{category}/{number}": R(422, missing=422),
     "POST /api/v1/postmortems/{incident_id}/reviews": R(422, missing=422),
     "PUT /api/v1/postmortems/{incident_id}/reviews/{kind}": R(422, missing=422),
     "GET /api/v1/postmortems/{incident_id}/criteria": R(200),
@@ -197,6 +195,15 @@ def expected(method: str, path: str, role: str, target: str) -> int:
     return rule.roles.get(role, rule.ok)
 
 
+def _refused_at_the_door(method: str, path: str, role: str) -> bool:
+    """Refused by web/auth.py before the route reads anything (nobody logged in; a viewer's
+    write): the answer cannot depend on the id, so it is not asked again for a missing one."""
+    rule = RULES[f"{method} {path}"]
+    if rule.anonymous is not None:
+        return False
+    return role == "anonymous" or (role == "viewer" and method != "GET")
+
+
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Matrix]:
     built = Matrix(Path(tmp_path_factory.mktemp("matrix")))
@@ -228,9 +235,16 @@ def test_the_matrix(matrix: Matrix) -> None:
                 want = expected(method, path, role, target)
                 if status != want:
                     wrong.append(f"{method} {path} as {role} on {target}: {status}, not {want}")
-                if target == SECRET and role not in SEEING:
+                if (
+                    target == SECRET
+                    and role not in SEEING
+                    and not _refused_at_the_door(method, path, role)
+                ):
                     gone, gone_body = matrix.send(role, method, path, MISSING)
-                    if (status, matrix.normal(body, SECRET)) != (gone, matrix.normal(gone_body, MISSING)):
+                    if (status, matrix.normal(body, SECRET)) != (
+                        gone,
+                        matrix.normal(gone_body, MISSING),
+                    ):
                         leaks.append(
                             f"{method} {path} as {role}: {status} {body[:200]!r} for the "
                             f"restricted one, {gone} {gone_body[:200]!r} for a missing one"
