@@ -8,14 +8,24 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from blamefree.config import Settings
 from blamefree.domain.accounts import Principal, Role
 from blamefree.domain.visibility import EVERYTHING, Viewer
 from blamefree.domain.workflow import MemberRole
 from blamefree.errors import Forbidden, PostmortemNotFound
-from blamefree.services import audit, board, calendar, dashboard, postmortems, restriction
+from blamefree.services import (
+    audit,
+    board,
+    calendar,
+    dashboard,
+    postmortems,
+    reminders,
+    restriction,
+)
 from blamefree.services import search as search_service
 from blamefree.services.postmortem_listing import list_postmortems
 from blamefree.store import UnitOfWork
+from blamefree.store.accounts import AccountsRepository
 from blamefree.store.follow_through import FollowThroughRepository
 from blamefree.store.postmortem_listing import ListingQuery
 from blamefree.store.workflow import WorkflowRepository
@@ -121,6 +131,8 @@ def test_a_write_to_a_hidden_one_finds_nothing_and_changes_nothing(
         uow.postmortems.delete(SECRET)
     with pytest.raises(PostmortemNotFound), UnitOfWork(store, viewer=viewer) as uow:
         uow.postmortems.event_import(SECRET)
+    with UnitOfWork(store, viewer=viewer) as uow:
+        assert uow.postmortems.taken(SECRET) is True  # ids are unique: a default id skips it
     with UnitOfWork(store) as uow:
         assert uow.postmortems.get(SECRET).version == 1
 
@@ -198,3 +210,37 @@ def test_a_restriction_lasts_no_longer_than_its_post_mortem(store: Engine) -> No
             for table in (RestrictionRow, RestrictionMemberRow)
         ]
     assert counts == [0, 0]
+
+
+def _digests(store: Engine) -> dict[str, set[str]]:
+    with UnitOfWork(store) as uow:  # remind runs as the local operator, who sees everything
+        report = reminders.remind(
+            uow,
+            settings=Settings(database_url="sqlite://"),
+            today=TODAY,
+            now=NOW,
+            dry_run=True,
+            reviews=lambda *_: [],
+            clock=lambda: NOW,
+        )
+    return {d.name: {ref.incident_id for ref in (*d.overdue, *d.due_soon)} for d in report.digests}
+
+
+def test_a_digest_leaves_out_what_its_person_may_not_see(store: Engine) -> None:
+    """Noor owns an item of each; only the unrestricted one is in her digest until she is
+    named on the restricted one, or has an admin's account."""
+    assert _digests(store)["Noor"] == {PUBLIC}
+    with UnitOfWork(store) as uow:
+        restriction.set_restriction(
+            uow, incident_id=SECRET, principal=ADMIN, now=NOW, add_members=["noor"]
+        )
+    assert _digests(store)["Noor"] == {PUBLIC, SECRET}
+    with UnitOfWork(store) as uow:
+        restriction.set_restriction(
+            uow, incident_id=SECRET, principal=ADMIN, now=NOW, remove_members=["Noor"]
+        )
+        AccountsRepository(uow.session).add_user(
+            name="Noor", display_name=None, email=None, role=Role.ADMIN, password_hash=None,
+            now=NOW,
+        )  # fmt: skip
+    assert _digests(store)["Noor"] == {PUBLIC, SECRET}

@@ -251,3 +251,24 @@ def test_the_matrix(matrix: Matrix) -> None:
                         )
     assert wrong == []
     assert leaks == []
+
+
+SEARCHES = {"/search": "?q=overnight", "/api/v1/search": "?q=overnight", "/audit": "?incident="}
+
+
+def test_no_page_or_list_of_the_whole_store_shows_a_hidden_one(matrix: Matrix) -> None:
+    """Lists, search, dashboard, boards, calendar, audit, inbox: for someone not named on the
+    restricted post-mortem neither its id nor its title appears anywhere; an admin's show it."""
+    shown: dict[str, set[str]] = {}
+    for method, path in routes(matrix.app):
+        if method != "GET" or "{" in path or path.startswith("/static"):
+            continue
+        url = path + SEARCHES.get(path, "")
+        for role in ("viewer", "author", "reviewer", "approver", "admin", "member"):
+            status, body = matrix.send(role, method, url, OPEN)
+            if SECRET in body or "Credentials leaked" in body:
+                shown.setdefault(url, set()).add(f"{role} ({status})")
+    everywhere = {"admin (200)", "member (200)"}
+    assert {url: roles for url, roles in shown.items() if roles - everywhere} == {}
+    for url in ("/", "/postmortems", "/search?q=overnight", "/api/v1/postmortems", "/actions"):
+        assert shown[url] == everywhere, url

@@ -33,6 +33,7 @@ from blamefree.domain import ids
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import TimelineEvent
+from blamefree.domain.visibility import EVERYTHING
 from blamefree.errors import (
     DuplicatePostmortem,
     PostmortemNotFound,
@@ -64,7 +65,7 @@ from blamefree.store.tables import (
     RevisionRow,
     TimelineEventRow,
 )
-from blamefree.store.visibility import hidden_clause, params_of
+from blamefree.store.visibility import hidden_clause, params_of, set_viewer
 
 Clock = Callable[[], dt.datetime]
 
@@ -149,8 +150,17 @@ class PostmortemRepository:
         return VersionStamp(incident_id, row_id, version, created_at, updated_at)
 
     def exists(self, incident_id: str) -> bool:
-        """Whether a post-mortem with that id is stored."""
+        """Whether a post-mortem with that id is stored (and the viewer sees it)."""
         return self._row_id(incident_id) is not None
+
+    def taken(self, incident_id: str) -> bool:
+        """Whether that incident id is taken, also by a post-mortem the viewer does not see:
+        ids are unique in the store, so a default id must skip those too."""
+        before = set_viewer(self.session, EVERYTHING)
+        try:
+            return self._row_id(incident_id) is not None
+        finally:
+            set_viewer(self.session, before)
 
     def list(
         self,
