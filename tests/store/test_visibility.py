@@ -200,6 +200,10 @@ def test_the_dashboard_of_a_stranger_counts_as_if_it_did_not_exist(store: Engine
 def test_a_restriction_lasts_no_longer_than_its_post_mortem(store: Engine) -> None:
     with UnitOfWork(store) as uow:
         uow.postmortems.delete(SECRET)
+    with UnitOfWork(store, viewer=STRANGER) as uow:  # its audit entries stay an admin's
+        assert {e.incident_id for e in audit.audit_log(uow)} == {PUBLIC}
+    with UnitOfWork(store) as uow:
+        assert SECRET in {e.incident_id for e in audit.audit_log(uow)}
     with UnitOfWork(store) as uow:
         from sqlalchemy import func, select
 

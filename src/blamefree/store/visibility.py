@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, column, delete, event, insert, select, text
@@ -99,7 +100,9 @@ def hidden_sql(column_sql: str) -> str:
     return f"{column_sql} NOT IN ({HIDDEN})"
 
 
-def _criteria(viewer: Viewer) -> list[Any]:
+@lru_cache(maxsize=256)
+def _criteria(viewer: Viewer) -> tuple[Any, ...]:
+    """The options of every read by ``viewer`` (built once per viewer and process)."""
     hidden = _hidden(viewer)
     hidden_incidents = select(t.PostmortemRow.__table__.c.incident_id).where(
         t.PostmortemRow.__table__.c.id.in_(hidden)
@@ -125,14 +128,45 @@ def _criteria(viewer: Viewer) -> list[Any]:
             ),
         ),
     ]
-    for entity in (t.AuditRow, t.InboxItemRow):
-        options.append(
-            with_loader_criteria(
-                entity,
-                entity.incident_id.is_(None) | entity.incident_id.not_in(hidden_incidents),
-            )
+    options.append(
+        with_loader_criteria(
+            t.InboxItemRow,
+            t.InboxItemRow.incident_id.is_(None)
+            | t.InboxItemRow.incident_id.not_in(hidden_incidents),
         )
-    return options
+    )
+    options.append(
+        with_loader_criteria(
+            t.AuditRow,
+            t.AuditRow.incident_id.is_(None)
+            | (
+                t.AuditRow.incident_id.not_in(hidden_incidents)
+                & t.AuditRow.incident_id.not_in(_deleted_while_restricted())
+            ),
+        )
+    )
+    return tuple(options)
+
+
+def _deleted_while_restricted() -> Any:
+    """The incident ids of deleted post-mortems that were restricted when they went (their
+    audit entries stay, and stay an admin's to read): the last restriction entry of the id is
+    a ``restrict`` and no post-mortem has the id now."""
+    log = t.AuditRow.__table__.alias("restricted_log")
+    later = t.AuditRow.__table__.alias("later_log")
+    stored = t.PostmortemRow.__table__.alias("stored")
+    return select(log.c.incident_id).where(
+        log.c.action == "restrict",
+        log.c.incident_id.is_not(None),
+        ~select(later.c.id)
+        .where(
+            later.c.incident_id == log.c.incident_id,
+            later.c.action == "unrestrict",
+            later.c.id > log.c.id,
+        )
+        .exists(),
+        log.c.incident_id.not_in(select(stored.c.incident_id)),
+    )
 
 
 def _filter_reads(state: ORMExecuteState) -> None:
