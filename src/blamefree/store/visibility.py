@@ -29,6 +29,7 @@ from blamefree.errors import PostmortemNotFound
 from blamefree.store import tables as t
 
 VIEWER_KEY = "blamefree_viewer"
+HIDDEN_KEY = "blamefree_hidden"
 
 HIDDEN = (
     "SELECT r.postmortem_id FROM restrictions r WHERE :bf_all = 0 AND NOT ("
@@ -100,10 +101,28 @@ def hidden_sql(column_sql: str) -> str:
     return f"{column_sql} NOT IN ({HIDDEN})"
 
 
+def hidden_ids(session: Session, viewer: Viewer) -> tuple[int, ...]:
+    """The row ids of the post-mortems ``viewer`` may not see (``HIDDEN``), read once per
+    transaction and viewer (a change of a restriction or of the people named forgets it)."""
+    cached = session.info.get(HIDDEN_KEY)
+    if cached is not None and cached[0] == viewer:
+        found: tuple[int, ...] = cached[1]
+        return found
+    # On the connection: no ORM event, so this read is not filtered by itself.
+    rows = session.connection().execute(text(HIDDEN), viewer_params(viewer)).scalars()
+    ids = tuple(sorted(int(row_id) for row_id in rows))
+    session.info[HIDDEN_KEY] = (viewer, ids)
+    return ids
+
+
+def forget(session: Session) -> None:
+    """Read the hidden ids again at the next query (a restriction or a name on it changed)."""
+    session.info.pop(HIDDEN_KEY, None)
+
+
 @lru_cache(maxsize=256)
-def _criteria(viewer: Viewer) -> tuple[Any, ...]:
-    """The options of every read by ``viewer`` (built once per viewer and process)."""
-    hidden = _hidden(viewer)
+def _criteria(hidden: tuple[int, ...]) -> tuple[Any, ...]:
+    """The options of every read that must not see the post-mortems ``hidden`` (row ids)."""
     hidden_incidents = select(t.PostmortemRow.__table__.c.incident_id).where(
         t.PostmortemRow.__table__.c.id.in_(hidden)
     )
@@ -128,11 +147,15 @@ def _criteria(viewer: Viewer) -> tuple[Any, ...]:
             ),
         ),
     ]
+    # An inbox item filed to one, or waiting for one that is locked (it names it).
     options.append(
         with_loader_criteria(
             t.InboxItemRow,
-            t.InboxItemRow.incident_id.is_(None)
-            | t.InboxItemRow.incident_id.not_in(hidden_incidents),
+            (
+                t.InboxItemRow.incident_id.is_(None)
+                | t.InboxItemRow.incident_id.not_in(hidden_incidents)
+            )
+            & (t.InboxItemRow.named.is_(None) | t.InboxItemRow.named.not_in(hidden_incidents)),
         )
     )
     options.append(
@@ -146,6 +169,18 @@ def _criteria(viewer: Viewer) -> tuple[Any, ...]:
         )
     )
     return tuple(options)
+
+
+@lru_cache(maxsize=1)
+def _audit_only() -> tuple[Any, ...]:
+    """With nothing hidden, still the audit entries of one deleted while restricted."""
+    return (
+        with_loader_criteria(
+            t.AuditRow,
+            t.AuditRow.incident_id.is_(None)
+            | t.AuditRow.incident_id.not_in(_deleted_while_restricted()),
+        ),
+    )
 
 
 def _deleted_while_restricted() -> Any:
@@ -174,13 +209,16 @@ def _filter_reads(state: ORMExecuteState) -> None:
     # Writes too: an UPDATE or DELETE of a hidden row changes nothing, as for a missing one.
     if viewer.sees_all or not (state.is_select or state.is_update or state.is_delete):
         return
-    state.statement = state.statement.options(*_criteria(viewer))
+    hidden = hidden_ids(state.session, viewer)
+    # Most stores restrict nothing: their reads stay as they are (but for the audit log).
+    state.statement = state.statement.options(*(_criteria(hidden) if hidden else _audit_only()))
 
 
 def install(session: Session, viewer: Viewer) -> None:
     """Make every ORM read of ``session`` see only what ``viewer`` may."""
     session.info[VIEWER_KEY] = viewer
     event.listen(session, "do_orm_execute", _filter_reads)
+    event.listen(session, "after_transaction_end", lambda s, _t: forget(s))
 
 
 def set_viewer(session: Session, viewer: Viewer) -> Viewer:
@@ -241,6 +279,7 @@ class RestrictionRepository:
         """Restrict it or lift its restriction; False when it already was so."""
         if self.get(row_id).restricted == restricted:
             return False
+        forget(self.session)
         if restricted:
             self.session.execute(
                 insert(t.RestrictionRow).values(
@@ -257,6 +296,7 @@ class RestrictionRepository:
         folded = name.lower()
         if any(m.lower() == folded for m in self.get(row_id).members):
             return False
+        forget(self.session)
         self.session.execute(
             insert(t.RestrictionMemberRow).values(
                 postmortem_id=row_id, name=name, added_by=by, added_at=now
@@ -267,6 +307,7 @@ class RestrictionRepository:
     def remove_member(self, row_id: int, name: str) -> bool:
         folded = name.lower()
         gone = [m for m in self.get(row_id).members if m.lower() == folded]
+        forget(self.session)
         for member in gone:
             self.session.execute(
                 delete(t.RestrictionMemberRow).where(
