@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from blamefree.config import Settings
 from blamefree.domain.accounts import Principal, Role
-from blamefree.domain.visibility import EVERYTHING, Viewer
-from blamefree.domain.workflow import MemberRole
+from blamefree.domain.visibility import EVERYTHING, Viewer, can_see
+from blamefree.domain.workflow import MemberRole, State
 from blamefree.errors import Forbidden, PostmortemNotFound
 from blamefree.services import (
     audit,
@@ -248,3 +248,29 @@ def test_a_digest_leaves_out_what_its_person_may_not_see(store: Engine) -> None:
             now=NOW,
         )  # fmt: skip
     assert _digests(store)["Noor"] == {PUBLIC, SECRET}
+
+
+def test_the_owner_is_the_workflows_once_it_names_one(store: Engine) -> None:
+    """Who wrote version 1 owns it until the workflow names an owner: then that one sees it,
+    in the SQL of every read as in the domain's rule."""
+    with UnitOfWork(store) as uow:
+        row_id = uow.postmortems.stamp(SECRET).row_id
+        WorkflowRepository(uow.session).put(
+            row_id, state=State.DRAFT, owner="Dana", round_=0, approved_at=None, now=NOW
+        )
+    for viewer, sees in ((Viewer(False, "dana"), True), (OWNER, False), (MEMBER, True)):
+        with UnitOfWork(store, viewer=viewer) as uow:
+            assert uow.postmortems.exists(SECRET) is sees, viewer
+            listed = list_postmortems(uow, query=ListingQuery(), today=TODAY)
+            assert (SECRET in _ids(listed.rows)) is sees, viewer
+    with UnitOfWork(store) as uow:
+        view = restriction.restriction_status(uow, incident_id=SECRET, principal=ADMIN)
+    assert (
+        view.owner,
+        can_see(OWNER, view.access),
+        can_see(Viewer(False, "Dana"), view.access),
+    ) == (
+        "Dana",
+        False,
+        True,
+    )
