@@ -274,3 +274,17 @@ def test_the_owner_is_the_workflows_once_it_names_one(store: Engine) -> None:
         False,
         True,
     )
+
+
+def test_every_table_under_a_post_mortem_is_filtered() -> None:
+    """A new table with rows of one post-mortem must be added to store.visibility's list."""
+    from blamefree.store import visibility
+    from blamefree.store.tables import Base
+
+    under = {
+        table.name
+        for table in Base.metadata.tables.values()
+        if any(fk.column.table.name == "postmortems" for fk in table.foreign_keys)
+    }
+    filtered = {entity.__tablename__ for entity in visibility._CHILDREN}
+    assert under == filtered

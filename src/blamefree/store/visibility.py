@@ -18,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Integer, column, delete, event, insert, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import ClauseElement, TextClause
+from sqlalchemy.sql.util import find_tables
 
 from blamefree.domain.visibility import EVERYTHING, Viewer
 from blamefree.errors import PostmortemNotFound
@@ -121,6 +122,12 @@ def forget(session: Session) -> None:
 
 
 @lru_cache(maxsize=256)
+def _criteria_by_table(hidden: tuple[int, ...]) -> dict[str, Any]:
+    """``_criteria``'s options by the table each is about."""
+    return {option.entity.local_table.name: option for option in _criteria(hidden)}
+
+
+@lru_cache(maxsize=256)
 def _criteria(hidden: tuple[int, ...]) -> tuple[Any, ...]:
     """The options of every read that must not see the post-mortems ``hidden`` (row ids)."""
     hidden_incidents = select(t.PostmortemRow.__table__.c.incident_id).where(
@@ -210,8 +217,23 @@ def _filter_reads(state: ORMExecuteState) -> None:
     if viewer.sees_all or not (state.is_select or state.is_update or state.is_delete):
         return
     hidden = hidden_ids(state.session, viewer)
-    # Most stores restrict nothing: their reads stay as they are (but for the audit log).
-    state.statement = state.statement.options(*(_criteria(hidden) if hidden else _audit_only()))
+    # Only the options of the tables the statement names (in any subquery too): building the
+    # cache key of twenty options costs more than most of these queries take to run.
+    named = {
+        table.name
+        for table in find_tables(
+            cast(ClauseElement, state.statement), check_columns=True, include_crud=True
+        )
+        if hasattr(table, "name")
+    }
+    if not hidden:  # most stores restrict nothing: their reads stay as they are
+        if t.AuditRow.__tablename__ in named:
+            state.statement = state.statement.options(*_audit_only())
+        return
+    by_table = _criteria_by_table(hidden)
+    chosen = [option for name, option in by_table.items() if name in named]
+    if chosen:
+        state.statement = state.statement.options(*chosen)
 
 
 def install(session: Session, viewer: Viewer) -> None:
