@@ -9,7 +9,6 @@ changed the store puts the seeded file back before the next one (``Matrix.restor
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -196,7 +195,3 @@ class Matrix:
         for client in self.clients.values():
             client.__exit__(None, None, None)
         self.engine.dispose()
-
-
-def now() -> dt.datetime:
-    return FIXED_NOW
