@@ -26,7 +26,16 @@ from blamefree.errors import (
     StoreNotEmpty,
     UsageError,
 )
-from blamefree.services import audit, comments, people, postmortems, search, sessions, workflow
+from blamefree.services import (
+    audit,
+    comments,
+    people,
+    postmortems,
+    restriction,
+    search,
+    sessions,
+    workflow,
+)
 from blamefree.services.backup import back_up, check_backup, restore_backup
 from blamefree.store import UnitOfWork, make_engine
 from blamefree.store.accounts import AccountsRepository
@@ -125,6 +134,15 @@ def _populate(engine: Engine, folder: Path) -> None:
         accounts_repo.add_identity(
             user_id=signer.id, issuer="https://id.example.com/realms/ops", subject="sü-1", now=MICRO
         )
+    in_uow(
+        engine,
+        restriction.set_restriction,
+        incident_id=ID,
+        principal=Principal(name="admin", role=Role.ADMIN),
+        now=MICRO,
+        restricted=True,
+        add_members=["Zoë Ølsen"],
+    )
     details = {"emoji": "🔥", "nested": {"b": [1, 2.5, True, None, "x"]}, "zeta": 0, "alpha": ""}
     in_uow(engine, audit.record, action="backup.test", incident_id=ID, by=ODD_TEXT, details=details)
     with UnitOfWork(engine) as uow:

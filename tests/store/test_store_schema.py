@@ -58,6 +58,8 @@ TABLES = {
     "workflow_transitions",
     "workflow_approvals",
     "audit_log",
+    "restrictions",
+    "restriction_members",
 }
 
 

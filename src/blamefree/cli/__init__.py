@@ -11,6 +11,7 @@ from blamefree.cli import lint as _lint  # registers the commands
 from blamefree.cli import people as _people  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
 from blamefree.cli import remind as _remind  # registers the commands
+from blamefree.cli import restrict as _restrict  # registers the commands
 from blamefree.cli import review as _review  # registers the commands
 from blamefree.cli import reviews as _reviews  # registers the commands
 from blamefree.cli import search as _search  # registers the commands
@@ -30,6 +31,7 @@ _COMMAND_MODULES = (
     _reviews,
     _comments,
     _review,
+    _restrict,
     _people,
     _calendar,
     _timeline,

@@ -69,6 +69,7 @@ from blamefree.schemas.postmortems import (
     RevisionRead,
     StoreStatusRead,
 )
+from blamefree.schemas.restriction import RestrictionRead, RestrictionUpdate
 from blamefree.schemas.search import ReindexRead, SearchHitRead, SearchPageRead, SnippetRead
 from blamefree.schemas.workflow import (
     AuditEntryRead,
@@ -127,6 +128,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "TransitionCreate": TransitionCreate,
     "MembersUpdate": MembersUpdate,
     "WorkflowRead": WorkflowRead,
+    "RestrictionUpdate": RestrictionUpdate,
+    "RestrictionRead": RestrictionRead,
     "AuditEntryRead": AuditEntryRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
@@ -215,6 +218,8 @@ __all__ = [
     "RemindReportRead",
     "RestoreCreate",
     "RestoreRead",
+    "RestrictionRead",
+    "RestrictionUpdate",
     "ReviewCreate",
     "ReviewRead",
     "ReviewScheduleUpdate",

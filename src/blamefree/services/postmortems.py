@@ -496,7 +496,7 @@ def unused_incident_id(uow: UnitOfWork, *, day: dt.date) -> str:
 def _unused_id(uow: UnitOfWork, day: dt.date) -> str:
     base = default_incident_id(day)
     candidate, n = base, 1
-    while uow.postmortems.exists(candidate):
+    while uow.postmortems.taken(candidate):
         n += 1
         candidate = f"{base}-{n}"
     return candidate

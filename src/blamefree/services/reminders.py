@@ -66,6 +66,7 @@ from blamefree.store.deliveries import (
     new_holder,
 )
 from blamefree.store.follow_through import ActionRecord, FollowThroughRepository
+from blamefree.store.visibility import restricted_incident_ids, seen_by, viewer_for_name
 
 REVIEW_LATE_DAYS = 30
 """A review not held is still reminded of for this many days after its date."""
@@ -176,7 +177,7 @@ def remind(
     contacts = [Contact(p.name, p.email, p.slack) for p in follow.people()]
     done_today = DeliveryRepository(uow.session).of_day(today)
     review_refs = (reviews or pending_reviews)(uow, today, within)
-    digests = build_digests(actions, review_refs, today=today, within_days=within)
+    digests = _visible(uow, build_digests(actions, review_refs, today=today, within_days=within))
     mail = smtp_config(
         host=settings.smtp_host,
         port=settings.smtp_port,
@@ -246,6 +247,30 @@ def remind(
 _DONE = (SENT_STATUS, SKIPPED_STATUS, BUSY_STATUS)
 
 
+def _visible(uow: UnitOfWork, digests: list[Digest]) -> list[Digest]:
+    """Each digest without what its person may not see (a restricted post-mortem that does
+    not name them; items with no owner show no restricted one), and none left empty."""
+    restricted = restricted_incident_ids(uow.session)
+    if not restricted:
+        return digests
+    kept: list[Digest] = []
+    for digest in digests:
+        refs: list[ActionRef | ReviewRef] = [*digest.overdue, *digest.due_soon, *digest.reviews]
+        named = {ref.incident_id for ref in refs} & restricted
+        if named:
+            viewer = viewer_for_name(uow.session, digest.owner)
+            hidden = named - seen_by(uow.session, viewer, named)
+            digest = dataclasses.replace(
+                digest,
+                overdue=tuple(r for r in digest.overdue if r.incident_id not in hidden),
+                due_soon=tuple(r for r in digest.due_soon if r.incident_id not in hidden),
+                reviews=tuple(r for r in digest.reviews if r.incident_id not in hidden),
+            )
+        if digest.size:
+            kept.append(digest)
+    return kept
+
+
 def _plan_mentions(
     uow: UnitOfWork, *, settings: Settings, contacts: list[Contact], email: bool
 ) -> tuple[dict[int, list[Delivery]], list[Delivery], list[str]]:
@@ -253,7 +278,12 @@ def _plan_mentions(
     by_mention: dict[int, list[Delivery]] = {}
     planned: list[Delivery] = []
     unrouted: list[str] = []
+    restricted = restricted_incident_ids(uow.session)
     for mention in comments.mentions_to_send(uow, public_url=settings.public_url):
+        if mention.ref.incident_id in restricted and not seen_by(
+            uow.session, viewer_for_name(uow.session, mention.name), {mention.ref.incident_id}
+        ):
+            continue  # not for their eyes: it stays pending (sent if they are named on it)
         digest = Digest(owner=mention.name, today=mention.day, mentions=(mention.ref,))
         plan = plan_deliveries(
             [digest],

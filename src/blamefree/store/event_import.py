@@ -30,6 +30,7 @@ from blamefree.store.engine import safe_url
 from blamefree.store.records import event_of_row
 from blamefree.store.search_index import Composer, refresh
 from blamefree.store.tables import PostmortemRow, RevisionRow, TimelineEventRow
+from blamefree.store.visibility import require_visible
 
 Clock = Callable[[], dt.datetime]
 
@@ -225,6 +226,7 @@ class EventImport:
         self.incident_id = incident_id
         self.by = by  # who recorded the events: written with each row
         self._clock = clock
+        require_visible(session, incident_id)  # the rest goes straight to the connection
         self.connection: Connection = session.connection()
         self.dialect = self.connection.dialect.name
         locked = self.connection.execute(

@@ -47,6 +47,7 @@ from blamefree.store.tables import (
     PreventionMeasureRow,
     ReviewRow,
 )
+from blamefree.store.visibility import hidden_clause, params_of
 
 TRACKED_FIELDS = ("status", "owner", "due_date", "horizon", "priority", "type")
 
@@ -459,7 +460,9 @@ class FollowThroughRepository:
     def held_reviews(self, incident_id: str) -> tuple[ReviewRecord, ...]:
         """The stored review rows of one post-mortem, by kind (Core, on a statement built
         once: every read of its page asks)."""
-        rows = self.session.connection().execute(_held_query(), {"incident_id": incident_id})
+        rows = self.session.connection().execute(
+            _held_query(), {"incident_id": incident_id, **params_of(self.session)}
+        )
         return tuple(
             ReviewRecord(incident_id, ReviewKind(kind), done_at, notes, by)
             for kind, done_at, notes, by in rows
@@ -560,7 +563,10 @@ def _held_query() -> Select[*tuple[Any, ...]]:
     return (
         select(ReviewRow.kind, ReviewRow.done_at, ReviewRow.notes, ReviewRow.by)
         .join(PostmortemRow, PostmortemRow.id == ReviewRow.postmortem_id)
-        .where(PostmortemRow.incident_id == bindparam("incident_id"))
+        .where(
+            PostmortemRow.incident_id == bindparam("incident_id"),
+            hidden_clause(ReviewRow.postmortem_id),
+        )
         .order_by(ReviewRow.kind)
     )
 

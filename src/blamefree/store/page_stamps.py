@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from blamefree.store.records import VersionStamp
 from blamefree.store.tables import PostmortemRow, ReviewCommentRow, WorkflowRow
+from blamefree.store.visibility import hidden_clause, params_of
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,13 @@ class PageStamp:
 
 
 def page_stamp(session: Session, incident_id: str) -> PageStamp | None:
-    """The stamp of the post-mortem with that id, or None when there is none."""
-    found = session.connection().execute(_query(), {"incident_id": incident_id}).one_or_none()
+    """The stamp of the post-mortem with that id, or None when there is none or the session's
+    viewer may not see it (``store.visibility``)."""
+    found = (
+        session.connection()
+        .execute(_query(), {"incident_id": incident_id, **params_of(session)})
+        .one_or_none()
+    )
     if found is None:
         return None
     row_id, version, created_at, updated_at, count, top, resolved, unresolved, state, moved = found
@@ -71,5 +77,7 @@ def _query() -> Select[Any]:
             WorkflowRow.updated_at,
         )
         .outerjoin(WorkflowRow, WorkflowRow.postmortem_id == PostmortemRow.id)
-        .where(PostmortemRow.incident_id == bindparam("incident_id"))
+        .where(
+            PostmortemRow.incident_id == bindparam("incident_id"), hidden_clause(PostmortemRow.id)
+        )
     )

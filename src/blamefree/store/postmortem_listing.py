@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from blamefree.domain.enums import Horizon, Severity
 from blamefree.domain.standing import Standing, standing_of_rank
 from blamefree.store.tables import ActionItemRow, PostmortemRow, RevisionRow, SignOffRow
+from blamefree.store.visibility import hidden_clause, params_of
 
 PAGE_SIZE = 50
 CLOSED = ("done", "wont_do")
@@ -300,6 +301,7 @@ def _params(wanted: ListingQuery, today: dt.date) -> dict[str, Any]:
 def _filtered(
     query: Select[*tuple[Any, ...]], shape: _Shape, counts: Any, signed: Any
 ) -> Select[*tuple[Any, ...]]:
+    query = query.where(hidden_clause(PostmortemRow.id))  # restricted ones (store.visibility)
     if shape.severities:
         query = query.where(PostmortemRow.severity.in_(bindparam("severities", expanding=True)))
     if shape.since:
@@ -448,7 +450,7 @@ def listing_stamp(session: Session, wanted: ListingQuery, *, today: dt.date) -> 
     """The stamp of the page ``list_postmortems`` would give: one small query (the page's row
     ids and versions with how many match), two when the page is empty, three past the end."""
     statements = _statements(_shape(wanted))
-    params = _params(wanted, today)
+    params = {**_params(wanted, today), **params_of(session)}
     connection = session.connection()
     limit = max(1, wanted.limit)
     offset = max(0, wanted.offset)
@@ -477,7 +479,7 @@ def stamped_listing(
     """``list_postmortems``'s page and the stamp of the rows it was read from (the same four
     queries)."""
     statements = _statements(_shape(wanted))
-    params = _params(wanted, today)
+    params = {**_params(wanted, today), **params_of(session)}
     connection = session.connection()
     total, limit, offset = _page_window(connection, statements, params, wanted)
     rows = connection.execute(statements.rows, {**params, "limit": limit, "offset": offset}).all()

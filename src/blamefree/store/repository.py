@@ -33,6 +33,7 @@ from blamefree.domain import ids
 from blamefree.domain.enums import Severity
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.timeline import TimelineEvent
+from blamefree.domain.visibility import EVERYTHING
 from blamefree.errors import (
     DuplicatePostmortem,
     PostmortemNotFound,
@@ -64,6 +65,7 @@ from blamefree.store.tables import (
     RevisionRow,
     TimelineEventRow,
 )
+from blamefree.store.visibility import hidden_clause, params_of, set_viewer
 
 Clock = Callable[[], dt.datetime]
 
@@ -139,7 +141,7 @@ class PostmortemRepository:
         # Core, not ORM, on a statement built once: this runs on every cached read.
         found = (
             self.session.connection()
-            .execute(_stamp_query(), {"incident_id": incident_id})
+            .execute(_stamp_query(), {"incident_id": incident_id, **params_of(self.session)})
             .one_or_none()
         )
         if found is None:
@@ -148,8 +150,17 @@ class PostmortemRepository:
         return VersionStamp(incident_id, row_id, version, created_at, updated_at)
 
     def exists(self, incident_id: str) -> bool:
-        """Whether a post-mortem with that id is stored."""
+        """Whether a post-mortem with that id is stored (and the viewer sees it)."""
         return self._row_id(incident_id) is not None
+
+    def taken(self, incident_id: str) -> bool:
+        """Whether that incident id is taken, also by a post-mortem the viewer does not see:
+        ids are unique in the store, so a default id must skip those too."""
+        before = set_viewer(self.session, EVERYTHING)
+        try:
+            return self._row_id(incident_id) is not None
+        finally:
+            set_viewer(self.session, before)
 
     def list(
         self,
@@ -463,7 +474,7 @@ class PostmortemRepository:
 def _stamp_query() -> Select[int, int, dt.datetime, dt.datetime]:
     return select(
         PostmortemRow.id, PostmortemRow.version, PostmortemRow.created_at, PostmortemRow.updated_at
-    ).where(PostmortemRow.incident_id == bindparam("incident_id"))
+    ).where(PostmortemRow.incident_id == bindparam("incident_id"), hidden_clause(PostmortemRow.id))
 
 
 def _rowcount(result: Result[Any]) -> int:

@@ -31,7 +31,9 @@ from blamefree.domain.search import (
     Term,
     snippet_of,
 )
+from blamefree.domain.visibility import Viewer
 from blamefree.store.search_index import PG_CONFIG, PG_WEIGHTS, pg_shown, pg_text
+from blamefree.store.visibility import hidden_sql, viewer_of_session, viewer_params
 
 SNIPPET_TOKENS = 24
 OPEN_STATUSES = ("proposed", "open", "in_progress")
@@ -50,9 +52,13 @@ class _Sql:
         return f":{name}"
 
 
-def _filters(sql: _Sql, query: SearchQuery) -> None:
-    """The conditions on the post-mortem ``p`` itself (not its text)."""
+def _filters(sql: _Sql, query: SearchQuery, viewer: Viewer) -> None:
+    """The conditions on the post-mortem ``p`` itself (not its text), the first of them the
+    visibility rule when the viewer does not see everything (``store.visibility``)."""
     wanted = query.filters
+    if not viewer.sees_all:
+        sql.where.append(hidden_sql("p.id"))
+        sql.params.update(viewer_params(viewer))
     if wanted.severities:
         names = ", ".join(sql.bind(s.value) for s in sorted(wanted.severities))
         sql.where.append(f"p.severity IN ({names})")
@@ -130,11 +136,11 @@ _HIT_COLUMNS = "p.id, p.incident_id, p.title, p.severity, p.date"
 
 
 def _search_sqlite(
-    connection: Connection, query: SearchQuery, *, limit: int, offset: int
+    connection: Connection, query: SearchQuery, *, limit: int, offset: int, viewer: Viewer
 ) -> tuple[list[tuple[Any, ...]], int, str | None]:
     sql = _Sql()
     match, excluded = fts_match(query)
-    _filters(sql, query)
+    _filters(sql, query, viewer)
     if excluded is not None:
         sql.where.append(
             "p.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH "
@@ -313,10 +319,10 @@ def _section_condition(sql: _Sql, query: SearchQuery, q: str) -> str:
 
 
 def _search_postgresql(
-    connection: Connection, query: SearchQuery, *, limit: int, offset: int
+    connection: Connection, query: SearchQuery, *, limit: int, offset: int, viewer: Viewer
 ) -> tuple[list[tuple[Any, ...]], int, str | None, dict[str, Any]]:
     sql = _Sql()
-    _filters(sql, query)
+    _filters(sql, query, viewer)
     q: str | None = None
     if query.terms:
         q = f"({_tsquery(sql, query.terms, '&&')})"
@@ -403,12 +409,17 @@ def _snippets_postgresql(
 def search(session: Session, query: SearchQuery, *, limit: int, offset: int) -> SearchPage:
     """One page of the post-mortems that match, best first, with a passage of each."""
     connection = session.connection()
+    viewer = viewer_of_session(session)
     if connection.dialect.name == "postgresql":
-        rows, total, q, params = _search_postgresql(connection, query, limit=limit, offset=offset)
+        rows, total, q, params = _search_postgresql(
+            connection, query, limit=limit, offset=offset, viewer=viewer
+        )
         ids = [int(r[0]) for r in rows]
         snippets = _snippets_postgresql(connection, query, q, params, ids) if q else {}
     else:
-        rows, total, match = _search_sqlite(connection, query, limit=limit, offset=offset)
+        rows, total, match = _search_sqlite(
+            connection, query, limit=limit, offset=offset, viewer=viewer
+        )
         ids = [int(r[0]) for r in rows]
         snippets = _snippets_sqlite(connection, query, match, ids) if match and query.terms else {}
     hits = tuple(

@@ -656,3 +656,26 @@ class UserIdentityRow(Base):
     subject: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_sign_on_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class RestrictionRow(Base):
+    """A restricted post-mortem (a security incident, an HR-sensitive one): only the people
+    named on it and admins see it (``domain.visibility``; ``store.visibility`` applies it).
+    Not in the Markdown: saves and imports never touch it."""
+
+    __tablename__ = "restrictions"
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    restricted_by: Mapped[str | None] = mapped_column(Text)
+    restricted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class RestrictionMemberRow(Base):
+    """Someone named on a restricted post-mortem beyond its owner, reviewers and approvers."""
+
+    __tablename__ = "restriction_members"
+
+    postmortem_id: Mapped[int] = mapped_column(_postmortem_fk(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    added_by: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

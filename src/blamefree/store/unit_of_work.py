@@ -11,6 +11,8 @@ from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
 from blamefree.domain.audit import Origin
+from blamefree.domain.visibility import EVERYTHING, Viewer
+from blamefree.store import visibility
 from blamefree.store.engine import store_error
 from blamefree.store.inbox import InboxRepository
 from blamefree.store.repository import Clock, PostmortemRepository, utc_now
@@ -37,6 +39,10 @@ class UnitOfWork:
     their own. It never migrates the schema: that happens at start-up or through
     ``blamefree db upgrade`` (``store.migrate``). Driver errors inside the block become
     ``StoreError`` naming the database URL without its password.
+
+    ``viewer``: whose eyes it reads with (``domain.visibility``); every read of a post-mortem
+    or of what is under one leaves out what that viewer may not see (``store.visibility``).
+    The default sees everything: the local operator, a webhook receiver.
     """
 
     session: Session
@@ -44,15 +50,22 @@ class UnitOfWork:
     inbox: InboxRepository
 
     def __init__(
-        self, engine: Engine, *, clock: Clock | None = None, origin: Origin | None = None
+        self,
+        engine: Engine,
+        *,
+        clock: Clock | None = None,
+        origin: Origin | None = None,
+        viewer: Viewer = EVERYTHING,
     ) -> None:
         self.engine = engine
+        self.viewer = viewer
         self._clock = clock or engine_clock(engine)
         # Where its changes come from, for the audit log (the shell says: cli or web).
         self.origin = origin or Origin()
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        visibility.install(self.session, self.viewer)
         self.postmortems = PostmortemRepository(self.session, clock=self._clock)
         self.inbox = InboxRepository(self.session, clock=lambda: self.postmortems.clock())
         return self
@@ -90,6 +103,23 @@ class UnitOfWork:
     def now(self) -> dt.datetime:
         """The current time by the clock this unit of work stamps with."""
         return self.postmortems.clock()
+
+    def read_as(self, viewer: Viewer) -> None:
+        """Read as ``viewer`` from now on (a request that learns who asks inside its own unit
+        of work: ``web.auth.confirm_login``)."""
+        visibility.set_viewer(self.session, viewer)
+        self.viewer = viewer
+
+    @contextmanager
+    def viewing_as(self, viewer: Viewer) -> Iterator[None]:
+        """Read as ``viewer`` inside the block (a digest for one person: only what they see)."""
+        before = visibility.set_viewer(self.session, viewer)
+        self.viewer = viewer
+        try:
+            yield
+        finally:
+            visibility.set_viewer(self.session, before)
+            self.viewer = before
 
     @contextmanager
     def stamped(self, now: dt.datetime) -> Iterator[None]:

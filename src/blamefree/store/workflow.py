@@ -23,6 +23,7 @@ from blamefree.store.tables import (
     WorkflowRow,
     WorkflowTransitionRow,
 )
+from blamefree.store.visibility import forget
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class WorkflowRepository:
         approved_at: dt.datetime | None,
         now: dt.datetime,
     ) -> None:
+        forget(self.session)  # the owner is named on it (store.visibility)
         values = {
             "state": state.value,
             "owner": owner,
@@ -127,6 +129,7 @@ class WorkflowRepository:
         """Name someone; False when they were named in that role already."""
         if any(m.name == name and m.role is role for m in self.members(row_id)):
             return False
+        forget(self.session)
         self.session.execute(
             insert(WorkflowMemberRow).values(
                 postmortem_id=row_id, name=name, role=role.value, added_by=by, added_at=now
@@ -136,6 +139,7 @@ class WorkflowRepository:
 
     def remove_member(self, row_id: int, name: str, role: MemberRole) -> bool:
         """Un-name someone; False when they were not named in that role."""
+        forget(self.session)
         result = self.session.execute(
             delete(WorkflowMemberRow).where(
                 WorkflowMemberRow.postmortem_id == row_id,

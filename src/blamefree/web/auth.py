@@ -32,6 +32,7 @@ from fastapi import Request, Response
 from itsdangerous import BadSignature
 
 from blamefree.domain.accounts import ANONYMOUS, Principal, Role, TokenScope
+from blamefree.domain.visibility import viewer_of
 from blamefree.errors import Forbidden, LoginRequired
 from blamefree.services import sessions
 from blamefree.services.sessions import NewSession
@@ -161,16 +162,18 @@ def checks_own_login(endpoint: F) -> F:
 
 def confirm_login(request: Request, uow: UnitOfWork) -> Principal:
     """Who the request acts for, checked in ``uow`` when the guard left that to the route;
-    ``LoginRequired`` when nobody (the guard's own answer for an anonymous request)."""
+    ``LoginRequired`` when nobody (the guard's own answer for an anonymous request). From
+    here on ``uow`` reads with that person's eyes (``domain.visibility``): open it reading as
+    an anonymous reader would (``deps.request_viewer`` before this call)."""
     pending = getattr(request.state, "pending_login", None)
-    if pending is None:
-        return principal_of(request)
-    request.state.pending_login = None
-    token, values = pending
-    principal = _principal_in(uow, state_of(request), token, values)
-    request.state.principal = principal
+    if pending is not None:
+        request.state.pending_login = None
+        token, values = pending
+        request.state.principal = _principal_in(uow, state_of(request), token, values)
+    principal = principal_of(request)
     if principal.is_anonymous:
         _refuse_anonymous(request)
+    uow.read_as(viewer_of(principal))
     return principal
 
 

@@ -20,8 +20,9 @@ from fastapi import Depends, Request
 
 from blamefree.domain.accounts import Principal
 from blamefree.domain.audit import Origin
+from blamefree.domain.visibility import EVERYTHING, Viewer, viewer_of
 from blamefree.store.unit_of_work import UnitOfWork
-from blamefree.web.auth import principal_of
+from blamefree.web.auth import UNGUARDED_PREFIXES, principal_of
 from blamefree.web.state import WebState, state_of
 
 # The dependencies are coroutines: FastAPI runs a plain function dependency in the threadpool,
@@ -37,7 +38,12 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     state = state_of(request)
     # Entering opens no connection (the session connects on its first statement, in the
     # route's thread), so it needs no thread of its own.
-    uow = UnitOfWork(state.engine, clock=state.clock, origin=request_origin(request)).__enter__()
+    uow = UnitOfWork(
+        state.engine,
+        clock=state.clock,
+        origin=request_origin(request),
+        viewer=request_viewer(request),
+    ).__enter__()
     # The end waits on no free worker thread of the pool the routes use (as FastAPI does it:
     # a commit must never wait behind routes that wait for a connection it holds).
     limiter = anyio.CapacityLimiter(1)
@@ -52,6 +58,14 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     else:
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(uow.__exit__, None, None, None, limiter=limiter)
+
+
+def request_viewer(request: Request) -> Viewer:
+    """Whose eyes the request's unit of work reads with (``domain.visibility``): the
+    principal's; a webhook receiver (no login, its own tokens) files events as the app does."""
+    if request.url.path.startswith(UNGUARDED_PREFIXES):
+        return EVERYTHING
+    return viewer_of(principal_of(request))
 
 
 def current_actor(request: Request) -> str | None:

@@ -11,6 +11,7 @@ from blamefree.web.api import (
     events,
     people,
     postmortems,
+    restriction,
     reviews,
     search,
     sign_off,
@@ -28,3 +29,4 @@ api_router.include_router(sign_off.router)
 api_router.include_router(comments.router)
 api_router.include_router(search.router)
 api_router.include_router(workflow.router)
+api_router.include_router(restriction.router)

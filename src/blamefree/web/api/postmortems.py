@@ -73,7 +73,7 @@ from blamefree.web.api.bodies import (
     upload_text,
 )
 from blamefree.web.auth import checks_own_login, confirm_login
-from blamefree.web.deps import Actor, State, Today, UoW
+from blamefree.web.deps import Actor, State, Today, UoW, request_viewer
 from blamefree.web.errors import error_responses
 from blamefree.web.state import state_of
 
@@ -240,8 +240,9 @@ def get_postmortem(incident_id: str, request: Request) -> Response:
     # request's unit of work is opened here, the login checked in it first, so the whole read
     # takes one transaction in one worker thread.
     state = state_of(request)
-    with UnitOfWork(state.engine, clock=state.clock) as uow:
-        confirm_login(request, uow)
+    # Until the login is confirmed, it reads as an anonymous reader would.
+    with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
+        confirm_login(request, uow)  # and reads as the one logged in from here on
         stamp = postmortems.version_stamp(uow, incident_id=incident_id)
 
         def render() -> bytes:

@@ -31,7 +31,7 @@ from blamefree.services.postmortem_listing import (
     stamped_listing,
 )
 from blamefree.store import UnitOfWork
-from blamefree.web.deps import current_actor
+from blamefree.web.deps import current_actor, request_viewer
 from blamefree.web.pages.listing_rows import row_renderer
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
@@ -119,7 +119,7 @@ def postmortem_list(request: Request) -> HTMLResponse:
     query = listing_query(request.query_params)
     params = _shown_params(request.query_params)
     # The request's unit of work is opened here, so the whole read takes one worker thread.
-    with UnitOfWork(state.engine, clock=state.clock) as uow:
+    with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
         body = _page(request, uow, query, params, now)
     token = csrf_token(request).encode()
     return with_csrf_cookie(request, HTMLResponse(body.replace(state.memo.slot.encode(), token)))
@@ -136,7 +136,7 @@ def _page(
     # values, the day (overdue counts, the demo's banner), the reader, the demo flag.
     shown = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
     key = ("listing", request.url.path, query, shown, stamp, today, current_actor(request),
-           state.demo)  # fmt: skip
+           request_viewer(request), state.demo)  # fmt: skip
     read: list[ListingStamp] = []
 
     def render_page() -> bytes:

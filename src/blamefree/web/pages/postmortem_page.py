@@ -11,10 +11,10 @@ from markupsafe import Markup
 
 from blamefree.domain.accounts import Principal
 from blamefree.domain.enums import Phase
-from blamefree.services import comments, exporting, reading, reviews, workflow
+from blamefree.services import comments, exporting, reading, restriction, reviews, workflow
 from blamefree.store import UnitOfWork
 from blamefree.web.auth import checks_own_login, confirm_login
-from blamefree.web.deps import Today, UoW, current_actor
+from blamefree.web.deps import Today, UoW, current_actor, request_viewer
 from blamefree.web.pages.comments import forget_note, with_note
 from blamefree.web.pages.reading_helpers import HELPERS
 from blamefree.web.security import csrf_token
@@ -34,17 +34,21 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     # transaction in one worker thread.
     state = state_of(request)
     today = state.today()
-    with UnitOfWork(state.engine, clock=state.clock) as uow:
-        principal = confirm_login(request, uow)
-        # Comments and the review are no part of the version: the page stamp holds them too.
+    # Until the login is confirmed, it reads as an anonymous reader would.
+    with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
+        principal = confirm_login(request, uow)  # and reads as the one logged in from here on
+        # Comments, the review and the restriction are no part of the version: the page stamp
+        # holds the first two, the restriction has its own.
         stamp = reading.page_stamp(uow, incident_id=incident_id)
         held = reviews.held_reviews(uow, incident_id=incident_id)
+        restricted = restriction.restriction_stamp(uow, incident_id=incident_id)
         key = (
             "page",
             request.url.path,
             stamp,
             today,
             held,
+            restricted,
             principal,
             current_actor(request),
             state.demo,
@@ -59,6 +63,7 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
             return (
                 reading.page_stamp(uow, incident_id=incident_id) == stamp
                 and reviews.held_reviews(uow, incident_id=incident_id) == held
+                and restriction.restriction_stamp(uow, incident_id=incident_id) == restricted
             )
 
         body = state.memo.read(key, render_page, unchanged)
@@ -96,6 +101,9 @@ def _render(
         "picture": drawing,
         "zone": shown.timezone,
         "workflow": review,
+        "restriction": restriction.restriction_status(
+            uow, incident_id=incident_id, principal=principal
+        ),
     }
     context["comments"] = comments.page_comments(uow, incident_id=incident_id)
     return render(request, "postmortem.html", {**context, "csrf_token": token})

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from blamefree.domain.workflow import Transition
-from blamefree.services import audit, postmortems
+from blamefree.services import audit, postmortems, restriction
 from blamefree.services import workflow as service
 from blamefree.web.deps import CurrentPrincipal, Now, State, UoW
 from blamefree.web.security import require_csrf
@@ -68,6 +68,29 @@ def make_transition(
         note=note,
     )
     return RedirectResponse(f"/postmortems/{incident_id}#workflow", status_code=303)
+
+
+@router.post("/postmortems/{incident_id}/restriction", dependencies=CSRF)
+def set_restriction(
+    incident_id: str,
+    uow: UoW,
+    now: Now,
+    principal: CurrentPrincipal,
+    restricted: Annotated[str, Form(max_length=10)] = "",
+    add_members: Annotated[str, Form(max_length=2000)] = "",
+    remove_members: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    """The restriction panel's form: restricted or not, members to add and remove."""
+    restriction.set_restriction(
+        uow,
+        incident_id=incident_id,
+        principal=principal,
+        now=now,
+        restricted=restricted == "on",
+        add_members=_names(add_members),
+        remove_members=_names(remove_members),
+    )
+    return RedirectResponse(f"/postmortems/{incident_id}#restriction", status_code=303)
 
 
 @router.get("/audit", response_class=HTMLResponse)
