@@ -8,6 +8,7 @@ from blamefree.cli import comments as _comments  # registers the commands
 from blamefree.cli import db as _db  # registers the commands
 from blamefree.cli import lint as _lint  # registers the commands
 from blamefree.cli import people as _people  # registers the commands
+from blamefree.cli import policy as _policy  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
 from blamefree.cli import remind as _remind  # registers the commands
 from blamefree.cli import review as _review  # registers the commands
@@ -30,6 +31,7 @@ _COMMAND_MODULES = (
     _comments,
     _review,
     _people,
+    _policy,
     _calendar,
     _timeline,
     _updates,

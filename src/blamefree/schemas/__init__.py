@@ -48,6 +48,12 @@ from blamefree.schemas.follow_up import (
     SignOffRead,
 )
 from blamefree.schemas.lint import FindingRead
+from blamefree.schemas.policy import (
+    ComplianceRead,
+    PolicyItemRead,
+    PolicyReportRead,
+    PolicyRuleRead,
+)
 from blamefree.schemas.postmortems import (
     CriterionCreate,
     CriterionRead,
@@ -127,6 +133,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "MembersUpdate": MembersUpdate,
     "WorkflowRead": WorkflowRead,
     "AuditEntryRead": AuditEntryRead,
+    "PolicyReportRead": PolicyReportRead,
+    "PolicyItemRead": PolicyItemRead,
+    "PolicyRuleRead": PolicyRuleRead,
+    "ComplianceRead": ComplianceRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
     "SearchPageRead": SearchPageRead,
@@ -174,6 +184,7 @@ __all__ = [
     "CommentRead",
     "CommentThreadRead",
     "CommentThreadsRead",
+    "ComplianceRead",
     "CriterionCreate",
     "CriterionRead",
     "CriterionUpdate",
@@ -195,6 +206,9 @@ __all__ = [
     "MetricsRead",
     "PersonCreate",
     "PersonRead",
+    "PolicyItemRead",
+    "PolicyReportRead",
+    "PolicyRuleRead",
     "PostmortemCreate",
     "PostmortemPageRead",
     "PostmortemRead",

@@ -30,6 +30,8 @@ PRINTED_BY: dict[str, str] = {
     "FindingRead": "`lint --format json` (a list)",
     "SearchPageRead": "`search --json`",
     "ReindexRead": "`reindex --json`",
+    "PolicyReportRead": "`policy status --json`",
+    "PolicyItemRead": "`policy show ID --json`, and each item of PolicyReportRead",
     "ErrorRead": "the web API's answer to any error (the CLI prints the message instead)",
 }
 """Where the CLI prints (or takes) each schema; the rest are for the web API."""
