@@ -1,5 +1,6 @@
 """The dashboard: post-mortems by review standing, overdue action items, reviews coming up,
-recent incidents and the last 90 days' median detection, response and resolution times.
+post-mortems the team's policy finds due or overdue with the share done within it, recent
+incidents and the last 90 days' median detection, response and resolution times.
 
 Medians are over the incidents whose metric is known (from the timeline or as stated); an
 unknown metric is left out and counted, never taken as 0.
@@ -14,8 +15,10 @@ from blamefree.domain import derive
 from blamefree.domain.enums import Severity
 from blamefree.domain.medians import Median, median_of
 from blamefree.domain.metrics import MetricName
+from blamefree.domain.policy import DEFAULT_POLICY, Policy, parse_policy
 from blamefree.domain.standing import Standing
 from blamefree.services.actions import ActionView, view
+from blamefree.services.policy import PolicyItem, PolicyReport, policy_status
 from blamefree.services.reviews import ReviewView, list_reviews
 from blamefree.store import UnitOfWork
 from blamefree.store.dashboard_reads import overdue_actions, standing_counts, timing_documents
@@ -67,6 +70,12 @@ class Dashboard:
     reviews_total: int
     recent: list[ListedPostmortem]
     medians: MedianTimes
+    policy: PolicyReport
+
+    @property
+    def policy_shown(self) -> list[PolicyItem]:
+        """The first of the post-mortems the policy finds due or overdue (overdue first)."""
+        return self.policy.items[:SHOWN]
 
     @property
     def total(self) -> int:
@@ -113,8 +122,10 @@ def coming_reviews(uow: UnitOfWork, *, today: dt.date, days: int = REVIEW_DAYS) 
     return list_reviews(uow, today=today, upcoming=days, overdue=True)
 
 
-def dashboard(uow: UnitOfWork, *, today: dt.date) -> Dashboard:
-    """The dashboard as of ``today``."""
+def dashboard(
+    uow: UnitOfWork, *, today: dt.date, policy: Policy | None = None, zone: str = "UTC"
+) -> Dashboard:
+    """The dashboard as of ``today``, under ``policy`` (default: ``DEFAULT_POLICY``)."""
     latest = {
         standing: list_postmortems(
             uow.session,
@@ -136,4 +147,7 @@ def dashboard(uow: UnitOfWork, *, today: dt.date) -> Dashboard:
         reviews_total=len(reviews),
         recent=recent,
         medians=median_times(uow, today=today),
+        policy=policy_status(
+            uow, policy=policy or parse_policy(DEFAULT_POLICY), today=today, zone=zone
+        ),
     )

@@ -145,3 +145,14 @@ def postmortem_policy(
     if not found:
         raise PostmortemNotFound(f"no post-mortem with incident id {incident_id!r}")
     return _item(found[0], policy, today=today, zone=zone)
+
+
+def overdue_ids(
+    uow: UnitOfWork, *, policy: Policy, today: dt.date, zone: str = "UTC"
+) -> tuple[str, ...]:
+    """The incident ids of the post-mortems past their policy deadline (for the listing)."""
+    return tuple(
+        i.incident_id
+        for i in policy_items(uow, policy=policy, today=today, zone=zone)
+        if i.status.overdue
+    )

@@ -1,7 +1,8 @@
 """Reading what the post-mortem policy needs of every post-mortem, in one query.
 
 Per post-mortem: its header (severity, incident date, impact start and duration as written,
-time zone), its owner (the workflow's, else who wrote version 1), its workflow state and
+time zone), its owner (the workflow's, else who prepared it by its Sign-Off, else who wrote
+version 1), its workflow state and
 when it was first submitted for review and first approved.
 """
 
@@ -18,6 +19,7 @@ from blamefree.domain.workflow import State, Transition
 from blamefree.store.tables import (
     PostmortemRow,
     RevisionRow,
+    SignOffRow,
     UtcDateTime,
     WorkflowRow,
     WorkflowTransitionRow,
@@ -62,6 +64,12 @@ def policy_sources(session: Session, *, incident_id: str | None = None) -> list[
         .where(RevisionRow.version == 1)
         .subquery()
     )
+    prepared = (
+        select(SignOffRow.postmortem_id.label("pid"), func.min(SignOffRow.name).label("name"))
+        .where(SignOffRow.role == "prepared")
+        .group_by(SignOffRow.postmortem_id)
+        .subquery()
+    )
     conditions: list[ColumnElement[bool]] = []
     if incident_id is not None:
         conditions.append(PostmortemRow.incident_id == incident_id)
@@ -75,12 +83,14 @@ def policy_sources(session: Session, *, incident_id: str | None = None) -> list[
             PostmortemRow.duration_seconds,
             PostmortemRow.body["timezone"],
             WorkflowRow.owner,
+            prepared.c.name,
             first.c.author,
             WorkflowRow.state,
             submitted.c.at,
             approved.c.at,
         )
         .outerjoin(WorkflowRow, WorkflowRow.postmortem_id == PostmortemRow.id)
+        .outerjoin(prepared, prepared.c.pid == PostmortemRow.id)
         .outerjoin(first, first.c.pid == PostmortemRow.id)
         .outerjoin(submitted, submitted.c.pid == PostmortemRow.id)
         .outerjoin(approved, approved.c.pid == PostmortemRow.id)
@@ -96,13 +106,13 @@ def policy_sources(session: Session, *, incident_id: str | None = None) -> list[
             impact_start=impact_start,
             duration_seconds=duration,
             timezone=zone if isinstance(zone, str) else None,
-            owner=owner or author or None,
+            owner=owner or preparer or author or None,
             state=State(state) if state else None,
             first_submitted_at=_utc(submitted_at),
             first_approved_at=_utc(approved_at),
         )
-        for (incident, title, severity, date, impact_start, duration, zone, owner, author,
-             state, submitted_at, approved_at) in rows
+        for (incident, title, severity, date, impact_start, duration, zone, owner, preparer,
+             author, state, submitted_at, approved_at) in rows
     ]  # fmt: skip
 
 

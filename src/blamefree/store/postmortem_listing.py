@@ -98,6 +98,8 @@ class ListingQuery:
     items: ItemsFilter | None = None
     text: str | None = None
     standing: Standing | None = None
+    incident_ids: tuple[str, ...] | None = None
+    """Only these post-mortems (e.g. the ones the policy finds overdue); None: any."""
     sort: SortKey = SortKey.DATE
     descending: bool = True
     limit: int = PAGE_SIZE
@@ -260,6 +262,7 @@ class _Shape:
     text: bool
     items: ItemsFilter | None
     standing: bool
+    ids: bool
     sort: SortKey
     descending: bool
 
@@ -273,6 +276,7 @@ def _shape(wanted: ListingQuery) -> _Shape:
         text=_text(wanted) is not None,
         items=wanted.items,
         standing=wanted.standing is not None,
+        ids=wanted.incident_ids is not None,
         sort=wanted.sort,
         descending=wanted.descending,
     )
@@ -294,6 +298,8 @@ def _params(wanted: ListingQuery, today: dt.date) -> dict[str, Any]:
         params["text"] = _pattern(text)
     if wanted.standing is not None:
         params["standing"] = wanted.standing.rank
+    if wanted.incident_ids is not None:
+        params["ids"] = list(wanted.incident_ids)
     return params
 
 
@@ -302,6 +308,8 @@ def _filtered(
 ) -> Select[*tuple[Any, ...]]:
     if shape.severities:
         query = query.where(PostmortemRow.severity.in_(bindparam("severities", expanding=True)))
+    if shape.ids:
+        query = query.where(PostmortemRow.incident_id.in_(bindparam("ids", expanding=True)))
     if shape.since:
         query = query.where(PostmortemRow.date >= bindparam("since", type_=Date))
     if shape.until:
