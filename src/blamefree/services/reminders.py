@@ -45,6 +45,7 @@ from blamefree.notify.digest import (
     Contact,
     Delivery,
     Digest,
+    PolicyRef,
     ReviewRef,
     build_digests,
     plan_deliveries,
@@ -54,6 +55,7 @@ from blamefree.notify.slack import send_slack
 from blamefree.notify.webhook import send_webhook
 from blamefree.redact import redact, settings_secrets, shorten
 from blamefree.services import comments
+from blamefree.services import policy as policy_service
 from blamefree.services.reviews import REVIEW_NAMES, list_reviews
 from blamefree.store import UnitOfWork
 from blamefree.store.deliveries import (
@@ -176,7 +178,13 @@ def remind(
     contacts = [Contact(p.name, p.email, p.slack) for p in follow.people()]
     done_today = DeliveryRepository(uow.session).of_day(today)
     review_refs = (reviews or pending_reviews)(uow, today, within)
-    digests = build_digests(actions, review_refs, today=today, within_days=within)
+    digests = build_digests(
+        actions,
+        review_refs,
+        today=today,
+        within_days=within,
+        postmortems=pending_postmortems(uow, settings=settings, today=today),
+    )
     mail = smtp_config(
         host=settings.smtp_host,
         port=settings.smtp_port,
@@ -440,11 +448,13 @@ def shown_address(delivery: Delivery) -> str:
 
 
 def item_keys(delivery: Delivery) -> list[str]:
-    """What a message held, for the record: action ids and reviews as INCIDENT/KIND."""
+    """What a message held, for the record: action ids, reviews as INCIDENT/KIND and
+    post-mortems as INCIDENT/post-mortem NEEDS."""
     keys: list[str] = []
     for digest in delivery.digests:
         keys += [a.uid for a in (*digest.overdue, *digest.due_soon)]
         keys += [f"{r.incident_id}/{r.label}" for r in digest.reviews]
+        keys += [f"{p.incident_id}/post-mortem {p.needs}" for p in digest.postmortems]
         keys += [f"{m.incident_id}/comment {m.comment_id}" for m in digest.mentions]
     return keys
 
@@ -488,6 +498,30 @@ def pending_reviews(uow: UnitOfWork, today: dt.date, within_days: int) -> list[R
         )
         for view in views
         if view.due_date is not None
+    ]
+
+
+def pending_postmortems(uow: UnitOfWork, *, settings: Settings, today: dt.date) -> list[PolicyRef]:
+    """Post-mortems the policy asks for that are not done and have a known due date (overdue
+    or not: ``build_digests`` keeps those due within the reminder window). Each goes to its
+    owner (the review workflow's, else Sign-Off Prepared By, else who wrote it first)."""
+    report = policy_service.policy_status(
+        uow,
+        policy=policy_service.policy_rules(settings),
+        today=today,
+        zone=settings.timezone,
+    )
+    return [
+        PolicyRef(
+            incident_id=item.incident_id,
+            needs="submission" if item.status.stage.value == "to submit" else "approval",
+            due_date=item.status.due,
+            owner=item.owner,
+            title=item.title,
+            severity=item.severity.value if item.severity else None,
+        )
+        for item in report.items
+        if item.status.due is not None
     ]
 
 
