@@ -181,6 +181,12 @@ class Settings(BaseSettings):
         description="How the policy's days are counted: `business` (Monday to Friday) or "
         "`calendar`.",
     )
+    policy_follow_up: str = Field(
+        default="*",
+        description="Severities whose post-mortems need follow-up reviews (1 week, 1 month, "
+        "3 months after the incident), comma-separated, e.g. `P0, P1`; `*`: every one; empty: "
+        "none. `remind` and the dashboard leave the others' reviews out (docs/policy.md).",
+    )
     # --- web app ------------------------------------------------------------------------------
     secret_key: SecretStr | None = Field(
         default=None,
@@ -229,6 +235,12 @@ class Settings(BaseSettings):
     @classmethod
     def _policy(cls, text: str) -> str:
         policy.parse_policy(text)  # ValueError names the part it cannot read
+        return text
+
+    @field_validator("policy_follow_up")
+    @classmethod
+    def _follow_up(cls, text: str) -> str:
+        policy.parse_follow_up(text)
         return text
 
     @field_validator("policy_days")

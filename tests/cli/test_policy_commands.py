@@ -25,7 +25,10 @@ def stored(cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 def test_status_lists_the_overdue_post_mortem_and_the_share(cli: Invoke, stored: None) -> None:
     run = cli("policy", "status")
     assert run.exit_code == 0, run.stderr
-    assert "Policy: P2: submitted within 5, approved within 10 business days" in run.stdout
+    assert (
+        "Policy: P2: submitted within 5, approved within 10 business days; "
+        "follow-up reviews for every post-mortem"
+    ) in " ".join(run.stdout.split())
     assert "Post-mortems due (1)" in run.stdout
     assert "2025-02-11 (2d late)" in run.stdout
     assert "INC-2025-0031" in run.stdout

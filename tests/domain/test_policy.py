@@ -189,3 +189,22 @@ def test_the_share_within_policy_counts_done_and_past_deadline_ones() -> None:
     assert (p0.required, p0.done, p0.judged, p0.on_time, p0.unknown) == (5, 2, 3, 1, 1)
     assert p0.share == pytest.approx(1 / 3)
     assert (rows[3].required, rows[3].share) == (0, None)
+
+
+def test_which_severities_need_follow_up_reviews() -> None:
+    every = parse_policy(DEFAULT_POLICY)
+    assert every.follow_up is None
+    assert every.needs_follow_up(Severity.P3) is True
+    assert every.describe_follow_up() == "follow-up reviews for every post-mortem"
+    some = parse_policy(DEFAULT_POLICY, follow_up="p1, P0")
+    assert some.follow_up == frozenset({Severity.P0, Severity.P1})
+    assert (some.needs_follow_up(Severity.P1), some.needs_follow_up(Severity.P2)) == (True, False)
+    assert some.needs_follow_up(None) is True  # nothing says it may go without
+    assert some.describe_follow_up() == (
+        "follow-up reviews for P0, P1 (and post-mortems with no severity)"
+    )
+    assert parse_policy("", follow_up="").describe_follow_up() == "no follow-up reviews asked for"
+    with pytest.raises(ValueError, match=r"'P7' is no severity \(P0, P1, P2, P3 or \*\)"):
+        parse_policy(DEFAULT_POLICY, follow_up="P1, P7")
+    with pytest.raises(ConfigError, match="BLAMEFREE_POLICY_FOLLOW_UP: 'SEV1' is no severity"):
+        load_settings(policy_follow_up="SEV1")

@@ -16,8 +16,8 @@ from blamefree.domain.policy import Stage, parse_policy
 from blamefree.domain.workflow import State, Transition
 from blamefree.domain.workflow import parse_policy as approval_rules
 from blamefree.errors import PostmortemNotFound
+from blamefree.services import dashboard, postmortems, reminders, workflow
 from blamefree.services import policy as service
-from blamefree.services import postmortems, workflow
 from support.uow import in_uow
 from support.updates_doc import NOW
 from support.workflow_doc import ID, REVIEWABLE
@@ -158,3 +158,37 @@ def test_severities_the_policy_does_not_name_need_no_post_mortem(
             policy=POLICY,
             today=NOW.date(),
         )
+
+
+def test_follow_up_reviews_of_severities_the_policy_leaves_out_are_not_asked_for(
+    engine: Engine, stored: None
+) -> None:
+    today = dt.date(2025, 2, 12)  # the P2 post-mortem's 1-week review (02-11) is late
+    asked = parse_policy("P2=5/10", follow_up="P2")
+    skipped = parse_policy("P2=5/10", follow_up="P0, P1")
+    due = in_uow(engine, dashboard.coming_reviews, today=today, policy=asked)
+    assert [(r.incident_id, r.kind.value) for r in due][:1] == [(ID, "1w")]
+    assert in_uow(engine, dashboard.coming_reviews, today=today, policy=skipped) == []
+    board = in_uow(engine, dashboard.dashboard, today=today, policy=skipped)
+    assert (board.reviews_total, len(board.policy.items)) == (0, 2)
+
+    def reminded(follow_up: str) -> dict[str | None, tuple[int, int]]:
+        settings = load_settings(policy_deadlines="P2=5/10", policy_follow_up=follow_up)
+        report = in_uow(
+            engine,
+            reminders.remind,
+            settings=settings,
+            today=today,
+            now=NOW,
+            dry_run=True,
+            clock=lambda: NOW,
+        )
+        return {d.owner: (len(d.reviews), len(d.postmortems)) for d in report.digests}
+
+    # The post-mortems are Kim's (who wrote them): the dated one is overdue to submit, the
+    # undated one has no due date and is told of by `policy status`, not by a reminder. Its
+    # review goes to Prepared By, which is empty: the no-owner digest.
+    every = reminded("*")
+    assert (every["Kim"], every[None]) == ((0, 1), (1, 0))
+    some = reminded("P0")
+    assert (some["Kim"], some.get(None, (0, 0))) == ((0, 1), (0, 0))

@@ -65,7 +65,7 @@ def status(
         print_json(read.model_copy(update={"due": []}) if overdue else read)
         return
     out = app_ctx.out
-    out.print(plain(f"Policy: {report.policy.describe()}"))
+    out.print(plain(f"Policy: {report.policy.describe()}; {report.policy.describe_follow_up()}"))
     items = report.overdue if overdue else report.items
     if not items:
         out.print("No post-mortem is overdue." if overdue else "No post-mortem is due.")

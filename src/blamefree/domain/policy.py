@@ -4,7 +4,9 @@ A policy gives, per severity, two deadlines counted from the day the incident en
 the post-mortem is written (first submitted for review) and by when it is reviewed (first
 approved in the review workflow, ``domain.workflow``). ``P0=5/10, P1=5/10`` reads "P0 and P1
 incidents need a post-mortem submitted within 5 business days of the incident and approved
-within 10"; a severity the policy does not name needs none (``*`` names the others).
+within 10"; a severity the policy does not name needs none (``*`` names the others). The
+policy also says which severities need follow-up reviews (the 1-week, 1-month and 3-month
+reviews): those are the ones reminded of and shown on the dashboard.
 
 The day the incident ended is its impact end (impact start + duration, in the document's zone)
 when both are known, else the incident's date. An unknown date stays unknown: a post-mortem
@@ -49,11 +51,20 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Policy:
-    """The deadline of each severity that needs a post-mortem; ``default`` for the others."""
+    """The deadline of each severity that needs a post-mortem; ``default`` for the others;
+    the severities whose post-mortems need follow-up reviews (None: every one)."""
 
     by_severity: dict[Severity, Deadline] = field(default_factory=dict)
     default: Deadline | None = None
     count: DayCount = DayCount.BUSINESS
+    follow_up: frozenset[Severity] | None = None
+
+    def needs_follow_up(self, severity: Severity | None) -> bool:
+        """Whether a post-mortem's follow-up reviews are asked for (reminded of, on the
+        dashboard). One with no severity keeps them: nothing says it may go without."""
+        if self.follow_up is None or severity is None:
+            return True
+        return severity in self.follow_up
 
     def deadline_for(self, severity: Severity | None) -> Deadline | None:
         """The deadline for a severity; None when it needs no post-mortem (or is unknown)."""
@@ -80,10 +91,38 @@ class Policy:
             lines.append(f"others: {self.default.describe(self.count)}")
         return "; ".join(lines) or "no severity needs a post-mortem"
 
+    def describe_follow_up(self) -> str:
+        """Which post-mortems need follow-up reviews, in words."""
+        if self.follow_up is None:
+            return "follow-up reviews for every post-mortem"
+        if not self.follow_up:
+            return "no follow-up reviews asked for"
+        named = ", ".join(s.value for s in Severity if s in self.follow_up)
+        return f"follow-up reviews for {named} (and post-mortems with no severity)"
 
-def parse_policy(text: str, *, count: DayCount | str = DayCount.BUSINESS) -> Policy:
+
+def parse_follow_up(text: str) -> frozenset[Severity] | None:
+    """``P0, P1``: the severities whose post-mortems need follow-up reviews; ``*``: every one
+    (None); empty: none. ``ValueError`` naming the part it cannot read."""
+    parts = [p.strip().upper() for p in text.split(",") if p.strip()]
+    if "*" in parts:
+        return None
+    found: set[Severity] = set()
+    for part in parts:
+        try:
+            found.add(Severity(part))
+        except ValueError:
+            known = ", ".join(s.value for s in Severity)
+            raise ValueError(f"{part!r} is no severity ({known} or *)") from None
+    return frozenset(found)
+
+
+def parse_policy(
+    text: str, *, count: DayCount | str = DayCount.BUSINESS, follow_up: str = "*"
+) -> Policy:
     """``P0=5/10, P1=5/10``: per severity, days to submit / days to approve; ``*`` for the
-    others; empty: no post-mortem is required. ``ValueError`` naming the part it cannot read."""
+    others; empty: no post-mortem is required. ``follow_up`` as ``parse_follow_up`` reads it.
+    ``ValueError`` naming the part it cannot read."""
     by_severity: dict[Severity, Deadline] = {}
     default: Deadline | None = None
     for part in (p.strip() for p in text.split(",")):
@@ -111,7 +150,7 @@ def parse_policy(text: str, *, count: DayCount | str = DayCount.BUSINESS) -> Pol
         except ValueError:
             known = ", ".join(s.value for s in Severity)
             raise ValueError(f"{part!r}: {key.strip()!r} is no severity ({known} or *)") from None
-    return Policy(by_severity, default, parse_day_count(count))
+    return Policy(by_severity, default, parse_day_count(count), parse_follow_up(follow_up))
 
 
 def parse_day_count(text: DayCount | str) -> DayCount:

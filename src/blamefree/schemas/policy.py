@@ -92,6 +92,9 @@ class PolicyReportRead(ReadModel):
     days: DayCount
     rules: list[PolicyRuleRead]
     policy: str = Field(description="The policy in words")
+    follow_up: list[Severity] | None = Field(
+        description="Severities whose post-mortems need follow-up reviews; null: every one"
+    )
     due: list[PolicyItemRead] = Field(description="Required, not done, not overdue")
     overdue: list[PolicyItemRead]
     since: dt.date = Field(description="First incident date of the share's window")
@@ -117,6 +120,9 @@ class PolicyReportRead(ReadModel):
             days=policy.count,
             rules=rules,
             policy=policy.describe(),
+            follow_up=None
+            if policy.follow_up is None
+            else [s for s in Severity if s in policy.follow_up],
             due=[PolicyItemRead.of(i) for i in report.due],
             overdue=[PolicyItemRead.of(i) for i in report.overdue],
             since=report.since,

@@ -117,9 +117,13 @@ def overdue_items(uow: UnitOfWork, *, today: dt.date) -> list[ActionView]:
     return sorted(found, key=lambda v: (v.due or dt.date.max, v.record.incident_id))
 
 
-def coming_reviews(uow: UnitOfWork, *, today: dt.date, days: int = REVIEW_DAYS) -> list[ReviewView]:
-    """Follow-up reviews not held yet that are overdue or due within ``days``, by due date."""
-    return list_reviews(uow, today=today, upcoming=days, overdue=True)
+def coming_reviews(
+    uow: UnitOfWork, *, today: dt.date, days: int = REVIEW_DAYS, policy: Policy | None = None
+) -> list[ReviewView]:
+    """Follow-up reviews not held yet that are overdue or due within ``days``, by due date,
+    of the post-mortems whose severity the policy asks follow-up reviews of."""
+    views = list_reviews(uow, today=today, upcoming=days, overdue=True)
+    return [v for v in views if policy is None or policy.needs_follow_up(v.severity)]
 
 
 def dashboard(
@@ -135,7 +139,8 @@ def dashboard(
         for standing in Standing
     }
     overdue = overdue_items(uow, today=today)
-    reviews = coming_reviews(uow, today=today)
+    rules = policy or parse_policy(DEFAULT_POLICY)
+    reviews = coming_reviews(uow, today=today, policy=rules)
     recent = list_postmortems(uow.session, ListingQuery(limit=SHOWN), today=today).rows
     return Dashboard(
         today=today,
@@ -147,7 +152,5 @@ def dashboard(
         reviews_total=len(reviews),
         recent=recent,
         medians=median_times(uow, today=today),
-        policy=policy_status(
-            uow, policy=policy or parse_policy(DEFAULT_POLICY), today=today, zone=zone
-        ),
+        policy=policy_status(uow, policy=rules, today=today, zone=zone),
     )

@@ -32,8 +32,13 @@ WINDOW_DAYS = 90
 
 
 def policy_rules(settings: Settings) -> Policy:
-    """The policy the settings give (``policy_deadlines``, ``policy_days``)."""
-    return parse_policy(settings.policy_deadlines, count=settings.policy_days)
+    """The policy the settings give (``policy_deadlines``, ``policy_days``,
+    ``policy_follow_up``)."""
+    return parse_policy(
+        settings.policy_deadlines,
+        count=settings.policy_days,
+        follow_up=settings.policy_follow_up,
+    )
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ import httpx
 from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
 from blamefree.domain.enums import ActionStatus
+from blamefree.domain.policy import Policy
 from blamefree.errors import (
     BlamefreeError,
     ConfigError,
@@ -178,12 +179,19 @@ def remind(
     contacts = [Contact(p.name, p.email, p.slack) for p in follow.people()]
     done_today = DeliveryRepository(uow.session).of_day(today)
     review_refs = (reviews or pending_reviews)(uow, today, within)
+    rules = policy_service.policy_rules(settings)
+    if reviews is None:  # a given source is taken as it is (tests, other front ends)
+        asked = {
+            item.incident_id: item.severity
+            for item in policy_service.policy_items(uow, policy=rules, today=today)
+        }
+        review_refs = [r for r in review_refs if rules.needs_follow_up(asked.get(r.incident_id))]
     digests = build_digests(
         actions,
         review_refs,
         today=today,
         within_days=within,
-        postmortems=pending_postmortems(uow, settings=settings, today=today),
+        postmortems=pending_postmortems(uow, settings=settings, today=today, policy=rules),
     )
     mail = smtp_config(
         host=settings.smtp_host,
@@ -501,13 +509,15 @@ def pending_reviews(uow: UnitOfWork, today: dt.date, within_days: int) -> list[R
     ]
 
 
-def pending_postmortems(uow: UnitOfWork, *, settings: Settings, today: dt.date) -> list[PolicyRef]:
+def pending_postmortems(
+    uow: UnitOfWork, *, settings: Settings, today: dt.date, policy: Policy | None = None
+) -> list[PolicyRef]:
     """Post-mortems the policy asks for that are not done and have a known due date (overdue
     or not: ``build_digests`` keeps those due within the reminder window). Each goes to its
     owner (the review workflow's, else Sign-Off Prepared By, else who wrote it first)."""
     report = policy_service.policy_status(
         uow,
-        policy=policy_service.policy_rules(settings),
+        policy=policy or policy_service.policy_rules(settings),
         today=today,
         zone=settings.timezone,
     )

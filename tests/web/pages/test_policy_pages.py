@@ -19,7 +19,8 @@ def test_the_dashboard_shows_overdue_post_mortems_and_the_share(
     assert "Post-mortems due under the policy 6" in text
     assert (
         "Policy: P0: submitted within 5, approved within 10 business days; "
-        "P1: submitted within 5, approved within 10 business days. 6 overdue , 0 due."
+        "P1: submitted within 5, approved within 10 business days; follow-up reviews for every "
+        "post-mortem. 6 overdue , 0 due."
     ) in text
     assert (
         "Post-Mortem: Storefront 429s and 503s after a rate-limit config reached every region "
