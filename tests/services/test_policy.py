@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from blamefree.config import load_settings
 from blamefree.domain.accounts import Principal, Role
@@ -18,6 +18,7 @@ from blamefree.domain.workflow import parse_policy as approval_rules
 from blamefree.errors import PostmortemNotFound
 from blamefree.services import dashboard, postmortems, reminders, workflow
 from blamefree.services import policy as service
+from blamefree.store import UnitOfWork
 from support.uow import in_uow
 from support.updates_doc import NOW
 from support.workflow_doc import ID, REVIEWABLE
@@ -192,3 +193,20 @@ def test_follow_up_reviews_of_severities_the_policy_leaves_out_are_not_asked_for
     assert (every["Kim"], every[None]) == ((0, 1), (1, 0))
     some = reminded("P0")
     assert (some["Kim"], some.get(None, (0, 0))) == ((0, 1), (0, 0))
+
+
+def test_the_policy_of_every_post_mortem_is_one_query(engine: Engine, stored: None) -> None:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with UnitOfWork(engine) as uow:
+        uow.session.connection()  # the connection's own set-up is no query of the policy's
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            report = service.policy_status(uow, policy=POLICY, today=dt.date(2025, 2, 10))
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(report.items) == 2
+    assert len(statements) == 1
