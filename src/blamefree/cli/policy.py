@@ -79,7 +79,7 @@ def status(
                 _due(item),
                 plain(item.incident_id),
                 item.severity.value if item.severity else "—",
-                "submission" if item.status.stage.value == "to submit" else "approval",
+                item.status.needs or "—",
                 plain(item.owner or "—"),
                 plain(item.title or "—"),
             )

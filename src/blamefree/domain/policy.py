@@ -226,6 +226,11 @@ class PolicyStatus:
         return None
 
     @property
+    def needs(self) -> str | None:
+        """``submission`` or ``approval``: what it waits for (None unless pending)."""
+        return {Stage.SUBMIT: "submission", Stage.APPROVE: "approval"}.get(self.stage)
+
+    @property
     def pending(self) -> bool:
         """Required and not done yet."""
         return self.stage in (Stage.SUBMIT, Stage.APPROVE)
@@ -240,7 +245,7 @@ class PolicyStatus:
             if self.on_time is None:
                 return "done"
             return "done within policy" if self.on_time else "done, after the policy's deadline"
-        what = "submission" if self.stage is Stage.SUBMIT else "approval"
+        what = self.needs
         if self.due is None:
             return f"{what} due: unknown (no incident date)"
         if self.overdue:

@@ -524,7 +524,7 @@ def pending_postmortems(
     return [
         PolicyRef(
             incident_id=item.incident_id,
-            needs="submission" if item.status.stage.value == "to submit" else "approval",
+            needs=item.status.needs or "submission",
             due_date=item.status.due,
             owner=item.owner,
             title=item.title,
