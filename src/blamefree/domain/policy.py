@@ -289,10 +289,11 @@ def status(facts: PolicyFacts, policy: Policy, *, today: dt.date) -> PolicyStatu
             days_late = (today - due).days
     else:
         overdue = False if stage is not Stage.UNKNOWN else None
-    if stage is Stage.DONE and submit_due is not None and approve_due is not None:
-        submitted = facts.submitted_on or facts.approved_on
-        assert facts.approved_on is not None and submitted is not None
-        on_time = submitted <= submit_due and facts.approved_on <= approve_due
+    approved = facts.approved_on
+    if stage is Stage.DONE and approved and submit_due is not None and approve_due is not None:
+        # Approval follows a submission; a record with none is taken as submitted then.
+        submitted = facts.submitted_on or approved
+        on_time = submitted <= submit_due and approved <= approve_due
     return PolicyStatus(
         required=required,
         stage=stage,
