@@ -21,7 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from blamefree.domain import sso, values, workflow
+from blamefree.domain import policy, sso, values, workflow
 from blamefree.domain.accounts import Role
 from blamefree.errors import ConfigError
 
@@ -183,6 +183,26 @@ class Settings(BaseSettings):
         description="Lint levels whose findings block a submission for review, comma-separated "
         "(`error`, `warning`, `info`); empty: the linter never blocks.",
     )
+    # --- post-mortem policy ------------------------------------------------------------------
+    policy_deadlines: str = Field(
+        default=policy.DEFAULT_POLICY,
+        description="Which incidents need a post-mortem and by when, per severity: "
+        "`SEVERITY=SUBMIT_DAYS/APPROVE_DAYS`, comma-separated, `*` for the others; the default "
+        "`P0=5/10, P1=5/10` asks a post-mortem of every P0 and P1 incident, submitted for review "
+        "within 5 days of the incident's end and approved within 10 (docs/policy.md). A severity "
+        "not named needs none; empty: none is required.",
+    )
+    policy_days: str = Field(
+        default=policy.DayCount.BUSINESS.value,
+        description="How the policy's days are counted: `business` (Monday to Friday) or "
+        "`calendar`.",
+    )
+    policy_follow_up: str = Field(
+        default="*",
+        description="Severities whose post-mortems need follow-up reviews (1 week, 1 month, "
+        "3 months after the incident), comma-separated, e.g. `P0, P1`; `*`: every one; empty: "
+        "none. `remind` and the dashboard leave the others' reviews out (docs/policy.md).",
+    )
     # --- web app ------------------------------------------------------------------------------
     secret_key: SecretStr | None = Field(
         default=None,
@@ -258,6 +278,24 @@ class Settings(BaseSettings):
     @classmethod
     def _approval_rules(cls, text: str) -> str:
         workflow.parse_policy(text)  # ValueError names the part it cannot read
+        return text
+
+    @field_validator("policy_deadlines")
+    @classmethod
+    def _policy(cls, text: str) -> str:
+        policy.parse_policy(text)  # ValueError names the part it cannot read
+        return text
+
+    @field_validator("policy_follow_up")
+    @classmethod
+    def _follow_up(cls, text: str) -> str:
+        policy.parse_follow_up(text)
+        return text
+
+    @field_validator("policy_days")
+    @classmethod
+    def _day_count(cls, text: str) -> str:
+        policy.parse_day_count(text)
         return text
 
     @field_validator("review_blocking_levels")

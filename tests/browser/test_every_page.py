@@ -36,6 +36,7 @@ PAGES = [
     Shown("postmortems", "/postmortems"),
     Shown("postmortems-filtered", "/postmortems?severity=P1&severity=P2&items=open&sort=title"),
     Shown("postmortems-nothing-found", "/postmortems?q=no+such+words+anywhere"),
+    Shown("postmortems-policy-overdue", "/postmortems?policy=overdue"),
     Shown("postmortem", f"/postmortems/{RICH}"),
     Shown("history", f"/postmortems/{RICH}/history"),
     Shown("diff", f"/postmortems/{RICH}/diff?from=1&to=3"),

@@ -53,8 +53,10 @@ def test_the_dashboard(page: Any) -> None:
     assert page.title() == "Dashboard · Blamefree"
     assert page.get_by_role("heading", name="Median times, last 90 days").is_visible()
     assert page.get_by_label("3 in review").inner_text() == "3"
-    medians = page.get_by_role("table").first
+    medians = page.get_by_role("region", name="Median times by severity").get_by_role("table")
     assert "1m over 2 of 2" in medians.inner_text()
+    within = page.get_by_role("region", name="Share done within policy by severity")
+    assert "0% 0 of 2" in within.get_by_role("table").inner_text()
     assert serious_violations(page) == []
     screenshot(page, "read-dashboard")
 

@@ -118,7 +118,8 @@ def test_digests_go_out_once_per_day_by_every_channel(
     mail = receivers.inbox.by_recipient()
     assert sorted(mail) == ["incidents@example.com", "priya@example.com"]
     priya = mail["priya@example.com"]
-    assert priya["Subject"] == "Blamefree reminders for Priya: 1 overdue, 2 reviews"
+    # INC-7 is a P1: the default policy asks it submitted for review within 5 business days.
+    assert priya["Subject"] == "Blamefree reminders for Priya: 1 overdue, 2 reviews, 1 post-mortem"
     assert priya["From"] == "Blamefree <pm@example.com>"
     text = body(priya)
     assert "Alert on pool saturation (INC-7, due 2024-03-19, 17 days late, High)" in text
@@ -128,6 +129,11 @@ def test_digests_go_out_once_per_day_by_every_channel(
     assert (
         "1-month review of INC-7 Post-Mortem: Checkout outage (due 2024-04-11, in 6 days)" in text
     )
+    assert (
+        "Post-mortems the policy asks for:\n"
+        "  - P1 post-mortem INC-7 Post-Mortem: Checkout outage: submission due 2024-03-19, "
+        "17 days late\n"
+    ) in text
     assert "Split the config template" not in text  # due in June: not yet
     fallback = body(mail["incidents@example.com"])
     assert "Sam\n===\n\nDue soon:\n" in fallback
@@ -140,7 +146,7 @@ def test_digests_go_out_once_per_day_by_every_channel(
 
     slack_texts = [s.json()["text"] for s in receivers.slack.seen]
     assert slack_texts == [
-        "Blamefree reminders for Priya (@priya): 1 overdue, 0 due soon, 2 reviews",
+        "Blamefree reminders for Priya (@priya): 1 overdue, 0 due soon, 2 reviews, 1 post-mortem",
         "Blamefree reminders for Sam (@sam): 0 overdue, 1 due soon, 0 reviews",
         "Blamefree reminders for (no owner): 0 overdue, 1 due soon, 0 reviews",
     ]
@@ -152,6 +158,16 @@ def test_digests_go_out_once_per_day_by_every_channel(
         ("blamefree.reminder", None, None),
     ]
     assert [i["text"] for i in hooks[0]["overdue"]] == ["Alert on pool saturation"]
+    assert hooks[0]["postmortems"] == [
+        {
+            "incident_id": "INC-7",
+            "title": "Post-Mortem: Checkout outage",
+            "severity": "P1",
+            "needs": "submission",
+            "due_date": "2024-03-19",
+            "days_late": 17,
+        }
+    ]
 
     again = cli("remind", "--json", env=receivers.env())
     assert again.exit_code == 0, again.stderr

@@ -9,6 +9,7 @@ from blamefree.cli import comments as _comments  # registers the commands
 from blamefree.cli import db as _db  # registers the commands
 from blamefree.cli import lint as _lint  # registers the commands
 from blamefree.cli import people as _people  # registers the commands
+from blamefree.cli import policy as _policy  # registers the commands
 from blamefree.cli import postmortems as _postmortems  # registers the commands
 from blamefree.cli import remind as _remind  # registers the commands
 from blamefree.cli import restrict as _restrict  # registers the commands
@@ -33,6 +34,7 @@ _COMMAND_MODULES = (
     _review,
     _restrict,
     _people,
+    _policy,
     _calendar,
     _timeline,
     _updates,

@@ -1,4 +1,5 @@
-"""`blamefree remind`: send today's digests of overdue and soon-due items and upcoming reviews."""
+"""`blamefree remind`: send today's digests of overdue and soon-due items, upcoming reviews and
+post-mortems the policy finds due or overdue."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def remind(
         bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")
     ] = False,
 ) -> None:
-    """Send each owner a digest of overdue and soon-due action items and upcoming reviews.
+    """Send each owner a digest of overdue and soon-due action items, upcoming reviews and the
+    post-mortems the policy (BLAMEFREE_POLICY_DEADLINES) finds overdue or due soon.
 
     By e-mail (BLAMEFREE_SMTP_*; addresses from `blamefree people`),
     to a Slack incoming webhook (BLAMEFREE_SLACK_WEBHOOK_URL)
@@ -101,7 +103,7 @@ def show_report(console: Console, report: service.RemindReport) -> None:
     if not report.results:
         console.print(
             f"Nothing to remind anyone of on {report.today.isoformat()}: no open item is overdue "
-            "or due soon, and no review is coming up."
+            "or due soon, no review is coming up and no post-mortem is due."
         )
         return
     if report.dry_run:

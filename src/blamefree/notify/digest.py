@@ -68,6 +68,18 @@ class ReviewRef:
 
 
 @dataclass(frozen=True)
+class PolicyRef:
+    """A post-mortem the team's policy asks for, not done yet, due soon or overdue."""
+
+    incident_id: str
+    needs: str  # "submission" or "approval"
+    due_date: dt.date
+    owner: str | None
+    title: str | None = None
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
 class MentionRef:
     """A review comment that mentions someone (``@name``), told to them once."""
 
@@ -99,6 +111,7 @@ class Digest:
     due_soon: tuple[ActionRef, ...] = ()
     reviews: tuple[ReviewRef, ...] = ()
     mentions: tuple[MentionRef, ...] = ()
+    postmortems: tuple[PolicyRef, ...] = ()
 
     @property
     def name(self) -> str:
@@ -108,7 +121,13 @@ class Digest:
     @property
     def size(self) -> int:
         """How many lines the digest has."""
-        return len(self.overdue) + len(self.due_soon) + len(self.reviews) + len(self.mentions)
+        return (
+            len(self.overdue)
+            + len(self.due_soon)
+            + len(self.reviews)
+            + len(self.mentions)
+            + len(self.postmortems)
+        )
 
 
 @dataclass(frozen=True)
@@ -145,12 +164,15 @@ def build_digests(
     *,
     today: dt.date,
     within_days: int,
+    postmortems: Iterable[PolicyRef] = (),
 ) -> list[Digest]:
-    """Per-owner digests of overdue and soon-due active items and of reviews due soon or late."""
+    """Per-owner digests of overdue and soon-due active items, of reviews due soon or late,
+    and of post-mortems the policy finds overdue or due soon."""
     horizon = today + dt.timedelta(days=within_days)
     overdue: dict[str | None, list[ActionRef]] = {}
     soon: dict[str | None, list[ActionRef]] = {}
     due_reviews: dict[str | None, list[ReviewRef]] = {}
+    due_postmortems: dict[str | None, list[PolicyRef]] = {}
     for action in actions:
         if action.status not in ACTIVE_STATUSES or action.due_date is None:
             continue
@@ -162,7 +184,10 @@ def build_digests(
     for review in reviews:
         if review.due_date <= horizon:
             due_reviews.setdefault(_clean(review.owner), []).append(review)
-    owners = set(overdue) | set(soon) | set(due_reviews)
+    for postmortem in postmortems:
+        if postmortem.due_date <= horizon:
+            due_postmortems.setdefault(_clean(postmortem.owner), []).append(postmortem)
+    owners = set(overdue) | set(soon) | set(due_reviews) | set(due_postmortems)
     return [
         Digest(
             owner=owner,
@@ -171,6 +196,9 @@ def build_digests(
             due_soon=tuple(sorted(soon.get(owner, []), key=_action_order)),
             reviews=tuple(
                 sorted(due_reviews.get(owner, []), key=lambda r: (r.due_date, r.incident_id))
+            ),
+            postmortems=tuple(
+                sorted(due_postmortems.get(owner, []), key=lambda p: (p.due_date, p.incident_id))
             ),
         )
         for owner in sorted(owners, key=_owner_order)
@@ -244,12 +272,14 @@ def subject(delivery: Delivery) -> str:
     overdue = sum(len(d.overdue) for d in delivery.digests)
     soon = sum(len(d.due_soon) for d in delivery.digests)
     reviews = sum(len(d.reviews) for d in delivery.digests)
+    owed = sum(len(d.postmortems) for d in delivery.digests)
     parts = [
         f"{count} {label}"
         for count, label in (
             (overdue, "overdue"),
             (soon, "due soon"),
             (reviews, "review" if reviews == 1 else "reviews"),
+            (owed, "post-mortem" if owed == 1 else "post-mortems"),
         )
         if count
     ]
@@ -274,6 +304,16 @@ def review_line(review: ReviewRef, today: dt.date) -> str:
     title = f" {review.title}" if review.title else ""
     when = _when(review.due_date, today)
     return one_line(f"{review.label} review of {review.incident_id}{title} ({when})")
+
+
+def policy_line(postmortem: PolicyRef, today: dt.date) -> str:
+    """One post-mortem the policy asks for, as a line of text."""
+    title = f" {postmortem.title}" if postmortem.title else ""
+    severity = f"{postmortem.severity} " if postmortem.severity else ""
+    when = _when(postmortem.due_date, today)
+    return one_line(
+        f"{severity}post-mortem {postmortem.incident_id}{title}: {postmortem.needs} {when}"
+    )
 
 
 def render_text(delivery: Delivery) -> str:
@@ -307,6 +347,10 @@ def _digest_text(digest: Digest, *, heading: bool) -> list[str]:
         ("Overdue", [action_line(a, digest.today) for a in digest.overdue]),
         ("Due soon", [action_line(a, digest.today) for a in digest.due_soon]),
         ("Follow-up reviews", [review_line(r, digest.today) for r in digest.reviews]),
+        (
+            "Post-mortems the policy asks for",
+            [policy_line(p, digest.today) for p in digest.postmortems],
+        ),
     )
     for title, items in sections:
         if items:

@@ -25,6 +25,7 @@ from blamefree.notify.digest import (
     mention_excerpt,
     mention_line,
     one_line,
+    policy_line,
     review_line,
 )
 from blamefree.notify.webhook import post_json
@@ -58,6 +59,10 @@ def slack_payload(delivery: Delivery) -> dict[str, Any]:
         ("Overdue", [_action(a, digest) for a in digest.overdue]),
         ("Due soon", [_action(a, digest) for a in digest.due_soon]),
         ("Follow-up reviews", [escape(review_line(r, digest.today)) for r in digest.reviews]),
+        (
+            "Post-mortems the policy asks for",
+            [escape(policy_line(p, digest.today)) for p in digest.postmortems],
+        ),
     ):
         if lines:
             blocks.append(_mrkdwn(_section(title, lines)))
@@ -105,6 +110,9 @@ def _summary(digest: Digest) -> str:
         f"{len(digest.due_soon)} due soon",
         f"{len(digest.reviews)} review{'s' if len(digest.reviews) != 1 else ''}",
     ]
+    if digest.postmortems:
+        owed = len(digest.postmortems)
+        parts.append(f"{owed} post-mortem{'s' if owed != 1 else ''}")
     return ", ".join(parts)
 
 

@@ -49,6 +49,12 @@ from blamefree.schemas.follow_up import (
     SignOffRead,
 )
 from blamefree.schemas.lint import FindingRead
+from blamefree.schemas.policy import (
+    ComplianceRead,
+    PolicyItemRead,
+    PolicyReportRead,
+    PolicyRuleRead,
+)
 from blamefree.schemas.postmortems import (
     CriterionCreate,
     CriterionRead,
@@ -131,6 +137,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "RestrictionUpdate": RestrictionUpdate,
     "RestrictionRead": RestrictionRead,
     "AuditEntryRead": AuditEntryRead,
+    "PolicyReportRead": PolicyReportRead,
+    "PolicyItemRead": PolicyItemRead,
+    "PolicyRuleRead": PolicyRuleRead,
+    "ComplianceRead": ComplianceRead,
     "ErrorRead": ErrorRead,
     "StoreStatusRead": StoreStatusRead,
     "SearchPageRead": SearchPageRead,
@@ -183,6 +193,7 @@ __all__ = [
     "CommentRead",
     "CommentThreadRead",
     "CommentThreadsRead",
+    "ComplianceRead",
     "CriterionCreate",
     "CriterionRead",
     "CriterionUpdate",
@@ -204,6 +215,9 @@ __all__ = [
     "MetricsRead",
     "PersonCreate",
     "PersonRead",
+    "PolicyItemRead",
+    "PolicyReportRead",
+    "PolicyRuleRead",
     "PostmortemCreate",
     "PostmortemPageRead",
     "PostmortemRead",

@@ -38,6 +38,7 @@ from blamefree.schemas.events import EventImportRead, EventRead
 from blamefree.schemas.follow_up import (
     DeliveryRead,
     DigestActionRead,
+    DigestPostmortemRead,
     DigestRead,
     DigestReviewRead,
     PersonRead,
@@ -393,6 +394,17 @@ def digest_read(digest: Digest) -> DigestRead:
         overdue=[_digest_action(a, digest.today) for a in digest.overdue],
         due_soon=[_digest_action(a, digest.today) for a in digest.due_soon],
         reviews=[_digest_review(r, digest.today) for r in digest.reviews],
+        postmortems=[
+            DigestPostmortemRead(
+                incident_id=p.incident_id,
+                title=p.title,
+                severity=p.severity,
+                needs=p.needs,
+                due_date=p.due_date,
+                days_late=max(0, (digest.today - p.due_date).days),
+            )
+            for p in digest.postmortems
+        ],
     )
 
 

@@ -78,6 +78,17 @@ class DigestReviewRead(ReadModel):
     days_late: int
 
 
+class DigestPostmortemRead(ReadModel):
+    """A post-mortem the team's policy asks for, in a reminder digest."""
+
+    incident_id: str
+    title: str | None
+    severity: str | None
+    needs: str = Field(description="`submission` (for review) or `approval`")
+    due_date: dt.date
+    days_late: int
+
+
 class DigestRead(ReadModel):
     """Everything one owner hears about on one day."""
 
@@ -86,6 +97,9 @@ class DigestRead(ReadModel):
     overdue: list[DigestActionRead]
     due_soon: list[DigestActionRead]
     reviews: list[DigestReviewRead]
+    postmortems: list[DigestPostmortemRead] = Field(
+        description="Post-mortems the policy finds overdue or due soon"
+    )
 
 
 class DeliveryRead(ReadModel):

@@ -32,6 +32,8 @@ PRINTED_BY: dict[str, str] = {
     "ReindexRead": "`reindex --json`",
     "BackupRead": "`backup --json`, `restore-backup --check --json`",
     "BackupRestoreRead": "`restore-backup --json`",
+    "PolicyReportRead": "`policy status --json`",
+    "PolicyItemRead": "`policy show ID --json`, and each item of PolicyReportRead",
     "ErrorRead": "the web API's answer to any error (the CLI prints the message instead)",
 }
 """Where the CLI prints (or takes) each schema; the rest are for the web API."""

@@ -1,5 +1,6 @@
 """The dashboard: post-mortems by review standing, overdue action items, reviews coming up,
-recent incidents and the last 90 days' median detection, response and resolution times.
+post-mortems the team's policy finds due or overdue with the share done within it, recent
+incidents and the last 90 days' median detection, response and resolution times.
 
 Medians are over the incidents whose metric is known (from the timeline or as stated); an
 unknown metric is left out and counted, never taken as 0.
@@ -14,8 +15,10 @@ from blamefree.domain import derive
 from blamefree.domain.enums import Severity
 from blamefree.domain.medians import Median, median_of
 from blamefree.domain.metrics import MetricName
+from blamefree.domain.policy import DEFAULT_POLICY, Policy, parse_policy
 from blamefree.domain.standing import Standing
 from blamefree.services.actions import ActionView, view
+from blamefree.services.policy import PolicyItem, PolicyReport, policy_status
 from blamefree.services.reviews import ReviewView, list_reviews
 from blamefree.store import UnitOfWork
 from blamefree.store.dashboard_reads import overdue_actions, standing_counts, timing_documents
@@ -67,6 +70,12 @@ class Dashboard:
     reviews_total: int
     recent: list[ListedPostmortem]
     medians: MedianTimes
+    policy: PolicyReport
+
+    @property
+    def policy_shown(self) -> list[PolicyItem]:
+        """The first of the post-mortems the policy finds due or overdue (overdue first)."""
+        return self.policy.items[:SHOWN]
 
     @property
     def total(self) -> int:
@@ -108,13 +117,19 @@ def overdue_items(uow: UnitOfWork, *, today: dt.date) -> list[ActionView]:
     return sorted(found, key=lambda v: (v.due or dt.date.max, v.record.incident_id))
 
 
-def coming_reviews(uow: UnitOfWork, *, today: dt.date, days: int = REVIEW_DAYS) -> list[ReviewView]:
-    """Follow-up reviews not held yet that are overdue or due within ``days``, by due date."""
-    return list_reviews(uow, today=today, upcoming=days, overdue=True)
+def coming_reviews(
+    uow: UnitOfWork, *, today: dt.date, days: int = REVIEW_DAYS, policy: Policy | None = None
+) -> list[ReviewView]:
+    """Follow-up reviews not held yet that are overdue or due within ``days``, by due date,
+    of the post-mortems whose severity the policy asks follow-up reviews of."""
+    views = list_reviews(uow, today=today, upcoming=days, overdue=True)
+    return [v for v in views if policy is None or policy.needs_follow_up(v.severity)]
 
 
-def dashboard(uow: UnitOfWork, *, today: dt.date) -> Dashboard:
-    """The dashboard as of ``today``."""
+def dashboard(
+    uow: UnitOfWork, *, today: dt.date, policy: Policy | None = None, zone: str = "UTC"
+) -> Dashboard:
+    """The dashboard as of ``today``, under ``policy`` (default: ``DEFAULT_POLICY``)."""
     latest = {
         standing: list_postmortems(
             uow.session,
@@ -124,7 +139,8 @@ def dashboard(uow: UnitOfWork, *, today: dt.date) -> Dashboard:
         for standing in Standing
     }
     overdue = overdue_items(uow, today=today)
-    reviews = coming_reviews(uow, today=today)
+    rules = policy or parse_policy(DEFAULT_POLICY)
+    reviews = coming_reviews(uow, today=today, policy=rules)
     recent = list_postmortems(uow.session, ListingQuery(limit=SHOWN), today=today).rows
     return Dashboard(
         today=today,
@@ -136,4 +152,5 @@ def dashboard(uow: UnitOfWork, *, today: dt.date) -> Dashboard:
         reviews_total=len(reviews),
         recent=recent,
         medians=median_times(uow, today=today),
+        policy=policy_status(uow, policy=rules, today=today, zone=zone),
     )

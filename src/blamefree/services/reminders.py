@@ -33,6 +33,7 @@ import httpx
 from blamefree.config import Settings
 from blamefree.domain.actions import default_due_date
 from blamefree.domain.enums import ActionStatus
+from blamefree.domain.policy import Policy
 from blamefree.errors import (
     BlamefreeError,
     ConfigError,
@@ -45,6 +46,7 @@ from blamefree.notify.digest import (
     Contact,
     Delivery,
     Digest,
+    PolicyRef,
     ReviewRef,
     build_digests,
     plan_deliveries,
@@ -54,6 +56,7 @@ from blamefree.notify.slack import send_slack
 from blamefree.notify.webhook import send_webhook
 from blamefree.redact import redact, settings_secrets, shorten
 from blamefree.services import comments
+from blamefree.services import policy as policy_service
 from blamefree.services.reviews import REVIEW_NAMES, list_reviews
 from blamefree.store import UnitOfWork
 from blamefree.store.deliveries import (
@@ -177,7 +180,23 @@ def remind(
     contacts = [Contact(p.name, p.email, p.slack) for p in follow.people()]
     done_today = DeliveryRepository(uow.session).of_day(today)
     review_refs = (reviews or pending_reviews)(uow, today, within)
-    digests = _visible(uow, build_digests(actions, review_refs, today=today, within_days=within))
+    rules = policy_service.policy_rules(settings)
+    if reviews is None:  # a given source is taken as it is (tests, other front ends)
+        asked = {
+            item.incident_id: item.severity
+            for item in policy_service.policy_items(uow, policy=rules, today=today)
+        }
+        review_refs = [r for r in review_refs if rules.needs_follow_up(asked.get(r.incident_id))]
+    digests = _visible(
+        uow,
+        build_digests(
+            actions,
+            review_refs,
+            today=today,
+            within_days=within,
+            postmortems=pending_postmortems(uow, settings=settings, today=today, policy=rules),
+        ),
+    )
     mail = smtp_config(
         host=settings.smtp_host,
         port=settings.smtp_port,
@@ -255,7 +274,12 @@ def _visible(uow: UnitOfWork, digests: list[Digest]) -> list[Digest]:
         return digests
     kept: list[Digest] = []
     for digest in digests:
-        refs: list[ActionRef | ReviewRef] = [*digest.overdue, *digest.due_soon, *digest.reviews]
+        refs: list[ActionRef | ReviewRef | PolicyRef] = [
+            *digest.overdue,
+            *digest.due_soon,
+            *digest.reviews,
+            *digest.postmortems,
+        ]
         named = {ref.incident_id for ref in refs} & restricted
         if named:
             viewer = viewer_for_name(uow.session, digest.owner)
@@ -265,6 +289,7 @@ def _visible(uow: UnitOfWork, digests: list[Digest]) -> list[Digest]:
                 overdue=tuple(r for r in digest.overdue if r.incident_id not in hidden),
                 due_soon=tuple(r for r in digest.due_soon if r.incident_id not in hidden),
                 reviews=tuple(r for r in digest.reviews if r.incident_id not in hidden),
+                postmortems=tuple(r for r in digest.postmortems if r.incident_id not in hidden),
             )
         if digest.size:
             kept.append(digest)
@@ -470,11 +495,13 @@ def shown_address(delivery: Delivery) -> str:
 
 
 def item_keys(delivery: Delivery) -> list[str]:
-    """What a message held, for the record: action ids and reviews as INCIDENT/KIND."""
+    """What a message held, for the record: action ids, reviews as INCIDENT/KIND and
+    post-mortems as INCIDENT/post-mortem NEEDS."""
     keys: list[str] = []
     for digest in delivery.digests:
         keys += [a.uid for a in (*digest.overdue, *digest.due_soon)]
         keys += [f"{r.incident_id}/{r.label}" for r in digest.reviews]
+        keys += [f"{p.incident_id}/post-mortem {p.needs}" for p in digest.postmortems]
         keys += [f"{m.incident_id}/comment {m.comment_id}" for m in digest.mentions]
     return keys
 
@@ -518,6 +545,32 @@ def pending_reviews(uow: UnitOfWork, today: dt.date, within_days: int) -> list[R
         )
         for view in views
         if view.due_date is not None
+    ]
+
+
+def pending_postmortems(
+    uow: UnitOfWork, *, settings: Settings, today: dt.date, policy: Policy | None = None
+) -> list[PolicyRef]:
+    """Post-mortems the policy asks for that are not done and have a known due date (overdue
+    or not: ``build_digests`` keeps those due within the reminder window). Each goes to its
+    owner (the review workflow's, else Sign-Off Prepared By, else who wrote it first)."""
+    report = policy_service.policy_status(
+        uow,
+        policy=policy or policy_service.policy_rules(settings),
+        today=today,
+        zone=settings.timezone,
+    )
+    return [
+        PolicyRef(
+            incident_id=item.incident_id,
+            needs=item.status.needs or "submission",
+            due_date=item.status.due,
+            owner=item.owner,
+            title=item.title,
+            severity=item.severity.value if item.severity else None,
+        )
+        for item in report.items
+        if item.status.due is not None
     ]
 
 

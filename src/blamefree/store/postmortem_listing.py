@@ -99,6 +99,8 @@ class ListingQuery:
     items: ItemsFilter | None = None
     text: str | None = None
     standing: Standing | None = None
+    incident_ids: tuple[str, ...] | None = None
+    """Only these post-mortems (e.g. the ones the policy finds overdue); None: any."""
     sort: SortKey = SortKey.DATE
     descending: bool = True
     limit: int = PAGE_SIZE
@@ -261,6 +263,7 @@ class _Shape:
     text: bool
     items: ItemsFilter | None
     standing: bool
+    ids: bool
     sort: SortKey
     descending: bool
 
@@ -274,6 +277,7 @@ def _shape(wanted: ListingQuery) -> _Shape:
         text=_text(wanted) is not None,
         items=wanted.items,
         standing=wanted.standing is not None,
+        ids=wanted.incident_ids is not None,
         sort=wanted.sort,
         descending=wanted.descending,
     )
@@ -295,6 +299,8 @@ def _params(wanted: ListingQuery, today: dt.date) -> dict[str, Any]:
         params["text"] = _pattern(text)
     if wanted.standing is not None:
         params["standing"] = wanted.standing.rank
+    if wanted.incident_ids is not None:
+        params["ids"] = list(wanted.incident_ids)
     return params
 
 
@@ -304,6 +310,8 @@ def _filtered(
     query = query.where(hidden_clause(PostmortemRow.id))  # restricted ones (store.visibility)
     if shape.severities:
         query = query.where(PostmortemRow.severity.in_(bindparam("severities", expanding=True)))
+    if shape.ids:
+        query = query.where(PostmortemRow.incident_id.in_(bindparam("ids", expanding=True)))
     if shape.since:
         query = query.where(PostmortemRow.date >= bindparam("since", type_=Date))
     if shape.until:

@@ -10,6 +10,7 @@ renders again, and the CSRF token is filled in per request.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -21,6 +22,7 @@ from starlette.datastructures import QueryParams
 from blamefree.domain.enums import Severity, parse_choice
 from blamefree.domain.standing import Standing
 from blamefree.errors import ValidationFailed
+from blamefree.services import policy
 from blamefree.services.postmortem_listing import (
     ItemsFilter,
     ListingPage,
@@ -40,7 +42,8 @@ from blamefree.web.templating import render, with_csrf_cookie
 
 router = APIRouter()
 
-FIELDS = ("severity", "from", "to", "owner", "items", "q", "status", "sort", "order")
+FIELDS = ("severity", "from", "to", "owner", "items", "q", "status", "policy", "sort", "order")
+POLICY_FILTERS = ("overdue",)
 TEXT_MAX = 200
 E = TypeVar("E", bound=StrEnum)
 
@@ -119,7 +122,18 @@ def postmortem_list(request: Request) -> HTMLResponse:
     query = listing_query(request.query_params)
     params = _shown_params(request.query_params)
     # The request's unit of work is opened here, so the whole read takes one worker thread.
+    wanted = _one(request.query_params, "policy")
+    if wanted is not None and wanted not in POLICY_FILTERS:
+        raise ValidationFailed(f"policy is overdue or empty, not {wanted!r}", field="policy")
     with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
+        if wanted == "overdue":
+            ids = policy.overdue_ids(
+                uow,
+                policy=policy.policy_rules(state.settings),
+                today=now.date(),
+                zone=state.settings.timezone,
+            )
+            query = replace(query, incident_ids=ids)
         body = _page(request, uow, query, params, now)
     token = csrf_token(request).encode()
     return with_csrf_cookie(request, HTMLResponse(body.replace(state.memo.slot.encode(), token)))

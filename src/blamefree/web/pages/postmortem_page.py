@@ -11,7 +11,15 @@ from markupsafe import Markup
 
 from blamefree.domain.accounts import Principal
 from blamefree.domain.enums import Phase
-from blamefree.services import comments, exporting, reading, restriction, reviews, workflow
+from blamefree.services import (
+    comments,
+    exporting,
+    policy,
+    reading,
+    restriction,
+    reviews,
+    workflow,
+)
 from blamefree.store import UnitOfWork
 from blamefree.web.auth import checks_own_login, confirm_login
 from blamefree.web.deps import Today, UoW, current_actor, request_viewer
@@ -84,7 +92,8 @@ def _render(
     principal: Principal,
 ) -> HTMLResponse:
     page = reading.postmortem_page(uow, incident_id=incident_id, today=today)
-    rules = workflow.review_rules(state_of(request).settings)
+    settings = state_of(request).settings
+    rules = workflow.review_rules(settings)
     review = workflow.workflow_status(
         uow, incident_id=incident_id, principal=principal, review=rules
     )
@@ -103,6 +112,13 @@ def _render(
         "workflow": review,
         "restriction": restriction.restriction_status(
             uow, incident_id=incident_id, principal=principal
+        ),
+        "policy_item": policy.postmortem_policy(
+            uow,
+            incident_id=incident_id,
+            policy=policy.policy_rules(settings),
+            today=today,
+            zone=settings.timezone,
         ),
     }
     context["comments"] = comments.page_comments(uow, incident_id=incident_id)
