@@ -1,6 +1,6 @@
 """``reading.page_stamp``: the one query the post-mortem page's memo keys on moves with each
-new version, each comment added, resolved or reopened, and each workflow step, and stands
-still otherwise (SQLite and PostgreSQL)."""
+new version, each comment added, resolved or reopened, each workflow step and each change of
+the restriction, and stands still otherwise (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from blamefree.domain.accounts import Principal, Role
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.workflow import Transition
 from blamefree.errors import PostmortemNotFound
-from blamefree.services import comments, reading, workflow
+from blamefree.services import comments, reading, restriction, workflow
 from blamefree.store import UnitOfWork
 from blamefree.store.page_stamps import PageStamp
 
@@ -81,6 +81,24 @@ def test_the_page_stamp_moves_with_versions_comments_and_the_workflow(
     submitted = _stamp(engine, incident_id)
     assert submitted.workflow == ("in_review", later)
     assert submitted.version.version >= assigned.version.version
+    assert submitted.restriction == (None, None, None)
+
+    def restrict(**change: object) -> PageStamp:
+        with UnitOfWork(engine) as uow:
+            restriction.set_restriction(
+                uow, incident_id=incident_id, principal=ADMIN, now=later, **change
+            )
+        return _stamp(engine, incident_id)
+
+    restricted = restrict(restricted=True)
+    assert restricted.restriction == ("ari", later, None)
+    named = restrict(add_members=["Sam Reyes", "Bo"])
+    assert sorted((named.restriction[2] or "").split("\n")) == ["Bo", "Sam Reyes"]
+    fewer = restrict(remove_members=["Bo"])
+    assert fewer.restriction == ("ari", later, "Sam Reyes")  # the same clock: still moved
+    lifted = restrict(restricted=False)
+    assert lifted.restriction[:2] == (None, None)
+    assert lifted.version == submitted.version  # none of it is a new version
 
 
 def test_an_unknown_post_mortem_has_no_page_stamp(engine: Engine) -> None:

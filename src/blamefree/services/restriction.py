@@ -57,13 +57,6 @@ def restriction_status(
     return _view(uow, incident_id, principal)
 
 
-def restriction_stamp(uow: UnitOfWork, *, incident_id: str) -> tuple[object, ...]:
-    """What changes with the restriction of a post-mortem (for caches of its page)."""
-    row_id = uow.postmortems.stamp(incident_id).row_id
-    record = RestrictionRepository(uow.session).get(row_id)
-    return (record.restricted, record.restricted_at, record.members)
-
-
 def set_restriction(
     uow: UnitOfWork,
     *,

@@ -2,8 +2,9 @@
 page (``web.memo``) keys on it, so every read of the page asks for it, twice on a miss.
 
 One Core statement built once: the version of the document, and as scalar subqueries what
-changes with every comment (count, highest id, latest resolution, how many resolved) and with
-every workflow step (state and its time). The reviews held are read on their own (rows).
+changes with every comment (count, highest id, latest resolution, how many resolved), with
+every workflow step (state and its time) and with its restriction (who restricted it when, and
+its extra members). The reviews held are read on their own (rows).
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from blamefree.store.records import VersionStamp
-from blamefree.store.tables import PostmortemRow, ReviewCommentRow, WorkflowRow
+from blamefree.store.tables import (
+    PostmortemRow,
+    RestrictionMemberRow,
+    RestrictionRow,
+    ReviewCommentRow,
+    WorkflowRow,
+)
 from blamefree.store.visibility import hidden_clause, params_of
 
 
@@ -31,6 +38,9 @@ class PageStamp:
     """(how many, highest id, latest resolution / how many resolved)."""
     workflow: tuple[str, dt.datetime] | None
     """(state, when it last changed); None before the workflow started."""
+    restriction: tuple[str | None, dt.datetime | None, str | None]
+    """(restricted by, restricted at, the extra members one per line); all None when it is
+    not restricted."""
 
 
 def page_stamp(session: Session, incident_id: str) -> PageStamp | None:
@@ -43,11 +53,15 @@ def page_stamp(session: Session, incident_id: str) -> PageStamp | None:
     )
     if found is None:
         return None
-    row_id, version, created_at, updated_at, count, top, resolved, unresolved, state, moved = found
+    (row_id, version, created_at, updated_at, count, top, resolved, unresolved, state, moved) = (
+        found[:10]
+    )
+    restricted_by, restricted_at, members = found[10:]
     return PageStamp(
         version=VersionStamp(incident_id, row_id, version, created_at, updated_at),
         comments=(int(count), int(top or 0), f"{resolved}/{unresolved}"),
         workflow=(state, moved) if state is not None and moved is not None else None,
+        restriction=(restricted_by, restricted_at, members),
     )
 
 
@@ -55,13 +69,16 @@ def page_stamp(session: Session, incident_id: str) -> PageStamp | None:
 def _query() -> Select[Any]:
     comment = ReviewCommentRow
 
-    def about_comments(column: Any) -> Any:
+    def about(table: Any, column: Any) -> Any:
         return (
             select(column)
-            .where(comment.postmortem_id == PostmortemRow.id)
+            .where(table.postmortem_id == PostmortemRow.id)
             .correlate(PostmortemRow)
             .scalar_subquery()
         )
+
+    def about_comments(column: Any) -> Any:
+        return about(comment, column)
 
     return (
         select(
@@ -75,6 +92,9 @@ def _query() -> Select[Any]:
             about_comments(func.count(comment.resolved_at)),
             WorkflowRow.state,
             WorkflowRow.updated_at,
+            about(RestrictionRow, RestrictionRow.restricted_by),
+            about(RestrictionRow, RestrictionRow.restricted_at),
+            about(RestrictionMemberRow, func.aggregate_strings(RestrictionMemberRow.name, "\n")),
         )
         .outerjoin(WorkflowRow, WorkflowRow.postmortem_id == PostmortemRow.id)
         .where(

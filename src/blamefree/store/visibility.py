@@ -16,6 +16,7 @@ search's SQL text) add the same ``HIDDEN`` through ``hidden_clause`` / ``hidden_
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -236,11 +237,27 @@ def _filter_reads(state: ORMExecuteState) -> None:
         state.statement = state.statement.options(*chosen)
 
 
+_listening = threading.Lock()
+_LISTENING: list[bool] = []
+
+
+def _forget_at_end(session: Session, _transaction: object) -> None:
+    forget(session)
+
+
 def install(session: Session, viewer: Viewer) -> None:
-    """Make every ORM read of ``session`` see only what ``viewer`` may."""
+    """Make every ORM read of ``session`` see only what ``viewer`` may.
+
+    The two listeners are on the Session class, added once at the first call (a listener per
+    session cost more than the page reads it filters); a session nobody installed a viewer in
+    reads everything (``viewer_of_session``), as before."""
     session.info[VIEWER_KEY] = viewer
-    event.listen(session, "do_orm_execute", _filter_reads)
-    event.listen(session, "after_transaction_end", lambda s, _t: forget(s))
+    if not _LISTENING:
+        with _listening:
+            if not _LISTENING:
+                event.listen(Session, "do_orm_execute", _filter_reads)
+                event.listen(Session, "after_transaction_end", _forget_at_end)
+                _LISTENING.append(True)
 
 
 def set_viewer(session: Session, viewer: Viewer) -> Viewer:

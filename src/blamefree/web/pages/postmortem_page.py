@@ -46,17 +46,15 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
         principal = confirm_login(request, uow)  # and reads as the one logged in from here on
         # Comments, the review and the restriction are no part of the version: the page stamp
-        # holds the first two, the restriction has its own.
+        # holds them too.
         stamp = reading.page_stamp(uow, incident_id=incident_id)
         held = reviews.held_reviews(uow, incident_id=incident_id)
-        restricted = restriction.restriction_stamp(uow, incident_id=incident_id)
         key = (
             "page",
             request.url.path,
             stamp,
             today,
             held,
-            restricted,
             principal,
             current_actor(request),
             state.demo,
@@ -71,7 +69,6 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
             return (
                 reading.page_stamp(uow, incident_id=incident_id) == stamp
                 and reviews.held_reviews(uow, incident_id=incident_id) == held
-                and restriction.restriction_stamp(uow, incident_id=incident_id) == restricted
             )
 
         body = state.memo.read(key, render_page, unchanged)
