@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import Engine
 
 from blamefree.domain.accounts import Principal, Role
+from blamefree.domain.enums import ReviewKind
 from blamefree.domain.postmortem import Postmortem
 from blamefree.domain.workflow import Transition
 from blamefree.errors import PostmortemNotFound
-from blamefree.services import comments, reading, restriction, workflow
+from blamefree.services import comments, reading, restriction, reviews, workflow
 from blamefree.store import UnitOfWork
 from blamefree.store.page_stamps import PageStamp
 
@@ -99,6 +100,20 @@ def test_the_page_stamp_moves_with_versions_comments_and_the_workflow(
     lifted = restrict(restricted=False)
     assert lifted.restriction[:2] == (None, None)
     assert lifted.version == submitted.version  # none of it is a new version
+
+    assert lifted.reviews is None
+    with UnitOfWork(engine) as uow:
+        reviews.record_review(
+            uow, incident_id=incident_id, kind=ReviewKind.ONE_WEEK, now=later, notes="ok", by="Bo"
+        )
+    held = _stamp(engine, incident_id)
+    assert held.reviews is not None and held.reviews.startswith("1w\x1f")
+    assert held.reviews.endswith("\x1fok\x1fBo")
+    with UnitOfWork(engine) as uow:  # recorded again: the same time, other notes
+        reviews.record_review(
+            uow, incident_id=incident_id, kind=ReviewKind.ONE_WEEK, now=later, notes="ok!", by="Bo"
+        )
+    assert _stamp(engine, incident_id).reviews != held.reviews
 
 
 def test_an_unknown_post_mortem_has_no_page_stamp(engine: Engine) -> None:

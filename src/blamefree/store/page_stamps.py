@@ -4,7 +4,8 @@ page (``web.memo``) keys on it, so every read of the page asks for it, twice on 
 One Core statement built once: the version of the document, and as scalar subqueries what
 changes with every comment (count, highest id, latest resolution, how many resolved), with
 every workflow step (state and its time) and with its restriction (who restricted it when, and
-its extra members). The reviews held are read on their own (rows).
+its extra members), and with every follow-up review recorded (kind, when, notes, by, one line
+each: recording one is no new version of the document).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from blamefree.store.records import VersionStamp
@@ -23,6 +24,7 @@ from blamefree.store.tables import (
     RestrictionMemberRow,
     RestrictionRow,
     ReviewCommentRow,
+    ReviewRow,
     WorkflowRow,
 )
 from blamefree.store.visibility import hidden_clause, params_of
@@ -41,6 +43,8 @@ class PageStamp:
     restriction: tuple[str | None, dt.datetime | None, str | None]
     """(restricted by, restricted at, the extra members one per line); all None when it is
     not restricted."""
+    reviews: str | None
+    """The follow-up reviews held, one line each; None when none is recorded."""
 
 
 def page_stamp(session: Session, incident_id: str) -> PageStamp | None:
@@ -56,13 +60,29 @@ def page_stamp(session: Session, incident_id: str) -> PageStamp | None:
     (row_id, version, created_at, updated_at, count, top, resolved, unresolved, state, moved) = (
         found[:10]
     )
-    restricted_by, restricted_at, members = found[10:]
+    restricted_by, restricted_at, members, held = found[10:]
     return PageStamp(
         version=VersionStamp(incident_id, row_id, version, created_at, updated_at),
         comments=(int(count), int(top or 0), f"{resolved}/{unresolved}"),
         workflow=(state, moved) if state is not None and moved is not None else None,
         restriction=(restricted_by, restricted_at, members),
+        reviews=held,
     )
+
+
+def _review_line() -> Any:
+    """A review held as one line of text, every part of it (a NULL part as empty)."""
+    parts = [
+        ReviewRow.kind,
+        cast(ReviewRow.done_at, String),
+        ReviewRow.notes,
+        ReviewRow.by,
+    ]
+    line: Any = None
+    for part in parts:
+        text = func.coalesce(part, "")
+        line = text if line is None else line + "\x1f" + text
+    return line
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +115,7 @@ def _query() -> Select[Any]:
             about(RestrictionRow, RestrictionRow.restricted_by),
             about(RestrictionRow, RestrictionRow.restricted_at),
             about(RestrictionMemberRow, func.aggregate_strings(RestrictionMemberRow.name, "\n")),
+            about(ReviewRow, func.aggregate_strings(_review_line(), "\x1e")),
         )
         .outerjoin(WorkflowRow, WorkflowRow.postmortem_id == PostmortemRow.id)
         .where(

@@ -17,7 +17,6 @@ from blamefree.services import (
     policy,
     reading,
     restriction,
-    reviews,
     workflow,
 )
 from blamefree.store import UnitOfWork
@@ -36,7 +35,8 @@ router = APIRouter()
 @router.get("/postmortems/{incident_id}", response_class=HTMLResponse)
 @checks_own_login
 def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
-    # Rendered once per stored version, day, reviews held and reader (web.memo); the CSRF
+    # Rendered once per page stamp (version, comments, review, restriction, reviews held),
+    # day and reader (web.memo); the CSRF
     # token, the one thing of each request, is filled in as it is sent. The request's unit of
     # work is opened here, the login checked in it first, so the whole read takes one
     # transaction in one worker thread.
@@ -45,16 +45,14 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
     # Until the login is confirmed, it reads as an anonymous reader would.
     with UnitOfWork(state.engine, clock=state.clock, viewer=request_viewer(request)) as uow:
         principal = confirm_login(request, uow)  # and reads as the one logged in from here on
-        # Comments, the review and the restriction are no part of the version: the page stamp
-        # holds them too.
+        # Comments, the review, the restriction and the follow-up reviews held are no part of
+        # the version: the page stamp holds them too.
         stamp = reading.page_stamp(uow, incident_id=incident_id)
-        held = reviews.held_reviews(uow, incident_id=incident_id)
         key = (
             "page",
             request.url.path,
             stamp,
             today,
-            held,
             principal,
             current_actor(request),
             state.demo,
@@ -66,10 +64,7 @@ def postmortem_page(request: Request, incident_id: str) -> HTMLResponse:
             return bytes(response.body)
 
         def unchanged() -> bool:
-            return (
-                reading.page_stamp(uow, incident_id=incident_id) == stamp
-                and reviews.held_reviews(uow, incident_id=incident_id) == held
-            )
+            return reading.page_stamp(uow, incident_id=incident_id) == stamp
 
         body = state.memo.read(key, render_page, unchanged)
     token = csrf_token(request)
