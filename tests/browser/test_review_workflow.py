@@ -52,7 +52,7 @@ def test_submit_request_changes_resubmit_two_approvals_locked_then_reopened(
     page.goto(f"/postmortems/{ID}")
     act_as(page, live_server, "Kim")
     panel = page.locator("#workflow")
-    assert "draft" in panel.locator("h2").inner_text()
+    assert "not in the workflow" in panel.locator("h2").inner_text()
     panel.get_by_text("Name reviewers and approvers").click()
     panel.get_by_label("Reviewers (comma-separated)").fill("Ravi")
     panel.get_by_label("Approvers (comma-separated)").fill("Ana, Bo")

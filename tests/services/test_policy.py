@@ -210,3 +210,58 @@ def test_the_policy_of_every_post_mortem_is_one_query(engine: Engine, stored: No
             event.remove(engine, "before_cursor_execute", count)
     assert len(report.items) == 2
     assert len(statements) == 1
+
+
+SIGNED = "INC-2025-0033"
+
+
+def test_a_post_mortem_signed_off_in_its_markdown_is_done_on_that_date(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # Written and signed off outside Blamefree, then imported: the Sign-Off's approver and date
+    # are the approval, as long as the post-mortem never entered the review workflow.
+    signed = tmp_path / "signed.md"
+    signed.write_text(
+        REVIEWABLE.replace(ID, SIGNED).rstrip()
+        + "\n\n## Sign-Off\n\n**Prepared By:** Kim  \n**Reviewed By:** Ravi  \n"
+        "**Approved By:** Ana  \n**Date:** 2025-02-10\n",
+        encoding="utf-8",
+    )
+    unsigned = tmp_path / "unsigned.md"
+    unsigned.write_text(
+        REVIEWABLE.rstrip() + "\n\n## Sign-Off\n\n**Prepared By:** Kim  \n**Approved By:** Ana\n",
+        encoding="utf-8",
+    )
+    report = in_uow(
+        engine, postmortems.import_files, paths=[signed, unsigned], today=NOW.date(), by="Kim"
+    )
+    assert [o.error for o in report.outcomes] == [None, None]
+    later = dt.date(2025, 4, 1)
+    item = in_uow(engine, service.postmortem_policy, incident_id=SIGNED, policy=POLICY, today=later)
+    assert (item.state, item.status.done, item.status.on_time, item.status.approved_on) == (
+        None,
+        True,
+        True,
+        dt.date(2025, 2, 10),
+    )
+    # An approver without a date is no date to count from: not done, and overdue by now.
+    no_date = in_uow(engine, service.postmortem_policy, incident_id=ID, policy=POLICY, today=later)
+    assert (no_date.status.done, no_date.status.overdue) == (False, True)
+    # Once in the workflow, only the workflow's approval counts.
+    in_uow(
+        engine,
+        workflow.transition,
+        incident_id=SIGNED,
+        step=Transition.SUBMIT,
+        principal=KIM,
+        now=NOW,
+        review=RULES,
+    )
+    in_flow = in_uow(
+        engine, service.postmortem_policy, incident_id=SIGNED, policy=POLICY, today=later
+    )
+    assert (in_flow.state, in_flow.status.done, in_flow.status.approved_on) == (
+        State.IN_REVIEW,
+        False,
+        None,
+    )

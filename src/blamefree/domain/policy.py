@@ -14,8 +14,10 @@ without one has no due date and is neither on time nor overdue, never counted fr
 
 A post-mortem is **done** once the review workflow approved it (state ``approved``, then
 ``published``). Its deadlines are met by the first submission and the first approval: a
-later reopen (to correct it) does not make it late again. A Sign-Off typed by hand is not the
-workflow's approval and does not count. Nothing here reads a store or a clock.
+later reopen (to correct it) does not make it late again. A post-mortem that never entered the
+workflow (written and signed off in its Markdown, then imported, as teams keeping post-mortems
+in git do) is done on the date its Sign-Off gives beside an Approved By (the service reads it
+so); once the workflow runs, only its approval counts. Nothing here reads a store or a clock.
 """
 
 from __future__ import annotations

@@ -31,6 +31,13 @@ WINDOW_DAYS = 90
 """The share done within policy is taken over the incidents of this many days."""
 
 
+def _signed_off(source: PolicySource) -> dt.date | None:
+    """A post-mortem that never entered the review workflow (written and signed off in its
+    Markdown, say, then imported) counts as approved on the date its Sign-Off gives beside an
+    Approved By; once the workflow runs, only its approval counts."""
+    return source.signed_off_on if source.state is None else None
+
+
 def policy_rules(settings: Settings) -> Policy:
     """The policy the settings give (``policy_deadlines``, ``policy_days``,
     ``policy_follow_up``)."""
@@ -96,7 +103,7 @@ def _item(source: PolicySource, policy: Policy, *, today: dt.date, zone: str) ->
         incident_date=source.date,
         impact_end=impact_end,
         submitted_on=_day(source.first_submitted_at, tz),
-        approved_on=_day(source.first_approved_at, tz),
+        approved_on=_day(source.first_approved_at, tz) or _signed_off(source),
     )
     return PolicyItem(
         incident_id=source.incident_id,

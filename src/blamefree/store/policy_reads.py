@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from blamefree.domain.enums import Severity
+from blamefree.domain.enums import Severity, SignOffRole
 from blamefree.domain.workflow import State, Transition
 from blamefree.store.tables import (
     PostmortemRow,
@@ -41,6 +41,8 @@ class PolicySource:
     state: State | None  # None: it never entered the workflow
     first_submitted_at: dt.datetime | None
     first_approved_at: dt.datetime | None
+    signed_off_on: dt.date | None = None
+    """The date of the Sign-Off's Approved By as written in the document, when it names one."""
 
 
 def policy_sources(session: Session, *, incident_id: str | None = None) -> list[PolicySource]:
@@ -70,6 +72,12 @@ def policy_sources(session: Session, *, incident_id: str | None = None) -> list[
         .group_by(SignOffRow.postmortem_id)
         .subquery()
     )
+    signed = (
+        select(SignOffRow.postmortem_id.label("pid"), func.min(SignOffRow.signed_on).label("on"))
+        .where(SignOffRow.role == SignOffRole.APPROVED.value, SignOffRow.signed_on.is_not(None))
+        .group_by(SignOffRow.postmortem_id)
+        .subquery()
+    )
     conditions: list[ColumnElement[bool]] = []
     if incident_id is not None:
         conditions.append(PostmortemRow.incident_id == incident_id)
@@ -88,12 +96,14 @@ def policy_sources(session: Session, *, incident_id: str | None = None) -> list[
             WorkflowRow.state,
             submitted.c.at,
             approved.c.at,
+            signed.c.on,
         )
         .outerjoin(WorkflowRow, WorkflowRow.postmortem_id == PostmortemRow.id)
         .outerjoin(prepared, prepared.c.pid == PostmortemRow.id)
         .outerjoin(first, first.c.pid == PostmortemRow.id)
         .outerjoin(submitted, submitted.c.pid == PostmortemRow.id)
         .outerjoin(approved, approved.c.pid == PostmortemRow.id)
+        .outerjoin(signed, signed.c.pid == PostmortemRow.id)
         .where(*conditions)
         .order_by(PostmortemRow.date.desc(), PostmortemRow.incident_id)
     ).all()
@@ -110,10 +120,22 @@ def policy_sources(session: Session, *, incident_id: str | None = None) -> list[
             state=State(state) if state else None,
             first_submitted_at=_utc(submitted_at),
             first_approved_at=_utc(approved_at),
+            signed_off_on=_date(signed_on),
         )
         for (incident, title, severity, date, impact_start, duration, zone, owner, preparer,
-             author, state, submitted_at, approved_at) in rows
+             author, state, submitted_at, approved_at, signed_on) in rows
     ]  # fmt: skip
+
+
+def _date(value: object) -> dt.date | None:
+    """A MIN() over a date column, whatever the driver gave back."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return None
 
 
 def _utc(value: object) -> dt.datetime | None:
