@@ -13,9 +13,11 @@ from blamefree.domain.policy import (
     DayCount,
     Deadline,
     PolicyFacts,
+    PolicyStatus,
     Stage,
     add_days,
     compliance,
+    monthly_compliance,
     parse_policy,
     status,
 )
@@ -208,3 +210,32 @@ def test_which_severities_need_follow_up_reviews() -> None:
         parse_policy(DEFAULT_POLICY, follow_up="P1, P7")
     with pytest.raises(ConfigError, match="BLAMEFREE_POLICY_FOLLOW_UP: 'SEV1' is no severity"):
         load_settings(policy_follow_up="SEV1")
+
+
+def test_the_share_within_policy_is_given_month_by_month() -> None:
+    rules = parse_policy("P1=5/10")
+    today = dt.date(2026, 3, 20)
+
+    def judged(incident: dt.date, approved: dt.date | None) -> tuple[dt.date, PolicyStatus]:
+        facts = PolicyFacts(
+            severity=Severity.P1,
+            incident_date=incident,
+            impact_end=None,
+            submitted_on=approved,
+            approved_on=approved,
+        )
+        return incident, status(facts, rules, today=today)
+
+    dated = [
+        judged(dt.date(2026, 1, 5), dt.date(2026, 1, 8)),  # on time
+        judged(dt.date(2026, 1, 20), dt.date(2026, 3, 1)),  # late
+        judged(dt.date(2026, 2, 2), None),  # not done, past its deadline: not on time
+        judged(dt.date(2026, 3, 18), None),  # not due yet: not judged
+    ]
+    months = monthly_compliance(dated, today=today, months=4)
+    assert [(m.month.isoformat(), m.required, m.judged, m.on_time, m.share) for m in months] == [
+        ("2025-12-01", 0, 0, 0, None),
+        ("2026-01-01", 2, 2, 1, 0.5),
+        ("2026-02-01", 1, 1, 0, 0.0),
+        ("2026-03-01", 1, 0, 0, None),
+    ]

@@ -101,6 +101,19 @@ def status(
             )
     if shares.row_count:
         out.print(shares)
+    months = Table(title="Within policy, month by month (incident dates)", title_justify="left")
+    for column in ("Month", "Required", "Within policy", "Share"):
+        months.add_column(column)
+    for month in report.by_month:
+        if month.required:
+            months.add_row(
+                month.month.strftime("%Y-%m"),
+                str(month.required),
+                f"{month.on_time} of {month.judged}",
+                _share(month.share),
+            )
+    if months.row_count:
+        out.print(months)
 
 
 @policy_app.command("show")

@@ -348,3 +348,48 @@ def compliance(
         )
         rows.append(Compliance(severity, len(mine), len(done), judged, on_time, unknown))
     return rows
+
+
+MONTHS_SHOWN = 6
+"""Months of incidents the share within policy is shown for, month by month."""
+
+
+@dataclass(frozen=True)
+class MonthShare:
+    """The required post-mortems of the incidents of one month, every severity together: how
+    many can be judged (done, or past the final deadline) and how many of those were on time."""
+
+    month: dt.date  # its first day
+    required: int
+    judged: int
+    on_time: int
+
+    @property
+    def share(self) -> float | None:
+        """On time out of the judged ones; None when none can be judged (yet)."""
+        return self.on_time / self.judged if self.judged else None
+
+
+def monthly_compliance(
+    dated: list[tuple[dt.date, PolicyStatus]], *, today: dt.date, months: int = MONTHS_SHOWN
+) -> list[MonthShare]:
+    """The share within policy month by month, by incident date, oldest month first, the last
+    ``months`` months up to today's (the same counting as ``compliance``)."""
+    starts: list[dt.date] = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    shares = []
+    for start in reversed(starts):
+        mine = [
+            s
+            for day, s in dated
+            if s.required and (day.year, day.month) == (start.year, start.month) and day <= today
+        ]
+        judged = [
+            s for s in mine if s.approve_due is not None and (s.done or today > s.approve_due)
+        ]
+        on_time = sum(1 for s in judged if s.done and s.on_time)
+        shares.append(MonthShare(start, len(mine), len(judged), on_time))
+    return shares

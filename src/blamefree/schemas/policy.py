@@ -85,6 +85,16 @@ class ComplianceRead(ReadModel):
     share: float | None = Field(description="on_time / judged; null when none is judged")
 
 
+class MonthShareRead(ReadModel):
+    """One month's incidents, every severity together: the share done within policy."""
+
+    month: str = Field(description="The month of the incidents, YYYY-MM")
+    required: int
+    judged: int = Field(description="Done, or past the final deadline")
+    on_time: int
+    share: float | None = Field(description="on_time / judged; null when none is judged")
+
+
 class PolicyReportRead(ReadModel):
     """The policy, the post-mortems it asks for that are not done, and the share done in time."""
 
@@ -99,6 +109,9 @@ class PolicyReportRead(ReadModel):
     overdue: list[PolicyItemRead]
     since: dt.date = Field(description="First incident date of the share's window")
     compliance: list[ComplianceRead]
+    by_month: list[MonthShareRead] = Field(
+        description="The share within policy month by month (incident dates), oldest first"
+    )
 
     @classmethod
     def of(cls, report: PolicyReport) -> PolicyReportRead:
@@ -137,5 +150,15 @@ class PolicyReportRead(ReadModel):
                     share=c.share,
                 )
                 for c in report.compliance
+            ],
+            by_month=[
+                MonthShareRead(
+                    month=m.month.strftime("%Y-%m"),
+                    required=m.required,
+                    judged=m.judged,
+                    on_time=m.on_time,
+                    share=m.share,
+                )
+                for m in report.by_month
             ],
         )

@@ -8,17 +8,19 @@ The rules are ``domain.policy``'s; this module reads what they need in one query
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from blamefree.config import Settings
 from blamefree.domain import values
 from blamefree.domain.enums import Severity
 from blamefree.domain.policy import (
     Compliance,
+    MonthShare,
     Policy,
     PolicyFacts,
     PolicyStatus,
     compliance,
+    monthly_compliance,
     parse_policy,
     status,
 )
@@ -70,6 +72,8 @@ class PolicyReport:
     items: list[PolicyItem]  # the pending ones (required, not done), overdue first
     compliance: list[Compliance]
     since: dt.date
+    by_month: list[MonthShare] = field(default_factory=list)
+    """The share within policy month by month (incident dates), the last six months."""
 
     @property
     def overdue(self) -> list[PolicyItem]:
@@ -146,6 +150,9 @@ def policy_status(
         items=sorted((i for i in every if i.status.pending), key=_order),
         compliance=compliance([(i.severity, i.status) for i in recent], today=today),
         since=since,
+        by_month=monthly_compliance(
+            [(i.date, i.status) for i in every if i.date is not None], today=today
+        ),
     )
 
 

@@ -31,6 +31,11 @@ def test_the_dashboard_shows_overdue_post_mortems_and_the_share(
     assert "Incidents dated 2026-08-22 to 2026-11-20." in text
     assert "P0 2 2 100% 2 of 2" in text
     assert "P1 1 0 0% 0 of 1" in text
+    assert (
+        "Month by month Incidents of Required Within policy 2026-06 1 100% 1 of 1 "
+        "2026-07 1 100% 1 of 1 2026-08 2 100% 2 of 2 2026-09 1 100% 1 of 1 "
+        "2026-10 0 none asked for 2026-11 1 0% 0 of 1"
+    ) in text
 
 
 def test_a_post_mortem_page_shows_its_policy_due_date(client: WebClient, demo: list[str]) -> None:
