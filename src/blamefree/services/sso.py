@@ -177,17 +177,27 @@ def sign_on(
             base_user_name(identity), lambda candidate: accounts.user(candidate) is not None
         )
         email = _optional(identity.email, "email")
-        account = accounts.add_user(
+        made = accounts.add_linked_user(
             name=name,
             display_name=_optional(identity.name, "display_name"),
             email=email if email and EMAIL_PATTERN.match(email) else None,
             role=default_role,
-            password_hash=None,
+            issuer=identity.issuer,
+            subject=identity.subject,
             now=now,
         )
-        accounts.add_identity(
-            user_id=account.id, issuer=identity.issuer, subject=identity.subject, now=now
-        )
+        if made is None:
+            # A sign-on of the same person at the same moment made the account first: use it.
+            made = accounts.user_by_identity(issuer=identity.issuer, subject=identity.subject)
+            if made is None:
+                raise SignOnFailed(
+                    "another account was being made under the same name at the same moment; "
+                    "nothing was stored: sign on again"
+                )
+            if made.disabled:
+                raise SignOnRefused(f"your account {made.name} is disabled; an admin can enable it")
+            created = False
+        account = made
     session = start_session(uow, account=account, now=now, lifetime=lifetime, address=address)
     return SignOn(session=session, created=created)
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from blamefree.domain.accounts import Role, TokenScope, fold_name
@@ -201,6 +202,34 @@ class AccountsRepository:
             )
         )
         self.session.flush()
+
+    def add_linked_user(
+        self,
+        *,
+        name: str,
+        display_name: str | None,
+        email: str | None,
+        role: Role,
+        issuer: str,
+        subject: str,
+        now: dt.datetime,
+    ) -> Account | None:
+        """A new account with no password, linked to (issuer, subject), in a savepoint; None
+        when another transaction linked that pair, or took that name, first (both unique)."""
+        try:
+            with self.session.begin_nested():
+                account = self.add_user(
+                    name=name,
+                    display_name=display_name,
+                    email=email,
+                    role=role,
+                    password_hash=None,
+                    now=now,
+                )
+                self.add_identity(user_id=account.id, issuer=issuer, subject=subject, now=now)
+        except IntegrityError:
+            return None
+        return account
 
     def touch_identity(self, *, issuer: str, subject: str, now: dt.datetime) -> None:
         self.session.execute(
