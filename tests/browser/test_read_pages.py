@@ -56,7 +56,12 @@ def test_the_dashboard(page: Any) -> None:
     medians = page.get_by_role("region", name="Median times by severity").get_by_role("table")
     assert "1m over 2 of 2" in medians.inner_text()
     within = page.get_by_role("region", name="Share done within policy by severity")
-    assert "0% 0 of 2" in within.get_by_role("table").inner_text()
+    # The demo's finished post-mortems are signed off in their Markdown; its P1 draft is late.
+    shares = within.get_by_role("table").inner_text()
+    assert "100% 2 of 2" in shares
+    assert "0% 0 of 1" in shares
+    months = page.get_by_role("region", name="Month by month").get_by_role("table")
+    assert "2026-11\t1\t0% 0 of 1" in months.inner_text()
     assert serious_violations(page) == []
     screenshot(page, "read-dashboard")
 
