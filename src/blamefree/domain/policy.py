@@ -340,14 +340,20 @@ def compliance(
         if not mine:
             rows.append(Compliance(severity, 0, 0, 0, 0, 0))
             continue
-        done = [s for s in mine if s.done]
-        on_time = sum(1 for s in done if s.on_time)
+        done = sum(1 for s in mine if s.done)
         unknown = sum(1 for s in mine if s.approve_due is None)
-        judged = sum(
-            1 for s in mine if s.approve_due is not None and (s.done or today > s.approve_due)
-        )
-        rows.append(Compliance(severity, len(mine), len(done), judged, on_time, unknown))
+        judged, on_time = _judged(mine, today=today)
+        rows.append(Compliance(severity, len(mine), done, judged, on_time, unknown))
     return rows
+
+
+def _judged(required: list[PolicyStatus], *, today: dt.date) -> tuple[int, int]:
+    """(judged, on time) of required post-mortems: one is judged once it is done or its final
+    deadline has passed, and on time when done within every deadline."""
+    judged = sum(
+        1 for s in required if s.approve_due is not None and (s.done or today > s.approve_due)
+    )
+    return judged, sum(1 for s in required if s.done and s.on_time)
 
 
 MONTHS_SHOWN = 6
@@ -387,9 +393,6 @@ def monthly_compliance(
             for day, s in dated
             if s.required and (day.year, day.month) == (start.year, start.month) and day <= today
         ]
-        judged = [
-            s for s in mine if s.approve_due is not None and (s.done or today > s.approve_due)
-        ]
-        on_time = sum(1 for s in judged if s.done and s.on_time)
-        shares.append(MonthShare(start, len(mine), len(judged), on_time))
+        judged, on_time = _judged(mine, today=today)
+        shares.append(MonthShare(start, len(mine), judged, on_time))
     return shares

@@ -97,19 +97,16 @@ def _query() -> Select[Any]:
             .scalar_subquery()
         )
 
-    def about_comments(column: Any) -> Any:
-        return about(comment, column)
-
     return (
         select(
             PostmortemRow.id,
             PostmortemRow.version,
             PostmortemRow.created_at,
             PostmortemRow.updated_at,
-            about_comments(func.count(comment.id)),
-            about_comments(func.max(comment.id)),
-            about_comments(func.max(comment.resolved_at)),
-            about_comments(func.count(comment.resolved_at)),
+            about(comment, func.count(comment.id)),
+            about(comment, func.max(comment.id)),
+            about(comment, func.max(comment.resolved_at)),
+            about(comment, func.count(comment.resolved_at)),
             WorkflowRow.state,
             WorkflowRow.updated_at,
             about(RestrictionRow, RestrictionRow.restricted_by),
